@@ -1,0 +1,271 @@
+package io.github.lmworkbook.core;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A dense matrix of doubles, stored as one array per row ({@code data[i][j]}, shape rows × cols).
+ *
+ * <p>Rows as separate arrays is a choice made for the JIT: HotSpot's C2 vectorizes {@code c[j] += a * b[j]}
+ * over row arrays but not the same loop over one flat array indexed with offsets (see
+ * {@code ../shared/notes/performance.md}). Every hot loop in the library therefore runs over a row.
+ *
+ * <p>A vector is a matrix with one row (a bias {@code b} has shape 1 × n). Operations check shapes and
+ * throw {@link IllegalArgumentException} naming the operation and both shapes. Products live in
+ * {@link #matmul}, {@link #addMatmul}, {@link #addMatmulTransA} and {@link #addMatmulTransB}; they write into
+ * an output the caller owns, so a training step allocates nothing.
+ */
+public final class Matrix {
+    public final int rows;
+    public final int cols;
+    /** The values, data[i] is row i (length cols). */
+    public final double[][] data;
+
+    public Matrix(int rows, int cols) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("negative shape (" + rows + "×" + cols + ")");
+        }
+        this.rows = rows;
+        this.cols = cols;
+        this.data = new double[rows][cols];
+    }
+
+    /** Wraps the given rows (not copied); all rows must have the same length. */
+    public Matrix(double[][] data) {
+        this.rows = data.length;
+        this.cols = rows == 0 ? 0 : data[0].length;
+        for (int i = 0; i < rows; i++) {
+            if (data[i].length != cols) {
+                throw new IllegalArgumentException("ragged rows: row 0 has " + cols + " values, row " + i
+                        + " has " + data[i].length);
+            }
+        }
+        this.data = data;
+    }
+
+    public static Matrix zeros(int rows, int cols) {
+        return new Matrix(rows, cols);
+    }
+
+    /** A copy of the given rows. */
+    public static Matrix of(double[][] values) {
+        double[][] d = new double[values.length][];
+        for (int i = 0; i < values.length; i++) d[i] = values[i].clone();
+        return new Matrix(d);
+    }
+
+    /** A 1 × n row vector holding a copy of v. */
+    public static Matrix row(double... v) {
+        return new Matrix(new double[][] {v.clone()});
+    }
+
+    /** Entries drawn from N(0, std²) with the given random source. */
+    public static Matrix randn(int rows, int cols, double std, Random rng) {
+        Matrix m = new Matrix(rows, cols);
+        for (double[] r : m.data) for (int j = 0; j < cols; j++) r[j] = std * rng.nextGaussian();
+        return m;
+    }
+
+    /** Entries drawn from U(-bound, bound). */
+    public static Matrix uniform(int rows, int cols, double bound, Random rng) {
+        Matrix m = new Matrix(rows, cols);
+        for (double[] r : m.data) for (int j = 0; j < cols; j++) r[j] = bound * (2 * rng.nextDouble() - 1);
+        return m;
+    }
+
+    public double get(int i, int j) {
+        return data[i][j];
+    }
+
+    public void set(int i, int j, double v) {
+        data[i][j] = v;
+    }
+
+    public int size() {
+        return rows * cols;
+    }
+
+    /** "(rows×cols)", as used in every error message. */
+    public String shape() {
+        return "(" + rows + "×" + cols + ")";
+    }
+
+    public boolean sameShape(Matrix o) {
+        return rows == o.rows && cols == o.cols;
+    }
+
+    public Matrix copy() {
+        return of(data);
+    }
+
+    /** Copies o's values into this matrix (same shape). */
+    public Matrix setFrom(Matrix o) {
+        requireSameShape("setFrom", this, o);
+        for (int i = 0; i < rows; i++) System.arraycopy(o.data[i], 0, data[i], 0, cols);
+        return this;
+    }
+
+    public Matrix fill(double v) {
+        for (double[] r : data) Arrays.fill(r, v);
+        return this;
+    }
+
+    public Matrix zero() {
+        return fill(0.0);
+    }
+
+    /** this += o. */
+    public Matrix addInPlace(Matrix o) {
+        requireSameShape("add", this, o);
+        for (int i = 0; i < rows; i++) {
+            double[] r = data[i], s = o.data[i];
+            for (int j = 0; j < cols; j++) r[j] += s[j];
+        }
+        return this;
+    }
+
+    /** this += alpha · o. */
+    public Matrix axpy(double alpha, Matrix o) {
+        requireSameShape("axpy", this, o);
+        for (int i = 0; i < rows; i++) {
+            double[] r = data[i], s = o.data[i];
+            for (int j = 0; j < cols; j++) r[j] += alpha * s[j];
+        }
+        return this;
+    }
+
+    /** this *= alpha. */
+    public Matrix scaleInPlace(double alpha) {
+        for (double[] r : data) for (int j = 0; j < cols; j++) r[j] *= alpha;
+        return this;
+    }
+
+    /** this ⊙= o (elementwise product). */
+    public Matrix mulInPlace(Matrix o) {
+        requireSameShape("elementwise multiply", this, o);
+        for (int i = 0; i < rows; i++) {
+            double[] r = data[i], s = o.data[i];
+            for (int j = 0; j < cols; j++) r[j] *= s[j];
+        }
+        return this;
+    }
+
+    /** Adds the 1 × cols row vector v to every row (a bias broadcast over the batch). */
+    public Matrix addRowVector(Matrix v) {
+        if (v.rows != 1 || v.cols != cols) {
+            throw new IllegalArgumentException("addRowVector: expected a (1×" + cols + ") vector for a " + shape()
+                    + " matrix, got " + v.shape());
+        }
+        double[] b = v.data[0];
+        for (double[] r : data) for (int j = 0; j < cols; j++) r[j] += b[j];
+        return this;
+    }
+
+    /** out (1 × cols) += the sum of this matrix's rows (the bias gradient: db = Σ_rows dy). */
+    public void addColumnSumsTo(Matrix out) {
+        if (out.rows != 1 || out.cols != cols) {
+            throw new IllegalArgumentException("addColumnSumsTo: expected a (1×" + cols + ") output for a " + shape()
+                    + " matrix, got " + out.shape());
+        }
+        double[] o = out.data[0];
+        for (double[] r : data) for (int j = 0; j < cols; j++) o[j] += r[j];
+    }
+
+    public double sum() {
+        double s = 0;
+        for (double[] r : data) for (double v : r) s += v;
+        return s;
+    }
+
+    /** The sum of squares of all entries (‖·‖_F²). */
+    public double sumOfSquares() {
+        double s = 0;
+        for (double[] r : data) for (double v : r) s += v * v;
+        return s;
+    }
+
+    /** The Frobenius norm (the 2-norm for a vector). */
+    public double norm() {
+        return Math.sqrt(sumOfSquares());
+    }
+
+    public double maxAbs() {
+        double m = 0;
+        for (double[] r : data) for (double v : r) m = Math.max(m, Math.abs(v));
+        return m;
+    }
+
+    /** True when every entry is finite (no NaN, no ±∞). */
+    public boolean isFinite() {
+        for (double[] r : data) for (double v : r) if (!Double.isFinite(v)) return false;
+        return true;
+    }
+
+    public Matrix transpose() {
+        Matrix t = new Matrix(cols, rows);
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t.data[j][i] = data[i][j];
+        return t;
+    }
+
+    /** A fresh matrix A·B. */
+    public static Matrix matmul(Matrix A, Matrix B) {
+        Matrix C = new Matrix(A.rows, B.cols);
+        C.addMatmul(A, B);
+        return C;
+    }
+
+    /** this = A·B. */
+    public Matrix setMatmul(Matrix A, Matrix B) {
+        zero();
+        return addMatmul(A, B);
+    }
+
+    /** this += A·B, with A (m × k), B (k × n), this (m × n). */
+    public Matrix addMatmul(Matrix A, Matrix B) {
+        if (A.cols != B.rows || rows != A.rows || cols != B.cols) {
+            throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
+                    + " into " + shape());
+        }
+        Kernels.gemm(A.data, B.data, data, A.rows, A.cols, B.cols);
+        return this;
+    }
+
+    /** this += Aᵀ·B, with A (k × m), B (k × n), this (m × n). Used for weight gradients: dW += xᵀ·dy. */
+    public Matrix addMatmulTransA(Matrix A, Matrix B) {
+        if (A.rows != B.rows || rows != A.cols || cols != B.cols) {
+            throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + "ᵀ · " + B.shape()
+                    + " into " + shape());
+        }
+        Kernels.gemmTransA(A.data, B.data, data, A.cols, A.rows, B.cols);
+        return this;
+    }
+
+    /** this += A·Bᵀ, with A (m × k), B (n × k), this (m × n). Used for input gradients: dx += dy·Wᵀ. */
+    public Matrix addMatmulTransB(Matrix A, Matrix B) {
+        if (A.cols != B.cols || rows != A.rows || cols != B.rows) {
+            throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
+                    + "ᵀ into " + shape());
+        }
+        Kernels.gemmTransB(A.data, B.data, data, A.rows, A.cols, B.rows);
+        return this;
+    }
+
+    static void requireSameShape(String op, Matrix a, Matrix b) {
+        if (!a.sameShape(b)) {
+            throw new IllegalArgumentException(op + ": shapes differ, " + a.shape() + " and " + b.shape());
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Matrix" + shape() + "\n");
+        int rmax = Math.min(rows, 8), cmax = Math.min(cols, 8);
+        for (int i = 0; i < rmax; i++) {
+            sb.append("  [");
+            for (int j = 0; j < cmax; j++) sb.append(String.format("%9.4f", data[i][j]));
+            sb.append(cols > cmax ? "  …]\n" : "]\n");
+        }
+        if (rows > rmax) sb.append("  …\n");
+        return sb.toString();
+    }
+}

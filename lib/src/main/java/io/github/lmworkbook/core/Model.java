@@ -1,0 +1,29 @@
+package io.github.lmworkbook.core;
+
+import java.util.List;
+
+/**
+ * Anything with parameters. Optimizers, the gradient checker, save/load and the charts work on this
+ * interface, so they work on a model a learner writes in a notebook cell as well as on the library's.
+ */
+public interface Model {
+    /** The parameters, in a fixed order, with unique names. */
+    List<Param> params();
+
+    default void zeroGrad() {
+        for (Param p : params()) p.zeroGrad();
+    }
+
+    /** The number of scalar parameters. */
+    default long numParams() {
+        long n = 0;
+        for (Param p : params()) n += p.size();
+        return n;
+    }
+
+    /** Finds a parameter by name. */
+    default Param param(String name) {
+        for (Param p : params()) if (p.name.equals(name)) return p;
+        throw new IllegalArgumentException("no parameter named '" + name + "'; the model has " + params());
+    }
+}

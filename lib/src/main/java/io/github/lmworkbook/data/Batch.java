@@ -1,0 +1,32 @@
+package io.github.lmworkbook.data;
+
+/**
+ * A batch of token sequences for next-token prediction, in makemore's layout.
+ *
+ * @param x input token ids (B × T): x[b][t] is the token seen at position t
+ * @param y target token ids (B × T): y[b][t] is the token to predict after x[b][0..t];
+ *          {@link io.github.lmworkbook.layers.SoftmaxCrossEntropy#IGNORE} (−1) marks padding
+ */
+public record Batch(int[][] x, int[][] y) {
+    public Batch {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("batch: " + x.length + " input rows but " + y.length + " target rows");
+        }
+        for (int b = 0; b < x.length; b++) {
+            if (x[b].length != y[b].length) {
+                throw new IllegalArgumentException("batch row " + b + ": " + x[b].length + " inputs but "
+                        + y[b].length + " targets");
+            }
+        }
+    }
+
+    /** B, the number of sequences. */
+    public int size() {
+        return x.length;
+    }
+
+    /** T, the sequence length (0 for an empty batch). */
+    public int length() {
+        return x.length == 0 ? 0 : x[0].length;
+    }
+}
