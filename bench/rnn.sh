@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# makemore's rnn configuration, library vs PyTorch makemore, side by side in one run (see bench/README.md).
+# Builds the library jar if it is missing or older than the sources. Arguments go to RnnBenchmark
+# (--steps N, --makemore PATH, --no-peer, --clip X, --help).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+jar="$root/lib/target/lmworkbook-all.jar"
+if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/lib/src/main" -newer "$jar" -type f -print -quit)" ]]; then
+  (cd "$root" && mvn -B -q -o package -DskipTests 2>/dev/null || mvn -B -q package -DskipTests)
+fi
+exec java --add-modules=jdk.incubator.vector -Dlmworkbook.root="$root" -cp "$jar" \
+  io.github.lmworkbook.bench.RnnBenchmark "$@"
