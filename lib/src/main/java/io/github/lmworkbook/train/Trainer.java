@@ -1,5 +1,6 @@
 package io.github.lmworkbook.train;
 
+import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.models.LanguageModel;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  * The training loop. Each step s (0-based; "after s updates"):
  * <pre>
  *   η ← schedule(s)                         if a schedule is set
- *   evaluate the dev split                  if s % evalEvery == 0 or s is the last step
+ *   evaluate the dev split                  if s % evalEvery == 0 or s is the last step of the run
  *   batch ← next training batch
  *   model.zeroGrad();  L ← model.lossAndGrad(batch)        stop if L is NaN/±∞
  *   ‖g‖ ← global gradient norm (clip to the threshold if set)   stop naming the first bad param if not finite
@@ -163,7 +164,7 @@ public final class Trainer {
             if (schedule != null) optimizer.setLr(schedule.lr(step));
             double devLoss = Double.NaN;
             long tEval = 0;
-            if (dev != null && ((step - first) % evalEvery == 0 || step == last)) {
+            if (dev != null && (step % evalEvery == 0 || step == last)) {
                 long e0 = System.nanoTime();
                 devLoss = evaluate(model, dev);
                 history.addEval((int) step, devLoss);
@@ -174,14 +175,21 @@ public final class Trainer {
             model.zeroGrad();
             double loss = model.lossAndGrad(batch);
             if (!Double.isFinite(loss)) {
-                throw diverged("loss", "the training loss is " + loss);
+                String why = "the training loss is " + loss;
+                for (Param p : model.params()) {
+                    if (!p.value.isFinite()) {
+                        why += "; parameter '" + p.name + "' " + p.shape() + " contains " + firstBad(p.value);
+                        break;
+                    }
+                }
+                throw diverged("loss", why);
             }
             double norm = Double.isNaN(clip) ? GradClip.globalNorm(model) : GradClip.clipByGlobalNorm(model, clip);
             if (!Double.isFinite(norm)) {
                 for (Param p : model.params()) {
                     if (!p.grad.isFinite()) {
                         throw diverged(p.name, "the gradient of parameter '" + p.name + "' " + p.shape()
-                                + " contains " + firstBad(p) + " (loss " + loss + ")");
+                                + " contains " + firstBad(p.grad) + " (loss " + loss + ")");
                     }
                 }
                 throw diverged("gradient norm", "the global gradient norm overflowed to " + norm);
@@ -194,7 +202,7 @@ public final class Trainer {
             lossCount++;
             stepsReport++;
             tReport += tEval; // evaluation time does not count against steps/s
-            if (out != null && every > 0 && ((step - first) % every == 0 || step == last)) {
+            if (out != null && every > 0 && (step % every == 0 || step == first || step == last)) {
                 long now = System.nanoTime();
                 double rate = stepsReport / Math.max(1e-9, (now - tReport) / 1e9);
                 out.println(String.format("step %6d/%d | loss %.4f%s | lr %.2e | grad norm %7.3f | %.0f steps/s",
@@ -236,8 +244,8 @@ public final class Trainer {
         return new TrainingDivergedException(step, culprit, msg, history.snapshot());
     }
 
-    private static String firstBad(Param p) {
-        double[][] g = p.grad.data;
+    private static String firstBad(Matrix m) {
+        double[][] g = m.data;
         for (int i = 0; i < g.length; i++) {
             for (int j = 0; j < g[i].length; j++) {
                 if (!Double.isFinite(g[i][j])) return g[i][j] + " at [" + i + "][" + j + "]";

@@ -117,6 +117,7 @@ class TrainerTest {
                 () -> Trainer.of(model, new Sgd(model, 0.1)).data(ds.randomBatches(8, 1)).steps(5).quiet().run());
         assertEquals(0, e.step());
         assertEquals("loss", e.culprit());
+        assertTrue(e.getMessage().contains("parameter 'W'"), e.getMessage());
     }
 
     @Test
