@@ -30,7 +30,7 @@ public final class NamesDataset {
 
     /** The examples of words with T = (longest of these words) + 1. */
     public NamesDataset(List<String> words, Vocabulary vocab) {
-        this(words, vocab, words.stream().mapToInt(w -> w.codePointCount(0, w.length())).max().orElse(0));
+        this(words, vocab, maxLength(words));
     }
 
     /**
@@ -58,6 +58,11 @@ public final class NamesDataset {
             System.arraycopy(ix, 0, y, 0, ix.length);        // y[:len(ix)] = ix
             for (int t = ix.length + 1; t < T; t++) y[t] = SoftmaxCrossEntropy.IGNORE; // y[len(ix)+1:] = -1
         }
+    }
+
+    /** The length of the longest word in characters (makemore's max_word_length); 0 for no words. */
+    public static int maxLength(List<String> words) {
+        return words.stream().mapToInt(w -> w.codePointCount(0, w.length())).max().orElse(0);
     }
 
     /** N, the number of examples (words). */

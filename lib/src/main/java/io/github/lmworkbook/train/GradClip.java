@@ -3,6 +3,8 @@ package io.github.lmworkbook.train;
 import io.github.lmworkbook.core.Model;
 import io.github.lmworkbook.core.Param;
 
+import java.util.List;
+
 /**
  * Gradient clipping by global norm (Pascanu, Mikolov &amp; Bengio 2013, Algorithm 1). With ĝ the gradients of all
  * parameters seen as one vector:
@@ -17,8 +19,9 @@ public final class GradClip {
 
     /** ‖ĝ‖ = √(Σ_params Σ g²), the global gradient norm. */
     public static double globalNorm(Model model) {
+        List<Param> params = model.params();
         double s = 0;
-        for (Param p : model.params()) s += p.grad.sumOfSquares();
+        for (int k = 0; k < params.size(); k++) s += params.get(k).grad.sumOfSquares();
         return Math.sqrt(s);
     }
 
@@ -32,7 +35,8 @@ public final class GradClip {
         double norm = globalNorm(model);
         if (norm > threshold && Double.isFinite(norm)) {
             double scale = threshold / norm;
-            for (Param p : model.params()) p.grad.scaleInPlace(scale);
+            List<Param> params = model.params();
+            for (int k = 0; k < params.size(); k++) params.get(k).grad.scaleInPlace(scale);
         }
         return norm;
     }

@@ -110,6 +110,18 @@ class ModelIOTest {
     }
 
     @Test
+    void aFailedSaveLeavesTheOldFileAndNoTempFile() throws IOException {
+        Path f = dir.resolve("m.bin");
+        ModelIO.save(model(1, "b", 5), f);
+        byte[] before = Files.readAllBytes(f);
+        Param bad = new Param("x".repeat(70_000), Matrix.zeros(1, 1)); // too long for writeUTF
+        Model m = () -> List.of(model(2, "b", 5).params().get(0), bad);
+        assertThrows(IOException.class, () -> ModelIO.save(m, f));
+        assertArrayEquals(before, Files.readAllBytes(f));
+        assertNoTempFiles();
+    }
+
+    @Test
     void extraBytesAfterTheChecksum() throws IOException {
         Path f = dir.resolve("m.bin");
         ModelIO.save(model(1, "b", 5), f);
