@@ -148,7 +148,8 @@ public final class Trainer {
         if (batches == null) throw new IllegalStateException("no training data: call data(batches) before run()");
         long first = step, last = step + steps - 1;
         long every = logEvery >= 0 ? logEvery : Math.max(1, steps / 10);
-        history.ensureCapacity((int) steps, dev == null ? 0 : (int) (steps / evalEvery + 2));
+        int room = (int) Math.min(steps, 1 << 20);  // beyond this (a time-budgeted run) the history grows by doubling
+        history.ensureCapacity(room, dev == null ? 0 : (int) (room / evalEvery + 2));
         history.stopReason("");
         long t0 = System.nanoTime(), tReport = t0, stepsReport = 0;
         double lossSum = 0;

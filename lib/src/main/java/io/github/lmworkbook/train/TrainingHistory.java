@@ -38,7 +38,7 @@ public final class TrainingHistory {
     }
 
     void addStep(int s, double loss, double norm, double rate) {
-        if (n == step.length) ensureCapacity(Math.max(16, n), 0);
+        if (n == step.length) ensureCapacity(Math.max(16, n), 0); // doubles
         step[n] = s;
         trainLoss[n] = loss;
         gradNorm[n] = norm;
