@@ -45,11 +45,11 @@ import java.util.Random;
  * loop. All buffers are allocated once per batch shape and reused from step to step.
  *
  * <h2>Truncated BPTT</h2>
- * With {@link #carryState(boolean) carryState(true)}, each call to {@link #loss} or {@link #lossAndGrad}
- * starts from the final hidden state of the previous call (when it had the same number of rows), treated as
- * a constant: the forward pass sees all of the past, the gradient stops at the chunk boundary. This is how a
+ * With {@link #carryState(boolean) carryState(true)}, each call to {@link #lossAndGrad} starts from the final
+ * hidden state of the previous call (when it had the same number of rows), treated as a constant: the forward pass sees all of the past, the gradient stops at the chunk boundary. This is how a
  * long text is trained in contiguous chunks, B parallel streams at once. Without it (names), every
- * sequence starts from h_0.
+ * sequence starts from h_0. {@link #loss} always starts from h_0 (evaluation and the gradient checker see a
+ * function of the batch alone); {@link #forward(Batch, Matrix)} starts from any given state.
  */
 public final class Rnn implements LanguageModel {
     public final int V; // vocabulary size
@@ -200,8 +200,9 @@ public final class Rnn implements LanguageModel {
     }
 
     @Override
+    /** The loss from h_0, forward only; a pure function of the batch (it neither reads nor moves a carried state). */
     public double loss(Batch batch) {
-        return run(batch, initialState(batch.size()), carry);
+        return run(batch, null, false);
     }
 
     @Override

@@ -94,7 +94,7 @@ class RnnTest {
         Rnn rnn = new Rnn(V, M, H, true, rng);
         rnn.carryState(true);
         Batch first = randomBatch(rng, 3, 5), second = randomBatch(rng, 3, 5);
-        rnn.loss(first);                              // carries h_5 of the first chunk
+        rnn.lossAndGrad(first);                       // carries h_5 of the first chunk
         Matrix carried = rnn.carriedState();
         assertNotNull(carried);
         rnn.zeroGrad();
@@ -132,10 +132,11 @@ class RnnTest {
         }
         double full = rnn.loss(whole);
         rnn.carryState(true);
-        double l1 = rnn.loss(new Batch(x1, y1)), l2 = rnn.loss(new Batch(x2, y2));
+        double l1 = rnn.lossAndGrad(new Batch(x1, y1)), l2 = rnn.lossAndGrad(new Batch(x2, y2));
         assertEquals(full, (l1 + l2) / 2, 1e-12);
+        assertNotEquals(l2, rnn.loss(new Batch(x2, y2)), "loss() starts from h_0");
         rnn.resetState();
-        assertEquals(l1, rnn.loss(new Batch(x1, y1)), 1e-15);
+        assertEquals(l1, rnn.lossAndGrad(new Batch(x1, y1)), 1e-15);
     }
 
     @Test
