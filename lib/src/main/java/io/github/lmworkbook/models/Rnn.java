@@ -38,11 +38,16 @@ import java.util.Random;
  * </pre>
  * {@link #stepForward} and {@link #stepBackward} are one step of this, in the CS231n form
  * ({@code rnn_step_forward}/{@code rnn_step_backward}). The sequence loop below computes exactly the same,
- * arranged for speed: rows are stored time-major (row t·B + b is sequence b at step t), so the input
- * projection x_t·W_xh for all steps is one (T·B × m)·(m × H) product before the loop, the head is one
- * (T·B × H)·(H × V) product after it, and the weight gradients Σ_t x_tᵀ·dz_t and Σ_t h_{t−1}ᵀ·dz_t are one
- * product each over all steps. Only h_{t−1}·W_hh (forward) and dz_t·W_hhᵀ (backward) stay in the time
- * loop. All buffers are allocated once per batch shape and reused from step to step.
+ * arranged for speed: rows are stored time-major (row t·B + b is sequence b at step t), the head is one
+ * (T·B × H)·(H × V) product after the loop and Σ_t h_{t−1}ᵀ·dz_t one product over all steps. Only
+ * h_{t−1}·W_hh (forward) and dz_t·W_hhᵀ (backward) stay in the time loop. The input projection of all
+ * steps is not even a product over T·B rows: since x_t = C[token_t],
+ * <pre>
+ * x_t·W_xh + b = C[token_t]·W_xh + b = P[token_t]       with P = C·W_xh + b     (V × H), once per pass
+ * dW_xh = Σ x_tᵀ·dz_t = Cᵀ·G,   dC = G·W_xhᵀ,   db = Σ_v G[v]     with G[v] = Σ_{t,b: token = v} dz_t[b]  (V × H)
+ * </pre>
+ * (an embedding followed by a linear map is one table lookup; V = 27 rows instead of T·B = 512). All
+ * buffers are allocated once per batch shape and reused from step to step.
  *
  * <h2>Truncated BPTT</h2>
  * With {@link #carryState(boolean) carryState(true)}, each call to {@link #lossAndGrad} starts from the final
@@ -281,21 +286,23 @@ public final class Rnn implements LanguageModel {
             dhNext.setMatmul(w.dhs[t], w.WhhT);                      // dh_{t−1} from this step
         }
         // weight gradients over all steps at once (dHs now holds dZ)
-        Wxh.grad.addMatmulTransA(w.X, w.dHs);                        // dW_xh += Xᵀ·dZ
         Whh.grad.addMatmulTransA(w.Hprev, w.dHs);                    // dW_hh += H_prevᵀ·dZ
-        w.dHs.addColumnSumsTo(b.grad);
-        w.dX.setMatmul(w.dHs, w.WxhT);                               // dX = dZ·W_xhᵀ, (T·B × m)
+        Matrix G = w.G;                                              // (V × H) G[v] = Σ dz over the rows of token v
+        G.zero();
         for (int t = 0; t < T; t++) {
             int[] ids = w.ids[t];
             for (int bb = 0; bb < B; bb++) {
-                double[] dC = C.grad.data[ids[bb]], dx = w.dX.data[t * B + bb];
-                for (int j = 0; j < m; j++) dC[j] += dx[j];
+                double[] g = G.data[ids[bb]], dz = w.dHs.data[t * B + bb];
+                for (int j = 0; j < H; j++) g[j] += dz[j];
             }
         }
+        Wxh.grad.addMatmulTransA(C.value, G);                        // dW_xh += Cᵀ·G  (= Σ_t x_tᵀ·dz_t)
+        G.addColumnSumsTo(b.grad);                                   // db += Σ_v G[v] (= Σ_t Σ_rows dz_t)
+        C.grad.addMatmul(G, w.WxhT);                                 // dC += G·W_xhᵀ  (scatter of dz_t·W_xhᵀ)
         if (h0 != null && w.fromH0) dhNext.addColumnSumsTo(h0.grad); // dh0 = Σ_rows dh_0 (h0 broadcast over rows)
     }
 
-    /** Embeds x and runs the recurrence from hInit (or h_0), filling w.X, w.Hs (and w.h0buf). */
+    /** Runs the recurrence over the tokens x from hInit (or h_0), filling w.Hs (and w.h0buf). */
     private void states(int[][] x, Matrix hInit, Workspace w) {
         int B = w.B, T = w.T;
         if (hInit != null) {
@@ -315,6 +322,8 @@ public final class Rnn implements LanguageModel {
                 throw new IllegalArgumentException("Rnn: row " + bb + " has " + x[bb].length + " tokens, row 0 has " + T);
             }
         }
+        // the input projection of every token: P = C·W_xh + b (V × H); then z_t = P[token_t] for all steps
+        w.P.setMatmul(C.value, Wxh.value).addRowVector(b.value);
         for (int t = 0; t < T; t++) {
             for (int bb = 0; bb < B; bb++) {
                 int id = x[bb][t];
@@ -323,11 +332,9 @@ public final class Rnn implements LanguageModel {
                             + V + ")");
                 }
                 w.ids[t][bb] = id;
-                System.arraycopy(C.value.data[id], 0, w.X.data[t * B + bb], 0, m);
+                System.arraycopy(w.P.data[id], 0, w.Hs.data[t * B + bb], 0, H);
             }
         }
-        // input projection for all steps: Z = X·W_xh + b, one (T·B × m)·(m × H) product
-        w.Hs.setMatmul(w.X, Wxh.value).addRowVector(b.value);
         for (int t = 0; t < T; t++) {
             Matrix h = w.hs[t];
             h.addMatmul(w.hprev[t], Whh.value);                      // z_t += h_{t−1}·W_hh
@@ -399,7 +406,8 @@ public final class Rnn implements LanguageModel {
         final int B, T;
         final int[][] ids;          // (T × B) the tokens, time-major
         final int[] targets;        // (T·B)
-        final Matrix X;             // (T·B × m) embeddings x_t
+        final Matrix P;             // (V × H) the input projection of every token, C·W_xh + b
+        final Matrix G;             // (V × H) dz summed by token
         final Matrix Hs;            // (T·B × H) hidden states h_1..h_T (z_t before the tanh)
         final Matrix h0buf;         // (B × H) the initial state of this pass
         final Matrix Hprev;         // (T·B × H) h_0..h_{T−1}: rows of h0buf and Hs, shared
@@ -409,7 +417,6 @@ public final class Rnn implements LanguageModel {
         final Matrix dHs;           // (T·B × H) dH, then dZ
         final Matrix[] dhs;         // per step views (B × H)
         final Matrix dhNext;        // (B × H)
-        final Matrix dX;            // (T·B × m)
         final Matrix WhhT, WhyT, WxhT; // (H × H), (V × H), (H × m) transposed weights for the backward products
         boolean fromH0;             // whether this pass started from h_0 (then h0 receives a gradient)
 
@@ -418,7 +425,8 @@ public final class Rnn implements LanguageModel {
             this.T = T;
             ids = new int[T][B];
             targets = new int[T * B];
-            X = new Matrix(T * B, m);
+            P = new Matrix(V, H);
+            G = new Matrix(V, H);
             Hs = new Matrix(T * B, H);
             h0buf = new Matrix(B, H);
             double[][] prevRows = new double[T * B][];
@@ -436,7 +444,6 @@ public final class Rnn implements LanguageModel {
                 dhs[t] = new Matrix(Arrays.copyOfRange(dHs.data, t * B, (t + 1) * B));
             }
             dhNext = new Matrix(B, H);
-            dX = new Matrix(T * B, m);
             WhhT = new Matrix(H, H);
             WhyT = new Matrix(V, H);
             WxhT = new Matrix(H, m);
