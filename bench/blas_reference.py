@@ -5,7 +5,7 @@ precision for the shapes and kinds of io.github.lmworkbook.bench.MatmulBenchmark
 Run it single-threaded, as bench/matmul.sh does:
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/blas_reference.py SHAPES_FILE > blas.csv
 SHAPES_FILE has one "m,k,n" per line (the Java benchmark writes it with --print-shapes). Output: CSV with
-columns m,k,n,kind,gflops,library on stdout; a line about the BLAS library on stderr.
+columns m,k,n,kind,gflops (median),best,library on stdout; a line about the BLAS library on stderr.
 
 Kinds, with C (m x n):  AB  C = A.B,   A (m x k), B (k x n)
                         AtB C = A^T.B, A (k x m), B (k x n)   (numpy passes the transpose flag to dgemm, no copy)
@@ -46,7 +46,7 @@ def blas_library():
         return path
 
 
-def measure(f, flop, reps=7, batch_seconds=0.04, warmup_seconds=0.2):
+def measure(f, flop, reps=9, batch_seconds=0.04, warmup_seconds=0.2):
     t0 = time.perf_counter()
     calls = 0
     while calls < 2 or time.perf_counter() - t0 < warmup_seconds:
@@ -60,7 +60,7 @@ def measure(f, flop, reps=7, batch_seconds=0.04, warmup_seconds=0.2):
         for _ in range(batch):
             f()
         rates.append(flop * batch / (time.perf_counter() - t) / 1e9)
-    return statistics.median(rates)
+    return statistics.median(rates), max(rates)
 
 
 def main():
@@ -74,7 +74,7 @@ def main():
     print("BLAS reference: numpy %s, %s, OPENBLAS_NUM_THREADS=%s"
           % (np.__version__, lib, os.environ.get("OPENBLAS_NUM_THREADS", "unset")), file=sys.stderr)
     rng = np.random.default_rng(1)
-    print("m,k,n,kind,gflops,library")
+    print("m,k,n,kind,gflops,best,library")
     cfg = lib.split()
     short = "numpy %s, %s" % (np.__version__, " ".join(cfg[:2]) if cfg[:1] == ["OpenBLAS"] else lib)
     if "core " in lib:
@@ -88,8 +88,8 @@ def main():
             "ABt": (rng.standard_normal((m, k)), rng.standard_normal((n, k)), lambda A, B: np.dot(A, B.T, out=C)),
         }
         for kind, (A, B, op) in kinds.items():
-            g = measure(lambda: op(A, B), flop)
-            print("%d,%d,%d,%s,%.3f,\"%s\"" % (m, k, n, kind, g, short), flush=True)
+            g, best = measure(lambda: op(A, B), flop)
+            print("%d,%d,%d,%s,%.3f,%.3f,\"%s\"" % (m, k, n, kind, g, best, short), flush=True)
 
 
 if __name__ == "__main__":
