@@ -138,14 +138,18 @@ public final class MatmulBenchmark implements Callable<Integer> {
         SplittableRandom rng = new SplittableRandom(1);
         // Global warm-up: get every kernel compiled by C2 before the first timed shape.
         System.out.println("warming up the kernels (JIT) ...");
-        for (String kind : KINDS) {
-            int m = 64, k = 64, n = 64;
-            double[][] A = random(m, k, rng), B = random(m, k, rng), C = random(m, n, rng);
-            for (Map<String, Kernel> ks : List.of(plainK, vectorK)) {
-                Kernel f = ks.get(kind);
-                if (f == null) continue;
-                long t = System.nanoTime();
-                while (System.nanoTime() - t < 700_000_000L) f.run(A, B, C, m, k, n);
+        // Shapes with edge blocks and more than one block in m, k and n, so that every branch has been profiled
+        // (a branch never seen by C2 becomes an uncommon trap: deoptimization and recompilation mid-measurement).
+        for (int[] s : new int[][] {{64, 64, 64}, {133, 259, 27}, {37, 70, 515}}) {
+            int m = s[0], k = s[1], n = s[2], r = Math.max(Math.max(m, k), n);
+            double[][] A = random(r, r, rng), B = random(r, r, rng), C = random(m, n, rng);
+            for (String kind : KINDS) {
+                for (Map<String, Kernel> ks : List.of(plainK, vectorK)) {
+                    Kernel f = ks.get(kind);
+                    if (f == null) continue;
+                    long t = System.nanoTime();
+                    while (System.nanoTime() - t < 250_000_000L) f.run(A, B, C, m, k, n);
+                }
             }
         }
         for (int[] s : shapeList) {

@@ -13,8 +13,8 @@ package io.github.lmworkbook.core;
  * {@code -Dlmworkbook.kernel=plain} forces the plain one ({@code vector} forces the vector path where it is
  * available; {@code auto}, the default, picks it). {@link #active()} says which path runs and why.
  *
- * <p>Very small products (fewer than {@value #SMALL} multiply-adds) take the plain path even when the vector
- * path is active: packing costs more than it saves there.
+ * <p>Very small products (fewer than {@value #SMALL} multiply-adds, or C with fewer than 4 rows) take the plain
+ * path even when the vector path is active: packing costs more than it saves there.
  *
  * <p>Reproducibility: both paths are single-threaded and sum in a fixed order, so a run gives bit-identical
  * results every time on the same path. The two paths round differently (the vector path uses fused
@@ -23,7 +23,11 @@ package io.github.lmworkbook.core;
 public final class Kernels {
     private Kernels() {}
 
-    /** Products with m·k·n below this go to the plain path (measured with {@code bench/matmul.sh}). */
+    /**
+     * Products with m·k·n below this, or with fewer than 4 rows in C, go to the plain path: packing costs more than
+     * the micro-kernel saves there. Measured 2025-11-25 (GFLOP/s plain/vector, A·B): 8×16×16 3.0/2.4,
+     * 16×16×16 2.3/3.6, 32×32×32 4.9/5.5, and a single row 1×64×64 4.3/0.5 (the 4-row micro-kernel wastes 3/4).
+     */
     static final long SMALL = 4096;
 
     private static final boolean VECTOR;
@@ -90,7 +94,7 @@ public final class Kernels {
     }
 
     private static boolean useVector(int m, int k, int n) {
-        return VECTOR && (long) m * k * n >= SMALL;
+        return VECTOR && m >= 4 && (long) m * k * n >= SMALL;
     }
 
     /** C (m × n) += A (m × k) · B (k × n). */

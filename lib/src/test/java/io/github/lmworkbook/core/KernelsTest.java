@@ -72,7 +72,7 @@ class KernelsTest {
     @Test
     void dispatchedPathsThroughMatrix() {
         Random rng = new Random(7);
-        for (int[] s : new int[][] {{1, 1, 1}, {2, 3, 4}, {32, 64, 27}, {33, 65, 9}}) {
+        for (int[] s : new int[][] {{1, 1, 1}, {2, 3, 4}, {1, 64, 64}, {3, 70, 40}, {32, 64, 27}, {33, 65, 9}}) {
             int m = s[0], k = s[1], n = s[2];
             Matrix A = Matrix.randn(m, k, 1, rng), B = Matrix.randn(k, n, 1, rng), C0 = Matrix.randn(m, n, 1, rng);
             Matrix C = C0.copy().addMatmul(A, B);
