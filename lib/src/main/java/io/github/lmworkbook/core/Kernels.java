@@ -25,7 +25,7 @@ public final class Kernels {
 
     /**
      * Products with m·k·n below this, or with fewer than 4 rows in C, go to the plain path: packing costs more than
-     * the micro-kernel saves there. Measured 2025-11-25 (GFLOP/s plain/vector, A·B): 8×16×16 3.0/2.4,
+     * the micro-kernel saves there. Measured 2026-11-25 (GFLOP/s plain/vector, A·B): 8×16×16 3.0/2.4,
      * 16×16×16 2.3/3.6, 32×32×32 4.9/5.5, and a single row 1×64×64 4.3/0.5 (the 4-row micro-kernel wastes 3/4).
      */
     static final long SMALL = 4096;
