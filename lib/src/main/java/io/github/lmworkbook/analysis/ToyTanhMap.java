@@ -2,6 +2,8 @@ package io.github.lmworkbook.analysis;
 
 import io.github.lmworkbook.core.Matrix;
 import java.util.Random;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
  * The toy recurrence h_t = tanh(W h_{t−1} + U x_t) (column-vector form, as in Pascanu, Mikolov and Bengio 2013,
@@ -22,8 +24,9 @@ import java.util.Random;
  * </pre>
  * σ_max &lt; 1/γ is therefore <em>sufficient</em> for the gradient to vanish exponentially, whatever the inputs.
  * σ_max &gt; 1/γ is only <em>necessary</em> for it to explode: with large σ_max the pre-activations grow, tanh
- * saturates, 1 − h_t² → 0 and the product can vanish anyway; only near the linear regime (small h) does
- * J_t ≈ W and the product grow like σ_max^(T−t) along the top singular direction.
+ * saturates, 1 − h_t² → 0 and the product can vanish anyway. Even in the linear regime (small h, J_t ≈ W) the
+ * product behaves like W^(T−t), whose norm grows or decays like ρ(W)^(T−t) in the long run (Gelfand's formula),
+ * where the spectral radius ρ(W) ≤ σ_max(W) can be well below 1 while σ_max(W) &gt; 1 (see {@link #spectralRadius()}).
  */
 public final class ToyTanhMap implements RecurrentMap {
     /** The recurrent weights, H × H, largest singular value σ_max. */
@@ -114,6 +117,19 @@ public final class ToyTanhMap implements RecurrentMap {
             for (int j = 0; j < H; j++) Ji[j] *= d;
         }
         return J;
+    }
+
+    /**
+     * ρ(W) = max |λ_i(W)|, the spectral radius. ρ(W) ≤ σ_max(W), with equality when W is normal; a Gaussian W is
+     * far from normal (ρ ≈ σ_max/2 for large H). In the linear regime (h ≈ 0, J_t ≈ W) Gelfand's formula
+     * ‖W^k‖^(1/k) → ρ(W) makes ρ(W), not σ_max(W), the long-run per-step factor of ‖∂h_T/∂h_t‖.
+     */
+    public double spectralRadius() {
+        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(W.data, true));
+        double[] re = eig.getRealEigenvalues(), im = eig.getImagEigenvalues();
+        double rho = 0;
+        for (int i = 0; i < re.length; i++) rho = Math.max(rho, Math.hypot(re[i], im[i]));
+        return rho;
     }
 
     /** Inputs x_t ~ N(0, scale²), T × D, from the seed: small scale keeps tanh near its linear regime. */
