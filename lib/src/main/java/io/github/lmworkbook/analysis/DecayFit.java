@@ -46,7 +46,7 @@ public record DecayFit(double slope, double intercept, double factor, double rSq
 
     @Override
     public String toString() {
-        return String.format("per-step factor %.4f (slope %.4f, R² %.4f, distances %d..%d, %d points)",
+        return String.format(java.util.Locale.ROOT, "per-step factor %.4f (slope %.4f, R² %.4f, distances %d..%d, %d points)",
                 factor, slope, rSquared, kMin, kMax, points);
     }
 }

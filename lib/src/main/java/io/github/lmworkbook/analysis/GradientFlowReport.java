@@ -5,7 +5,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.StringWriter;
-import java.text.DecimalFormat;
+import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -101,7 +101,10 @@ public final class GradientFlowReport {
         return column(productSigma, 0);
     }
 
-    /** σ_min(J_T ⋯ J_{t+1}), index t = 0..T. */
+    /**
+     * σ_min(J_T ⋯ J_{t+1}), index t = 0..T. Computed in double precision, it is accurate only down to about
+     * 1e-16 · σ_max of the same product; below that it is rounding noise.
+     */
     public double[] jacobianProductMinSingularValues() {
         return column(productSigma, S - 1);
     }
@@ -159,7 +162,12 @@ public final class GradientFlowReport {
             t[i] = i;
             k[i] = T - i;
         }
-        NumberColumnFormatter sci = new NumberColumnFormatter(new DecimalFormat("0.000E0"));
+        NumberColumnFormatter sci = new NumberColumnFormatter() {        // 1.234e-05; blank for NaN (missing)
+            @Override
+            public String format(double v) {
+                return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3e", v);
+            }
+        };
         Table table = Table.create("gradient flow", IntColumn.create(T_COL, t), IntColumn.create(DISTANCE, k));
         String[] names = {LOSS_GRAD, PRODUCT_NORM, PRODUCT_MIN, STEP_MAX, STEP_MIN};
         double[][] values = {lossGradNorm, jacobianProductNorms(), jacobianProductMinSingularValues(),
@@ -206,7 +214,7 @@ public final class GradientFlowReport {
         if (Double.isFinite(boundFactor)) {
             double[] bound = new double[T + 1];
             for (int i = 0; i <= T; i++) bound[i] = Math.pow(boundFactor, i);
-            XYSeries s = FlowCharts.line(chart, String.format("bound %.3g^(T−t)", boundFactor), k, bound);
+            XYSeries s = FlowCharts.line(chart, String.format(Locale.ROOT, "bound %.3g^(T−t)", boundFactor), k, bound);
             if (s != null) {
                 s.setLineColor(Color.GRAY);
                 s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));

@@ -186,6 +186,30 @@ class GradientFlowTest {
     }
 
     @Test
+    void spectraEveryFewStepsAgreeWithTheFullAnalysis() {
+        ToyTanhMap map = new ToyTanhMap(H, D, 0.9, 1);
+        Matrix h0 = Matrix.randn(1, H, 0.5, new Random(2)), x = map.randomInputs(T, 1.0, 3);
+        GradientFlowReport full = GradientFlow.analyze(map, h0, x, StateLoss.halfSquaredNormAtEnd());
+        GradientFlowReport sparse = GradientFlow.analyze(map, h0, x, StateLoss.halfSquaredNormAtEnd(), 5);
+        assertArrayEquals(full.lossGradientNorms(), sparse.lossGradientNorms(), 0.0);
+        double[] pf = full.jacobianProductNorms(), ps = sparse.jacobianProductNorms();
+        double[] sf = full.stepMaxSingularValues(), ss = sparse.stepMaxSingularValues();
+        for (int t = 0; t <= T; t++) {
+            if ((T - t) % 5 == 0) {
+                assertEquals(pf[t], ps[t], 0.0);
+                if (t >= 1) assertEquals(sf[t], ss[t], 0.0);
+            } else {
+                assertTrue(Double.isNaN(ps[t]) && Double.isNaN(ss[t]), "t=" + t);
+            }
+        }
+        assertEquals(T / 5, sparse.jacobianProductFit().points());
+        assertEquals(full.jacobianProductFit().factor(), sparse.jacobianProductFit().factor(), 0.05);
+        assertNonEmpty(sparse.chart(), 640, 420);
+        assertNonEmpty(sparse.singularValuesChart(), 640, 420);
+        assertEquals(T + 1, sparse.table().rowCount());
+    }
+
+    @Test
     void badShapesAreReported() {
         ToyTanhMap map = new ToyTanhMap(4, 2, 0.9, 1);
         assertThrows(IllegalArgumentException.class, () -> GradientFlow.analyze(map, new Matrix(1, 5), new Matrix(3, 2)));
