@@ -126,7 +126,7 @@ public final class Charts {
         Styler st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
         st.setAntiAlias(true);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         return chart;
