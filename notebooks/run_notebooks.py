@@ -94,6 +94,8 @@ def failure_report(path, nb, index, reason):
 def run_one(path, args):
     path = os.path.abspath(path)
     rel = os.path.relpath(path)
+    if rel.startswith(".."):
+        rel = path
     nb = nbformat.read(path, as_version=4)
     current = {"index": None}
 
