@@ -146,7 +146,7 @@ cat <<MSG
 
 Setup complete. Next:
     $LAB          # or ./lab
-    mvn -B verify                 # unit tests + execute every notebook through the Java kernel
+    mvn -B verify                   # unit tests + execute every notebook through the Java kernel
 In a notebook, pick the "Java (jjava)" kernel; the first cell loads the library with
-    %jars ../lib/target/lmworkbook-all.jar
+    %classpath ../lib/target/lmworkbook-all.jar
 MSG
