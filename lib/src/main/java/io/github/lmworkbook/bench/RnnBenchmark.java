@@ -1,0 +1,160 @@
+package io.github.lmworkbook.bench;
+
+import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.data.Datasets;
+import io.github.lmworkbook.data.NamesDataset;
+import io.github.lmworkbook.data.Splits;
+import io.github.lmworkbook.data.Vocabulary;
+import io.github.lmworkbook.models.Rnn;
+import io.github.lmworkbook.train.AdamW;
+import io.github.lmworkbook.train.GradClip;
+import io.github.lmworkbook.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * makemore's rnn configuration, side by side with makemore itself in one run on the same machine.
+ *
+ * <p>Both sides: vocabulary 27, n_embd 64, n_embd2 64, block size 16, batch 32, AdamW (lr 5e-4, weight decay
+ * 0.01, betas 0.9/0.99, eps 1e-8), no gradient clipping (makemore does not clip; {@code --clip} turns it on
+ * here), 3000 steps. Reported: the median wall-clock time of one training step after a warm-up (fetching the
+ * batch, forward, backward, update, as makemore times it) and the test loss after the last step. The library
+ * computes in double, makemore in float32. The PyTorch side runs through {@code bench/makemore_peer.py}.
+ *
+ * <pre>bench/rnn.sh [--steps 3000] [--makemore /path/to/makemore.py] [--no-peer]</pre>
+ */
+@Command(name = "rnn-benchmark", mixinStandardHelpOptions = true,
+        description = "makemore's rnn configuration: ms per step and test loss, library vs PyTorch makemore")
+public final class RnnBenchmark implements Callable<Integer> {
+    @Option(names = "--steps", description = "training steps on each side (default ${DEFAULT-VALUE})")
+    int steps = 3000;
+    @Option(names = "--warmup", description = "steps left out of the median (default ${DEFAULT-VALUE})")
+    int warmup = 100;
+    @Option(names = "--seed", description = "seed of the library side (default ${DEFAULT-VALUE})")
+    long seed = 3407;
+    @Option(names = "--clip", description = "clip the global gradient norm at this value on the library side; 0 = off, as makemore (default ${DEFAULT-VALUE})")
+    double clip = 0;
+    @Option(names = "--makemore", description = "path to makemore.py (default: $MAKEMORE, else /work/makemore/makemore.py)")
+    String makemore = System.getenv().getOrDefault("MAKEMORE", "/work/makemore/makemore.py");
+    @Option(names = "--python", description = "python with torch (default ${DEFAULT-VALUE})")
+    String python = "/usr/bin/python3";
+    @Option(names = "--no-peer", description = "run the library side only")
+    boolean noPeer;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RnnBenchmark()).execute(args));
+    }
+
+    /** The library side's result. */
+    public record Result(double medianStepMs, double testLoss, double seconds) {}
+
+    /** Trains makemore's rnn configuration on names for the given steps; returns step time and test loss. */
+    public static Result runLibrary(List<String> words, int steps, int warmup, long seed, double clip,
+                                    java.io.PrintStream log) {
+        Vocabulary vocab = Vocabulary.of(words);
+        int maxLen = words.stream().mapToInt(String::length).max().orElse(1);
+        Splits splits = Splits.of(words, seed);
+        NamesDataset train = new NamesDataset(splits.train(), vocab, maxLen);
+        NamesDataset test = new NamesDataset(splits.test(), vocab, maxLen);
+        Rnn model = Rnn.makemore(vocab.size(), seed);
+        AdamW opt = new AdamW(model, 5e-4, 0.01).betas(0.9, 0.99).eps(1e-8);
+        Supplier<Batch> batches = train.randomBatches(32, seed);
+        double[] ms = new double[steps];
+        long start = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            long t0 = System.nanoTime();
+            Batch batch = batches.get();
+            model.zeroGrad();
+            double loss = model.lossAndGrad(batch);
+            if (clip > 0) GradClip.clipByGlobalNorm(model, clip);
+            opt.step();
+            ms[s] = (System.nanoTime() - t0) / 1e6;
+            if (log != null && (s % 500 == 0 || s == steps - 1)) {
+                log.printf(Locale.ROOT, "  library step %4d | loss %.4f | step time %.3f ms%n", s, loss, ms[s]);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double testLoss = Trainer.evaluate(model, test.inOrder(100));
+        double[] timed = Arrays.copyOfRange(ms, Math.min(warmup, steps - 1), steps);
+        Arrays.sort(timed);
+        double median = timed.length % 2 == 1 ? timed[timed.length / 2]
+                : (timed[timed.length / 2 - 1] + timed[timed.length / 2]) / 2;
+        return new Result(median, testLoss, seconds);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> words = Datasets.lines("names").stream().map(String::strip).filter(w -> !w.isEmpty()).toList();
+        System.out.printf(Locale.ROOT, "makemore rnn configuration: %d names, n_embd 64, n_embd2 64, block 16, batch 32, "
+                + "AdamW lr 5e-4 wd 0.01 betas 0.9/0.99, %d steps%n", words.size(), steps);
+        System.out.println("library kernels: " + kernelPath() + "; Java " + Runtime.version() + ", 1 thread");
+        Result lib = runLibrary(words, steps, warmup, seed, clip, System.out);
+        System.out.printf(Locale.ROOT, "library (double):   %.3f ms/step (median after %d warm-up steps), test loss %.4f "
+                + "(full 10%% test split), %.1f s%n", lib.medianStepMs, warmup, lib.testLoss, lib.seconds);
+        if (noPeer) return 0;
+        Path names = Datasets.path("names");
+        Path out = Files.createTempDirectory("makemore-rnn");
+        Path harness = Path.of(System.getProperty("lmworkbook.root", "."), "bench", "makemore_peer.py");
+        if (!Files.isRegularFile(harness)) harness = Path.of("bench", "makemore_peer.py");
+        List<String> cmd = new ArrayList<>(List.of(python, harness.toString(), "--makemore", makemore,
+                "--warmup-steps", String.valueOf(warmup), "--", "--type", "rnn", "--max-steps", String.valueOf(steps),
+                "-i", names.toString(), "-o", out.toString()));
+        System.out.println("peer: " + String.join(" ", cmd));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String json;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            json = r.lines().reduce("", (a, b) -> b.startsWith("{") ? b : a);
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || json.isEmpty()) {
+            System.out.println("peer failed (exit " + rc + "): is makemore.py at " + makemore + "? (see bench/README.md)");
+            return 1;
+        }
+        double peerMs = number(json, "median_step_ms"), peerTest = number(json, "last_test_loss");
+        System.out.printf(Locale.ROOT, "pytorch (%s, torch %s, %d threads): %.3f ms/step (median), test loss %.4f "
+                + "(makemore evaluate: 1000 test words)%n", string(json, "dtype"), string(json, "torch_version"),
+                (int) number(json, "threads"), peerMs, peerTest);
+        System.out.printf(Locale.ROOT, "ratio library/pytorch: %.2f (target <= 0.5)%n", lib.medianStepMs / peerMs);
+        System.out.println("peer summary: " + json);
+        deleteQuietly(out.toFile());
+        return 0;
+    }
+
+    /** What the library's product kernels run on. */
+    static String kernelPath() {
+        return io.github.lmworkbook.core.Kernels.active();
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\s*([-0-9.eE+]+|null|NaN)").matcher(json);
+        if (!m.find() || m.group(1).equals("null")) return Double.NaN;
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static String string(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\s*\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    private static void deleteQuietly(File f) {
+        File[] kids = f.listFiles();
+        if (kids != null) for (File k : kids) deleteQuietly(k);
+        f.delete();
+    }
+}
