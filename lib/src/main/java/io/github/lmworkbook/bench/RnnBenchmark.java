@@ -35,7 +35,10 @@ import java.util.regex.Pattern;
  * 0.01, betas 0.9/0.99, eps 1e-8), no gradient clipping (makemore does not clip; {@code --clip} turns it on
  * here), 3000 steps. Reported: the median wall-clock time of one training step after a warm-up (fetching the
  * batch, forward, backward, update, as makemore times it) and the test loss after the last step. The library
- * computes in double, makemore in float32. The PyTorch side runs through {@code bench/makemore_peer.py}.
+ * computes in double, makemore in float32. The PyTorch side runs through {@code bench/makemore_peer.py} with
+ * {@code --max-steps steps+1}: makemore evaluates at step index s after that step's update and stops before index
+ * {@code max-steps}, so its evaluation at index {@code steps} is the one "after {@code steps} steps" (one more update
+ * than the library side's). makemore's test loss is on 1000 random test words; the library's on its whole 10 % split.
  *
  * <pre>bench/rnn.sh [--steps 3000] [--makemore /path/to/makemore.py] [--no-peer]</pre>
  */
@@ -54,6 +57,8 @@ public final class RnnBenchmark implements Callable<Integer> {
     String makemore = System.getenv().getOrDefault("MAKEMORE", "/work/makemore/makemore.py");
     @Option(names = "--python", description = "python with torch (default ${DEFAULT-VALUE})")
     String python = "/usr/bin/python3";
+    @Option(names = "--harness", description = "the peer harness (default: bench/makemore_peer.py of the project)")
+    String harnessPath;
     @Option(names = "--no-peer", description = "run the library side only")
     boolean noPeer;
 
@@ -110,10 +115,14 @@ public final class RnnBenchmark implements Callable<Integer> {
         if (noPeer) return 0;
         Path names = Datasets.path("names");
         Path out = Files.createTempDirectory("makemore-rnn");
-        Path harness = Path.of(System.getProperty("lmworkbook.root", "."), "bench", "makemore_peer.py");
-        if (!Files.isRegularFile(harness)) harness = Path.of("bench", "makemore_peer.py");
+        Path harness = harnessPath != null ? Path.of(harnessPath)
+                : Path.of(System.getProperty("lmworkbook.root", "."), "bench", "makemore_peer.py");
+        if (!Files.isRegularFile(harness)) {
+            System.out.println("peer harness not found at " + harness + " (pass --harness PATH, or --no-peer)");
+            return 1;
+        }
         List<String> cmd = new ArrayList<>(List.of(python, harness.toString(), "--makemore", makemore,
-                "--warmup-steps", String.valueOf(warmup), "--", "--type", "rnn", "--max-steps", String.valueOf(steps),
+                "--warmup-steps", String.valueOf(warmup), "--", "--type", "rnn", "--max-steps", String.valueOf(steps + 1),
                 "-i", names.toString(), "-o", out.toString()));
         System.out.println("peer: " + String.join(" ", cmd));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -123,13 +132,14 @@ public final class RnnBenchmark implements Callable<Integer> {
         }
         int rc = p.waitFor();
         if (rc != 0 || json.isEmpty()) {
-            System.out.println("peer failed (exit " + rc + "): is makemore.py at " + makemore + "? (see bench/README.md)");
+            System.out.println("peer failed (exit " + rc + "): is makemore.py at " + makemore + " and torch importable by "
+                    + python + "? (see bench/README.md)");
             return 1;
         }
         double peerMs = number(json, "median_step_ms"), peerTest = number(json, "last_test_loss");
         System.out.printf(Locale.ROOT, "pytorch (%s, torch %s, %d threads): %.3f ms/step (median), test loss %.4f "
-                + "(makemore evaluate: 1000 test words)%n", string(json, "dtype"), string(json, "torch_version"),
-                (int) number(json, "threads"), peerMs, peerTest);
+                + "at step %d (makemore evaluate: 1000 test words)%n", string(json, "dtype"), string(json, "torch_version"),
+                (int) number(json, "threads"), peerMs, peerTest, (int) number(json, "eval_step"));
         System.out.printf(Locale.ROOT, "ratio library/pytorch: %.2f (target <= 0.5)%n", lib.medianStepMs / peerMs);
         System.out.println("peer summary: " + json);
         deleteQuietly(out.toFile());

@@ -79,7 +79,8 @@ public final class Rnn implements LanguageModel {
             return size() > 4;
         }
     };
-    private Workspace last; // the workspace of the last forward pass (its cache)
+    private Workspace last;   // the workspace of the last forward pass (its cache)
+    private Workspace recent; // the workspace used most recently
 
     /**
      * Initialised as makemore (PyTorch defaults): C ~ N(0, 1); W_xh, W_hh, b ~ U(±1/√(m+H)) (one Linear over
@@ -392,12 +393,14 @@ public final class Rnn implements LanguageModel {
     }
 
     private Workspace workspace(int B, int T) {
+        if (recent != null && recent.B == B && recent.T == T) return recent; // the usual case: no lookup, no boxing
         long key = ((long) B << 32) | T;
         Workspace w = workspaces.get(key);
         if (w == null) {
             w = new Workspace(B, T);
             workspaces.put(key, w);
         }
+        recent = w;
         return w;
     }
 

@@ -230,4 +230,31 @@ class RnnTest {
         Rnn rnn = Rnn.makemore(27, 42);
         assertEquals(27 * 64 + 64 + 128 * 64 + 64 + 64 * 27 + 27, rnn.numParams());
     }
+
+    @Test
+    void trainingStepAllocatesNothingAfterWarmUp() {
+        Rnn rnn = Rnn.makemore(27, 1);
+        Batch batch = randomBatchV(new Random(8), 32, 16, 27);
+        for (int i = 0; i < 3; i++) {
+            rnn.zeroGrad();
+            rnn.lossAndGrad(batch);
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 20; i++) {
+            rnn.zeroGrad();
+            rnn.lossAndGrad(batch);
+        }
+        long perStep = (mx.getCurrentThreadAllocatedBytes() - before) / 20;
+        assertTrue(perStep < 256, perStep + " bytes allocated per training step");
+    }
+
+    static Batch randomBatchV(Random rng, int B, int T, int V) {
+        int[][] x = new int[B][T], y = new int[B][T];
+        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) {
+            x[b][t] = rng.nextInt(V);
+            y[b][t] = rng.nextInt(V);
+        }
+        return new Batch(x, y);
+    }
 }
