@@ -39,7 +39,7 @@ final class ModelOptions {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    enum ModelKind { twolayer }
+    enum ModelKind { twolayer, rnn }
 
     /** The data: vocabulary, training batches and held-out batches. */
     record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,
@@ -70,6 +70,7 @@ final class ModelOptions {
         int V = d.vocab().size();
         return switch (model) {
             case twolayer -> new TwoLayerNet(V, nEmbd, nEmbd2, seed);
+            case rnn -> new io.github.lmworkbook.models.Rnn(V, nEmbd, nEmbd2, true, new java.util.Random(seed));
         };
     }
 
