@@ -43,9 +43,10 @@ import json, sys
 java = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")][-1]
 torch = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
 r = java["median_step_ms"] / torch["median_step_ms"]
+f = lambda v, spec=".4f": "n/a" if v is None else format(v, spec)
 print("MLP language model, makemore's configuration (context 16, n_embd 64, n_embd2 64, batch 32, AdamW 5e-4, wd 0.01)")
 print(f"  PyTorch {torch['torch_version']} makemore: {torch['median_step_ms']:8.3f} ms/step  "
-      f"test loss {torch['last_test_loss']:.4f} at step {torch['eval_step']}   "
+      f"test loss {f(torch['last_test_loss'])} at step {torch['eval_step']}   "
       f"{torch['dtype']}, {torch['threads']} threads, BLAS {', '.join(torch['blas']['loaded_libs']) or torch['blas']['build_blas_info']}")
 print(f"  Java {java['java']} library:      {java['median_step_ms']:8.3f} ms/step  "
       f"test loss {java['last_test_loss']:.4f} after {java['steps']} steps   "
