@@ -73,8 +73,12 @@ public final class Embedding {
 
     /** C.grad[ids[b]] += dout[b]: the scatter-add for {@link #lookup}. */
     public void lookupBackward(int[] ids, Matrix dout) {
+        if (dout.rows != ids.length || dout.cols != m) {
+            throw new IllegalArgumentException("Embedding " + C.name + ": dout " + dout.shape() + " for "
+                    + ids.length + " ids, expected (" + ids.length + "×" + m + ")");
+        }
         for (int b = 0; b < ids.length; b++) {
-            double[] dC = C.grad.data[ids[b]], d = dout.data[b];
+            double[] dC = C.grad.data[check(ids[b])], d = dout.data[b];
             for (int j = 0; j < m; j++) dC[j] += d[j];
         }
     }
