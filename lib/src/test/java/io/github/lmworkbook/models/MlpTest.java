@@ -3,6 +3,8 @@ package io.github.lmworkbook.models;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.gradcheck.GradCheckReport;
+import io.github.lmworkbook.gradcheck.GradientChecker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,6 +59,25 @@ class MlpTest {
         assertEquals(direct ? 6 : 5, model.params().size());
         double worst = worstGradError(model, smallBatch());
         assertTrue(worst <= 1e-7, "worst " + worst);
+        // and the library's checker agrees, on every entry
+        GradCheckReport report = GradientChecker.builder().samplesPerParam(10_000).check(model, smallBatch());
+        report.assertPassed();
+        for (Param p : model.params()) assertEquals(p.size(), report.entry(p.name).checked(), p.name);
+    }
+
+    @Test
+    void anExerciseLeftUndoneIsReportedNotThrown() {
+        Mlp model = new Mlp(5, 3, 3, 4, false, 1);
+        model.embeddingBackward = (ids, dx, dC) -> {
+            throw new UnsupportedOperationException("not implemented yet");
+        };
+        assertEquals(GradCheckReport.Status.NOT_IMPLEMENTED, GradientChecker.check(model, smallBatch()).status());
+        model.embeddingBackward = (ids, dx, dC) -> { }; // forgot the scatter-add: C's gradient stays 0
+        GradCheckReport broken = GradientChecker.check(model, smallBatch());
+        assertEquals(GradCheckReport.Status.FAILED, broken.status());
+        assertEquals("C", broken.failures().get(0).name());
+        model.embeddingBackward = null; // back to the reference
+        GradientChecker.check(model, smallBatch()).assertPassed();
     }
 
     @Test
