@@ -1,0 +1,13 @@
+package io.github.lmworkbook.train;
+
+import io.github.lmworkbook.core.Model;
+
+/**
+ * Adam (Kingma &amp; Ba 2015): {@link AdamW} with λ = 0, β₁ = 0.9, β₂ = 0.99, ε = 1e-8 unless set otherwise
+ * (use {@link #betas} for the paper's β₂ = 0.999).
+ */
+public class Adam extends AdamW {
+    public Adam(Model model, double lr) {
+        super(model, lr, 0.0);
+    }
+}

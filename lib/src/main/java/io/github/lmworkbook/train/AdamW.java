@@ -1,0 +1,131 @@
+package io.github.lmworkbook.train;
+
+import io.github.lmworkbook.core.Model;
+import io.github.lmworkbook.core.Param;
+
+import java.util.List;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019), exactly as PyTorch's {@code AdamW}. At step t,
+ * for every parameter θ with gradient g = ∂L/∂θ (elementwise):
+ * <pre>
+ *   θ ← θ − η·λ·θ                               decoupled weight decay
+ *   m ← β₁·m + (1 − β₁)·g                       first moment (mean of g)
+ *   v ← β₂·v + (1 − β₂)·g²                      second moment (uncentred variance of g)
+ *   m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ)      bias corrections (m, v start at 0)
+ *   θ ← θ − η·m̂ / (√v̂ + ε)
+ * </pre>
+ * Defaults are makemore's: β₁ = 0.9, β₂ = 0.99, ε = 1e-8, λ = 0.01. As in PyTorch, the decay applies to every
+ * parameter given (makemore passes all of them, biases included). The moment buffers m and v are allocated once.
+ * {@link Adam} is this optimizer with λ = 0.
+ */
+public class AdamW implements Optimizer {
+    private final List<Param> params;
+    private final double[][][] m;  // per param, (rows × cols) first moment
+    private final double[][][] v;  // per param, (rows × cols) second moment
+    private double lr, beta1 = 0.9, beta2 = 0.99, eps = 1e-8, weightDecay;
+    private long t;
+
+    /** AdamW with makemore's defaults (β₁ = 0.9, β₂ = 0.99, ε = 1e-8, λ = 0.01). */
+    public AdamW(Model model, double lr) {
+        this(model, lr, 0.01);
+    }
+
+    public AdamW(Model model, double lr, double weightDecay) {
+        this.params = List.copyOf(model.params());
+        this.m = new double[params.size()][][];
+        this.v = new double[params.size()][][];
+        for (int k = 0; k < params.size(); k++) {
+            m[k] = new double[params.get(k).value.rows][params.get(k).value.cols];
+            v[k] = new double[params.get(k).value.rows][params.get(k).value.cols];
+        }
+        setLr(lr);
+        weightDecay(weightDecay);
+    }
+
+    /** Sets β₁ and β₂ (each in [0, 1)). */
+    public AdamW betas(double beta1, double beta2) {
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("betas (" + beta1 + ", " + beta2 + ") must be in [0, 1)");
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        return this;
+    }
+
+    /** Sets ε (&gt; 0). */
+    public AdamW eps(double eps) {
+        if (!(eps > 0)) throw new IllegalArgumentException("eps " + eps + " must be > 0");
+        this.eps = eps;
+        return this;
+    }
+
+    /** Sets the decoupled weight decay λ (≥ 0). */
+    public AdamW weightDecay(double lambda) {
+        if (!(lambda >= 0)) throw new IllegalArgumentException("weight decay " + lambda + " must be ≥ 0");
+        this.weightDecay = lambda;
+        return this;
+    }
+
+    @Override
+    public void step() {
+        t++;
+        double eta = lr, b1 = beta1, b2 = beta2, e = eps;
+        double decay = 1.0 - eta * weightDecay;                 // θ ← θ − ηλθ = (1 − ηλ)·θ
+        double bc1 = 1.0 - Math.pow(b1, t);                      // 1 − β₁ᵗ
+        double bc2sqrt = Math.sqrt(1.0 - Math.pow(b2, t));       // √(1 − β₂ᵗ)
+        double stepSize = eta / bc1;                             // η / (1 − β₁ᵗ)
+        // η·m̂/(√v̂ + ε) = (η/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε), the form PyTorch computes
+        for (int k = 0; k < params.size(); k++) {
+            Param p = params.get(k);
+            double[][] W = p.value.data, G = p.grad.data, M = m[k], V = v[k];
+            for (int i = 0; i < W.length; i++) {
+                double[] w = W[i], g = G[i], mi = M[i], vi = V[i];
+                for (int j = 0; j < w.length; j++) {
+                    double gj = g[j];
+                    mi[j] = b1 * mi[j] + (1 - b1) * gj;
+                    vi[j] = b2 * vi[j] + (1 - b2) * gj * gj;
+                    w[j] = w[j] * decay - stepSize * (mi[j] / (Math.sqrt(vi[j]) / bc2sqrt + e));
+                }
+            }
+        }
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate " + lr + " must be ≥ 0");
+        this.lr = lr;
+    }
+
+    @Override
+    public long steps() {
+        return t;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps
+                + ", weightDecay=" + weightDecay + ")";
+    }
+}

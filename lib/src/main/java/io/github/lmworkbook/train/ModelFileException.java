@@ -1,0 +1,18 @@
+package io.github.lmworkbook.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A parameter file that cannot be loaded into a model: names the file and the problem. */
+public final class ModelFileException extends IOException {
+    private final Path file;
+
+    public ModelFileException(Path file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+    }
+
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,257 @@
+package io.github.lmworkbook.train;
+
+import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.Param;
+import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.models.LanguageModel;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The training loop. Each step s (0-based; "after s updates"):
+ * <pre>
+ *   η ← schedule(s)                         if a schedule is set
+ *   evaluate the dev split                  if s % evalEvery == 0 or s is the last step of the run
+ *   batch ← next training batch
+ *   model.zeroGrad();  L ← model.lossAndGrad(batch)        stop if L is NaN/±∞
+ *   ‖g‖ ← global gradient norm (clip to the threshold if set)   stop naming the first bad param if not finite
+ *   optimizer.step()
+ * </pre>
+ * Configure fluently and {@link #run()}:
+ * <pre>{@code
+ * TrainingHistory h = Trainer.of(model, new AdamW(model, 5e-4))
+ *         .data(train.randomBatches(32, 42))
+ *         .steps(5000).clipGradNorm(1.0)
+ *         .eval(dev.inOrder(1024), 500)
+ *         .run();
+ * }</pre>
+ * A second {@code run()} continues where the first stopped (same step counter, same history). Progress goes to
+ * {@code System.out} one line per report (about a dozen lines per run by default), which a notebook shows too.
+ */
+public final class Trainer {
+    private final LanguageModel model;
+    private final Optimizer optimizer;
+    private Supplier<Batch> batches;
+    private long steps = 1000;
+    private LrSchedule schedule;
+    private double clip = Double.NaN;
+    private Iterable<Batch> dev;
+    private long evalEvery;
+    private long logEvery = -1;        // −1: about 10 reports per run
+    private PrintStream out = System.out;
+    private double timeBudgetSeconds = Double.POSITIVE_INFINITY;
+    private LongConsumer gradientHook;
+    private long hookEvery;
+
+    private final TrainingHistory history = new TrainingHistory();
+    private long step;                 // the next step's index = updates done so far
+
+    private Trainer(LanguageModel model, Optimizer optimizer) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    }
+
+    public static Trainer of(LanguageModel model, Optimizer optimizer) {
+        return new Trainer(model, optimizer);
+    }
+
+    /** The source of training batches (e.g. {@code NamesDataset.randomBatches(B, seed)}). */
+    public Trainer data(Supplier<Batch> batches) {
+        this.batches = Objects.requireNonNull(batches, "batches");
+        return this;
+    }
+
+    /** The number of steps each {@link #run()} takes (default 1000). */
+    public Trainer steps(long steps) {
+        if (steps < 0) throw new IllegalArgumentException("steps " + steps + " must be ≥ 0");
+        this.steps = steps;
+        return this;
+    }
+
+    /** Sets the learning rate from schedule.lr(step) before every step. */
+    public Trainer schedule(LrSchedule schedule) {
+        this.schedule = schedule;
+        return this;
+    }
+
+    /** Clips the gradients to this global norm every step ({@link GradClip#clipByGlobalNorm}). */
+    public Trainer clipGradNorm(double threshold) {
+        if (!(threshold > 0)) throw new IllegalArgumentException("clipping threshold " + threshold + " must be > 0");
+        this.clip = threshold;
+        return this;
+    }
+
+    /** Evaluates the mean loss over all of dev (forward only) every k steps and at the last step. */
+    public Trainer eval(Iterable<Batch> dev, long every) {
+        if (every <= 0) throw new IllegalArgumentException("eval interval " + every + " must be positive");
+        this.dev = Objects.requireNonNull(dev, "dev");
+        this.evalEvery = every;
+        return this;
+    }
+
+    /** Prints a progress line every n steps (and at the first and last); 0 prints nothing. */
+    public Trainer logEvery(long n) {
+        if (n < 0) throw new IllegalArgumentException("log interval " + n + " must be ≥ 0");
+        this.logEvery = n;
+        return this;
+    }
+
+    /** Where progress lines go (default System.out); null prints nothing. */
+    public Trainer log(PrintStream out) {
+        this.out = out;
+        return this;
+    }
+
+    /** No progress lines. */
+    public Trainer quiet() {
+        return log(null);
+    }
+
+    /** Stops a run after this many seconds of wall-clock time (checked before each step). */
+    public Trainer timeBudget(Duration budget) {
+        return timeBudgetSeconds(budget.toNanos() / 1e9);
+    }
+
+    public Trainer timeBudgetSeconds(double seconds) {
+        if (!(seconds > 0)) throw new IllegalArgumentException("time budget " + seconds + " s must be > 0");
+        this.timeBudgetSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * Calls hook.accept(step) every k steps after the backward pass and clipping, before the update: the moment to
+     * look at the gradients (e.g. per-layer gradient norms).
+     */
+    public Trainer onGradients(long every, LongConsumer hook) {
+        if (every <= 0) throw new IllegalArgumentException("hook interval " + every + " must be positive");
+        this.hookEvery = every;
+        this.gradientHook = hook;
+        return this;
+    }
+
+    /** The history of every run so far. */
+    public TrainingHistory history() {
+        return history;
+    }
+
+    /** The number of steps (updates) done so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Runs {@link #steps(long)} more steps (fewer if the time budget runs out) and returns the history. */
+    public TrainingHistory run() {
+        if (batches == null) throw new IllegalStateException("no training data: call data(batches) before run()");
+        long first = step, last = step + steps - 1;
+        long every = logEvery >= 0 ? logEvery : Math.max(1, steps / 10);
+        int room = (int) Math.min(steps, 1 << 20);  // beyond this (a time-budgeted run) the history grows by doubling
+        history.ensureCapacity(room, dev == null ? 0 : (int) (room / evalEvery + 2));
+        history.stopReason("");
+        long t0 = System.nanoTime(), tReport = t0, stepsReport = 0;
+        double lossSum = 0;
+        int lossCount = 0;
+        for (; step <= last; step++) {
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            if (elapsed > timeBudgetSeconds) {
+                history.stopReason(String.format("time budget %.0f s reached after %d of %d steps",
+                        timeBudgetSeconds, step - first, steps));
+                if (out != null) out.println("stopped: " + history.stopReason());
+                break;
+            }
+            if (schedule != null) optimizer.setLr(schedule.lr(step));
+            double devLoss = Double.NaN;
+            long tEval = 0;
+            if (dev != null && (step % evalEvery == 0 || step == last)) {
+                long e0 = System.nanoTime();
+                devLoss = evaluate(model, dev);
+                history.addEval((int) step, devLoss);
+                tEval = System.nanoTime() - e0;
+            }
+
+            Batch batch = batches.get();
+            model.zeroGrad();
+            double loss = model.lossAndGrad(batch);
+            if (!Double.isFinite(loss)) {
+                String why = "the training loss is " + loss;
+                for (Param p : model.params()) {
+                    if (!p.value.isFinite()) {
+                        why += "; parameter '" + p.name + "' " + p.shape() + " contains " + firstBad(p.value);
+                        break;
+                    }
+                }
+                throw diverged("loss", why);
+            }
+            double norm = Double.isNaN(clip) ? GradClip.globalNorm(model) : GradClip.clipByGlobalNorm(model, clip);
+            if (!Double.isFinite(norm)) {
+                for (Param p : model.params()) {
+                    if (!p.grad.isFinite()) {
+                        throw diverged(p.name, "the gradient of parameter '" + p.name + "' " + p.shape()
+                                + " contains " + firstBad(p.grad) + " (loss " + loss + ")");
+                    }
+                }
+                throw diverged("gradient norm", "the global gradient norm overflowed to " + norm);
+            }
+            if (gradientHook != null && step % hookEvery == 0) gradientHook.accept(step);
+            optimizer.step();
+            history.addStep((int) step, loss, norm, optimizer.lr());
+
+            lossSum += loss;
+            lossCount++;
+            stepsReport++;
+            tReport += tEval; // evaluation time does not count against steps/s
+            if (out != null && every > 0 && (step % every == 0 || step == first || step == last)) {
+                long now = System.nanoTime();
+                double rate = stepsReport / Math.max(1e-9, (now - tReport) / 1e9);
+                out.println(String.format("step %6d/%d | loss %.4f%s | lr %.2e | grad norm %7.3f | %.0f steps/s",
+                        step, first + steps, lossSum / lossCount,
+                        Double.isNaN(devLoss) ? "" : String.format(" | dev %.4f", devLoss),
+                        optimizer.lr(), norm, rate));
+                lossSum = 0;
+                lossCount = 0;
+                stepsReport = 0;
+                tReport = now;
+            }
+        }
+        history.addSeconds((System.nanoTime() - t0) / 1e9);
+        return history;
+    }
+
+    /**
+     * The mean loss over every target of the batches (forward only): Σ_batches L_b·n_b / Σ n_b, with n_b the number of
+     * targets ≥ 0 in batch b, so the result is the per-token mean over the whole split whatever the batch sizes.
+     */
+    public static double evaluate(LanguageModel model, Iterable<Batch> batches) {
+        double sum = 0;
+        long count = 0;
+        for (Batch b : batches) {
+            long n = 0;
+            for (int[] row : b.y()) for (int t : row) if (t >= 0) n++;
+            if (n == 0) continue;
+            sum += model.loss(b) * n;
+            count += n;
+        }
+        if (count == 0) throw new IllegalArgumentException("evaluate: the batches hold no targets");
+        return sum / count;
+    }
+
+    private TrainingDivergedException diverged(String culprit, String what) {
+        String msg = "training diverged at step " + step + ": " + what
+                + ". Try a smaller learning rate or gradient clipping (clipGradNorm).";
+        if (out != null) out.println(msg);
+        return new TrainingDivergedException(step, culprit, msg, history.snapshot());
+    }
+
+    private static String firstBad(Matrix m) {
+        double[][] g = m.data;
+        for (int i = 0; i < g.length; i++) {
+            for (int j = 0; j < g[i].length; j++) {
+                if (!Double.isFinite(g[i][j])) return g[i][j] + " at [" + i + "][" + j + "]";
+            }
+        }
+        return "no non-finite value";
+    }
+}
