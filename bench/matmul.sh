@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Matrix-product benchmark: the library's kernels (naive, plain, vector) against numpy/OpenBLAS, one thread,
+# double precision, measured in the same run. Usage: bench/matmul.sh [MatmulBenchmark options, e.g. --no-naive]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=lib/target/lmworkbook-all.jar
+JAVA=${JAVA:-java}
+
+# Build if the jar is missing or older than any library source.
+if [ ! -f "$JAR" ] || [ -n "$(find lib/src/main pom.xml lib/pom.xml -newer "$JAR" -type f | head -1)" ]; then
+  echo "building $JAR ..."
+  mvn -B -q -o package -DskipTests -pl lib || mvn -B -q package -DskipTests -pl lib
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$JAVA" -cp "$JAR" io.github.lmworkbook.bench.MatmulBenchmark --print-shapes "$@" > "$tmp/shapes.txt"
+
+blas_args=()
+if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  echo "measuring the BLAS reference (numpy, OPENBLAS_NUM_THREADS=1) ..."
+  # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set on some machines here; unset them so OpenBLAS picks its own
+  # kernel for this CPU (the reference script prints which core it chose).
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+    /usr/bin/python3 bench/blas_reference.py "$tmp/shapes.txt" > "$tmp/blas.csv"
+  blas_args=(--blas "$tmp/blas.csv")
+else
+  echo "numpy is missing for /usr/bin/python3: no BLAS reference this run."
+  echo "  install it with: apt-get install -y python3-numpy libopenblas0-pthread"
+fi
+
+"$JAVA" --add-modules=jdk.incubator.vector -cp "$JAR" io.github.lmworkbook.bench.MatmulBenchmark "${blas_args[@]}" "$@" \
+  2> >(grep -v -e '^SLF4J' -e 'Using incubator modules' >&2)

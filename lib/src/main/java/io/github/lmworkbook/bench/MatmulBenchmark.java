@@ -1,0 +1,324 @@
+package io.github.lmworkbook.bench;
+
+import io.github.lmworkbook.core.Kernels;
+import io.github.lmworkbook.core.PlainKernels;
+import io.github.lmworkbook.core.VectorKernels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.Row;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+/**
+ * GFLOP/s of the product kernels, C += A·B, C += Aᵀ·B and C += A·Bᵀ in double, one thread, for the shapes the
+ * models use: naive i-j-k loops (reference), {@link PlainKernels}, {@link VectorKernels}, and optionally a BLAS
+ * figure measured in the same run by {@code bench/blas_reference.py} (numpy + OpenBLAS). Run it through
+ * {@code bench/matmul.sh}, or directly:
+ * <pre>
+ * java --add-modules=jdk.incubator.vector -cp lib/target/lmworkbook-all.jar io.github.lmworkbook.bench.MatmulBenchmark [--blas blas.csv]
+ * </pre>
+ * Each figure is the median over {@code --reps} batches of calls (each batch ≥ {@code --batch-ms}), after a
+ * warm-up of ≥ 0.3 s per variant and shape so that C2 has compiled the kernel.
+ */
+@Command(name = "MatmulBenchmark", mixinStandardHelpOptions = true,
+        description = "GFLOP/s of the matrix-product kernels (one thread, double) against a BLAS reference.")
+public final class MatmulBenchmark implements Callable<Integer> {
+
+    /** (m, k, n) with C m × n and contraction length k: the models' forward products and their backward ones. */
+    static final int[][] SHAPES = {
+        {32, 64, 64},    // MLP hidden layer h·W, RNN h·Whh (B=32, H=64)
+        {32, 192, 64},   // concatenated context (3 × 64) · W
+        {32, 64, 27},    // logits: h · Wout (vocabulary 27)
+        {512, 64, 27},   // logits over all time steps at once (B·T = 512)
+        {512, 64, 64},   // input projection x·Wx batched over time steps
+        {64, 32, 64},    // weight gradient hᵀ·dy (as Aᵀ·B)
+        {32, 27, 64},    // input gradient dlogits·Woutᵀ (as A·Bᵀ)
+        {64, 512, 27},   // weight gradient over all time steps
+        {64, 64, 64},
+        {128, 128, 128},
+        {256, 256, 256},
+        {512, 512, 512},
+    };
+
+    static final String[] KINDS = {"AB", "AtB", "ABt"};
+    static final Map<String, String> KIND_LABEL = Map.of("AB", "A·B", "AtB", "Aᵀ·B", "ABt", "A·Bᵀ");
+
+    @Option(names = "--blas", description = "CSV written by bench/blas_reference.py (m,k,n,kind,gflops,best,library).")
+    Path blas;
+
+    @Option(names = "--print-shapes", description = "Print the shapes (m,k,n per line) and exit.")
+    boolean printShapes;
+
+    @Option(names = "--shapes", split = ";", description = "Shapes to run instead of the default list, e.g. 32,64,64;256,256,256.")
+    List<String> shapes;
+
+    @Option(names = "--naive", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure the naive i-j-k loops too (default: ${DEFAULT-VALUE}).")
+    boolean naive;
+
+    @Option(names = "--reps", defaultValue = "9", description = "Timed batches per figure; the median is reported.")
+    int reps;
+
+    @Option(names = "--batch-ms", defaultValue = "40", description = "Minimum duration of one timed batch.")
+    double batchMs;
+
+    @Option(names = "--peak-gflops", description = "Peak GFLOP/s of one core (default: cpu MHz × 2 FMA units × lanes × 2).")
+    Double peakGflops;
+
+    @Option(names = "--csv", description = "Also write the long result table to this CSV file.")
+    Path csvOut;
+
+    /** A product kernel: C (m × n) += op(A) · op(B). */
+    interface Kernel {
+        void run(double[][] A, double[][] B, double[][] C, int m, int k, int n);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MatmulBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        int[][] shapeList = shapes == null ? SHAPES : shapes.stream()
+                .map(s -> Arrays.stream(s.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray())
+                .toArray(int[][]::new);
+        if (printShapes) {
+            for (int[] s : shapeList) System.out.println(s[0] + "," + s[1] + "," + s[2]);
+            return 0;
+        }
+        double peak = peak();
+        boolean vector = Kernels.vectorAvailable();
+        System.out.println("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        System.out.println("Kernels.active(): " + Kernels.active());
+        if (!vector) System.out.println("vector variant skipped: run java with --add-modules=jdk.incubator.vector");
+
+        Map<String, double[]> blasGflops = new LinkedHashMap<>();
+        if (blas != null) {
+            Table b = Table.read().csv(CsvReadOptions.builder(blas.toFile()).build());
+            for (Row r : b) {
+                blasGflops.put(key(r.getInt("m"), r.getInt("k"), r.getInt("n"), r.getString("kind")), 
+                        new double[] {r.getDouble("gflops"), r.getDouble("best")});
+            }
+            if (b.rowCount() > 0) System.out.println("BLAS reference: " + b.stringColumn("library").get(0));
+        } else {
+            System.out.println("BLAS reference: none (pass --blas, or run bench/matmul.sh)");
+        }
+        System.out.println();
+
+        Map<String, Kernel> plainK = Map.of("AB", PlainKernels::gemm, "AtB", PlainKernels::gemmTransA,
+                "ABt", PlainKernels::gemmTransB);
+        Map<String, Kernel> naiveK = Map.of("AB", MatmulBenchmark::naiveAB, "AtB", MatmulBenchmark::naiveAtB,
+                "ABt", MatmulBenchmark::naiveABt);
+        Map<String, Kernel> vectorK = vector ? VectorVariant.kernels() : Map.of();
+
+        StringColumn shapeCol = StringColumn.create("shape m×k×n"), kindCol = StringColumn.create("kind"),
+                variantCol = StringColumn.create("variant");
+        DoubleColumn gCol = DoubleColumn.create("GFLOP/s"), peakCol = DoubleColumn.create("%peak"),
+                ratioCol = DoubleColumn.create("ratio to BLAS"), bestCol = DoubleColumn.create("best GFLOP/s");
+        Table wide = Table.create("Summary (GFLOP/s; ratio = kernel / BLAS)",
+                StringColumn.create("shape m×k×n"), StringColumn.create("kind"), DoubleColumn.create("naive"),
+                DoubleColumn.create("plain"), DoubleColumn.create("vector"), DoubleColumn.create("BLAS"),
+                DoubleColumn.create("plain/BLAS"), DoubleColumn.create("vector/BLAS"), DoubleColumn.create("vector %peak"));
+
+        SplittableRandom rng = new SplittableRandom(1);
+        // Global warm-up: get every kernel compiled by C2 before the first timed shape.
+        System.out.println("warming up the kernels (JIT) ...");
+        // Shapes with edge blocks and more than one block in m, k and n, so that every branch has been profiled
+        // (a branch never seen by C2 becomes an uncommon trap: deoptimization and recompilation mid-measurement).
+        for (int[] s : new int[][] {{64, 64, 64}, {133, 259, 27}, {37, 70, 515}}) {
+            int m = s[0], k = s[1], n = s[2], r = Math.max(Math.max(m, k), n);
+            double[][] A = random(r, r, rng), B = random(r, r, rng), C = random(m, n, rng);
+            for (String kind : KINDS) {
+                for (Map<String, Kernel> ks : List.of(plainK, vectorK)) {
+                    Kernel f = ks.get(kind);
+                    if (f == null) continue;
+                    long t = System.nanoTime();
+                    while (System.nanoTime() - t < 250_000_000L) f.run(A, B, C, m, k, n);
+                }
+            }
+        }
+        for (int[] s : shapeList) {
+            int m = s[0], k = s[1], n = s[2];
+            String shape = m + "×" + k + "×" + n;
+            for (String kind : KINDS) {
+                double[][] A = kind.equals("AtB") ? random(k, m, rng) : random(m, k, rng);
+                double[][] B = kind.equals("ABt") ? random(n, k, rng) : random(k, n, rng);
+                double[][] C = random(m, n, rng);
+                double[] refs = blasGflops.get(key(m, k, n, kind));
+                Double ref = refs == null ? null : refs[0];
+                Map<String, double[]> row = new LinkedHashMap<>();
+                if (naive) row.put("naive", measure(naiveK.get(kind), A, B, C, m, k, n));
+                row.put("plain", measure(plainK.get(kind), A, B, C, m, k, n));
+                if (vector) row.put("vector", measure(vectorK.get(kind), A, B, C, m, k, n));
+                if (refs != null) row.put("BLAS", refs);
+                for (Map.Entry<String, double[]> e : row.entrySet()) {
+                    shapeCol.append(shape);
+                    kindCol.append(KIND_LABEL.get(kind));
+                    variantCol.append(e.getKey());
+                    gCol.append(e.getValue()[0]);
+                    peakCol.append(100 * e.getValue()[0] / peak);
+                    ratioCol.append(ref == null ? Double.NaN : e.getValue()[0] / ref);
+                    bestCol.append(e.getValue()[1]);
+                }
+                double blasG = ref == null ? Double.NaN : ref;
+                double pl = row.get("plain")[0], ve = row.containsKey("vector") ? row.get("vector")[0] : Double.NaN;
+                wide.stringColumn(0).append(shape);
+                wide.stringColumn(1).append(KIND_LABEL.get(kind));
+                wide.doubleColumn(2).append(row.containsKey("naive") ? row.get("naive")[0] : Double.NaN);
+                wide.doubleColumn(3).append(pl);
+                wide.doubleColumn(4).append(ve);
+                wide.doubleColumn(5).append(blasG);
+                wide.doubleColumn(6).append(pl / blasG);
+                wide.doubleColumn(7).append(ve / blasG);
+                wide.doubleColumn(8).append(100 * ve / peak);
+                System.out.printf(Locale.ROOT, "%-12s %-5s %s%n", shape, KIND_LABEL.get(kind), format(row));
+            }
+        }
+        Table results = Table.create("C += op(A)·op(B), double, one thread; GFLOP/s = median of " + reps + " batches",
+                shapeCol, kindCol, variantCol, gCol, peakCol, ratioCol, bestCol);
+        for (DoubleColumn c : List.of(gCol, peakCol, bestCol)) c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
+        ratioCol.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
+        for (int c = 2; c < wide.columnCount(); c++) {
+            wide.doubleColumn(c).setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(c == 6 || c == 7 ? 2 : 1));
+        }
+        System.out.println();
+        System.out.println(results.printAll());
+        System.out.println();
+        System.out.println(wide.printAll());
+        if (blas != null) {
+            DoubleColumn ratio = wide.doubleColumn(7);
+            if (vector && ratio.countMissing() < ratio.size()) {
+                System.out.printf(Locale.ROOT, "%nvector/BLAS over all shapes and kinds: min %.2f, median %.2f, max %.2f%n",
+                        ratio.min(), ratio.median(), ratio.max());
+            }
+        }
+        if (csvOut != null) results.write().csv(csvOut.toFile());
+        return 0;
+    }
+
+    /** Separate class so that {@link VectorKernels} is only loaded when the module is present. */
+    private static final class VectorVariant {
+        static Map<String, Kernel> kernels() {
+            return Map.of("AB", VectorKernels::gemm, "AtB", VectorKernels::gemmTransA, "ABt", VectorKernels::gemmTransB);
+        }
+
+        static int lanes() {
+            return VectorKernels.lanes();
+        }
+    }
+
+    /** One core's peak, and a line saying how it was obtained. */
+    private double peak() throws IOException {
+        if (peakGflops != null) {
+            System.out.printf(Locale.ROOT, "peak: %.1f GFLOP/s per core (given with --peak-gflops)%n", peakGflops);
+            return peakGflops;
+        }
+        double mhz = Double.NaN;
+        String model = "unknown CPU";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            for (String line : Files.readAllLines(cpuinfo)) {
+                if (line.startsWith("cpu MHz") && Double.isNaN(mhz)) mhz = Double.parseDouble(line.split(":")[1].trim());
+                if (line.startsWith("model name") && model.equals("unknown CPU")) model = line.split(":")[1].trim();
+            }
+        }
+        if (Double.isNaN(mhz)) mhz = 2450;
+        int lanes = Kernels.vectorAvailable() ? VectorVariant.lanes() : 4;
+        int flopPerCycle = 2 /* FMA units */ * lanes * 2 /* flop per FMA */;
+        double peak = mhz * 1e-3 * flopPerCycle;
+        System.out.printf(Locale.ROOT, "peak: %.1f GFLOP/s per core = %.0f MHz (/proc/cpuinfo, %s) × %d flop/cycle "
+                + "(2 FMA units × %d doubles × 2 flop; override with --peak-gflops)%n", peak, mhz, model, flopPerCycle, lanes);
+        return peak;
+    }
+
+    /** {median, best} GFLOP/s over the timed batches. */
+    private double[] measure(Kernel f, double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        double flop = 2.0 * m * k * n;
+        // Warm-up: at least 0.3 s, then until two consecutive 50 ms batches agree within 10% (C2 has compiled
+        // the kernel: interpreted Vector API code is ~1000× slower), at most 5 s.
+        long start = System.nanoTime();
+        double last = 0;
+        while (true) {
+            long t = System.nanoTime();
+            long calls = 0;
+            do {
+                f.run(A, B, C, m, k, n);
+                calls++;
+            } while (System.nanoTime() - t < 50_000_000L);
+            double rate = flop * calls / (System.nanoTime() - t);
+            long elapsed = System.nanoTime() - start;
+            if (elapsed > 5_000_000_000L || (elapsed > 300_000_000L && Math.abs(rate - last) < 0.1 * rate)) break;
+            last = rate;
+        }
+        long t0 = System.nanoTime();
+        f.run(A, B, C, m, k, n);
+        double perCall = System.nanoTime() - t0;
+        int batch = (int) Math.max(1, Math.ceil(batchMs * 1e6 / perCall));
+        double[] g = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long t = System.nanoTime();
+            for (int c = 0; c < batch; c++) f.run(A, B, C, m, k, n);
+            g[r] = flop * batch / (System.nanoTime() - t);                // flop per ns = GFLOP/s
+        }
+        Arrays.sort(g);
+        return new double[] {g[reps / 2], g[reps - 1]};
+    }
+
+    private static String key(int m, int k, int n, String kind) {
+        return m + "," + k + "," + n + "," + kind;
+    }
+
+    private static String format(Map<String, double[]> row) {
+        List<String> parts = new ArrayList<>();
+        row.forEach((v, g) -> parts.add(String.format(Locale.ROOT, "%s %.1f (best %.1f)", v, g[0], g[1])));
+        return String.join("  ", parts);
+    }
+
+    private static double[][] random(int rows, int cols, SplittableRandom rng) {
+        double[][] x = new double[rows][cols];
+        for (double[] r : x) for (int j = 0; j < cols; j++) r[j] = rng.nextDouble(-1, 1);
+        return x;
+    }
+
+    /** Naive C += A·B: i-j-k, dot products. */
+    static void naiveAB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int p = 0; p < k; p++) s += A[i][p] * B[p][j];
+            C[i][j] += s;
+        }
+    }
+
+    /** Naive C += Aᵀ·B. */
+    static void naiveAtB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int p = 0; p < k; p++) s += A[p][i] * B[p][j];
+            C[i][j] += s;
+        }
+    }
+
+    /** Naive C += A·Bᵀ. */
+    static void naiveABt(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int p = 0; p < k; p++) s += A[i][p] * B[j][p];
+            C[i][j] += s;
+        }
+    }
+}
