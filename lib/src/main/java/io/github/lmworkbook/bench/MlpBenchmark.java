@@ -119,24 +119,9 @@ public final class MlpBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** The product kernel path in use, as core.Kernels reports it (if it does). */
+    /** The product kernel path in use. */
     static String kernelPath() {
-        try {
-            Class<?> k = Class.forName("io.github.lmworkbook.core.Kernels");
-            for (String name : new String[] {"describe", "path", "active"}) {
-                try {
-                    var m = k.getDeclaredMethod(name);
-                    if (java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.trySetAccessible()) {
-                        return String.valueOf(m.invoke(null)).replace("\"", "'");
-                    }
-                } catch (NoSuchMethodException ignored) {
-                    // try the next name
-                }
-            }
-        } catch (ReflectiveOperationException ignored) {
-            // fall through
-        }
-        return "core.Kernels (row-array loops)";
+        return io.github.lmworkbook.core.Kernels.active().replace("\"", "'");
     }
 
     private static long counted(Batch b) {
