@@ -1,0 +1,302 @@
+package io.github.lmworkbook.analysis;
+
+import io.github.lmworkbook.core.Matrix;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.StringWriter;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
+import tech.tablesaw.io.html.HtmlWriteOptions;
+import tech.tablesaw.io.html.HtmlWriter;
+
+/**
+ * What {@link GradientFlow#analyze} measured on one trajectory s_0..s_T.
+ *
+ * <p>Per-step arrays are indexed by the step t = 0..T (length T+1); the distance a gradient has travelled
+ * back from the end is k = T − t, and {@link #byDistance} reverses an array into distance order
+ * (index k). Quantities of the step Jacobian J_t exist for t = 1..T only; at t = 0 they are NaN.
+ *
+ * <p>One call each: {@link #table()} (Tablesaw), {@link #html()} (for {@code display(html, "text/html")}),
+ * {@link #chart()} (norms against distance on a log axis), {@link #singularValuesChart()} (the spectrum of J_t
+ * along the trajectory) and {@link #compareChart} (several reports on one log plot).
+ */
+public final class GradientFlowReport {
+    /** Column names of {@link #table()}. */
+    public static final String T_COL = "t", DISTANCE = "distance T−t", LOSS_GRAD = "‖∂L/∂s_t‖",
+            PRODUCT_NORM = "‖∂s_T/∂s_t‖", PRODUCT_MIN = "σ_min(∂s_T/∂s_t)", STEP_MAX = "σ_max(J_t)",
+            STEP_MIN = "σ_min(J_t)";
+
+    /** The quantity a {@link #compareChart} plots against distance. */
+    public enum Quantity {
+        /** ‖∂L/∂s_t‖. */
+        LOSS_GRADIENT("‖∂L/∂s_t‖"),
+        /** ‖∂s_T/∂s_t‖ = σ_max of the Jacobian product. */
+        JACOBIAN_PRODUCT("‖∂s_T/∂s_t‖"),
+        /** σ_max(J_t) of the step Jacobian. */
+        STEP_SIGMA_MAX("σ_max(J_t)");
+
+        final String label;
+
+        Quantity(String label) {
+            this.label = label;
+        }
+    }
+
+    private final int T, S;
+    private final Matrix states;           // (T+1) × S, row t = s_t
+    private final Matrix lossGradients;    // (T+1) × S, row t = ∂L/∂s_t
+    private final double[][] stepSigma;    // (T+1) × S, row t = singular values of J_t, descending (row 0 NaN)
+    private final double[][] productSigma; // (T+1) × S, row t = singular values of ∂s_T/∂s_t, descending
+    private final double[] lossGradNorm;   // T+1
+
+    GradientFlowReport(Matrix states, Matrix lossGradients, double[][] stepSigma, double[][] productSigma) {
+        this.T = states.rows - 1;
+        this.S = states.cols;
+        this.states = states;
+        this.lossGradients = lossGradients;
+        this.stepSigma = stepSigma;
+        this.productSigma = productSigma;
+        this.lossGradNorm = new double[T + 1];
+        for (int t = 0; t <= T; t++) {
+            double ss = 0;
+            for (double v : lossGradients.data[t]) ss += v * v;
+            lossGradNorm[t] = Math.sqrt(ss);
+        }
+    }
+
+    /** T, the number of steps. */
+    public int steps() {
+        return T;
+    }
+
+    /** S, the state size. */
+    public int stateSize() {
+        return S;
+    }
+
+    /** The trajectory, (T+1) × S, row t = s_t (a copy). */
+    public Matrix states() {
+        return states.copy();
+    }
+
+    /** ∂L/∂s_t for every t, (T+1) × S (a copy). */
+    public Matrix lossGradients() {
+        return lossGradients.copy();
+    }
+
+    /** ‖∂L/∂s_t‖, index t = 0..T. */
+    public double[] lossGradientNorms() {
+        return lossGradNorm.clone();
+    }
+
+    /** ‖∂s_T/∂s_t‖ = σ_max(J_T ⋯ J_{t+1}), index t = 0..T (1 at t = T). */
+    public double[] jacobianProductNorms() {
+        return column(productSigma, 0);
+    }
+
+    /**
+     * σ_min(J_T ⋯ J_{t+1}), index t = 0..T. Computed in double precision, it is accurate only down to about
+     * 1e-16 · σ_max of the same product; below that it is rounding noise.
+     */
+    public double[] jacobianProductMinSingularValues() {
+        return column(productSigma, S - 1);
+    }
+
+    /** All singular values of ∂s_T/∂s_t, largest first; [t][i], t = 0..T. */
+    public double[][] jacobianProductSingularValues() {
+        return deepCopy(productSigma);
+    }
+
+    /** All singular values of J_t, largest first; [t][i], t = 0..T (row 0 is NaN). */
+    public double[][] stepSingularValues() {
+        return deepCopy(stepSigma);
+    }
+
+    /** σ_max(J_t) = ‖J_t‖, index t (NaN at t = 0). */
+    public double[] stepMaxSingularValues() {
+        return column(stepSigma, 0);
+    }
+
+    /** σ_min(J_t), index t (NaN at t = 0). */
+    public double[] stepMinSingularValues() {
+        return column(stepSigma, S - 1);
+    }
+
+    /** A per-step array (index t = 0..T) reversed into distance order (index k = T − t). */
+    public static double[] byDistance(double[] perStep) {
+        int n = perStep.length;
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) r[i] = perStep[n - 1 - i];
+        return r;
+    }
+
+    /** Fit of log ‖∂L/∂s_t‖ against distance k = 1..T. Meaningful for a loss at the end only. */
+    public DecayFit lossGradientFit() {
+        return lossGradientFit(1, T);
+    }
+
+    public DecayFit lossGradientFit(int kMin, int kMax) {
+        return DecayFit.of(byDistance(lossGradNorm), kMin, kMax);
+    }
+
+    /** Fit of log ‖∂s_T/∂s_t‖ against distance k = 1..T. */
+    public DecayFit jacobianProductFit() {
+        return jacobianProductFit(1, T);
+    }
+
+    public DecayFit jacobianProductFit(int kMin, int kMax) {
+        return DecayFit.of(byDistance(jacobianProductNorms()), kMin, kMax);
+    }
+
+    /** One row per t = 0..T: t, distance, ‖∂L/∂s_t‖, ‖∂s_T/∂s_t‖, σ_min(∂s_T/∂s_t), σ_max(J_t), σ_min(J_t). */
+    public Table table() {
+        int[] t = new int[T + 1], k = new int[T + 1];
+        for (int i = 0; i <= T; i++) {
+            t[i] = i;
+            k[i] = T - i;
+        }
+        NumberColumnFormatter sci = new NumberColumnFormatter() {        // 1.234e-05; blank for NaN (missing)
+            @Override
+            public String format(double v) {
+                return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3e", v);
+            }
+        };
+        Table table = Table.create("gradient flow", IntColumn.create(T_COL, t), IntColumn.create(DISTANCE, k));
+        String[] names = {LOSS_GRAD, PRODUCT_NORM, PRODUCT_MIN, STEP_MAX, STEP_MIN};
+        double[][] values = {lossGradNorm, jacobianProductNorms(), jacobianProductMinSingularValues(),
+                stepMaxSingularValues(), stepMinSingularValues()};
+        for (int c = 0; c < names.length; c++) {
+            DoubleColumn col = DoubleColumn.create(names[c], values[c]);
+            col.setPrintFormatter(sci);
+            table.addColumns(col);
+        }
+        return table;
+    }
+
+    /** The fits and the table as HTML, for {@code display(report.html(), "text/html")}. */
+    public String html() {
+        StringWriter w = new StringWriter();
+        w.write("<p>T = " + T + ", state size " + S + ". Fit of log ‖∂s_T/∂s_t‖: " + escape(jacobianProductFit().toString())
+                + ".<br>Fit of log ‖∂L/∂s_t‖: " + escape(fitOrNote()) + ".</p>\n");
+        new HtmlWriter().write(table(), HtmlWriteOptions.builder(w).build());
+        return w.toString();
+    }
+
+    private String fitOrNote() {
+        try {
+            return lossGradientFit().toString();
+        } catch (IllegalArgumentException e) {
+            return "no fit (" + e.getMessage() + ")";
+        }
+    }
+
+    /** {@link #chart(double, int, int)} without a bound, 640 × 420. */
+    public BufferedImage chart() {
+        return chart(Double.NaN, 640, 420);
+    }
+
+    /**
+     * ‖∂L/∂s_t‖ and ‖∂s_T/∂s_t‖ against the distance T − t on a log axis; with a finite {@code boundFactor} q,
+     * also the bound q^(T−t) (e.g. q = γ·σ_max(W) for a tanh RNN) as a dashed line.
+     */
+    public BufferedImage chart(double boundFactor, int width, int height) {
+        XYChart chart = FlowCharts.logY("Gradient flow back from step T = " + T, "distance T − t", "norm", width, height);
+        double[] k = distances();
+        FlowCharts.line(chart, "‖∂s_T/∂s_t‖", k, byDistance(jacobianProductNorms()));
+        FlowCharts.line(chart, "‖∂L/∂s_t‖", k, byDistance(lossGradNorm));
+        if (Double.isFinite(boundFactor)) {
+            double[] bound = new double[T + 1];
+            for (int i = 0; i <= T; i++) bound[i] = Math.pow(boundFactor, i);
+            XYSeries s = FlowCharts.line(chart, String.format(Locale.ROOT, "bound %.3g^(T−t)", boundFactor), k, bound);
+            if (s != null) {
+                s.setLineColor(Color.GRAY);
+                s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            }
+        }
+        return FlowCharts.image(chart);
+    }
+
+    /**
+     * The singular values of the step Jacobians along the trajectory: t on x, σ_max(J_t) and σ_min(J_t) in the
+     * legend, and (when S ≤ 32) every other singular value as a thin grey line. 640 × 420.
+     */
+    public BufferedImage singularValuesChart() {
+        return singularValuesChart(640, 420);
+    }
+
+    public BufferedImage singularValuesChart(int width, int height) {
+        XYChart chart = FlowCharts.logY("Singular values of the step Jacobians J_t", "step t", "σ(J_t)", width, height);
+        double[] t = new double[T];
+        for (int i = 0; i < T; i++) t[i] = i + 1;
+        FlowCharts.line(chart, "σ_max(J_t)", t, column(stepSigma, 0, 1));
+        FlowCharts.line(chart, "σ_min(J_t)", t, column(stepSigma, S - 1, 1));
+        if (S <= 32) {
+            for (int i = 1; i < S - 1; i++) {
+                XYSeries s = FlowCharts.line(chart, "σ_" + (i + 1), t, column(stepSigma, i, 1));
+                if (s != null) {
+                    s.setShowInLegend(false);
+                    s.setLineColor(new Color(0, 0, 0, 60));
+                    s.setLineWidth(0.8f);
+                }
+            }
+        }
+        return FlowCharts.image(chart);
+    }
+
+    /**
+     * Several reports on one log plot against distance T − t (one series per entry, in the map's iteration order:
+     * pass a LinkedHashMap to fix the order), e.g. tanh maps with σ_max ∈ {0.5, 0.9, 1.5, 3}.
+     */
+    public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity) {
+        return compareChart(reports, quantity, 640, 420);
+    }
+
+    public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity, int width, int height) {
+        if (reports.isEmpty()) throw new IllegalArgumentException("compare chart: no reports");
+        XYChart chart = FlowCharts.logY(quantity.label + " against distance", "distance T − t", quantity.label, width, height);
+        for (Map.Entry<String, GradientFlowReport> e : reports.entrySet()) {
+            GradientFlowReport r = e.getValue();
+            double[] y = switch (quantity) {
+                case LOSS_GRADIENT -> r.lossGradientNorms();
+                case JACOBIAN_PRODUCT -> r.jacobianProductNorms();
+                case STEP_SIGMA_MAX -> r.stepMaxSingularValues();
+            };
+            FlowCharts.line(chart, e.getKey(), r.distances(), byDistance(y));
+        }
+        return FlowCharts.image(chart);
+    }
+
+    private double[] distances() {
+        double[] k = new double[T + 1];
+        for (int i = 0; i <= T; i++) k[i] = i;
+        return k;
+    }
+
+    private static double[] column(double[][] a, int j) {
+        return column(a, j, 0);
+    }
+
+    /** a[from..][j] as an array. */
+    private static double[] column(double[][] a, int j, int from) {
+        double[] c = new double[a.length - from];
+        for (int i = from; i < a.length; i++) c[i - from] = a[i][j];
+        return c;
+    }
+
+    private static double[][] deepCopy(double[][] a) {
+        double[][] c = new double[a.length][];
+        for (int i = 0; i < a.length; i++) c[i] = a[i].clone();
+        return c;
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

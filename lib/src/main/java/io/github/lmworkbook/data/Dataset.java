@@ -1,0 +1,39 @@
+package io.github.lmworkbook.data;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One entry of the data-set registry ({@code data/datasets.properties}).
+ *
+ * @param name     registry name, e.g. {@code "names"}
+ * @param fileName file name in the cache and in a mirror directory, e.g. {@code "names.txt"}
+ * @param url      where the file is downloaded from when it is neither cached nor mirrored
+ * @param sha256   expected SHA-256 of the file, 64 lower-case hex digits
+ * @param source   human-readable provenance
+ * @param license  licence notes
+ */
+public record Dataset(String name, String fileName, URI url, String sha256, String source, String license) {
+
+    public Dataset {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(fileName, "fileName");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(sha256, "sha256");
+        sha256 = sha256.trim().toLowerCase(Locale.ROOT);
+        if (!sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("data set '" + name + "': sha256 must be 64 hex digits, got '" + sha256 + "'");
+        }
+        if (fileName.isBlank() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")) {
+            throw new IllegalArgumentException("data set '" + name + "': bad file name '" + fileName + "'");
+        }
+        source = source == null ? "" : source;
+        license = license == null ? "" : license;
+    }
+
+    /** A data set with no provenance notes (handy for tests). */
+    public static Dataset of(String name, String fileName, String url, String sha256) {
+        return new Dataset(name, fileName, URI.create(url), sha256, "", "");
+    }
+}

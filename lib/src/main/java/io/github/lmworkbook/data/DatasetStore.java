@@ -1,0 +1,347 @@
+package io.github.lmworkbook.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Provides data-set files from a verified local cache, filling the cache from a mirror directory or by download.
+ *
+ * <p>Most code uses the static facade {@link Datasets}, which uses {@link #fromEnvironment()}. Tests and special
+ * set-ups build their own store with {@link #builder()}.
+ *
+ * <p>Lookup for a data set: if {@code cacheDir/<file>} exists and its SHA-256 matches the registry, it is used.
+ * Otherwise, if a mirror directory is configured, the file is copied from there (a missing mirror file is an error);
+ * else it is downloaded from the registry URL. The bytes always go to a temporary file in the cache directory, are
+ * checked against the expected SHA-256 and only then atomically renamed into place; on any failure the temporary
+ * file is deleted, so no partial or corrupted file is ever left in the cache.
+ */
+public final class DatasetStore {
+
+    /** Environment variable: cache directory. */
+    public static final String ENV_DATA_DIR = "LMW_DATA_DIR";
+    /** Environment variable: mirror directory holding the data files under their registry file names. */
+    public static final String ENV_DATA_MIRROR = "LMW_DATA_MIRROR";
+
+    private static final long PROGRESS_THRESHOLD = 512 * 1024;
+
+    private final DatasetRegistry registry;
+    private final Path cacheDir;
+    private final Path mirrorDir;
+    private final Map<String, URI> urlOverrides;
+    private final Duration timeout;
+    private final PrintStream log;
+    private final Map<String, Path> verified = new ConcurrentHashMap<>();
+
+    private DatasetStore(Builder b) {
+        this.registry = b.registry != null ? b.registry : DatasetRegistry.bundled();
+        this.cacheDir = (b.cacheDir != null ? b.cacheDir : defaultCacheDir()).toAbsolutePath().normalize();
+        this.mirrorDir = b.mirrorDir == null ? null : b.mirrorDir.toAbsolutePath().normalize();
+        this.urlOverrides = Map.copyOf(b.urlOverrides);
+        this.timeout = b.timeout;
+        this.log = b.log;
+    }
+
+    /** A store configured from the environment: {@code LMW_DATA_DIR}, {@code LMW_DATA_MIRROR}, the bundled registry. */
+    public static DatasetStore fromEnvironment() {
+        return builder().mirrorDir(envPath(ENV_DATA_MIRROR)).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The default cache directory: {@code $LMW_DATA_DIR}, else {@code <project root>/data/cache}, else
+     * {@code ~/.cache/lmworkbook}.
+     */
+    public static Path defaultCacheDir() {
+        Path env = envPath(ENV_DATA_DIR);
+        if (env != null) {
+            return env;
+        }
+        return ProjectRoot.find()
+                .map(root -> root.resolve("data").resolve("cache"))
+                .orElseGet(() -> Paths.get(System.getProperty("user.home"), ".cache", "lmworkbook"));
+    }
+
+    private static Path envPath(String var) {
+        String v = System.getenv(var);
+        return v == null || v.isBlank() ? null : Paths.get(v.trim());
+    }
+
+    public DatasetRegistry registry() {
+        return registry;
+    }
+
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    /** The mirror directory, or {@code null} when files are downloaded. */
+    public Path mirrorDir() {
+        return mirrorDir;
+    }
+
+    /** Path of the verified local copy of the data set, fetching it first if needed. */
+    public Path path(String name) {
+        Dataset d = registry.get(name);
+        Path known = verified.get(name);
+        if (known != null && Files.isRegularFile(known)) {
+            return known;
+        }
+        Path target = cacheDir.resolve(d.fileName());
+        if (Files.isRegularFile(target)) {
+            String actual = sha256(target);
+            if (actual.equals(d.sha256())) {
+                verified.put(name, target);
+                return target;
+            }
+            log.println("[lmworkbook] cached " + target + " has SHA-256 " + actual + ", expected " + d.sha256()
+                    + "; fetching it again");
+        }
+        fetch(d, target);
+        verified.put(name, target);
+        return target;
+    }
+
+    /** The whole data set as UTF-8 text. */
+    public String text(String name) {
+        try {
+            return Files.readString(path(name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The data set's lines (UTF-8, line terminators removed). */
+    public List<String> lines(String name) {
+        try {
+            return Files.readAllLines(path(name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void fetch(Dataset d, Path target) {
+        Path tmp;
+        try {
+            Files.createDirectories(cacheDir);
+            tmp = Files.createTempFile(cacheDir, d.fileName() + ".", ".part");
+        } catch (IOException e) {
+            throw new DatasetException("cannot create the data cache directory " + cacheDir + ": " + e, e);
+        }
+        try {
+            if (mirrorDir != null) {
+                copyFromMirror(d, tmp);
+            } else {
+                download(d, tmp);
+            }
+            String actual = sha256(tmp);
+            if (!actual.equals(d.sha256())) {
+                throw new DatasetException("checksum mismatch for data set '" + d.name() + "' (" + d.fileName()
+                        + " from " + sourceOf(d) + "): expected SHA-256 " + d.sha256() + " but got " + actual
+                        + "; the file was discarded");
+            }
+            moveIntoPlace(tmp, target);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    private String sourceOf(Dataset d) {
+        return mirrorDir != null ? mirrorDir.resolve(d.fileName()).toString() : urlOf(d).toString();
+    }
+
+    private URI urlOf(Dataset d) {
+        return urlOverrides.getOrDefault(d.name(), d.url());
+    }
+
+    private void copyFromMirror(Dataset d, Path tmp) {
+        Path src = mirrorDir.resolve(d.fileName());
+        if (!Files.isRegularFile(src)) {
+            throw new DatasetException("data set '" + d.name() + "': file " + d.fileName() + " is missing from the mirror "
+                    + mirrorDir + " (" + src + " does not exist; " + ENV_DATA_MIRROR + " points the workbook there)");
+        }
+        try {
+            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new DatasetException("data set '" + d.name() + "': cannot copy " + src + ": " + e, e);
+        }
+    }
+
+    private void download(Dataset d, Path tmp) {
+        URI url = urlOf(d);
+        log.println("[lmworkbook] downloading data set '" + d.name() + "' from " + url);
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
+        try {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new IOException("HTTP status " + response.statusCode());
+                }
+                long total = response.headers().firstValueAsLong("Content-Length").orElse(-1L);
+                copyWithProgress(in, tmp, total);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " was interrupted", e);
+        } catch (IOException e) {
+            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: " + describe(e)
+                    + " (offline? set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
+        }
+    }
+
+    private void copyWithProgress(InputStream in, Path tmp, long total) throws IOException {
+        boolean progress = total > PROGRESS_THRESHOLD;
+        byte[] buf = new byte[64 * 1024];
+        long done = 0;
+        int lastPercent = -1;
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+                done += n;
+                if (progress) {
+                    int percent = (int) (100 * done / total);
+                    if (percent / 10 != lastPercent / 10) {
+                        lastPercent = percent;
+                        log.print("\r[lmworkbook]   " + percent + "% of " + total / 1024 + " KiB");
+                    }
+                }
+            }
+        }
+        if (progress) {
+            log.println();
+        }
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (sb.length() > 0) {
+                sb.append(" <- ");
+            }
+            sb.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                sb.append(": ").append(t.getMessage());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void moveIntoPlace(Path tmp, Path target) {
+        try {
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new DatasetException("cannot move " + tmp + " to " + target + ": " + e, e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: the original error matters more
+        }
+    }
+
+    /** SHA-256 of a file as 64 lower-case hex digits. */
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Configures a {@link DatasetStore}; everything left unset takes the environment-based default. */
+    public static final class Builder {
+        private DatasetRegistry registry;
+        private Path cacheDir;
+        private Path mirrorDir;
+        private final Map<String, URI> urlOverrides = new java.util.HashMap<>();
+        private Duration timeout = Duration.ofSeconds(30);
+        private PrintStream log = System.err;
+
+        private Builder() {
+        }
+
+        /** The registry to use (default: the bundled one). */
+        public Builder registry(DatasetRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** The cache directory (default: {@link DatasetStore#defaultCacheDir()}). */
+        public Builder cacheDir(Path cacheDir) {
+            this.cacheDir = cacheDir;
+            return this;
+        }
+
+        /** A mirror directory to copy from instead of downloading; {@code null} means download. */
+        public Builder mirrorDir(Path mirrorDir) {
+            this.mirrorDir = mirrorDir;
+            return this;
+        }
+
+        /** Downloads data set {@code name} from {@code url} instead of the registry URL. */
+        public Builder url(String name, URI url) {
+            urlOverrides.put(Objects.requireNonNull(name), Objects.requireNonNull(url));
+            return this;
+        }
+
+        /** Connect and request timeout for downloads (default 30 s). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** Where progress and notes go (default {@code System.err}). */
+        public Builder log(PrintStream log) {
+            this.log = Objects.requireNonNull(log);
+            return this;
+        }
+
+        public DatasetStore build() {
+            return new DatasetStore(this);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.github.lmworkbook.analysis;
+
+import static io.github.lmworkbook.analysis.ToyTanhMapTest.relErr;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.lmworkbook.core.Matrix;
+import java.awt.image.BufferedImage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
+
+class GradientFlowTest {
+    static final int H = 16, D = 4, T = 50;
+
+    static GradientFlowReport toyReport(double sigma, double inputScale, double h0Scale, StateLoss loss) {
+        ToyTanhMap map = new ToyTanhMap(H, D, sigma, 1);
+        return GradientFlow.analyze(map, Matrix.randn(1, H, h0Scale, new Random(2)), map.randomInputs(T, inputScale, 3), loss);
+    }
+
+    /** L as a function of s_t: rerun the map from s_t over x_{t+1..T} and add up ℓ_t..ℓ_T. */
+    static double lossFrom(RecurrentMap map, int t, double[] st, Matrix x, StateLoss loss) {
+        int Tn = x.rows;
+        Matrix rest = new Matrix(Tn - t, x.cols);
+        for (int u = t; u < Tn; u++) System.arraycopy(x.data[u], 0, rest.data[u - t], 0, x.cols);
+        Matrix s = map.run(Matrix.row(st), rest);
+        double L = 0;
+        for (int j = 0; j < s.rows; j++) L += loss.value(t + j, Tn, s.data[j]);
+        return L;
+    }
+
+    static void assertBackpropMatchesCentralDifferences(StateLoss loss) {
+        int h = 6, d = 3, Tn = 8;
+        ToyTanhMap map = new ToyTanhMap(h, d, 1.3, 5);
+        Matrix x = map.randomInputs(Tn, 1.0, 6);
+        GradientFlowReport r = GradientFlow.analyze(map, Matrix.randn(1, h, 0.5, new Random(7)), x, loss);
+        Matrix s = r.states(), ds = r.lossGradients();
+        // ε = 1e-4, not 1e-5: entries of ∂L/∂s_t far from the loss are ~1e-5 (the gradient vanishes), and the
+        // rounding error of the difference quotient, ~1e-16·L/ε, must stay small against them
+        double eps = 1e-4, worst = 0;
+        for (int t = 0; t <= Tn; t++) {
+            for (int j = 0; j < h; j++) {
+                double[] sp = s.data[t].clone(), sm = s.data[t].clone();
+                sp[j] += eps;
+                sm[j] -= eps;
+                double num = (lossFrom(map, t, sp, x, loss) - lossFrom(map, t, sm, x, loss)) / (2 * eps);
+                worst = Math.max(worst, relErr(ds.data[t][j], num));
+            }
+        }
+        assertTrue(worst <= 1e-7, "worst relative error " + worst);
+    }
+
+    @Test
+    void backpropagatedGradientMatchesCentralDifferences_lossAtEnd() {
+        assertBackpropMatchesCentralDifferences(StateLoss.halfSquaredNormAtEnd());
+        assertBackpropMatchesCentralDifferences(StateLoss.randomUnitAtEnd(6, 8));
+    }
+
+    @Test
+    void backpropagatedGradientMatchesCentralDifferences_lossAtEveryStep() {
+        assertBackpropMatchesCentralDifferences(StateLoss.halfSquaredNormEveryStep());
+        assertBackpropMatchesCentralDifferences(StateLoss.randomUnitEveryStep(6, 9));
+    }
+
+    @Test
+    void lossGradientIsJacobianProductTransposeTimesUpstream() {
+        // L = g·s_T ⇒ ∂L/∂s_t = (∂s_T/∂s_t)ᵀ g, so ‖∂L/∂s_t‖ ≤ ‖∂s_T/∂s_t‖ (‖g‖ = 1), equality at t = T
+        GradientFlowReport r = toyReport(1.5, 1.0, 0.5, StateLoss.randomUnitAtEnd(H, 4));
+        double[] gn = r.lossGradientNorms(), pn = r.jacobianProductNorms();
+        assertEquals(1.0, gn[T], 1e-12);
+        assertEquals(1.0, pn[T], 1e-12);
+        for (int t = 0; t <= T; t++) {
+            assertTrue(gn[t] <= pn[t] * (1 + 1e-10), "t=" + t + ": " + gn[t] + " > " + pn[t]);
+            double[] sv = r.jacobianProductSingularValues()[t];
+            assertTrue(gn[t] >= sv[H - 1] * (1 - 1e-10), "t=" + t + ": below σ_min");
+        }
+    }
+
+    @Test
+    void contractiveMapsVanishWithinTheBound() {
+        for (double sigma : new double[] {0.5, 0.9}) {
+            GradientFlowReport r = toyReport(sigma, 1.0, 0.5, StateLoss.randomUnitAtEnd(H, 4));
+            double[] pn = r.jacobianProductNorms(), gn = r.lossGradientNorms(), stepMax = r.stepMaxSingularValues();
+            for (int t = 0; t <= T; t++) {
+                double bound = Math.pow(sigma, T - t) * (1 + 1e-10);
+                assertTrue(pn[t] <= bound, "σ=" + sigma + " t=" + t + ": ‖∂h_T/∂h_t‖ = " + pn[t] + " > " + bound);
+                assertTrue(gn[t] <= bound, "σ=" + sigma + " t=" + t + ": ‖∂L/∂h_t‖ = " + gn[t] + " > " + bound);
+                if (t >= 1) assertTrue(stepMax[t] <= sigma * (1 + 1e-10), "σ_max(J_t) above σ_max(W)");
+            }
+            DecayFit fp = r.jacobianProductFit(), fg = r.lossGradientFit();
+            assertTrue(fp.factor() <= sigma, "σ=" + sigma + ": fitted factor " + fp);
+            assertTrue(fg.factor() <= sigma, "σ=" + sigma + ": fitted factor " + fg);
+            assertTrue(fp.rSquared() > 0.9, "σ=" + sigma + ": " + fp);
+        }
+    }
+
+    @Test
+    void expansiveMapNearLinearRegimeDoesNotVanish() {
+        // h_0 = 0 and inputs ~1e-9: over 20 steps h stays tiny, J_t ≈ W, and ∂h_T/∂h_t ≈ W^(T−t) grows
+        int T = 20;
+        ToyTanhMap map = new ToyTanhMap(H, D, 3.0, 1);
+        GradientFlowReport r = GradientFlow.analyze(map, new Matrix(1, H), map.randomInputs(T, 1e-9, 3),
+                StateLoss.randomUnitAtEnd(H, 4));
+        assertTrue(r.states().maxAbs() < 1e-3, "not in the linear regime: max |h| = " + r.states().maxAbs());
+        double atDistance20 = GradientFlowReport.byDistance(r.jacobianProductNorms())[20];
+        double bound09 = Math.pow(0.9, 20);
+        assertTrue(atDistance20 > 1e4 * bound09, "‖∂h_T/∂h_{T−20}‖ = " + atDistance20 + " vs 0.9^20 = " + bound09);
+        assertTrue(GradientFlowReport.byDistance(r.lossGradientNorms())[20] > 1e4 * bound09);
+        // in the linear regime the long-run factor is the spectral radius ρ(W) (Gelfand), not σ_max(W)
+        double rho = map.spectralRadius();
+        assertTrue(rho < 3.0);
+        assertEquals(rho, r.jacobianProductFit(5, T).factor(), 0.05 * rho, r.jacobianProductFit(5, T) + " vs ρ(W) = " + rho);
+    }
+
+    @Test
+    void expansiveMapSaturatedVanishesAnyway() {
+        // σ_max(W) > 1 is necessary for explosion, not sufficient: inputs of size 1 saturate tanh, 1 − h² → 0
+        GradientFlowReport r = toyReport(3.0, 1.0, 0.5, StateLoss.randomUnitAtEnd(H, 4));
+        assertTrue(r.jacobianProductFit().factor() < 1.0, r.jacobianProductFit().toString());
+        assertTrue(r.jacobianProductNorms()[0] < 1e-2, "‖∂h_T/∂h_0‖ = " + r.jacobianProductNorms()[0]);
+    }
+
+    @Test
+    void tableHasTheExpectedColumnsAndRows() {
+        GradientFlowReport r = toyReport(0.9, 1.0, 0.5, StateLoss.halfSquaredNormAtEnd());
+        Table table = r.table();
+        assertEquals(List.of(GradientFlowReport.T_COL, GradientFlowReport.DISTANCE, GradientFlowReport.LOSS_GRAD,
+                GradientFlowReport.PRODUCT_NORM, GradientFlowReport.PRODUCT_MIN, GradientFlowReport.STEP_MAX,
+                GradientFlowReport.STEP_MIN), table.columnNames());
+        assertEquals(T + 1, table.rowCount());
+        assertEquals(0, table.intColumn(GradientFlowReport.T_COL).get(0));
+        assertEquals(T, table.intColumn(GradientFlowReport.DISTANCE).get(0));
+        assertEquals(1.0, table.doubleColumn(GradientFlowReport.PRODUCT_NORM).get(T), 1e-12);
+        assertTrue(table.doubleColumn(GradientFlowReport.STEP_MAX).isMissing(0));
+        assertEquals(r.stepMaxSingularValues()[5], table.doubleColumn(GradientFlowReport.STEP_MAX).get(5), 0.0);
+        String html = r.html();
+        assertTrue(html.contains("<table") && html.contains("per-step factor"), html.substring(0, Math.min(200, html.length())));
+    }
+
+    @Test
+    void chartsRenderToNonEmptyImagesOfTheExpectedSize() {
+        GradientFlowReport a = toyReport(0.5, 1.0, 0.5, StateLoss.halfSquaredNormAtEnd());
+        GradientFlowReport b = toyReport(0.9, 1.0, 0.5, StateLoss.halfSquaredNormAtEnd());
+        assertNonEmpty(a.chart(), 640, 420);
+        assertNonEmpty(a.chart(0.5, 500, 300), 500, 300);
+        assertNonEmpty(a.singularValuesChart(), 640, 420);
+        Map<String, GradientFlowReport> m = new LinkedHashMap<>();
+        m.put("σ_max = 0.5", a);
+        m.put("σ_max = 0.9", b);
+        for (GradientFlowReport.Quantity q : GradientFlowReport.Quantity.values()) {
+            assertNonEmpty(GradientFlowReport.compareChart(m, q), 640, 420);
+        }
+    }
+
+    static void assertNonEmpty(BufferedImage img, int w, int h) {
+        assertEquals(w, img.getWidth());
+        assertEquals(h, img.getHeight());
+        int first = img.getRGB(0, 0), differing = 0;
+        for (int y = 0; y < h; y += 3) for (int x = 0; x < w; x += 3) if (img.getRGB(x, y) != first) differing++;
+        assertTrue(differing > 500, "image looks blank: " + differing + " differing pixels");
+    }
+
+    @Test
+    void sameSeedSameReport() {
+        GradientFlowReport a = toyReport(0.9, 1.0, 0.5, StateLoss.randomUnitEveryStep(H, 3));
+        GradientFlowReport b = toyReport(0.9, 1.0, 0.5, StateLoss.randomUnitEveryStep(H, 3));
+        assertArrayEquals(a.lossGradientNorms(), b.lossGradientNorms(), 0.0);
+        assertArrayEquals(a.jacobianProductNorms(), b.jacobianProductNorms(), 0.0);
+        assertArrayEquals(a.stepMinSingularValues(), b.stepMinSingularValues(), 0.0);
+    }
+
+    @Test
+    void decayFitRecoversAnExactExponential() {
+        double[] y = new double[30];
+        for (int k = 0; k < y.length; k++) y[k] = 2.0 * Math.pow(0.7, k);
+        y[29] = 0.0;                                                   // an underflow is skipped
+        DecayFit f = DecayFit.of(y, 0, 29);
+        assertEquals(0.7, f.factor(), 1e-12);
+        assertEquals(Math.log(2.0), f.intercept(), 1e-12);
+        assertEquals(1.0, f.rSquared(), 1e-12);
+        assertEquals(29, f.points());
+        assertThrows(IllegalArgumentException.class, () -> DecayFit.of(y, 5, 40));
+        assertThrows(IllegalArgumentException.class, () -> DecayFit.of(new double[] {1, 0, 0}, 0, 2));
+    }
+
+    @Test
+    void spectraEveryFewStepsAgreeWithTheFullAnalysis() {
+        ToyTanhMap map = new ToyTanhMap(H, D, 0.9, 1);
+        Matrix h0 = Matrix.randn(1, H, 0.5, new Random(2)), x = map.randomInputs(T, 1.0, 3);
+        GradientFlowReport full = GradientFlow.analyze(map, h0, x, StateLoss.halfSquaredNormAtEnd());
+        GradientFlowReport sparse = GradientFlow.analyze(map, h0, x, StateLoss.halfSquaredNormAtEnd(), 5);
+        assertArrayEquals(full.lossGradientNorms(), sparse.lossGradientNorms(), 0.0);
+        double[] pf = full.jacobianProductNorms(), ps = sparse.jacobianProductNorms();
+        double[] sf = full.stepMaxSingularValues(), ss = sparse.stepMaxSingularValues();
+        for (int t = 0; t <= T; t++) {
+            if ((T - t) % 5 == 0) {
+                assertEquals(pf[t], ps[t], 0.0);
+                if (t >= 1) assertEquals(sf[t], ss[t], 0.0);
+            } else {
+                assertTrue(Double.isNaN(ps[t]) && Double.isNaN(ss[t]), "t=" + t);
+            }
+        }
+        assertEquals(T / 5, sparse.jacobianProductFit().points());
+        assertEquals(full.jacobianProductFit().factor(), sparse.jacobianProductFit().factor(), 0.05);
+        assertNonEmpty(sparse.chart(), 640, 420);
+        assertNonEmpty(sparse.singularValuesChart(), 640, 420);
+        assertEquals(T + 1, sparse.table().rowCount());
+    }
+
+    @Test
+    void badShapesAreReported() {
+        ToyTanhMap map = new ToyTanhMap(4, 2, 0.9, 1);
+        assertThrows(IllegalArgumentException.class, () -> GradientFlow.analyze(map, new Matrix(1, 5), new Matrix(3, 2)));
+        assertThrows(IllegalArgumentException.class, () -> GradientFlow.analyze(map, new Matrix(1, 4), new Matrix(3, 3)));
+        assertThrows(IllegalArgumentException.class, () -> GradientFlow.analyze(map, new Matrix(1, 4), new Matrix(0, 2)));
+    }
+}

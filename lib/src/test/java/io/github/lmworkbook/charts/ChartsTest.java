@@ -1,0 +1,109 @@
+package io.github.lmworkbook.charts;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+class ChartsTest {
+
+    /** Number of distinct colours in the image: a blank or failed rendering has one or two. */
+    private static long colours(BufferedImage img) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int y = 0; y < img.getHeight(); y += 2) {
+            for (int x = 0; x < img.getWidth(); x += 2) {
+                seen.add(img.getRGB(x, y));
+            }
+        }
+        return seen.size();
+    }
+
+    @Test
+    void lineChartRendersHeadless() {
+        double[] x = Charts.linspace(-3, 3, 61);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.tanh(x[i]);
+        }
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        series.put("tanh", new double[][] {x, y});
+        series.put("x/3", new double[][] {x, java.util.Arrays.stream(x).map(v -> v / 3).toArray()});
+
+        BufferedImage img = Charts.line("tanh", "x", "y", false, series);
+
+        assertEquals("true", System.getProperty("java.awt.headless"));
+        assertEquals(Charts.WIDTH, img.getWidth());
+        assertEquals(Charts.HEIGHT, img.getHeight());
+        assertTrue(colours(img) > 10, "the chart has text, axes and coloured lines");
+    }
+
+    @Test
+    void logYAxisNeedsPositiveValues() {
+        double[][] ok = {{1, 2, 3}, {10, 1, 0.1}};
+        assertEquals(Charts.HEIGHT, Charts.line("loss", "step", "loss", true, Map.of("loss", ok)).getHeight());
+
+        double[][] bad = {{1, 2, 3}, {1, 0, 0.1}};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.line("loss", "step", "loss", true, Map.of("loss", bad)));
+        assertTrue(e.getMessage().contains("y > 0"), e.getMessage());
+    }
+
+    @Test
+    void mismatchedSeriesAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.line("t", "x", "y", false, Map.of("s", new double[][] {{1, 2}, {1}})));
+        assertTrue(e.getMessage().contains("2 x values but 1 y values"), e.getMessage());
+    }
+
+    @Test
+    void scatterWithLabelsRenders() {
+        BufferedImage img = Charts.scatter("embedding", "dim 0", "dim 1",
+                new double[] {0, 1, 2}, new double[] {0, 1, 0.5}, new String[] {"a", "b", "c"});
+        assertEquals(Charts.WIDTH, img.getWidth());
+        assertTrue(colours(img) > 10);
+        assertThrows(IllegalArgumentException.class, () -> Charts.scatter("e", "x", "y",
+                new double[] {0, 1}, new double[] {0, 1}, new String[] {"a"}));
+        BufferedImage multi = Charts.scatter("s", "x", "y", Map.of("a", new double[][] {{0, 1}, {1, 0}}));
+        assertEquals(Charts.HEIGHT, multi.getHeight());
+    }
+
+    @Test
+    void linspaceAndRange() {
+        assertArrayEquals(new double[] {0, 0.25, 0.5, 0.75, 1}, Charts.linspace(0, 1, 5), 1e-15);
+        assertArrayEquals(new double[] {0, 1, 2}, Charts.range(3), 0);
+    }
+
+    @Test
+    void tableAsEscapedHtml() {
+        Table t = Table.create("t", IntColumn.create("n", 1, 2), StringColumn.create("s", "<b>x</b>", "y & z"));
+
+        String html = Tables.html(t);
+
+        assertTrue(html.startsWith("<table>"), html);
+        assertTrue(html.contains("<th>n</th>") && html.contains("<th>s</th>"), html);
+        assertTrue(html.contains("&lt;b&gt;x&lt;/b&gt;"), "cell text is escaped: " + html);
+        assertFalse(html.contains("rows shown"));
+        assertTrue(Tables.text(t).contains("y & z"));
+    }
+
+    @Test
+    void largeTablesAreCut() {
+        double[] v = new double[120];
+        Table t = Table.create("big", DoubleColumn.create("v", v));
+
+        String html = Tables.html(t, 10);
+
+        assertEquals(10, html.split("<tr>", -1).length - 2, "header row + 10 body rows");
+        assertTrue(html.contains("10 of 120 rows shown"), html);
+    }
+}

@@ -1,0 +1,198 @@
+package io.github.lmworkbook.notebooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Executes every {@code notebooks/*.ipynb} through the real Java kernel with {@code notebooks/run_notebooks.py},
+ * after {@code mvn package} has built {@code lib/target/lmworkbook-all.jar}. Needs {@code ./setup.sh} first
+ * (the Python environment with Jupyter and the JJava kernel).
+ *
+ * <p>Python: {@code $LMW_PYTHON}, else {@code <root>/.venv/bin/python}. Per-notebook time limit:
+ * {@code $LMW_NOTEBOOK_TIMEOUT} seconds (default 600). The environment, e.g. {@code LMW_DATA_MIRROR}, reaches the
+ * kernel.
+ */
+class NotebooksIT {
+
+    private static final Path ROOT = root();
+    private static final Path RUNNER = ROOT.resolve("notebooks").resolve("run_notebooks.py");
+    private static final long TIMEOUT_S = Long.parseLong(envOr("LMW_NOTEBOOK_TIMEOUT", "600"));
+
+    @TempDir
+    Path tmp;
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    private static Path root() {
+        String prop = System.getProperty("lmworkbook.root");
+        Path start = Paths.get(prop != null && !prop.isBlank() ? prop : System.getProperty("user.dir"));
+        for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("notebooks")) && Files.isRegularFile(p.resolve("setup.sh"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("project root not found from " + start);
+    }
+
+    private static Path python() {
+        String env = System.getenv("LMW_PYTHON");
+        Path py = env != null && !env.isBlank() ? Paths.get(env) : ROOT.resolve(".venv").resolve("bin").resolve("python");
+        if (!Files.isExecutable(py)) {
+            fail("no Python environment with the Java kernel at " + py + ": run ./setup.sh first"
+                    + " (or point LMW_PYTHON at a Python that has jupyter and jjava)");
+        }
+        return py;
+    }
+
+    /** The result of one runner invocation. */
+    record Run(int exitCode, List<String> lines) {
+        String output() {
+            return String.join("\n", lines);
+        }
+
+        /** The runner's failure report(s), without the kernel's own log lines. */
+        String failureReport() {
+            int start = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith("NOTEBOOK FAILED")) {
+                    start = i;
+                    break;
+                }
+            }
+            List<String> tail = start < 0 ? lines : lines.subList(start, lines.size());
+            return tail.stream().filter(l -> !l.startsWith("[I ") && !l.startsWith("[W "))
+                    .collect(Collectors.joining("\n"));
+        }
+    }
+
+    /** Runs the runner on the notebooks, streaming its output (and the kernel's) to this process's stdout. */
+    private static Run runNotebooks(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(python().toString(), RUNNER.toString(), "--timeout", Long.toString(TIMEOUT_S)));
+        cmd.addAll(List.of(args));
+        System.out.println("[NotebooksIT] " + String.join(" ", cmd));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().put("PYTHONUNBUFFERED", "1");
+        Process process = pb.start();
+        process.getOutputStream().close();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    System.out.println("[run_notebooks] " + line);
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("(reading the runner's output failed: " + e + ")");
+            }
+        }, "run_notebooks-output");
+        pump.setDaemon(true);
+        pump.start();
+        // The runner enforces the per-notebook limit itself; this is the backstop if it hangs.
+        long limit = TIMEOUT_S * Math.max(1, args.length) + 120;
+        if (!process.waitFor(limit, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            pump.join(5000);
+            fail("run_notebooks.py did not finish within " + limit + " s; output so far:\n" + String.join("\n", lines));
+        }
+        pump.join(10_000);
+        return new Run(process.exitValue(), new ArrayList<>(lines));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyNotebookRunsWithoutErrors() throws IOException {
+        List<Path> notebooks;
+        try (Stream<Path> s = Files.list(ROOT.resolve("notebooks"))) {
+            notebooks = s.filter(p -> p.getFileName().toString().endsWith(".ipynb")).sorted().collect(Collectors.toList());
+        }
+        assertFalse(notebooks.isEmpty(), "no notebooks found in " + ROOT.resolve("notebooks"));
+        assertTrue(Files.isRegularFile(ROOT.resolve("lib/target/lmworkbook-all.jar")),
+                "lib/target/lmworkbook-all.jar is missing: the notebooks load it (mvn package builds it)");
+        return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), nb.toUri(), () -> {
+            Run run = runNotebooks(ROOT.relativize(nb).toString());
+            if (run.exitCode() != 0) {
+                fail("notebook " + ROOT.relativize(nb) + " failed (run_notebooks.py exit " + run.exitCode() + "):\n"
+                        + run.failureReport());
+            }
+            assertTrue(run.output().contains("OK " + ROOT.relativize(nb)), run.output());
+        }));
+    }
+
+    @Test
+    void aFailingCellFailsTheRunWithCellNumberAndError() throws Exception {
+        Path nb = tmp.resolve("failing.ipynb");
+        Files.writeString(nb, """
+                {
+                 "cells": [
+                  {"cell_type": "markdown", "metadata": {}, "source": ["# A notebook with a failing cell"]},
+                  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                   "source": ["int answer = 6 * 7;\\n", "System.out.println(answer);"]},
+                  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                   "source": ["throw new IllegalStateException(\\"boom from cell 2\\");"]},
+                  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                   "source": ["System.out.println(\\"never reached\\");"]}
+                 ],
+                 "metadata": {"kernelspec": {"name": "java", "display_name": "Java (jjava)", "language": "java"}},
+                 "nbformat": 4,
+                 "nbformat_minor": 5
+                }
+                """);
+
+        Run run = runNotebooks(nb.toString());
+
+        assertNotEquals(0, run.exitCode(), "a failing cell must fail the run:\n" + run.output());
+        String report = run.failureReport();
+        assertTrue(report.contains("NOTEBOOK FAILED: " + Paths.get("").toAbsolutePath().relativize(nb))
+                || report.contains(nb.getFileName().toString()), report);
+        assertTrue(report.contains("cell 3 of 4 (counting all cells; code cell 2)"), report);
+        assertTrue(report.contains("IllegalStateException"), report);
+        assertTrue(report.contains("boom from cell 2"), report);
+        assertFalse(run.output().contains("never reached"), "execution stops at the failing cell");
+        assertEquals(4, Files.readString(nb).split("\"cell_type\"", -1).length - 1, "the input file is not rewritten");
+    }
+
+    @Test
+    void aNotebookWithoutAnyChartFails() throws Exception {
+        Path nb = tmp.resolve("no_chart.ipynb");
+        Files.writeString(nb, """
+                {
+                 "cells": [
+                  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                   "source": ["System.out.println(\\"text only\\");"]}
+                 ],
+                 "metadata": {"kernelspec": {"name": "java", "display_name": "Java (jjava)", "language": "java"}},
+                 "nbformat": 4,
+                 "nbformat_minor": 5
+                }
+                """);
+
+        Run run = runNotebooks(nb.toString());
+
+        assertNotEquals(0, run.exitCode(), run.output());
+        assertTrue(run.failureReport().contains("no image/png output"), run.failureReport());
+    }
+}
