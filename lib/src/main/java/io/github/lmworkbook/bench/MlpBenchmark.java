@@ -36,7 +36,7 @@ import java.util.function.Supplier;
 @Command(name = "mlp-benchmark", mixinStandardHelpOptions = true,
         description = "Times makemore's MLP configuration (library side) and prints ms/step and the test loss.")
 public final class MlpBenchmark implements Callable<Integer> {
-    @Option(names = {"-i", "--input"}, required = true, description = "words file, one per line (names.txt)")
+    @Option(names = {"-i", "--input"}, description = "words file, one per line (default: the names data set via Datasets)")
     Path input;
     @Option(names = "--steps", defaultValue = "3000", description = "training steps (default ${DEFAULT-VALUE})")
     int steps;
@@ -64,6 +64,7 @@ public final class MlpBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<String> words = new ArrayList<>();
+        if (input == null) input = io.github.lmworkbook.data.Datasets.path("names");
         for (String w : Files.readAllLines(input)) if (!w.strip().isEmpty()) words.add(w.strip());
         if (words.isEmpty()) throw new IllegalArgumentException("no words in " + input);
         int maxLen = words.stream().mapToInt(String::length).max().orElseThrow();
