@@ -170,6 +170,35 @@ class MlpTest {
     }
 
     @Test
+    void aTrainingStepAllocatesNothingOnceWarm() {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        var tb = (com.sun.management.ThreadMXBean) bean;
+        Random rng = new Random(5);
+        int B = 8, T = 10;
+        int[][] x = new int[B][T], y = new int[B][T];
+        Mlp model = new Mlp(7, 4, 8, 16, false, 3);
+        Batch batch = new Batch(x, y);
+        Runnable step = () -> {
+            for (int i = 0; i < B; i++) {
+                for (int t = 0; t < T; t++) {
+                    x[i][t] = rng.nextInt(7);
+                    y[i][t] = t < 3 + i % 5 ? rng.nextInt(7) : -1; // a different number of counted positions per row
+                }
+            }
+            model.zeroGrad();
+            model.lossAndGrad(batch);
+        };
+        for (int i = 0; i < 3000; i++) step.run();
+        long id = Thread.currentThread().getId(), before = tb.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 500; i++) step.run();
+        long perStep = (tb.getThreadAllocatedBytes(id) - before) / 500;
+        // no buffer is made per step (the smallest, a row of 16 doubles, is 144 bytes); a few bytes may come
+        // from objects the JIT does not scalarize
+        assertTrue(perStep < 144, perStep + " bytes allocated per step");
+    }
+
+    @Test
     void makemoreConfigurationHasMakemoresParameterCount() {
         Mlp model = new Mlp(Mlp.Config.makemore(27, 1));
         // makemore --type mlp on names prints "model #params: 69147": 28·64 + (1024·64 + 64) + (64·27 + 27)
