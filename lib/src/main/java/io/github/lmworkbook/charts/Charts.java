@@ -1,5 +1,6 @@
 package io.github.lmworkbook.charts;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
@@ -59,26 +60,54 @@ public final class Charts {
                 new double[][] {xs, ys}));
     }
 
+    /**
+     * A line chart as an image with either axis on a log scale, e.g. an error against a step size on log–log axes
+     * ({@code logX = logY = true}). Every value on a log axis must be &gt; 0; a log axis is labelled at powers of ten.
+     */
+    public static BufferedImage line(String title, String xLabel, String yLabel, boolean logX, boolean logY,
+                                     Map<String, double[][]> series) {
+        return image(lineChart(title, xLabel, yLabel, logX, logY, series));
+    }
+
     /** The line chart behind {@link #line}, for further styling before {@link #image}. */
     public static XYChart lineChart(String title, String xLabel, String yLabel, boolean logY,
                                     Map<String, double[][]> series) {
+        return lineChart(title, xLabel, yLabel, false, logY, series);
+    }
+
+    /** The line chart behind {@link #line(String, String, String, boolean, boolean, Map)}. */
+    public static XYChart lineChart(String title, String xLabel, String yLabel, boolean logX, boolean logY,
+                                    Map<String, double[][]> series) {
         XYChart chart = base(title, xLabel, yLabel);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setYAxisLogarithmic(logY);
+        // grid lines and labels on the powers of ten only (the lines in between clutter a wide range)
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(logX);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(logY);
+        if (logX || logY) {
+            // solid grid lines: the default dashes, drawn at every minor tick of a log axis, blur into a pattern
+            chart.getStyler().setPlotGridLinesStroke(new BasicStroke(1f));
+            chart.getStyler().setPlotGridLinesColor(new Color(238, 238, 238));
+        }
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             double[][] xy = checkSeries(e.getKey(), e.getValue());
-            if (logY) {
-                for (double y : xy[1]) {
-                    if (!(y > 0)) {
-                        throw new IllegalArgumentException("series '" + e.getKey() + "': log y axis needs y > 0, got " + y);
-                    }
-                }
-            }
+            if (logX) requirePositive(e.getKey(), "x", xy[0]);
+            if (logY) requirePositive(e.getKey(), "y", xy[1]);
             XYSeries s = chart.addSeries(e.getKey(), xy[0], xy[1]);
             s.setMarker(SeriesMarkers.NONE);
         }
         chart.getStyler().setLegendVisible(series.size() > 1);
         return chart;
+    }
+
+    private static void requirePositive(String name, String axis, double[] v) {
+        for (double a : v) {
+            if (!(a > 0)) {
+                throw new IllegalArgumentException("series '" + name + "': log " + axis + " axis needs " + axis
+                        + " > 0, got " + a);
+            }
+        }
     }
 
     /** A scatter chart as an image, one colour per series. */

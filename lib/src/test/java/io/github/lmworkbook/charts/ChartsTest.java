@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -56,6 +57,24 @@ class ChartsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Charts.line("loss", "step", "loss", true, Map.of("loss", bad)));
         assertTrue(e.getMessage().contains("y > 0"), e.getMessage());
+    }
+
+    @Test
+    void logLogLineChart() {
+        double[] h = {1e-1, 1e-4, 1e-8, 1e-12};
+        double[][] v = {h, {1e-3, 1e-9, 1e-8, 1e-4}};
+        XYChart chart = Charts.lineChart("error", "h", "rel. error", true, true, Map.of("central", v));
+        assertTrue(chart.getStyler().isXAxisLogarithmic());
+        assertTrue(chart.getStyler().isYAxisLogarithmic());
+        assertFalse(Charts.lineChart("loss", "step", "loss", true, Map.of("s", v)).getStyler().isXAxisLogarithmic());
+        BufferedImage img = Charts.line("error", "h", "rel. error", true, true, Map.of("central", v));
+        assertEquals(Charts.WIDTH, img.getWidth());
+        assertTrue(colours(img) > 10);
+
+        double[][] zeroX = {{0, 1e-2}, {1, 2}};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.line("e", "h", "err", true, false, Map.of("s", zeroX)));
+        assertTrue(e.getMessage().contains("log x axis needs x > 0"), e.getMessage());
     }
 
     @Test
