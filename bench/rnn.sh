@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # makemore's rnn configuration, library vs PyTorch makemore, side by side in one run (see bench/README.md).
 # Builds the library jar if it is missing or older than the sources. Arguments go to RnnBenchmark
-# (--steps N, --makemore PATH, --no-peer, --clip X, --help).
+# (--steps N, --makemore PATH (default $MAKEMORE), --harness PATH, --no-peer, --clip X, --help).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/lib/target/lmworkbook-all.jar"

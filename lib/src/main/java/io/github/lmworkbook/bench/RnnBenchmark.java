@@ -53,8 +53,8 @@ public final class RnnBenchmark implements Callable<Integer> {
     long seed = 3407;
     @Option(names = "--clip", description = "clip the global gradient norm at this value on the library side; 0 = off, as makemore (default ${DEFAULT-VALUE})")
     double clip = 0;
-    @Option(names = "--makemore", description = "path to makemore.py (default: $MAKEMORE, else /work/makemore/makemore.py)")
-    String makemore = System.getenv().getOrDefault("MAKEMORE", "/work/makemore/makemore.py");
+    @Option(names = "--makemore", description = "path to makemore.py (default: $MAKEMORE, else ./makemore.py; see bench/README.md)")
+    String makemore = System.getenv().getOrDefault("MAKEMORE", "makemore.py");
     @Option(names = "--python", description = "python with torch (default ${DEFAULT-VALUE})")
     String python = "/usr/bin/python3";
     @Option(names = "--harness", description = "the peer harness (default: bench/makemore_peer.py of the project)")
@@ -113,6 +113,11 @@ public final class RnnBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "library (double):   %.3f ms/step (median after %d warm-up steps), test loss %.4f "
                 + "(full 10%% test split), %.1f s%n", lib.medianStepMs, warmup, lib.testLoss, lib.seconds);
         if (noPeer) return 0;
+        if (!Files.isRegularFile(Path.of(makemore))) {
+            System.out.println("makemore.py not found at '" + makemore + "': pass --makemore PATH or set MAKEMORE "
+                    + "(see bench/README.md), or --no-peer");
+            return 2;
+        }
         Path names = Datasets.path("names");
         Path out = Files.createTempDirectory("makemore-rnn");
         Path harness = harnessPath != null ? Path.of(harnessPath)
