@@ -142,9 +142,11 @@ public final class RnnBenchmark implements Callable<Integer> {
             return 1;
         }
         double peerMs = number(json, "median_step_ms"), peerTest = number(json, "last_test_loss");
-        System.out.printf(Locale.ROOT, "pytorch (%s, torch %s, %d threads): %.3f ms/step (median), test loss %.4f "
-                + "at step %d (makemore evaluate: 1000 test words)%n", string(json, "dtype"), string(json, "torch_version"),
-                (int) number(json, "threads"), peerMs, peerTest, (int) number(json, "eval_step"));
+        String peerLoss = Double.isNaN(peerTest) ? "no test loss (makemore evaluates every 500 steps)"
+                : String.format(Locale.ROOT, "test loss %.4f at step %d (makemore evaluate: 1000 test words)", peerTest,
+                        (int) number(json, "eval_step"));
+        System.out.printf(Locale.ROOT, "pytorch (%s, torch %s, %d threads): %.3f ms/step (median), %s%n",
+                string(json, "dtype"), string(json, "torch_version"), (int) number(json, "threads"), peerMs, peerLoss);
         System.out.printf(Locale.ROOT, "ratio library/pytorch: %.2f (target <= 0.5)%n", lib.medianStepMs / peerMs);
         System.out.println("peer summary: " + json);
         deleteQuietly(out.toFile());
