@@ -7,10 +7,13 @@ import io.github.lmworkbook.data.Splits;
 import io.github.lmworkbook.data.TextDataset;
 import io.github.lmworkbook.data.Vocabulary;
 import io.github.lmworkbook.models.LanguageModel;
+import io.github.lmworkbook.models.Mlp;
+import io.github.lmworkbook.models.Rnn;
 import io.github.lmworkbook.models.TwoLayerNet;
 import picocli.CommandLine.Option;
 
 import java.util.List;
+import java.util.Random;
 import java.util.function.Supplier;
 
 /**
@@ -36,10 +39,17 @@ final class ModelOptions {
             description = "Sequence length T for running text (names use the longest name + 1). Default: ${DEFAULT-VALUE}.")
     int blockSize;
 
+    @Option(names = "--context", defaultValue = "16",
+            description = "MLP: how many previous tokens n the model sees (default: ${DEFAULT-VALUE}, makemore's block size).")
+    int context;
+
+    @Option(names = "--direct", description = "MLP: add Bengio et al.'s direct connections from the embeddings to the output.")
+    boolean direct;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    enum ModelKind { twolayer, rnn }
+    enum ModelKind { twolayer, mlp, rnn }
 
     /** The data: vocabulary, training batches and held-out batches. */
     record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,
@@ -70,7 +80,8 @@ final class ModelOptions {
         int V = d.vocab().size();
         return switch (model) {
             case twolayer -> new TwoLayerNet(V, nEmbd, nEmbd2, seed);
-            case rnn -> new io.github.lmworkbook.models.Rnn(V, nEmbd, nEmbd2, true, new java.util.Random(seed));
+            case mlp -> new Mlp(V, context, nEmbd, nEmbd2, direct, seed);
+            case rnn -> new Rnn(V, nEmbd, nEmbd2, true, new Random(seed));
         };
     }
 
