@@ -1,14 +1,14 @@
 package io.github.lmworkbook.analysis;
 
 import io.github.lmworkbook.core.Matrix;
-import java.awt.BasicStroke;
+import io.github.lmworkbook.charts.Charts;
+import io.github.lmworkbook.charts.LineChart;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.StringWriter;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -207,20 +207,17 @@ public final class GradientFlowReport {
      * also the bound q^(T−t) (e.g. q = γ·σ_max(W) for a tanh RNN) as a dashed line.
      */
     public BufferedImage chart(double boundFactor, int width, int height) {
-        XYChart chart = FlowCharts.logY("Gradient flow back from step T = " + T, "distance T − t", "norm", width, height);
+        LineChart chart = logYChart("Gradient flow back from step T = " + T, "distance T − t", "norm", width, height);
         double[] k = distances();
-        FlowCharts.line(chart, "‖∂s_T/∂s_t‖", k, byDistance(jacobianProductNorms()));
-        FlowCharts.line(chart, "‖∂L/∂s_t‖", k, byDistance(lossGradNorm));
+        chart.add("‖∂s_T/∂s_t‖", k, byDistance(jacobianProductNorms()));
+        chart.add("‖∂L/∂s_t‖", k, byDistance(lossGradNorm));
         if (Double.isFinite(boundFactor)) {
             double[] bound = new double[T + 1];
             for (int i = 0; i <= T; i++) bound[i] = Math.pow(boundFactor, i);
-            XYSeries s = FlowCharts.line(chart, String.format(Locale.ROOT, "bound %.3g^(T−t)", boundFactor), k, bound);
-            if (s != null) {
-                s.setLineColor(Color.GRAY);
-                s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-            }
+            chart.add(String.format(Locale.ROOT, "bound %.3g^(T−t)", boundFactor), k, bound)
+                    .dashed().color(Color.GRAY).width(1.5f);
         }
-        return FlowCharts.image(chart);
+        return chart.image();
     }
 
     /**
@@ -232,22 +229,18 @@ public final class GradientFlowReport {
     }
 
     public BufferedImage singularValuesChart(int width, int height) {
-        XYChart chart = FlowCharts.logY("Singular values of the step Jacobians J_t", "step t", "σ(J_t)", width, height);
+        LineChart chart = logYChart("Singular values of the step Jacobians J_t", "step t", "σ(J_t)", width, height);
         double[] t = new double[T];
         for (int i = 0; i < T; i++) t[i] = i + 1;
-        FlowCharts.line(chart, "σ_max(J_t)", t, column(stepSigma, 0, 1));
-        FlowCharts.line(chart, "σ_min(J_t)", t, column(stepSigma, S - 1, 1));
+        chart.add("σ_max(J_t)", t, column(stepSigma, 0, 1));
+        chart.add("σ_min(J_t)", t, column(stepSigma, S - 1, 1));
         if (S <= 32) {
             for (int i = 1; i < S - 1; i++) {
-                XYSeries s = FlowCharts.line(chart, "σ_" + (i + 1), t, column(stepSigma, i, 1));
-                if (s != null) {
-                    s.setShowInLegend(false);
-                    s.setLineColor(new Color(0, 0, 0, 60));
-                    s.setLineWidth(0.8f);
-                }
+                chart.add("σ_" + (i + 1), t, column(stepSigma, i, 1))
+                        .hideInLegend().color(new Color(0, 0, 0, 60)).width(0.8f);
             }
         }
-        return FlowCharts.image(chart);
+        return chart.image();
     }
 
     /**
@@ -260,7 +253,7 @@ public final class GradientFlowReport {
 
     public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity, int width, int height) {
         if (reports.isEmpty()) throw new IllegalArgumentException("compare chart: no reports");
-        XYChart chart = FlowCharts.logY(quantity.label + " against distance", "distance T − t", quantity.label, width, height);
+        LineChart chart = logYChart(quantity.label + " against distance", "distance T − t", quantity.label, width, height);
         for (Map.Entry<String, GradientFlowReport> e : reports.entrySet()) {
             GradientFlowReport r = e.getValue();
             double[] y = switch (quantity) {
@@ -268,9 +261,17 @@ public final class GradientFlowReport {
                 case JACOBIAN_PRODUCT -> r.jacobianProductNorms();
                 case STEP_SIGMA_MAX -> r.stepMaxSingularValues();
             };
-            FlowCharts.line(chart, e.getKey(), r.distances(), byDistance(y));
+            chart.add(e.getKey(), r.distances(), byDistance(y));
         }
-        return FlowCharts.image(chart);
+        return chart.image();
+    }
+
+    /**
+     * A log-y line chart; points that are NaN (steps without a spectrum) or 0 (an underflow) are left out, since a log
+     * axis cannot show them. Legend inside, bottom left, where the decaying curves leave room.
+     */
+    private static LineChart logYChart(String title, String xTitle, String yTitle, int width, int height) {
+        return Charts.lines(title, xTitle, yTitle).logY().size(width, height).legend(Styler.LegendPosition.InsideSW);
     }
 
     private double[] distances() {

@@ -48,10 +48,21 @@ public final class Charts {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
-    /** A line chart as an image; {@code logY} puts the y axis on a log scale (all y values must then be &gt; 0). */
+    /**
+     * A line chart built series by series, for more than the one-call helpers offer: image size, dashed or thin
+     * series, and a log axis that drops points it cannot show. See {@link LineChart}.
+     */
+    public static LineChart lines(String title, String xLabel, String yLabel) {
+        return new LineChart(title, xLabel, yLabel);
+    }
+
+    /**
+     * A line chart as an image; {@code logY} puts the y axis on a log scale (all y values must then be &gt; 0). A log
+     * axis spanning many decades is labelled at round steps of decades (see {@link LineChart}).
+     */
     public static BufferedImage line(String title, String xLabel, String yLabel, boolean logY,
                                      Map<String, double[][]> series) {
-        return image(lineChart(title, xLabel, yLabel, logY, series));
+        return line(title, xLabel, yLabel, false, logY, series);
     }
 
     /** A single-series line chart of {@code ys} against {@code xs}. */
@@ -66,7 +77,16 @@ public final class Charts {
      */
     public static BufferedImage line(String title, String xLabel, String yLabel, boolean logX, boolean logY,
                                      Map<String, double[][]> series) {
-        return image(lineChart(title, xLabel, yLabel, logX, logY, series));
+        LineChart chart = lines(title, xLabel, yLabel);
+        if (logX) chart.logX();
+        if (logY) chart.logY();
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            double[][] xy = checkSeries(e.getKey(), e.getValue());
+            if (logX) requirePositive(e.getKey(), "x", xy[0]);
+            if (logY) requirePositive(e.getKey(), "y", xy[1]);
+            chart.add(e.getKey(), xy[0], xy[1]);
+        }
+        return chart.image();
     }
 
     /** The line chart behind {@link #line}, for further styling before {@link #image}. */
@@ -75,7 +95,10 @@ public final class Charts {
         return lineChart(title, xLabel, yLabel, false, logY, series);
     }
 
-    /** The line chart behind {@link #line(String, String, String, boolean, boolean, Map)}. */
+    /**
+     * The line chart of {@link #line(String, String, String, boolean, boolean, Map)} as an XChart chart, with real log
+     * axes (labelled at every decade however many there are; {@link LineChart#xyChart()} is the alternative).
+     */
     public static XYChart lineChart(String title, String xLabel, String yLabel, boolean logX, boolean logY,
                                     Map<String, double[][]> series) {
         XYChart chart = base(title, xLabel, yLabel);
@@ -85,11 +108,7 @@ public final class Charts {
         // grid lines and labels on the powers of ten only (the lines in between clutter a wide range)
         chart.getStyler().setXAxisLogarithmicDecadeOnly(logX);
         chart.getStyler().setYAxisLogarithmicDecadeOnly(logY);
-        if (logX || logY) {
-            // solid grid lines: the default dashes, drawn at every minor tick of a log axis, blur into a pattern
-            chart.getStyler().setPlotGridLinesStroke(new BasicStroke(1f));
-            chart.getStyler().setPlotGridLinesColor(new Color(238, 238, 238));
-        }
+        if (logX || logY) solidGrid(chart);
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             double[][] xy = checkSeries(e.getKey(), e.getValue());
             if (logX) requirePositive(e.getKey(), "x", xy[0]);
@@ -98,7 +117,43 @@ public final class Charts {
             s.setMarker(SeriesMarkers.NONE);
         }
         chart.getStyler().setLegendVisible(series.size() > 1);
+        if (!logX) roundXTicks(chart);
         return chart;
+    }
+
+    /** Solid light grid lines: the default dashes, drawn at every minor tick of a log axis, blur into a pattern. */
+    static void solidGrid(XYChart chart) {
+        chart.getStyler().setPlotGridLinesStroke(new BasicStroke(1f));
+        chart.getStyler().setPlotGridLinesColor(new Color(238, 238, 238));
+    }
+
+    /**
+     * Makes the ticks of a linear x axis land on round numbers. XChart 3.8 treats x values that are all equally spaced
+     * (within 1e-4, e.g. steps 0..299, over all series) specially: it puts a tick on every k-th data point, for the
+     * smallest k whose labels fit (0, 19, 38, …). Starting the axis a hair below the first x (10⁻⁶ of the span, less
+     * than a pixel) makes the spacing unequal, and XChart falls back to its usual calculator: steps of 1, 2 or 5 × 10^n.
+     * Does nothing when the x axis minimum is already set or the spacing is too fine (≤ 2e-4) for the trick.
+     */
+    static void roundXTicks(XYChart chart) {
+        if (chart.getStyler().getXAxisMin() != null || chart.getSeriesMap().isEmpty()) return;
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double x : s.getXData()) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+        }
+        // the axis values as XChart collects them: min, every series' x in order, max, without repeats
+        java.util.LinkedHashSet<Double> values = new java.util.LinkedHashSet<>();
+        values.add(min);
+        for (XYSeries s : chart.getSeriesMap().values()) for (double x : s.getXData()) values.add(x);
+        values.add(max);
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        if (v.length < 3 || !(max - min > 1e-4)) return;
+        double space = v[1] - v[0];
+        for (int i = 2; i < v.length; i++) if (Math.abs(v[i] - v[i - 1] - space) >= 1e-4) return;   // not equally spaced
+        if (Math.abs(space) <= 2e-4) return;
+        chart.getStyler().setXAxisMin(min - 1e-6 * (max - min));
     }
 
     private static void requirePositive(String name, String axis, double[] v) {
@@ -147,7 +202,11 @@ public final class Charts {
     }
 
     private static XYChart base(String title, String xLabel, String yLabel) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+        return base(title, xLabel, yLabel, WIDTH, HEIGHT);
+    }
+
+    static XYChart base(String title, String xLabel, String yLabel, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height)
                 .title(title == null ? "" : title)
                 .xAxisTitle(xLabel == null ? "" : xLabel)
                 .yAxisTitle(yLabel == null ? "" : yLabel)
@@ -161,7 +220,7 @@ public final class Charts {
         return chart;
     }
 
-    private static double[][] checkSeries(String name, double[][] xy) {
+    static double[][] checkSeries(String name, double[][] xy) {
         if (xy == null || xy.length != 2 || xy[0] == null || xy[1] == null) {
             throw new IllegalArgumentException("series '" + name + "' must be double[][] {xs, ys}");
         }
