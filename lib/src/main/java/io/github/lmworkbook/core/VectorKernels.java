@@ -64,6 +64,7 @@ public final class VectorKernels {
         final double[] ap = new double[MC * KC];                 // MC/MR panels, each KC × MR
         final double[] bp = new double[((NC + NR - 1) / NR) * NR * KC]; // NC/NR strips, each KC × NR
         final double[][] cEdge = new double[MR][NR];             // MR × NR
+        final double[] zero = new double[KC];                    // KC zeros: stands in for rows past the edge
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -93,11 +94,11 @@ public final class VectorKernels {
             int strips = (nc + NR - 1) / NR;
             for (int kk = 0; kk < k; kk += KC) {
                 int kc = Math.min(KC, k - kk);
-                if (transB) packBt(B, bp, kk, kc, jj, nc, n); else packB(B, bp, kk, kc, jj, nc, n);
+                if (transB) packBt(B, bp, kk, kc, jj, nc, n, s.zero); else packB(B, bp, kk, kc, jj, nc, n);
                 for (int ii = 0; ii < m; ii += MC) {
                     int mc = Math.min(MC, m - ii);
                     int panels = (mc + MR - 1) / MR;
-                    if (transA) packAt(A, ap, kk, kc, ii, mc); else packA(A, ap, kk, kc, ii, mc);
+                    if (transA) packAt(A, ap, kk, kc, ii, mc); else packA(A, ap, kk, kc, ii, mc, s.zero);
                     for (int st = 0; st < strips; st++) {
                         int j = jj + st * NR;
                         int bo = st * kc * NR;
@@ -117,71 +118,104 @@ public final class VectorKernels {
         }
     }
 
-    /** Bp[strip][p][t] = B[kk+p][jj+strip·NR+t], zero past column n. */
+    /*
+     * Packing. At the sizes the models use (32–512 per side) packing is a large share of the time (a 64×512×27
+     * product packs 47 k doubles for 1.8 M flop), so every packing loop below writes the panel sequentially
+     * and never calls System.arraycopy for a handful of elements (a call per 4 or 8 doubles cost more than the
+     * copy itself). Full strips/panels take the straight path; only the last, partial one is zero-padded.
+     */
+
+    /** Bp[strip][p][t] = B[kk+p][jj+strip·NR+t], zero past column n. One B row gives one NR-row of each strip. */
     private static void packB(double[][] B, double[] bp, int kk, int kc, int jj, int nc, int n) {
-        int strips = (nc + NR - 1) / NR;
+        int full = nc / NR;                      // strips with NR real columns
+        int rest = nc - full * NR;               // real columns in the last, partial strip (0 if none)
         for (int p = 0; p < kc; p++) {
             double[] b = B[kk + p];
-            for (int st = 0; st < strips; st++) {
-                int j0 = jj + st * NR;
-                int o = st * kc * NR + p * NR;
-                int valid = Math.min(NR, n - j0);
-                System.arraycopy(b, j0, bp, o, valid);
-                for (int t = valid; t < NR; t++) bp[o + t] = 0.0;
+            for (int st = 0; st < full; st++) {
+                int j0 = jj + st * NR, o = st * kc * NR + p * NR;
+                DoubleVector.fromArray(S, b, j0).intoArray(bp, o);
+                DoubleVector.fromArray(S, b, j0 + L).intoArray(bp, o + L);
+            }
+            if (rest > 0) {
+                int j0 = jj + full * NR, o = full * kc * NR + p * NR;
+                for (int t = 0; t < rest; t++) bp[o + t] = b[j0 + t];
+                for (int t = rest; t < NR; t++) bp[o + t] = 0.0;
             }
         }
     }
 
-    /** Bp[strip][p][t] = Bᵀ[kk+p][jj+strip·NR+t] = B[jj+strip·NR+t][kk+p], zero past row n of B. */
-    private static void packBt(double[][] B, double[] bp, int kk, int kc, int jj, int nc, int n) {
+    /**
+     * Bp[strip][p][t] = Bᵀ[kk+p][jj+strip·NR+t] = B[jj+strip·NR+t][kk+p], zero past row n of B. Reads NR rows of
+     * B side by side (NR sequential streams) and writes the strip in order.
+     */
+    private static void packBt(double[][] B, double[] bp, int kk, int kc, int jj, int nc, int n, double[] zero) {
         int strips = (nc + NR - 1) / NR;
         for (int st = 0; st < strips; st++) {
             int j0 = jj + st * NR;
             int base = st * kc * NR;
-            for (int t = 0; t < NR; t++) {
-                if (j0 + t < n) {
-                    double[] b = B[j0 + t];
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + t] = b[kk + p];
-                } else {
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + t] = 0.0;
+            for (int t0 = 0; t0 < NR; t0 += 4) {
+                // four rows of B at a time; rows past n read a zero row (offset 0, length ≥ KC)
+                double[] b0 = j0 + t0 < n ? B[j0 + t0] : zero;
+                double[] b1 = j0 + t0 + 1 < n ? B[j0 + t0 + 1] : zero;
+                double[] b2 = j0 + t0 + 2 < n ? B[j0 + t0 + 2] : zero;
+                double[] b3 = j0 + t0 + 3 < n ? B[j0 + t0 + 3] : zero;
+                int o0 = b0 == zero ? 0 : kk, o1 = b1 == zero ? 0 : kk, o2 = b2 == zero ? 0 : kk, o3 = b3 == zero ? 0 : kk;
+                for (int p = 0, o = base + t0; p < kc; p++, o += NR) {
+                    bp[o] = b0[o0 + p];
+                    bp[o + 1] = b1[o1 + p];
+                    bp[o + 2] = b2[o2 + p];
+                    bp[o + 3] = b3[o3 + p];
                 }
             }
         }
     }
 
-    /** Ap[panel][p][r] = A[ii+panel·MR+r][kk+p], zero past row m. */
-    private static void packA(double[][] A, double[] ap, int kk, int kc, int ii, int mc) {
+    /** Ap[panel][p][r] = A[ii+panel·MR+r][kk+p], zero past row m. Four rows read side by side, panel written in order. */
+    private static void packA(double[][] A, double[] ap, int kk, int kc, int ii, int mc, double[] zero) {
         int panels = (mc + MR - 1) / MR;
+        int end = ii + mc;
         for (int pa = 0; pa < panels; pa++) {
-            int base = pa * kc * MR;
-            for (int r = 0; r < MR; r++) {
-                int i = ii + pa * MR + r;
-                if (i < ii + mc) {
-                    double[] a = A[i];
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[kk + p];
-                } else {
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0.0;
-                }
+            int i = ii + pa * MR;
+            double[] a0 = A[i];                  // MR = 4 rows; rows past m read a zero row (offset 0)
+            double[] a1 = i + 1 < end ? A[i + 1] : zero;
+            double[] a2 = i + 2 < end ? A[i + 2] : zero;
+            double[] a3 = i + 3 < end ? A[i + 3] : zero;
+            int o1 = a1 == zero ? 0 : kk, o2 = a2 == zero ? 0 : kk, o3 = a3 == zero ? 0 : kk;
+            for (int p = 0, o = pa * kc * MR; p < kc; p++, o += MR) {
+                ap[o] = a0[kk + p];
+                ap[o + 1] = a1[o1 + p];
+                ap[o + 2] = a2[o2 + p];
+                ap[o + 3] = a3[o3 + p];
             }
         }
     }
 
     /** Ap[panel][p][r] = Aᵀ[ii+panel·MR+r][kk+p] = A[kk+p][ii+panel·MR+r], zero past column m of A. */
     private static void packAt(double[][] A, double[] ap, int kk, int kc, int ii, int mc) {
-        int panels = (mc + MR - 1) / MR;
+        int full = mc / MR;                      // panels with MR real rows of C
+        int rest = mc - full * MR;
         for (int p = 0; p < kc; p++) {
             double[] a = A[kk + p];
-            for (int pa = 0; pa < panels; pa++) {
+            // one row of A holds element p of every panel: MR = 4 contiguous doubles → one 4-double store each
+            for (int pa = 0, o = p * MR; pa < full; pa++, o += kc * MR) {
                 int i0 = ii + pa * MR;
-                int o = pa * kc * MR + p * MR;
-                int valid = Math.min(MR, ii + mc - i0);
-                System.arraycopy(a, i0, ap, o, valid);
-                for (int r = valid; r < MR; r++) ap[o + r] = 0.0;
+                ap[o] = a[i0];
+                ap[o + 1] = a[i0 + 1];
+                ap[o + 2] = a[i0 + 2];
+                ap[o + 3] = a[i0 + 3];
+            }
+            if (rest > 0) {
+                int i0 = ii + full * MR, o = full * kc * MR + p * MR;
+                for (int r = 0; r < rest; r++) ap[o + r] = a[i0 + r];
+                for (int r = rest; r < MR; r++) ap[o + r] = 0.0;
             }
         }
     }
 
-    /** An edge block of C: copy its valid part into an MR × NR scratch, run the micro-kernel there, copy back. */
+    /**
+     * An edge block of C: copy its valid part into an MR × NR scratch, run the micro-kernel there, copy back.
+     * When at most L columns are real (n = 27 leaves a last strip of 3), the one-vector kernel does half the work.
+     */
     private static void edge(int kc, double[] ap, int ao, double[] bp, int bo, double[][] C, int i, int j,
                              int m, int n, double[][] cEdge) {
         int rows = Math.min(MR, m - i), cols = Math.min(NR, n - j);
@@ -190,8 +224,25 @@ public final class VectorKernels {
             java.util.Arrays.fill(e, 0.0);
             if (r < rows) System.arraycopy(C[i + r], j, e, 0, cols);
         }
-        micro(kc, ap, ao, bp, bo, cEdge[0], cEdge[1], cEdge[2], cEdge[3], 0);
+        if (cols <= L) microHalf(kc, ap, ao, bp, bo, cEdge[0], cEdge[1], cEdge[2], cEdge[3]);
+        else micro(kc, ap, ao, bp, bo, cEdge[0], cEdge[1], cEdge[2], cEdge[3], 0);
         for (int r = 0; r < rows; r++) System.arraycopy(cEdge[r], 0, C[i + r], j, cols);
+    }
+
+    /** As {@link #micro} for the first vector (L columns) of the strip only: C[0..4][0..L] += Σ_p a_p ⊗ b_p[0..L]. */
+    private static void microHalf(int kc, double[] ap, int ao, double[] bp, int bo,
+                                  double[] c0, double[] c1, double[] c2, double[] c3) {
+        DoubleVector c00 = DoubleVector.fromArray(S, c0, 0), c10 = DoubleVector.fromArray(S, c1, 0);
+        DoubleVector c20 = DoubleVector.fromArray(S, c2, 0), c30 = DoubleVector.fromArray(S, c3, 0);
+        for (int p = 0; p < kc; p++) {
+            int a = ao + p * MR;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bo + p * NR);
+            c00 = DoubleVector.broadcast(S, ap[a]).fma(b0, c00);
+            c10 = DoubleVector.broadcast(S, ap[a + 1]).fma(b0, c10);
+            c20 = DoubleVector.broadcast(S, ap[a + 2]).fma(b0, c20);
+            c30 = DoubleVector.broadcast(S, ap[a + 3]).fma(b0, c30);
+        }
+        c00.intoArray(c0, 0); c10.intoArray(c1, 0); c20.intoArray(c2, 0); c30.intoArray(c3, 0);
     }
 
     /**
