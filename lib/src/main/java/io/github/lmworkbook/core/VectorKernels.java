@@ -190,22 +190,34 @@ public final class VectorKernels {
         }
     }
 
-    /** Ap[panel][p][r] = Aᵀ[ii+panel·MR+r][kk+p] = A[kk+p][ii+panel·MR+r], zero past column m of A. */
+    /**
+     * Ap[panel][p][r] = Aᵀ[ii+panel·MR+r][kk+p] = A[kk+p][ii+panel·MR+r], zero past column m of A. Panel by panel,
+     * so the writes are sequential: each row kk+p of A gives MR = 4 contiguous doubles to the panel (writing one
+     * p across all panels instead strides by kc·MR doubles, a power of two that aliases in L1).
+     */
     private static void packAt(double[][] A, double[] ap, int kk, int kc, int ii, int mc) {
         int full = mc / MR;                      // panels with MR real rows of C
         int rest = mc - full * MR;
-        for (int p = 0; p < kc; p++) {
-            double[] a = A[kk + p];
-            // one row of A holds element p of every panel: MR = 4 contiguous doubles → one 4-double store each
-            for (int pa = 0, o = p * MR; pa < full; pa++, o += kc * MR) {
-                int i0 = ii + pa * MR;
-                ap[o] = a[i0];
-                ap[o + 1] = a[i0 + 1];
-                ap[o + 2] = a[i0 + 2];
-                ap[o + 3] = a[i0 + 3];
+        for (int pa = 0; pa < full; pa++) {
+            int i0 = ii + pa * MR;
+            if (L == MR) {                       // AVX2: the 4 doubles are one vector (L is a constant: folded by C2)
+                for (int p = 0, o = pa * kc * MR; p < kc; p++, o += MR) {
+                    DoubleVector.fromArray(S, A[kk + p], i0).intoArray(ap, o);
+                }
+            } else {
+                for (int p = 0, o = pa * kc * MR; p < kc; p++, o += MR) {
+                    double[] a = A[kk + p];
+                    ap[o] = a[i0];
+                    ap[o + 1] = a[i0 + 1];
+                    ap[o + 2] = a[i0 + 2];
+                    ap[o + 3] = a[i0 + 3];
+                }
             }
-            if (rest > 0) {
-                int i0 = ii + full * MR, o = full * kc * MR + p * MR;
+        }
+        if (rest > 0) {
+            int i0 = ii + full * MR;
+            for (int p = 0, o = full * kc * MR; p < kc; p++, o += MR) {
+                double[] a = A[kk + p];
                 for (int r = 0; r < rest; r++) ap[o + r] = a[i0 + r];
                 for (int r = rest; r < MR; r++) ap[o + r] = 0.0;
             }
