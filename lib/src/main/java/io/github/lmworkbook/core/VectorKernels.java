@@ -123,6 +123,9 @@ public final class VectorKernels {
      * product packs 47 k doubles for 1.8 M flop), so every packing loop below writes the panel sequentially
      * and never calls System.arraycopy for a handful of elements (a call per 4 or 8 doubles cost more than the
      * copy itself). Full strips/panels take the straight path; only the last, partial one is zero-padded.
+     * Packing is plain scalar code on purpose: Vector API code allocates an object per vector until C2 has
+     * compiled it, and a method used only for packing gets compiled late (RnnTest checks that a warmed-up
+     * training step allocates nothing).
      */
 
     /** Bp[strip][p][t] = B[kk+p][jj+strip·NR+t], zero past column n. One B row gives one NR-row of each strip. */
@@ -133,8 +136,7 @@ public final class VectorKernels {
             double[] b = B[kk + p];
             for (int st = 0; st < full; st++) {
                 int j0 = jj + st * NR, o = st * kc * NR + p * NR;
-                DoubleVector.fromArray(S, b, j0).intoArray(bp, o);
-                DoubleVector.fromArray(S, b, j0 + L).intoArray(bp, o + L);
+                for (int t = 0; t < NR; t++) bp[o + t] = b[j0 + t];   // NR is a constant: unrolled by C2
             }
             if (rest > 0) {
                 int j0 = jj + full * NR, o = full * kc * NR + p * NR;
@@ -200,18 +202,12 @@ public final class VectorKernels {
         int rest = mc - full * MR;
         for (int pa = 0; pa < full; pa++) {
             int i0 = ii + pa * MR;
-            if (L == MR) {                       // AVX2: the 4 doubles are one vector (L is a constant: folded by C2)
-                for (int p = 0, o = pa * kc * MR; p < kc; p++, o += MR) {
-                    DoubleVector.fromArray(S, A[kk + p], i0).intoArray(ap, o);
-                }
-            } else {
-                for (int p = 0, o = pa * kc * MR; p < kc; p++, o += MR) {
-                    double[] a = A[kk + p];
-                    ap[o] = a[i0];
-                    ap[o + 1] = a[i0 + 1];
-                    ap[o + 2] = a[i0 + 2];
-                    ap[o + 3] = a[i0 + 3];
-                }
+            for (int p = 0, o = pa * kc * MR; p < kc; p++, o += MR) {
+                double[] a = A[kk + p];
+                ap[o] = a[i0];
+                ap[o + 1] = a[i0 + 1];
+                ap[o + 2] = a[i0 + 2];
+                ap[o + 3] = a[i0 + 3];
             }
         }
         if (rest > 0) {
@@ -226,7 +222,9 @@ public final class VectorKernels {
 
     /**
      * An edge block of C: copy its valid part into an MR × NR scratch, run the micro-kernel there, copy back.
-     * When at most L columns are real (n = 27 leaves a last strip of 3), the one-vector kernel does half the work.
+     * (A one-vector kernel for strips with at most L real columns, e.g. the last 3 of n = 27, would do half the
+     * work there, but as a separate method C2 compiles it late and until then each call allocates its vectors:
+     * RnnTest's allocation check failed with it. Not adopted.)
      */
     private static void edge(int kc, double[] ap, int ao, double[] bp, int bo, double[][] C, int i, int j,
                              int m, int n, double[][] cEdge) {
@@ -236,25 +234,8 @@ public final class VectorKernels {
             java.util.Arrays.fill(e, 0.0);
             if (r < rows) System.arraycopy(C[i + r], j, e, 0, cols);
         }
-        if (cols <= L) microHalf(kc, ap, ao, bp, bo, cEdge[0], cEdge[1], cEdge[2], cEdge[3]);
-        else micro(kc, ap, ao, bp, bo, cEdge[0], cEdge[1], cEdge[2], cEdge[3], 0);
+        micro(kc, ap, ao, bp, bo, cEdge[0], cEdge[1], cEdge[2], cEdge[3], 0);
         for (int r = 0; r < rows; r++) System.arraycopy(cEdge[r], 0, C[i + r], j, cols);
-    }
-
-    /** As {@link #micro} for the first vector (L columns) of the strip only: C[0..4][0..L] += Σ_p a_p ⊗ b_p[0..L]. */
-    private static void microHalf(int kc, double[] ap, int ao, double[] bp, int bo,
-                                  double[] c0, double[] c1, double[] c2, double[] c3) {
-        DoubleVector c00 = DoubleVector.fromArray(S, c0, 0), c10 = DoubleVector.fromArray(S, c1, 0);
-        DoubleVector c20 = DoubleVector.fromArray(S, c2, 0), c30 = DoubleVector.fromArray(S, c3, 0);
-        for (int p = 0; p < kc; p++) {
-            int a = ao + p * MR;
-            DoubleVector b0 = DoubleVector.fromArray(S, bp, bo + p * NR);
-            c00 = DoubleVector.broadcast(S, ap[a]).fma(b0, c00);
-            c10 = DoubleVector.broadcast(S, ap[a + 1]).fma(b0, c10);
-            c20 = DoubleVector.broadcast(S, ap[a + 2]).fma(b0, c20);
-            c30 = DoubleVector.broadcast(S, ap[a + 3]).fma(b0, c30);
-        }
-        c00.intoArray(c0, 0); c10.intoArray(c1, 0); c20.intoArray(c2, 0); c30.intoArray(c3, 0);
     }
 
     /**
