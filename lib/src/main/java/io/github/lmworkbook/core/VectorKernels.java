@@ -64,6 +64,7 @@ public final class VectorKernels {
         final double[] ap = new double[MC * KC];                 // MC/MR panels, each KC × MR
         final double[] bp = new double[((NC + NR - 1) / NR) * NR * KC]; // NC/NR strips, each KC × NR
         final double[][] cEdge = new double[MR][NR];             // MR × NR
+        final double[] zero = new double[KC];                    // KC zeros: stands in for rows past the edge
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -93,11 +94,11 @@ public final class VectorKernels {
             int strips = (nc + NR - 1) / NR;
             for (int kk = 0; kk < k; kk += KC) {
                 int kc = Math.min(KC, k - kk);
-                if (transB) packBt(B, bp, kk, kc, jj, nc, n); else packB(B, bp, kk, kc, jj, nc, n);
+                if (transB) packBt(B, bp, kk, kc, jj, nc, n, s.zero); else packB(B, bp, kk, kc, jj, nc, n);
                 for (int ii = 0; ii < m; ii += MC) {
                     int mc = Math.min(MC, m - ii);
                     int panels = (mc + MR - 1) / MR;
-                    if (transA) packAt(A, ap, kk, kc, ii, mc); else packA(A, ap, kk, kc, ii, mc);
+                    if (transA) packAt(A, ap, kk, kc, ii, mc); else packA(A, ap, kk, kc, ii, mc, s.zero);
                     for (int st = 0; st < strips; st++) {
                         int j = jj + st * NR;
                         int bo = st * kc * NR;
@@ -117,71 +118,114 @@ public final class VectorKernels {
         }
     }
 
-    /** Bp[strip][p][t] = B[kk+p][jj+strip·NR+t], zero past column n. */
+    /*
+     * Packing. At the sizes the models use (32–512 per side) packing is a large share of the time (a 64×512×27
+     * product packs 47 k doubles for 1.8 M flop), so every packing loop below writes the panel sequentially
+     * and never calls System.arraycopy for a handful of elements (a call per 4 or 8 doubles cost more than the
+     * copy itself). Full strips/panels take the straight path; only the last, partial one is zero-padded.
+     * Packing is plain scalar code on purpose: Vector API code allocates an object per vector until C2 has
+     * compiled it, and a method used only for packing gets compiled late (RnnTest checks that a warmed-up
+     * training step allocates nothing).
+     */
+
+    /** Bp[strip][p][t] = B[kk+p][jj+strip·NR+t], zero past column n. One B row gives one NR-row of each strip. */
     private static void packB(double[][] B, double[] bp, int kk, int kc, int jj, int nc, int n) {
-        int strips = (nc + NR - 1) / NR;
+        int full = nc / NR;                      // strips with NR real columns
+        int rest = nc - full * NR;               // real columns in the last, partial strip (0 if none)
         for (int p = 0; p < kc; p++) {
             double[] b = B[kk + p];
-            for (int st = 0; st < strips; st++) {
-                int j0 = jj + st * NR;
-                int o = st * kc * NR + p * NR;
-                int valid = Math.min(NR, n - j0);
-                System.arraycopy(b, j0, bp, o, valid);
-                for (int t = valid; t < NR; t++) bp[o + t] = 0.0;
+            for (int st = 0; st < full; st++) {
+                int j0 = jj + st * NR, o = st * kc * NR + p * NR;
+                for (int t = 0; t < NR; t++) bp[o + t] = b[j0 + t];   // NR is a constant: unrolled by C2
+            }
+            if (rest > 0) {
+                int j0 = jj + full * NR, o = full * kc * NR + p * NR;
+                for (int t = 0; t < rest; t++) bp[o + t] = b[j0 + t];
+                for (int t = rest; t < NR; t++) bp[o + t] = 0.0;
             }
         }
     }
 
-    /** Bp[strip][p][t] = Bᵀ[kk+p][jj+strip·NR+t] = B[jj+strip·NR+t][kk+p], zero past row n of B. */
-    private static void packBt(double[][] B, double[] bp, int kk, int kc, int jj, int nc, int n) {
+    /**
+     * Bp[strip][p][t] = Bᵀ[kk+p][jj+strip·NR+t] = B[jj+strip·NR+t][kk+p], zero past row n of B. Reads NR rows of
+     * B side by side (NR sequential streams) and writes the strip in order.
+     */
+    private static void packBt(double[][] B, double[] bp, int kk, int kc, int jj, int nc, int n, double[] zero) {
         int strips = (nc + NR - 1) / NR;
         for (int st = 0; st < strips; st++) {
             int j0 = jj + st * NR;
             int base = st * kc * NR;
-            for (int t = 0; t < NR; t++) {
-                if (j0 + t < n) {
-                    double[] b = B[j0 + t];
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + t] = b[kk + p];
-                } else {
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + t] = 0.0;
+            for (int t0 = 0; t0 < NR; t0 += 4) {
+                // four rows of B at a time; rows past n read a zero row (offset 0, length ≥ KC)
+                double[] b0 = j0 + t0 < n ? B[j0 + t0] : zero;
+                double[] b1 = j0 + t0 + 1 < n ? B[j0 + t0 + 1] : zero;
+                double[] b2 = j0 + t0 + 2 < n ? B[j0 + t0 + 2] : zero;
+                double[] b3 = j0 + t0 + 3 < n ? B[j0 + t0 + 3] : zero;
+                int o0 = b0 == zero ? 0 : kk, o1 = b1 == zero ? 0 : kk, o2 = b2 == zero ? 0 : kk, o3 = b3 == zero ? 0 : kk;
+                for (int p = 0, o = base + t0; p < kc; p++, o += NR) {
+                    bp[o] = b0[o0 + p];
+                    bp[o + 1] = b1[o1 + p];
+                    bp[o + 2] = b2[o2 + p];
+                    bp[o + 3] = b3[o3 + p];
                 }
             }
         }
     }
 
-    /** Ap[panel][p][r] = A[ii+panel·MR+r][kk+p], zero past row m. */
-    private static void packA(double[][] A, double[] ap, int kk, int kc, int ii, int mc) {
+    /** Ap[panel][p][r] = A[ii+panel·MR+r][kk+p], zero past row m. Four rows read side by side, panel written in order. */
+    private static void packA(double[][] A, double[] ap, int kk, int kc, int ii, int mc, double[] zero) {
         int panels = (mc + MR - 1) / MR;
+        int end = ii + mc;
         for (int pa = 0; pa < panels; pa++) {
-            int base = pa * kc * MR;
-            for (int r = 0; r < MR; r++) {
-                int i = ii + pa * MR + r;
-                if (i < ii + mc) {
-                    double[] a = A[i];
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[kk + p];
-                } else {
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0.0;
-                }
+            int i = ii + pa * MR;
+            double[] a0 = A[i];                  // MR = 4 rows; rows past m read a zero row (offset 0)
+            double[] a1 = i + 1 < end ? A[i + 1] : zero;
+            double[] a2 = i + 2 < end ? A[i + 2] : zero;
+            double[] a3 = i + 3 < end ? A[i + 3] : zero;
+            int o1 = a1 == zero ? 0 : kk, o2 = a2 == zero ? 0 : kk, o3 = a3 == zero ? 0 : kk;
+            for (int p = 0, o = pa * kc * MR; p < kc; p++, o += MR) {
+                ap[o] = a0[kk + p];
+                ap[o + 1] = a1[o1 + p];
+                ap[o + 2] = a2[o2 + p];
+                ap[o + 3] = a3[o3 + p];
             }
         }
     }
 
-    /** Ap[panel][p][r] = Aᵀ[ii+panel·MR+r][kk+p] = A[kk+p][ii+panel·MR+r], zero past column m of A. */
+    /**
+     * Ap[panel][p][r] = Aᵀ[ii+panel·MR+r][kk+p] = A[kk+p][ii+panel·MR+r], zero past column m of A. Panel by panel,
+     * so the writes are sequential: each row kk+p of A gives MR = 4 contiguous doubles to the panel (writing one
+     * p across all panels instead strides by kc·MR doubles, a power of two that aliases in L1).
+     */
     private static void packAt(double[][] A, double[] ap, int kk, int kc, int ii, int mc) {
-        int panels = (mc + MR - 1) / MR;
-        for (int p = 0; p < kc; p++) {
-            double[] a = A[kk + p];
-            for (int pa = 0; pa < panels; pa++) {
-                int i0 = ii + pa * MR;
-                int o = pa * kc * MR + p * MR;
-                int valid = Math.min(MR, ii + mc - i0);
-                System.arraycopy(a, i0, ap, o, valid);
-                for (int r = valid; r < MR; r++) ap[o + r] = 0.0;
+        int full = mc / MR;                      // panels with MR real rows of C
+        int rest = mc - full * MR;
+        for (int pa = 0; pa < full; pa++) {
+            int i0 = ii + pa * MR;
+            for (int p = 0, o = pa * kc * MR; p < kc; p++, o += MR) {
+                double[] a = A[kk + p];
+                ap[o] = a[i0];
+                ap[o + 1] = a[i0 + 1];
+                ap[o + 2] = a[i0 + 2];
+                ap[o + 3] = a[i0 + 3];
+            }
+        }
+        if (rest > 0) {
+            int i0 = ii + full * MR;
+            for (int p = 0, o = full * kc * MR; p < kc; p++, o += MR) {
+                double[] a = A[kk + p];
+                for (int r = 0; r < rest; r++) ap[o + r] = a[i0 + r];
+                for (int r = rest; r < MR; r++) ap[o + r] = 0.0;
             }
         }
     }
 
-    /** An edge block of C: copy its valid part into an MR × NR scratch, run the micro-kernel there, copy back. */
+    /**
+     * An edge block of C: copy its valid part into an MR × NR scratch, run the micro-kernel there, copy back.
+     * (A one-vector kernel for strips with at most L real columns, e.g. the last 3 of n = 27, would do half the
+     * work there, but as a separate method C2 compiles it late and until then each call allocates its vectors:
+     * RnnTest's allocation check failed with it. Not adopted.)
+     */
     private static void edge(int kc, double[] ap, int ao, double[] bp, int bo, double[][] C, int i, int j,
                              int m, int n, double[][] cEdge) {
         int rows = Math.min(MR, m - i), cols = Math.min(NR, n - j);
