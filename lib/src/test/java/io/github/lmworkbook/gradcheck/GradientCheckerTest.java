@@ -350,4 +350,39 @@ class GradientCheckerTest {
         assertThrows(IllegalArgumentException.class, () -> GradientChecker.builder().threshold(-1));
         assertThrows(IllegalArgumentException.class, () -> GradientChecker.builder().samplesPerParam(0));
     }
+
+    /** A realistic size: a mean loss over 256 positions of a 27-token vocabulary. */
+    @Test
+    void fourthOrderStencilIsMoreAccurateOnARealisticModel() {
+        TwoLayerNet net = new TwoLayerNet(27, 10, 64, 3);
+        Random r = new Random(4);
+        int[][] x = new int[16][16], y = new int[16][16];
+        for (int b = 0; b < 16; b++) {
+            for (int t = 0; t < 16; t++) {
+                x[b][t] = r.nextInt(27);
+                y[b][t] = r.nextInt(27);
+            }
+        }
+        Batch batch = new Batch(x, y);
+        GradCheckReport central = GradientChecker.builder().samplesPerParam(40).check(net, batch);
+        GradCheckReport fourth = GradientChecker.builder().samplesPerParam(40).fourthOrder().h(3e-3).check(net, batch);
+        assertTrue(fourth.maxRelError() < 1e-6, fourth.toString());
+        assertTrue(fourth.maxRelError() < central.maxRelError(),
+                "five-point " + fourth.maxRelError() + " vs central " + central.maxRelError());
+    }
+
+    @Test
+    void fourthOrderStencilIsExactForAQuarticAndStillCatchesAWrongGradient() {
+        // f(x) = Σ x⁴: the five-point stencil has no truncation error on polynomials of degree ≤ 4
+        GradCheckReport right = GradientChecker.builder().fourthOrder().h(1e-2).check(
+                v -> { double s = 0; for (double a : v) s += a * a * a * a; return s; },
+                v -> { double[] g = new double[v.length]; for (int i = 0; i < v.length; i++) g[i] = 4 * v[i] * v[i] * v[i]; return g; },
+                new double[] {0.3, -1.2, 2.0});
+        assertTrue(right.maxRelError() < 1e-12, right.toString());
+        GradCheckReport wrong = GradientChecker.builder().fourthOrder().check(
+                v -> { double s = 0; for (double a : v) s += a * a * a * a; return s; },
+                v -> { double[] g = new double[v.length]; for (int i = 0; i < v.length; i++) g[i] = 3 * v[i] * v[i] * v[i]; return g; },
+                new double[] {0.3, -1.2, 2.0});
+        assertFalse(wrong.passed());
+    }
 }
