@@ -76,7 +76,7 @@ public final class Kernels {
 
     /** Which kernel path the products use, e.g. {@code "vector (256-bit, 4 doubles per register)"} or {@code "plain (…)"}. */
     public static String active() {
-        return DESCRIPTION;
+        return threads == 2 ? DESCRIPTION + ", large products on 2 threads" : DESCRIPTION;
     }
 
     /** True if the products use the Vector API path. */
@@ -99,19 +99,143 @@ public final class Kernels {
 
     /** C (m × n) += A (m × k) · B (k × n). */
     static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        if (splitRows(m, k, n)) {
+            // C's rows are independent: each half is exactly what one thread would compute (bit-identical)
+            int h = m / 2;
+            twoWays(() -> gemm1(slice(A, h, m), B, slice(C, h, m), m - h, k, n), () -> gemm1(A, B, C, h, k, n));
+        } else {
+            gemm1(A, B, C, m, k, n);
+        }
+    }
+
+    private static void gemm1(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         if (useVector(m, k, n)) VectorKernels.gemm(A, B, C, m, k, n);
         else PlainKernels.gemm(A, B, C, m, k, n);
     }
 
     /** C (m × n) += Aᵀ · B with A (k × m), B (k × n). */
     static void gemmTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        if (splitRows(k, m, n)) {
+            // Aᵀ·B = A₁ᵀ·B₁ + A₂ᵀ·B₂ over the two halves of the k rows: the second half goes into a zeroed
+            // per-thread buffer that is then added to C. Deterministic, but the sums are grouped differently from
+            // the one-thread result, so the last bits may differ from it.
+            int h = k / 2;
+            double[][] C2 = SCRATCH_C.get().zeroed(m, n);
+            twoWays(() -> gemmTransA1(slice(A, h, k), slice(B, h, k), C2, m, k - h, n),
+                    () -> gemmTransA1(A, B, C, m, h, n));
+            for (int i = 0; i < m; i++) {
+                double[] c = C[i], c2 = C2[i];
+                for (int j = 0; j < n; j++) c[j] += c2[j];
+            }
+        } else {
+            gemmTransA1(A, B, C, m, k, n);
+        }
+    }
+
+    private static void gemmTransA1(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         if (useVector(m, k, n)) VectorKernels.gemmTransA(A, B, C, m, k, n);
         else PlainKernels.gemmTransA(A, B, C, m, k, n);
     }
 
     /** C (m × n) += A · Bᵀ with A (m × k), B (n × k). */
     static void gemmTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        if (splitRows(m, k, n)) {
+            int h = m / 2; // as in gemm: two halves of C's rows, bit-identical to one thread
+            twoWays(() -> gemmTransB1(slice(A, h, m), B, slice(C, h, m), m - h, k, n),
+                    () -> gemmTransB1(A, B, C, h, k, n));
+        } else {
+            gemmTransB1(A, B, C, m, k, n);
+        }
+    }
+
+    private static void gemmTransB1(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         if (useVector(m, k, n)) VectorKernels.gemmTransB(A, B, C, m, k, n);
         else PlainKernels.gemmTransB(A, B, C, m, k, n);
+    }
+
+    // ---- the opt-in two-thread mode ------------------------------------------------------------------------
+
+    /**
+     * Products of at least this many multiply-adds are split over two threads when {@link #threads()} is 2:
+     * handing work to another thread costs ~70–90 µs here, which only pays above ~10 MFLOP per call.
+     */
+    static final long PARALLEL_MIN_MULTIPLY_ADDS = 4_000_000;
+
+    private static volatile int threads = parseThreads(System.getProperty("lmworkbook.threads", "1"));
+    private static java.util.concurrent.ExecutorService worker; // one daemon thread, created on first use
+
+    private static int parseThreads(String s) {
+        int t;
+        try {
+            t = Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dlmworkbook.threads=" + s + ": expected 1 or 2");
+        }
+        if (t != 1 && t != 2) throw new IllegalArgumentException("-Dlmworkbook.threads=" + s + ": expected 1 or 2");
+        return t;
+    }
+
+    /** 1 (the default: single-threaded, bit-reproducible) or 2 (large products split over two threads). */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * Sets the number of threads of large products: 1 or 2 (also {@code -Dlmworkbook.threads=2}). With 2, A·B and
+     * A·Bᵀ give exactly the one-thread result (their rows are split); Aᵀ·B splits its sum in two, which is
+     * deterministic but may differ from the one-thread result in the last bits.
+     */
+    public static void setThreads(int t) {
+        threads = parseThreads(Integer.toString(t));
+    }
+
+    private static boolean splitRows(int rows, int a, int b) {
+        return threads == 2 && rows >= 16 && (long) rows * a * b >= PARALLEL_MIN_MULTIPLY_ADDS;
+    }
+
+    /** Rows [from, to) of a matrix, as a new array of the same row arrays (no values are copied). */
+    private static double[][] slice(double[][] M, int from, int to) {
+        return java.util.Arrays.copyOfRange(M, from, to);
+    }
+
+    /** Runs second on the worker thread and first on this one, and returns when both are done. */
+    private static void twoWays(Runnable second, Runnable first) {
+        java.util.concurrent.Future<?> f = worker().submit(second);
+        first.run();
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the second thread of a product", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new IllegalStateException(c);
+        }
+    }
+
+    private static synchronized java.util.concurrent.ExecutorService worker() {
+        if (worker == null) {
+            worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lmworkbook-kernels-2");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return worker;
+    }
+
+    /** A per-thread (m × n) buffer for the second half of a split Aᵀ·B, grown when needed. */
+    private static final ThreadLocal<Scratch> SCRATCH_C = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        private double[][] c = new double[0][];
+
+        double[][] zeroed(int m, int n) {
+            if (c.length != m || (m > 0 && c[0].length != n)) c = new double[m][n]; // once per shape
+            else for (double[] row : c) java.util.Arrays.fill(row, 0.0);
+            return c;
+        }
     }
 }
