@@ -9,6 +9,8 @@ import io.github.lmworkbook.models.Rnn;
 import io.github.lmworkbook.train.AdamW;
 import io.github.lmworkbook.train.GradClip;
 import io.github.lmworkbook.train.Trainer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * makemore's rnn configuration, side by side with makemore itself in one run on the same machine.
@@ -141,12 +141,13 @@ public final class RnnBenchmark implements Callable<Integer> {
                     + python + "? (see bench/README.md)");
             return 1;
         }
-        double peerMs = number(json, "median_step_ms"), peerTest = number(json, "last_test_loss");
+        JsonNode peer = new ObjectMapper().readTree(json);
+        double peerMs = number(peer, "median_step_ms"), peerTest = number(peer, "last_test_loss");
         String peerLoss = Double.isNaN(peerTest) ? "no test loss (makemore evaluates every 500 steps)"
                 : String.format(Locale.ROOT, "test loss %.4f at step %d (makemore evaluate: 1000 test words)", peerTest,
-                        (int) number(json, "eval_step"));
+                        (int) number(peer, "eval_step"));
         System.out.printf(Locale.ROOT, "pytorch (%s, torch %s, %d threads): %.3f ms/step (median), %s%n",
-                string(json, "dtype"), string(json, "torch_version"), (int) number(json, "threads"), peerMs, peerLoss);
+                peer.path("dtype").asText("?"), peer.path("torch_version").asText("?"), peer.path("threads").asInt(), peerMs, peerLoss);
         System.out.printf(Locale.ROOT, "ratio library/pytorch: %.2f (target <= 0.5)%n", lib.medianStepMs / peerMs);
         System.out.println("peer summary: " + json);
         deleteQuietly(out.toFile());
@@ -158,15 +159,10 @@ public final class RnnBenchmark implements Callable<Integer> {
         return io.github.lmworkbook.core.Kernels.active();
     }
 
-    private static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":\\s*([-0-9.eE+]+|null|NaN)").matcher(json);
-        if (!m.find() || m.group(1).equals("null")) return Double.NaN;
-        return Double.parseDouble(m.group(1));
-    }
-
-    private static String string(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":\\s*\"([^\"]*)\"").matcher(json);
-        return m.find() ? m.group(1) : "?";
+    /** A number of the peer's JSON summary; NaN when it is missing or null. */
+    private static double number(JsonNode json, String key) {
+        JsonNode v = json.path(key);
+        return v.isNumber() ? v.asDouble() : Double.NaN;
     }
 
     private static void deleteQuietly(File f) {
