@@ -3,13 +3,13 @@
 # double precision, measured in the same run. Usage: bench/matmul.sh [MatmulBenchmark options, e.g. --no-naive]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=lib/target/lmworkbook-all.jar
+JAR=bench/target/lmworkbook-bench.jar
 JAVA=${JAVA:-java}
 
 # Build if the jar is missing or older than any library source.
-if [ ! -f "$JAR" ] || [ -n "$(find lib/src/main pom.xml lib/pom.xml -newer "$JAR" -type f | head -1)" ]; then
+if [ ! -f "$JAR" ] || [ -n "$(find lib/src/main bench/src pom.xml lib/pom.xml bench/pom.xml -newer "$JAR" -type f | head -1)" ]; then
   echo "building $JAR ..."
-  mvn -B -q -o package -DskipTests -pl lib || mvn -B -q package -DskipTests -pl lib
+  mvn -B -q -o package -DskipTests -pl lib,bench || mvn -B -q package -DskipTests -pl lib,bench
 fi
 
 tmp=$(mktemp -d)

@@ -22,10 +22,10 @@ fi
 [[ -n "$NAMES" && -f "$NAMES" ]] || { echo "mlp.sh: names.txt not found; set NAMES or LMW_DATA_MIRROR" >&2; exit 2; }
 STEPS="${STEPS:-3001}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
-JAR="$ROOT/lib/target/lmworkbook-all.jar"
-if [[ ! -f "$JAR" ]]; then
+JAR="$ROOT/bench/target/lmworkbook-bench.jar"
+if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/lib/src/main" "$ROOT/bench/src" -newer "$JAR" -type f -print -quit)" ]]; then
   echo "== building $JAR" >&2
-  (cd "$ROOT" && mvn -B -q package -pl lib -DskipTests) >&2
+  (cd "$ROOT" && mvn -B -q package -pl lib,bench -DskipTests) >&2
 fi
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT

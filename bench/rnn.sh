@@ -4,9 +4,9 @@
 # (--steps N, --makemore PATH (default $MAKEMORE), --harness PATH, --no-peer, --clip X, --help).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-jar="$root/lib/target/lmworkbook-all.jar"
-if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/lib/src/main" -newer "$jar" -type f -print -quit)" ]]; then
-  (cd "$root" && mvn -B -q -o package -DskipTests 2>/dev/null || mvn -B -q package -DskipTests)
+jar="$root/bench/target/lmworkbook-bench.jar"
+if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/lib/src/main" "$root/bench/src" -newer "$jar" -type f -print -quit)" ]]; then
+  (cd "$root" && mvn -B -q -o package -DskipTests -pl lib,bench 2>/dev/null || mvn -B -q package -DskipTests -pl lib,bench)
 fi
 exec java --add-modules=jdk.incubator.vector -Dlmworkbook.root="$root" -cp "$jar" \
   io.github.lmworkbook.bench.RnnBenchmark "$@"

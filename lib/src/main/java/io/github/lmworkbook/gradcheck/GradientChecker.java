@@ -2,9 +2,8 @@ package io.github.lmworkbook.gradcheck;
 
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Model;
+import io.github.lmworkbook.core.Objective;
 import io.github.lmworkbook.core.Param;
-import io.github.lmworkbook.data.Batch;
-import io.github.lmworkbook.models.LanguageModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,9 +61,9 @@ public final class GradientChecker {
 
     // ---- static conveniences with the default settings -------------------------------------------------
 
-    /** Checks every parameter of a language model on one batch (loss = model.loss(batch)). */
-    public static GradCheckReport check(LanguageModel model, Batch batch) {
-        return builder().check(model, batch);
+    /** Checks every parameter of a model on one batch of its data (loss = model.loss(data)). */
+    public static <D> GradCheckReport check(Objective<D> model, D data) {
+        return builder().check(model, data);
     }
 
     /** Checks every parameter of any model; see {@link Builder#check(Model, DoubleSupplier, Runnable)}. */
@@ -204,9 +203,9 @@ public final class GradientChecker {
             return this;
         }
 
-        /** Checks every parameter of a language model on one batch (loss = model.loss(batch)). */
-        public GradCheckReport check(LanguageModel model, Batch batch) {
-            return check(model, () -> model.loss(batch), () -> model.lossAndGrad(batch));
+        /** Checks every parameter of a model on one batch of its data (loss = model.loss(data)). */
+        public <D> GradCheckReport check(Objective<D> model, D data) {
+            return check(model, () -> model.loss(data), () -> model.lossAndGrad(data));
         }
 
         /**

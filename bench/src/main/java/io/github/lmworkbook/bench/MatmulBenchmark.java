@@ -30,7 +30,7 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  * figure measured in the same run by {@code bench/blas_reference.py} (numpy + OpenBLAS). Run it through
  * {@code bench/matmul.sh}, or directly:
  * <pre>
- * java --add-modules=jdk.incubator.vector -cp lib/target/lmworkbook-all.jar io.github.lmworkbook.bench.MatmulBenchmark [--blas blas.csv]
+ * java --add-modules=jdk.incubator.vector -cp bench/target/lmworkbook-bench.jar io.github.lmworkbook.bench.MatmulBenchmark [--blas blas.csv]
  * </pre>
  * Each figure is the median over {@code --reps} batches of calls (each batch ≥ {@code --batch-ms}), after a
  * warm-up of ≥ 0.3 s per variant and shape so that C2 has compiled the kernel.
