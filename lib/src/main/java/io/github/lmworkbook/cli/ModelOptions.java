@@ -6,14 +6,13 @@ import io.github.lmworkbook.data.NamesDataset;
 import io.github.lmworkbook.data.Splits;
 import io.github.lmworkbook.data.TextDataset;
 import io.github.lmworkbook.data.Vocabulary;
+import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.Mlp;
-import io.github.lmworkbook.models.Rnn;
-import io.github.lmworkbook.models.TwoLayerNet;
+import io.github.lmworkbook.models.RecurrentLM;
 import picocli.CommandLine.Option;
 
 import java.util.List;
-import java.util.Random;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +20,7 @@ import java.util.function.Supplier;
  * rebuilt with the same shapes it was trained with.
  */
 final class ModelOptions {
-    @Option(names = "--model", defaultValue = "twolayer",
+    @Option(names = "--model", defaultValue = "mlp",
             description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     ModelKind model;
 
@@ -49,7 +48,8 @@ final class ModelOptions {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    enum ModelKind { twolayer, mlp, rnn }
+    /** mlp: Bengio et al.'s MLP; every other kind is a recurrent language model over the cell of that name. */
+    enum ModelKind { mlp, rnn }
 
     /** The data: vocabulary, training batches and held-out batches. */
     record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,
@@ -78,11 +78,8 @@ final class ModelOptions {
 
     LanguageModel build(Data d) {
         int V = d.vocab().size();
-        return switch (model) {
-            case twolayer -> new TwoLayerNet(V, nEmbd, nEmbd2, seed);
-            case mlp -> new Mlp(V, context, nEmbd, nEmbd2, direct, seed);
-            case rnn -> new Rnn(V, nEmbd, nEmbd2, true, new Random(seed));
-        };
+        if (model == ModelKind.mlp) return new Mlp(new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed));
+        return new RecurrentLM(new RecurrentLM.Config(V, CellType.of(model.name()), nEmbd, nEmbd2, true, seed));
     }
 
     String describe(LanguageModel m) {

@@ -35,7 +35,7 @@ final class SampleCommand implements Callable<Integer> {
         if (data.words()) {
             sampler.names(count).forEach(System.out::println);
         } else {
-            System.out.println(sampler.contextWindow(data.blockSize()).text("\n", count));
+            System.out.println(sampler.text("\n", count));
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.github.lmworkbook.cli;
 
 import io.github.lmworkbook.core.Kernels;
+import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.train.AdamW;
 import io.github.lmworkbook.train.ModelIO;
@@ -47,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelOptions.Data data = options.loadData(batchSize);
         LanguageModel model = options.build(data);
         System.out.println("training " + options.describe(model) + "; product kernels: " + Kernels.active());
-        Trainer trainer = Trainer.of(model, new AdamW(model, lr, weightDecay))
+        Trainer<Batch> trainer = Trainer.of(model, new AdamW(model, lr, weightDecay))
                 .data(data.train()).steps(steps).eval(data.dev(), evalEvery);
         if (clip > 0) trainer.clipGradNorm(clip);
         TrainingHistory history = trainer.run();
@@ -58,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
         if (data.words()) {
             System.out.println("samples: " + String.join(", ", sampler.names(10)));
         } else {
-            System.out.println("sample:\n" + sampler.contextWindow(data.blockSize()).text("\n", 300));
+            System.out.println("sample:\n" + sampler.text("\n", 300));
         }
         if (out != null) {
             ModelIO.save(model, out);

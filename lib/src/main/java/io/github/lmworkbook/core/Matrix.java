@@ -43,6 +43,42 @@ public final class Matrix {
         this.data = data;
     }
 
+    /** Wraps the given rows (not copied), each of length cols; an empty array gives a (0 × cols) matrix. */
+    public Matrix(double[][] data, int cols) {
+        this.rows = data.length;
+        this.cols = cols;
+        for (int i = 0; i < rows; i++) {
+            if (data[i].length != cols) {
+                throw new IllegalArgumentException("ragged rows: expected " + cols + " values, row " + i + " has "
+                        + data[i].length);
+            }
+        }
+        this.data = data;
+    }
+
+    /** Rows from … to−1 of this matrix as a matrix of their own; the rows are shared, not copied. */
+    public Matrix rowRange(int from, int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IllegalArgumentException("rowRange: rows " + from + "…" + to + " outside " + shape());
+        }
+        return new Matrix(Arrays.copyOfRange(data, from, to), cols);
+    }
+
+    /**
+     * The rows idx[0], idx[1], … of this matrix as a matrix of their own; the rows are shared, not copied. A
+     * recurrent layer uses it to see step t of a batch-major (B·T × n) matrix as a (B × n) one: rows t, T+t, ….
+     */
+    public Matrix pickRows(int... idx) {
+        double[][] picked = new double[idx.length][];
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= rows) {
+                throw new IllegalArgumentException("pickRows: row " + idx[i] + " outside " + shape());
+            }
+            picked[i] = data[idx[i]];
+        }
+        return new Matrix(picked, cols);
+    }
+
     public static Matrix zeros(int rows, int cols) {
         return new Matrix(rows, cols);
     }

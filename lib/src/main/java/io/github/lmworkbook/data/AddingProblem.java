@@ -22,22 +22,6 @@ public final class AddingProblem {
     /** The mean squared error of always predicting 1: Var(U(0,1) + U(0,1)) = 1/6. */
     public static final double BASELINE_MSE = 1.0 / 6.0;
 
-    /**
-     * A batch of B sequences of T steps.
-     *
-     * @param x x[t] is the input of step t for every sequence (B × 2: value, marker)
-     * @param y the targets (B)
-     */
-    public record Sequences(Matrix[] x, double[] y) {
-        public int size() {
-            return y.length;
-        }
-
-        public int length() {
-            return x.length;
-        }
-    }
-
     private final int T;
     private final Random rng;
 
@@ -52,20 +36,20 @@ public final class AddingProblem {
         return T;
     }
 
-    /** B fresh sequences. */
-    public Sequences sample(int B) {
+    /** B fresh sequences: x (B·T × 2: value, marker), batch-major, and their targets. */
+    public SequenceBatch sample(int B) {
         if (B < 1) throw new IllegalArgumentException("adding problem: batch size must be positive, got " + B);
-        Matrix[] x = new Matrix[T];
-        for (int t = 0; t < T; t++) x[t] = new Matrix(B, 2);
+        Matrix x = new Matrix(B * T, 2);
         double[] y = new double[B];
         int half = T / 2;
         for (int b = 0; b < B; b++) {
-            for (int t = 0; t < T; t++) x[t].data[b][0] = rng.nextDouble();
+            double[][] seq = x.rowRange(b * T, (b + 1) * T).data;   // step t of sequence b is row b·T + t
+            for (int t = 0; t < T; t++) seq[t][0] = rng.nextDouble();
             int first = rng.nextInt(half), second = half + rng.nextInt(T - half);
-            x[first].data[b][1] = 1;
-            x[second].data[b][1] = 1;
-            y[b] = x[first].data[b][0] + x[second].data[b][0];
+            seq[first][1] = 1;
+            seq[second][1] = 1;
+            y[b] = seq[first][0] + seq[second][0];
         }
-        return new Sequences(x, y);
+        return new SequenceBatch(x, T, y);
     }
 }

@@ -3,11 +3,19 @@ package io.github.lmworkbook.data;
 /**
  * A batch of token sequences for next-token prediction, in makemore's layout.
  *
+ * <p><b>Row order.</b> Wherever the library turns a batch into matrix rows (embeddings, hidden states, logits), it
+ * flattens it <em>batch-major</em>: position t of sequence b is row b·T + t. A recurrent layer sees step t as the
+ * rows t, T + t, 2T + t, … (shared, not copied: see {@code Matrix.pickRows}); attention sees sequence b as the
+ * rows b·T … b·T + T − 1.
+ *
  * @param x input token ids (B × T): x[b][t] is the token seen at position t
- * @param y target token ids (B × T): y[b][t] is the token to predict after x[b][0..t];
- *          {@link io.github.lmworkbook.layers.SoftmaxCrossEntropy#IGNORE} (−1) marks padding
+ * @param y target token ids (B × T): y[b][t] is the token to predict after x[b][0..t]; {@link #IGNORE} (−1)
+ *          marks padding
  */
 public record Batch(int[][] x, int[][] y) {
+    /** The target of a padded position: it has neither loss nor gradient. */
+    public static final int IGNORE = -1;
+
     public Batch {
         if (x.length != y.length) {
             throw new IllegalArgumentException("batch: " + x.length + " input rows but " + y.length + " target rows");

@@ -1,6 +1,5 @@
 package io.github.lmworkbook.data;
 
-import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ public final class DelayedCopyTask {
             int[] x = batch.x()[b], y = batch.y()[b];
             if (x.length != T) throw new IllegalArgumentException("delayed copy: batch length " + x.length + ", task T=" + T);
             for (int t = 0; t < T; t++) x[t] = rng.nextInt(A);
-            for (int t = 0; t < T; t++) y[t] = t + 1 - k >= 0 ? x[t + 1 - k] : SoftmaxCrossEntropy.IGNORE;
+            for (int t = 0; t < T; t++) y[t] = t + 1 - k >= 0 ? x[t + 1 - k] : Batch.IGNORE;
         }
     }
 

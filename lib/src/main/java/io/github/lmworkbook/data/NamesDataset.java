@@ -1,6 +1,5 @@
 package io.github.lmworkbook.data;
 
-import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
 
 import java.util.Iterator;
 import java.util.List;
@@ -56,7 +55,7 @@ public final class NamesDataset {
             int[] x = xs[i], y = ys[i];                      // both start as zeros, like makemore's torch.zeros
             System.arraycopy(ix, 0, x, 1, ix.length);        // x[1:1+len(ix)] = ix
             System.arraycopy(ix, 0, y, 0, ix.length);        // y[:len(ix)] = ix
-            for (int t = ix.length + 1; t < T; t++) y[t] = SoftmaxCrossEntropy.IGNORE; // y[len(ix)+1:] = -1
+            for (int t = ix.length + 1; t < T; t++) y[t] = Batch.IGNORE; // y[len(ix)+1:] = -1
         }
     }
 

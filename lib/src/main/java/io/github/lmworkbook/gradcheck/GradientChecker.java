@@ -345,9 +345,7 @@ public final class GradientChecker {
         }
 
         private GradCheckReport notImplemented(UnsupportedOperationException e) {
-            GradCheckReport r = GradCheckReport.notImplemented(e, h, threshold);
-            System.out.println(r.summary() + " — skipped; the notebook continues with the reference solution");
-            return r;
+            return GradCheckReport.notImplemented(e, h, threshold);
         }
     }
 

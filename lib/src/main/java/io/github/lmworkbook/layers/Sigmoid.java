@@ -1,26 +1,41 @@
 package io.github.lmworkbook.layers;
 
 import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.RowBuffer;
 
 /**
  * s = σ(z) = 1 / (1 + e^(−z)), elementwise. The cache is the output s, because σ′(z) = s (1 − s).
  *
  * <pre>
- * forward:   s  = σ(z)                 z, s (B × n)
- * backward:  dz = ds ⊙ s ⊙ (1 − s)     ds, dz (B × n)
+ * forward:   s  = σ(z)                 z, s (N × n)
+ * backward:  dz = ds ⊙ s ⊙ (1 − s)     ds, dz (N × n)
  * </pre>
+ * The static methods are the same two equations on caller-owned matrices and on one number (the gates of the
+ * GRU and the LSTM call them); this class is the one place σ and its derivative are written.
  */
-public final class Sigmoid {
-    private Sigmoid() {}
+public final class Sigmoid implements Layer {
+    private Matrix s;                    // cache: the last output, (N × n)
+    private RowBuffer sBuf, dzBuf;
 
-    /** σ(z) for one number, stable for large |z|. */
-    public static double sigmoid(double z) {
-        if (z >= 0) return 1.0 / (1.0 + Math.exp(-z));
-        double e = Math.exp(z);
-        return e / (1.0 + e);
+    /** s = σ(z). */
+    @Override
+    public Matrix forward(Matrix z) {
+        if (sBuf == null || sBuf.cols() != z.cols) {
+            sBuf = new RowBuffer(z.cols);
+            dzBuf = new RowBuffer(z.cols);
+        }
+        s = forward(z, sBuf.rows(z.rows));
+        return s;
     }
 
-    /** s = σ(z); s may be z itself. */
+    /** dz = ds ⊙ s ⊙ (1 − s). */
+    @Override
+    public Matrix backward(Matrix ds) {
+        if (s == null) throw new IllegalStateException("Sigmoid: backward before forward");
+        return backward(s, ds, dzBuf.rows(ds.rows));
+    }
+
+    /** s = σ(z), elementwise; s may be z itself. */
     public static Matrix forward(Matrix z, Matrix s) {
         Tanh.requireSame("sigmoid forward", z, s);
         for (int i = 0; i < z.rows; i++) {
@@ -30,14 +45,26 @@ public final class Sigmoid {
         return s;
     }
 
-    /** dz = ds ⊙ s ⊙ (1 − s); dz may be ds itself. */
+    /** dz = ds ⊙ s ⊙ (1 − s), elementwise; dz may be ds itself. */
     public static Matrix backward(Matrix s, Matrix ds, Matrix dz) {
         Tanh.requireSame("sigmoid backward", s, ds);
         Tanh.requireSame("sigmoid backward", s, dz);
         for (int i = 0; i < s.rows; i++) {
             double[] si = s.data[i], dsi = ds.data[i], dzi = dz.data[i];
-            for (int j = 0; j < s.cols; j++) dzi[j] = dsi[j] * si[j] * (1 - si[j]);
+            for (int j = 0; j < s.cols; j++) dzi[j] = backward(si[j], dsi[j]);
         }
         return dz;
+    }
+
+    /** dz = ds·s·(1 − s) for one number, given s = σ(z). */
+    public static double backward(double s, double ds) {
+        return ds * s * (1 - s);
+    }
+
+    /** σ(z) for one number, without overflow for large |z|. */
+    public static double sigmoid(double z) {
+        if (z >= 0) return 1.0 / (1.0 + Math.exp(-z));
+        double e = Math.exp(z);
+        return e / (1.0 + e);
     }
 }

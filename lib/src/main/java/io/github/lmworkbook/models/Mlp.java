@@ -3,58 +3,41 @@ package io.github.lmworkbook.models;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.layers.Embedding;
+import io.github.lmworkbook.layers.Linear;
 import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
 import io.github.lmworkbook.layers.Tanh;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 /**
- * The neural probabilistic language model of Bengio, Ducharme, Vincent and Jauvin (2003), written by hand:
- * a shared embedding table, the previous n tokens' embeddings concatenated, one tanh hidden layer, a
- * softmax over the vocabulary, and (optionally) the paper's direct connections from the embeddings to
- * the output.
+ * The neural probabilistic language model of Bengio, Ducharme, Vincent and Jauvin (2003), composed of the library's
+ * layers: a shared embedding table, the previous n tokens' embeddings side by side, one tanh hidden layer, a
+ * softmax over the vocabulary, and (optionally) the paper's direct connections from the embeddings to the output.
  *
- * <p>In the paper's symbols, with every example a row (so each weight matrix is the transpose of the
- * paper's, and the products read x·H instead of Hx):
+ * <p>In the paper's symbols, with every example a row (so each weight matrix is the transpose of the paper's):
  * <pre>
- * x = [C[w_t]; C[w_{t−1}]; …; C[w_{t−n+1}]]     the window, most recent token first     x (N × n·m)
- * z = x·H + d                                                                           z (N × h)
- * a = tanh(z)                                                                           a (N × h)
- * y = b + x·W + a·U          (x·W only with direct connections)                         y (N × V)
- * p = softmax(y),  L = −(1/N) Σ_r log p[r][w_{t+1}]
+ * x = [C[w_t]; C[w_{t−1}]; …; C[w_{t−n+1}]]     embedding: the window, most recent first     x (N × n·m)
+ * a = tanh(x·H + d)                             hidden: Linear H, d, then Tanh               a (N × h)
+ * y = a·U + b  (+ x·W)                          output: Linear U, b (and W, no bias)         y (N × V)
+ * L = −(1/N) Σ_r log softmax(y[r])[w_{t+1}]     SoftmaxCrossEntropy
  * </pre>
- * and backward, piece by piece:
+ * Backward is the same layers in reverse, each one's backward beside its forward in its own class:
  * <pre>
- * dy = (p − onehot(w_{t+1})) / N
- * dU = aᵀ·dy,   db = Σ_r dy,   dW = xᵀ·dy
- * da = dy·Uᵀ
- * dz = da ⊙ (1 − a²)                          tanh′ = 1 − tanh²
- * dH = xᵀ·dz,   dd = Σ_r dz
- * dx = dz·Hᵀ + dy·Wᵀ
- * dC[w_{t−k}] += dx[r][k·m … k·m+m−1]          a scatter-add over the window: every occurrence adds
+ * dy = (p − onehot(w_{t+1})) / N;   da = dy·Uᵀ (dU, db);   dz = da ⊙ (1 − a²);   dx = dz·Hᵀ (dH, dd)  (+ dy·Wᵀ, dW)
+ * dC[w_{t−k}] += dx[r][k·m … k·m+m−1]      the embedding's scatter-add over the window
  * </pre>
  *
- * <h2>One code path for examples and sequences</h2>
- * The model consumes {@link Batch}es in makemore's layout: x and y are B × T, every position t predicts
- * y[b][t] from the window x[b][t], x[b][t−1], …, x[b][t−n+1]; positions before the start of the sequence
- * hold the extra token {@code <BLANK>} (index V, so C has V+1 rows); targets of −1 (padding) are ignored.
- * With n = 3 on name batches this is exactly the (context → next character) example set of Karpathy's
- * zero-to-hero MLP; with n = 16, m = 64, h = 64 it is makemore's {@code --type mlp}.
- *
- * <h2>Speed</h2>
- * All rows of the batch go through one product per weight ((N × n·m)·(n·m × h) and so on), so the work
- * lands in {@link Matrix}'s product kernels. Rows whose target is ignored are not computed at all (the loss
- * and gradient do not depend on them); {@link #setComputeIgnoredPositions(boolean)} turns that off to do the
- * same work as makemore (which computes every position). Buffers are kept from step to step; a batch with
- * more than {@link #MAX_ROWS} positions is processed in chunks.
- *
- * <h2>Exercises</h2>
- * The embedding backward and the hidden layer's backward are replaceable ({@link #embeddingBackward},
- * {@link #hiddenBackward}), so a learner's version can run inside the model under the gradient checker.
- * The defaults are {@link #referenceEmbeddingBackward} and {@link #referenceHiddenBackward}.
+ * <h2>Batches</h2>
+ * The model consumes {@link Batch}es in makemore's layout: every position t of a sequence predicts y[b][t] from the
+ * window x[b][t], x[b][t−1], …, x[b][t−n+1]; positions before the start of the sequence hold the extra token
+ * {@code <BLANK>} (index V, so C has V+1 rows). With n = 3 on name batches this is exactly the (context → next
+ * character) example set of Karpathy's zero-to-hero MLP; with n = 16, m = 64, h = 64 it is makemore's
+ * {@code --type mlp}. Positions whose target is ignored (padding) are not computed at all — their loss and
+ * gradient are zero — unless {@link #setComputeIgnoredPositions} asks for makemore's work.
  */
 public final class Mlp implements LanguageModel {
 
@@ -66,7 +49,7 @@ public final class Mlp implements LanguageModel {
      * @param embed     m, the size of a token's vector
      * @param hidden    h, the number of hidden units
      * @param direct    the paper's direct connections W from the embeddings to the output
-     * @param seed      seed of the initialization
+     * @param seed      seed of the initialisation
      */
     public record Config(int vocabSize, int context, int embed, int hidden, boolean direct, long seed) {
         public Config {
@@ -88,23 +71,7 @@ public final class Mlp implements LanguageModel {
         }
     }
 
-    /** dC[ids[r][k]] += dx[r][k·m … k·m+m−1] for every row r and window slot k. */
-    @FunctionalInterface
-    public interface EmbeddingBackward {
-        void apply(int[][] ids, Matrix dx, Matrix dC);
-    }
-
-    /**
-     * The hidden layer's backward: given the cache (x, a), the weights H and the upstream gradient da,
-     * add xᵀ·dz into dH and Σ_r dz into dd, and write dz·Hᵀ into dx, where dz = da ⊙ (1 − a²).
-     * da may be overwritten (with dz); dx arrives zeroed.
-     */
-    @FunctionalInterface
-    public interface HiddenBackward {
-        void apply(Matrix x, Matrix a, Matrix H, Matrix da, Matrix dH, Matrix dd, Matrix dx);
-    }
-
-    /** Positions processed at once; a larger batch (e.g. a whole split in {@link #loss}) runs in chunks. */
+    /** Positions evaluated at once by {@link #loss}: a whole split is evaluated in chunks of this many. */
     public static final int MAX_ROWS = 2048;
 
     public final Config config;
@@ -112,31 +79,22 @@ public final class Mlp implements LanguageModel {
     /** The token id of {@code <BLANK>}, the filler before the start of a sequence (= V). */
     public final int BLANK;
 
-    public final Param C; // (V+1 × m)    embedding table, row V = <BLANK>
-    public final Param H; // (n·m × h)    hidden weights
-    public final Param d; // (1 × h)      hidden bias
-    public final Param U; // (h × V)      output weights
-    public final Param b; // (1 × V)      output bias
-    public final Param W; // (n·m × V)    direct connections, null without
+    public final Embedding embedding; // C (V+1 × m)
+    public final Linear hidden;       // H (n·m × h), d (1 × h)
+    public final Tanh tanh = new Tanh();
+    public final Linear output;       // U (h × V), b (1 × V)
+    public final Linear direct;       // W (n·m × V), no bias; null without direct connections
+    public final Param C, H, d, U, b, W;
+    private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final List<Param> params;
 
-    /** The embedding backward in use; a learner may replace it (null restores the reference). */
-    public EmbeddingBackward embeddingBackward = Mlp::referenceEmbeddingBackward;
-    /** The hidden layer's backward in use; a learner may replace it (null restores the reference). */
-    public HiddenBackward hiddenBackward = Mlp::referenceHiddenBackward;
-
     private boolean computeIgnored = false;
-
-    // buffers, sized for MAX_ROWS positions; a step uses a view of the first N rows (see Rows)
-    private final Rows xBuf, zaBuf, yBuf, dxBuf, daBuf;
-    private final int[][] ids;  // (MAX_ROWS × n) cache: token id in each window slot
-    private final int[][][] idViews = new int[MAX_ROWS + 1][][];
-    private final int[] target; // (MAX_ROWS)     cache: the target of each computed row
-    private final int[] rowB, rowT; // where each computed row comes from in the batch
+    private int[][] windows = new int[0][];  // (N × n) the token ids of every computed position's window
+    private int[] target = new int[0];       // (N) exact length, remade when N changes
 
     /**
-     * Initialized like PyTorch's defaults (as makemore is): C ~ N(0, 1); H, d ~ U(±1/√(n·m));
-     * U, b ~ U(±1/√h); W ~ U(±1/√(n·m)).
+     * Initialised like PyTorch's defaults (as makemore is): C ~ N(0, 1); H, d ~ U(±1/√(n·m)); U, b ~ U(±1/√h);
+     * W ~ U(±1/√(n·m)).
      */
     public Mlp(Config config) {
         this.config = config;
@@ -147,29 +105,19 @@ public final class Mlp implements LanguageModel {
         this.BLANK = V;
         Random rng = new Random(config.seed());
         double bx = 1.0 / Math.sqrt(n * m), bh = 1.0 / Math.sqrt(h);
-        C = new Param("C", Matrix.randn(V + 1, m, 1.0, rng));
-        H = new Param("H", Matrix.uniform(n * m, h, bx, rng));
-        d = new Param("d", Matrix.uniform(1, h, bx, rng));
-        U = new Param("U", Matrix.uniform(h, V, bh, rng));
-        b = new Param("b", Matrix.uniform(1, V, bh, rng));
-        W = config.direct() ? new Param("W", Matrix.uniform(n * m, V, bx, rng)) : null;
+        embedding = new Embedding("C", V + 1, m, rng);
+        hidden = new Linear("H", "d", n * m, h, bx, rng);
+        output = new Linear("U", "b", h, V, bh, rng);
+        direct = config.direct() ? new Linear("W", null, n * m, V, bx, rng) : null;
+        C = embedding.C;
+        H = hidden.W;
+        d = hidden.b;
+        U = output.W;
+        b = output.b;
+        W = direct == null ? null : direct.W;
         List<Param> ps = new ArrayList<>(List.of(C, H, d, U, b));
         if (W != null) ps.add(W);
-        params = Collections.unmodifiableList(ps);
-
-        xBuf = new Rows(n * m);
-        zaBuf = new Rows(h);
-        yBuf = new Rows(V);
-        dxBuf = new Rows(n * m);
-        daBuf = new Rows(h);
-        ids = new int[MAX_ROWS][n];
-        target = new int[MAX_ROWS];
-        rowB = new int[MAX_ROWS];
-        rowT = new int[MAX_ROWS];
-    }
-
-    public Mlp(int vocabSize, int context, int embed, int hidden, boolean direct, long seed) {
-        this(new Config(vocabSize, context, embed, hidden, direct, seed));
+        params = List.copyOf(ps);
     }
 
     @Override
@@ -188,184 +136,100 @@ public final class Mlp implements LanguageModel {
     }
 
     /**
-     * When true, every position of a batch is computed, also those whose target is −1 (as makemore does);
-     * the loss and gradients are the same either way. Default false.
+     * When true, every position of a batch is computed, also those whose target is −1 (as makemore does); the loss
+     * and gradients are the same either way. Default false.
      */
     public Mlp setComputeIgnoredPositions(boolean on) {
         this.computeIgnored = on;
         return this;
     }
 
-    @Override
-    public double loss(Batch batch) {
-        return run(batch, false);
+    /** The logits y (N × V) of the first N windows: embedding → hidden → tanh → output (+ direct). */
+    private Matrix logits(int N) {
+        Matrix x = embedding.forward(windows, N);         // x = [C[w_t]; …; C[w_{t−n+1}]]    (N × n·m)
+        Matrix a = tanh.forward(hidden.forward(x));       // a = tanh(x·H + d)                (N × h)
+        Matrix y = output.forward(a);                     // y = a·U + b                      (N × V)
+        if (direct != null) y.addInPlace(direct.forward(x)); //  + x·W
+        return y;
+    }
+
+    /** Backward through the same layers, from the loss of the last forward pass. */
+    private void backward() {
+        Matrix dy = ce.backward();                        // dy = (p − onehot) / N
+        Matrix dx = hidden.backward(tanh.backward(output.backward(dy))); // da, dz, dx (and dU, db, dH, dd)
+        if (direct != null) dx.addInPlace(direct.backward(dy));          //  + dy·Wᵀ (and dW)
+        embedding.backward(dx);                           // dC: the scatter-add over the windows
     }
 
     @Override
     public double lossAndGrad(Batch batch) {
-        return run(batch, true);
-    }
-
-    /** The loss over all counted positions of the batch, in chunks of at most MAX_ROWS positions. */
-    private double run(Batch batch, boolean backward) {
-        int[][] bx = batch.x(), by = batch.y();
-        int T = batch.length();
-        long total = 0; // N, the number of targets that count
-        for (int[] row : by) {
-            for (int t = 0; t < T; t++) {
-                int y = row[t];
-                if (y == SoftmaxCrossEntropy.IGNORE) continue;
-                if (y < 0 || y >= V) {
-                    throw new IllegalArgumentException("Mlp: target " + y + " outside [0, " + V + ") (−1 = ignore)");
-                }
-                total++;
-            }
-        }
-        if (total == 0) return 0.0;
-        double lossSum = 0;
-        int rows = 0;
-        for (int bi = 0; bi < bx.length; bi++) {
-            for (int t = 0; t < T; t++) {
-                if (!computeIgnored && by[bi][t] == SoftmaxCrossEntropy.IGNORE) continue;
-                rowB[rows] = bi;
-                rowT[rows] = t;
-                rows++;
-                if (rows == MAX_ROWS) {
-                    lossSum += chunk(bx, by, rows, total, backward);
-                    rows = 0;
-                }
-            }
-        }
-        if (rows > 0) lossSum += chunk(bx, by, rows, total, backward);
-        return lossSum / total;
-    }
-
-    /**
-     * Forward (and backward) over the N rows listed in rowB/rowT. Returns the summed loss of those rows;
-     * gradients are scaled by 1/total, the number of counted targets in the whole batch.
-     */
-    private double chunk(int[][] bx, int[][] by, int N, long total, boolean backward) {
-        // ---- gather the windows: x[r] = [C[w_t]; C[w_{t−1}]; …; C[w_{t−n+1}]]
-        Matrix x = xBuf.view(N); // (N × n·m)
-        for (int r = 0; r < N; r++) {
-            int[] seq = bx[rowB[r]];
-            int t = rowT[r];
-            target[r] = by[rowB[r]][t];
-            for (int k = 0; k < n; k++) ids[r][k] = t - k >= 0 ? checkToken(seq[t - k]) : BLANK;
-        }
-        gather(ids, N, x);
-
-        // ---- forward
-        Matrix a = zaBuf.view(N);  // (N × h)
-        a.setMatmul(x, H.value).addRowVector(d.value); // z = x·H + d
-        Tanh.forward(a, a);                              // a = tanh(z), in place: backward needs only a
-        Matrix y = yBuf.view(N);   // (N × V) logits, then probabilities, then dy
-        y.setMatmul(a, U.value).addRowVector(b.value);   // y = b + a·U
-        if (W != null) y.addMatmul(x, W.value);          //     + x·W
-        double lossSum = softmaxInPlace(y, target, N);   // y ← p = softmax(y)
-        if (!backward) return lossSum;
-
-        // ---- backward
-        double inv = 1.0 / total;
-        for (int r = 0; r < N; r++) {                    // dy = (p − onehot) / total
-            double[] yr = y.data[r];
-            if (target[r] == SoftmaxCrossEntropy.IGNORE) {
-                java.util.Arrays.fill(yr, 0.0);
-                continue;
-            }
-            for (int j = 0; j < V; j++) yr[j] *= inv;
-            yr[target[r]] -= inv;
-        }
-        Matrix dy = y;
-        U.grad.addMatmulTransA(a, dy);                   // dU += aᵀ·dy
-        dy.addColumnSumsTo(b.grad);                      // db += Σ_r dy
-        Matrix da = daBuf.view(N); // (N × h)
-        da.zero().addMatmulTransB(dy, U.value);          // da = dy·Uᵀ
-        Matrix dx = dxBuf.view(N); // (N × n·m)
-        dx.zero();
-        HiddenBackward hb = hiddenBackward != null ? hiddenBackward : Mlp::referenceHiddenBackward;
-        hb.apply(x, a, H.value, da, H.grad, d.grad, dx);     // dz, dH, dd, dx = dz·Hᵀ
-        if (W != null) {
-            W.grad.addMatmulTransA(x, dy);               // dW += xᵀ·dy
-            dx.addMatmulTransB(dy, W.value);             // dx += dy·Wᵀ
-        }
-        EmbeddingBackward eb = embeddingBackward != null ? embeddingBackward : Mlp::referenceEmbeddingBackward;
-        eb.apply(idsView(N), dx, C.grad);                  // dC[w_{t−k}] += dx[r][k·m …]
-        return lossSum;
-    }
-
-    /** The first N rows of ids, as an array of exactly N rows (made once per N). */
-    private int[][] idsView(int N) {
-        int[][] v = idViews[N];
-        if (v == null) idViews[N] = v = java.util.Arrays.copyOf(ids, N);
-        return v;
-    }
-
-    /** x[r][k·m …] = C[ids[r][k]] for the first N rows. */
-    private void gather(int[][] ids, int N, Matrix x) {
-        double[][] Cv = C.value.data;
-        for (int r = 0; r < N; r++) {
-            double[] xr = x.data[r];
-            int[] id = ids[r];
-            for (int k = 0; k < n; k++) System.arraycopy(Cv[id[k]], 0, xr, k * m, m);
-        }
-    }
-
-    /**
-     * Replaces each logit row by its softmax, p = exp(y − max y) / Σ exp(y − max y), and returns
-     * Σ_r −log p[r][target[r]] over the rows whose target is not −1 (log p computed as y − logsumexp y).
-     */
-    private static double softmaxInPlace(Matrix y, int[] target, int N) {
-        double loss = 0;
-        int V = y.cols;
-        for (int r = 0; r < N; r++) {
-            double[] yr = y.data[r];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < V; j++) max = Math.max(max, yr[j]);
-            int t = target[r];
-            double yt = t >= 0 ? yr[t] : 0;
-            double sum = 0;
-            for (int j = 0; j < V; j++) {
-                double e = Math.exp(yr[j] - max);
-                yr[j] = e;
-                sum += e;
-            }
-            double s = 1.0 / sum;
-            for (int j = 0; j < V; j++) yr[j] *= s;
-            if (t >= 0) loss -= yt - max - Math.log(sum);
-        }
+        int N = gather(batch, 0, Integer.MAX_VALUE);
+        if (N == 0) return 0.0;
+        double loss = ce.forward(logits(N), target);
+        backward();
         return loss;
     }
 
-    /** dC[ids[r][k]] += dx[r][k·m … k·m+m−1]: the embedding gradient is a scatter-add over the window. */
-    public static void referenceEmbeddingBackward(int[][] ids, Matrix dx, Matrix dC) {
-        int m = dC.cols;
-        for (int r = 0; r < dx.rows; r++) {
-            double[] dxr = dx.data[r];
-            int[] id = ids[r];
-            for (int k = 0; k < id.length; k++) {
-                double[] dCrow = dC.data[id[k]];
-                int o = k * m;
-                for (int j = 0; j < m; j++) dCrow[j] += dxr[o + j];
-            }
+    /** The loss over every counted position, forward only, in chunks of at most {@link #MAX_ROWS} positions. */
+    @Override
+    public double loss(Batch batch) {
+        double sum = 0;
+        long count = 0;
+        for (int from = 0; ; ) {
+            int N = gather(batch, from, MAX_ROWS);
+            if (N == 0) break;
+            double chunk = ce.forward(logits(N), target);
+            sum += chunk * ce.count();
+            count += ce.count();
+            from = nextFrom;
         }
+        return count == 0 ? 0.0 : sum / count;
     }
 
+    private int nextFrom; // where the next chunk of positions starts (flat index b·T + t)
+
     /**
-     * The hidden layer's backward, for a = tanh(x·H + d):
-     * dz = da ⊙ (1 − a²) (written into da), dH += xᵀ·dz, dd += Σ_r dz, dx += dz·Hᵀ.
+     * Fills windows and targets with up to max positions from flat position {@code from} on (skipping ignored
+     * targets unless they are computed); returns how many, and sets {@link #nextFrom}.
      */
-    public static void referenceHiddenBackward(Matrix x, Matrix a, Matrix H, Matrix da, Matrix dH, Matrix dd,
-                                               Matrix dx) {
-        Matrix dz = Tanh.backward(a, da, da); // dz = da ⊙ (1 − a²)
-        dH.addMatmulTransA(x, dz);            // dH += xᵀ·dz
-        dz.addColumnSumsTo(dd);               // dd += Σ_r dz
-        dx.addMatmulTransB(dz, H);            // dx += dz·Hᵀ
+    private int gather(Batch batch, int from, int max) {
+        int[][] bx = batch.x(), by = batch.y();
+        int B = batch.size(), T = batch.length(), N = 0, p = from;
+        int total = 0;
+        for (int q = from; q < B * T; q++) if (computeIgnored || by[q / T][q % T] != Batch.IGNORE) total++;
+        int size = Math.min(total, max);
+        if (windows.length < size) {
+            int[][] grown = Arrays.copyOf(windows, Math.max(size, 2 * windows.length));
+            for (int i = windows.length; i < grown.length; i++) grown[i] = new int[n];
+            windows = grown;
+        }
+        if (target.length != size) target = new int[size];
+        for (; p < B * T && N < size; p++) {
+            int bi = p / T, t = p % T;
+            int y = by[bi][t];
+            if (!computeIgnored && y == Batch.IGNORE) continue;
+            if (y != Batch.IGNORE && (y < 0 || y >= V)) {
+                throw new IllegalArgumentException("Mlp: target " + y + " outside [0, " + V + ") (−1 = ignore)");
+            }
+            if (bx[bi].length != T) {
+                throw new IllegalArgumentException("Mlp: row " + bi + " has " + bx[bi].length + " tokens, row 0 has " + T);
+            }
+            target[N] = y;
+            window(bx[bi], t, windows[N]);
+            N++;
+        }
+        nextFrom = p;
+        return N;
+    }
+
+    /** w[k] = seq[t − k] for k = 0 … n−1, or {@code <BLANK>} before the start. */
+    private void window(int[] seq, int t, int[] w) {
+        for (int k = 0; k < n; k++) w[k] = t - k >= 0 ? checkToken(seq[t - k]) : BLANK;
     }
 
     /**
-     * The logits of the token that follows each row of context (B × t): the window is the last n tokens
-     * of the row, filled with {@code <BLANK>} when the row is shorter.
+     * The logits of the token that follows each row of context (B × t): the window is the last n tokens of the
+     * row, filled with {@code <BLANK>} when the row is shorter.
      */
     @Override
     public void nextLogits(int[][] context, Matrix logits) {
@@ -376,27 +240,19 @@ public final class Mlp implements LanguageModel {
         }
         for (int start = 0; start < B; start += MAX_ROWS) {
             int N = Math.min(MAX_ROWS, B - start);
-            for (int r = 0; r < N; r++) {
-                int[] seq = context[start + r];
-                int t = seq.length - 1;
-                for (int k = 0; k < n; k++) ids[r][k] = t - k >= 0 ? checkToken(seq[t - k]) : BLANK;
+            if (windows.length < N) {
+                int[][] grown = Arrays.copyOf(windows, N);
+                for (int i = windows.length; i < N; i++) grown[i] = new int[n];
+                windows = grown;
             }
-            Matrix x = xBuf.view(N);
-            gather(ids, N, x);
-            Matrix a = zaBuf.view(N);
-            a.setMatmul(x, H.value).addRowVector(d.value);
-            Tanh.forward(a, a);
-            Matrix y = yBuf.view(N);
-            y.setMatmul(a, U.value).addRowVector(b.value);
-            if (W != null) y.addMatmul(x, W.value);
+            for (int r = 0; r < N; r++) window(context[start + r], context[start + r].length - 1, windows[r]);
+            Matrix y = logits(N);
             for (int r = 0; r < N; r++) System.arraycopy(y.data[r], 0, logits.data[start + r], 0, V);
         }
     }
 
     private int checkToken(int id) {
-        if (id < 0 || id >= V) {
-            throw new IllegalArgumentException("Mlp: input token " + id + " outside [0, " + V + ")");
-        }
+        if (id < 0 || id >= V) throw new IllegalArgumentException("Mlp: input token " + id + " outside [0, " + V + ")");
         return id;
     }
 
@@ -404,31 +260,5 @@ public final class Mlp implements LanguageModel {
     public String toString() {
         return "Mlp(V=" + V + ", n=" + n + ", m=" + m + ", h=" + h + (W != null ? ", direct" : "") + "; "
                 + numParams() + " parameters)";
-    }
-
-    /**
-     * A buffer of MAX_ROWS rows of a fixed width, lent out as a matrix of its first N rows. The view for
-     * each N is made once and kept, so steps allocate nothing once every batch size has been seen.
-     */
-    private static final class Rows {
-        private final int cols;
-        private double[][] rows = new double[0][];
-        private Matrix[] views = new Matrix[0];
-
-        Rows(int cols) {
-            this.cols = cols;
-        }
-
-        Matrix view(int N) {
-            if (N > rows.length) { // grow the backing rows lazily, up to MAX_ROWS
-                double[][] grown = java.util.Arrays.copyOf(rows, Math.min(MAX_ROWS, Math.max(N, 2 * rows.length)));
-                for (int i = rows.length; i < grown.length; i++) grown[i] = new double[cols];
-                rows = grown;
-                views = new Matrix[rows.length + 1];
-            }
-            Matrix v = views[N];
-            if (v == null) views[N] = v = new Matrix(java.util.Arrays.copyOf(rows, N));
-            return v;
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.github.lmworkbook.models;
 
 import io.github.lmworkbook.data.Batch;
-import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class NGramCounts {
             for (int i = 0; i < b.size(); i++) {
                 for (int t = 0; t < b.length(); t++) {
                     int y = b.y()[i][t];
-                    if (y == SoftmaxCrossEntropy.IGNORE) continue;
+                    if (y == Batch.IGNORE) continue;
                     long key = key(b.x()[i], t);
                     counts.computeIfAbsent(key, k -> new int[V])[y]++;
                     totals.merge(key, 1, Integer::sum);
@@ -62,7 +61,7 @@ public final class NGramCounts {
             for (int i = 0; i < b.size(); i++) {
                 for (int t = 0; t < b.length(); t++) {
                     int y = b.y()[i][t];
-                    if (y == SoftmaxCrossEntropy.IGNORE) continue;
+                    if (y == Batch.IGNORE) continue;
                     long key = key(b.x()[i], t);
                     int[] c = counts.get(key);
                     double num = (c == null ? 0 : c[y]) + alpha, den = totals.getOrDefault(key, 0) + alpha * V;
@@ -80,7 +79,7 @@ public final class NGramCounts {
         for (Batch b : batches) {
             for (int i = 0; i < b.size(); i++) {
                 for (int t = 0; t < b.length(); t++) {
-                    if (b.y()[i][t] == SoftmaxCrossEntropy.IGNORE) continue;
+                    if (b.y()[i][t] == Batch.IGNORE) continue;
                     if (!totals.containsKey(key(b.x()[i], t))) unseen++;
                     count++;
                 }

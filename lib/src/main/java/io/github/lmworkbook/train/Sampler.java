@@ -2,6 +2,7 @@ package io.github.lmworkbook.train;
 
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.data.Vocabulary;
+import io.github.lmworkbook.layers.Softmax;
 import io.github.lmworkbook.models.LanguageModel;
 
 import java.util.ArrayList;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Draws text from a {@link LanguageModel}, one token at a time: z = the model's next-token logits given the
- * tokens so far, then
+ * Draws text from a {@link LanguageModel}, one token at a time through its {@link LanguageModel.Generator} (a
+ * recurrent model carries its state: O(1) work per token): z = the next-token logits given the tokens so far, then
  * <pre>
  *   p = softmax(z / τ)          τ = temperature: τ &lt; 1 sharpens, τ &gt; 1 flattens, τ = 0 takes argmax z
  *   top-k (optional): keep the k largest z, set the others' probability to 0, renormalize
@@ -28,10 +29,11 @@ public final class Sampler {
     private double temperature = 1.0;
     private int topK;                    // 0: off
     private int maxLength = 100;
-    private int contextWindow;           // 0: the whole context
+    private final LanguageModel.Generator generator;
     private final Matrix logits;         // (1 × V)
     private final double[] p;            // (V) probabilities
     private final double[] sorted;       // (V) scratch for top-k
+    private final int[] token = new int[1];
 
     public Sampler(LanguageModel model, Vocabulary vocab, long seed) {
         if (model.vocabSize() != vocab.size()) {
@@ -41,6 +43,7 @@ public final class Sampler {
         this.model = model;
         this.vocab = vocab;
         this.rng = new Random(seed);
+        this.generator = model.generator(1);
         this.logits = new Matrix(1, vocab.size());
         this.p = new double[vocab.size()];
         this.sorted = new double[vocab.size()];
@@ -67,32 +70,24 @@ public final class Sampler {
         return this;
     }
 
-    /**
-     * Passes only the last k tokens to {@code nextLogits} (default 0: all of them). A model with a fixed block
-     * size needs at most that many; for a recurrent model it bounds the cost of re-reading the context.
-     */
-    public Sampler contextWindow(int k) {
-        if (k < 0) throw new IllegalArgumentException("context window " + k + " must be ≥ 0");
-        this.contextWindow = k;
-        return this;
-    }
-
     /** One name: tokens after the start token until the end token (0), without either. */
     public String name() {
         requireSpecial();
-        int[] tokens = new int[maxLength + 1];  // tokens[0] = start token 0
-        int n = 1;
-        while (n <= maxLength) {
-            int next = next(tokens, n);
-            if (next == Vocabulary.SPECIAL) break;
+        int[] tokens = new int[maxLength];
+        int n = 0;
+        generator.reset();
+        int next = feed(Vocabulary.SPECIAL);
+        while (next != Vocabulary.SPECIAL && n < maxLength) {
             tokens[n++] = next;
+            next = feed(next);
         }
-        return vocab.decode(tokens, 1, n);
+        return vocab.decode(tokens, 0, n);
     }
 
     /** n names. */
     public List<String> names(int n) {
-        List<String> out = new ArrayList<>(n);
+        if (n < 0) throw new IllegalArgumentException("cannot draw " + n + " names");
+        List<String> out = new ArrayList<>(Math.min(n, 10_000));
         for (int i = 0; i < n; i++) out.add(name());
         return out;
     }
@@ -102,32 +97,41 @@ public final class Sampler {
      * for a text vocabulary the prompt must hold at least one character.
      */
     public String text(String prompt, int n) {
+        if (n < 0) throw new IllegalArgumentException("cannot draw " + n + " characters");
         int[] p0 = vocab.encode(prompt);
-        int offset = vocab.hasSpecial() ? 1 : 0;
-        if (p0.length + offset == 0) {
+        if (!vocab.hasSpecial() && p0.length == 0) {
             throw new IllegalArgumentException("a text vocabulary has no start token: give a prompt of at least one character");
         }
-        int[] tokens = new int[offset + p0.length + n];
-        System.arraycopy(p0, 0, tokens, offset, p0.length);
-        int len = offset + p0.length;
+        StringBuilder out = new StringBuilder(prompt);
+        generator.reset();
+        int next = -1;
+        if (vocab.hasSpecial()) next = feed(Vocabulary.SPECIAL);
+        for (int id : p0) next = feed(id);
+        int[] one = new int[1];
         for (int i = 0; i < n; i++) {
-            tokens[len] = next(tokens, len);
-            len++;
+            one[0] = next;
+            out.append(vocab.decode(one, 0, 1));
+            next = feed(next);
         }
-        return vocab.decode(tokens, offset, len);
+        return out.toString();
     }
 
-    /** Samples the token that follows tokens[0 … len). */
-    private int next(int[] tokens, int len) {
-        int from = contextWindow > 0 ? Math.max(0, len - contextWindow) : 0;
-        int[][] context = {Arrays.copyOfRange(tokens, from, len)};
-        model.nextLogits(context, logits);
+    /** Feeds one token to the model and samples the next. */
+    private int feed(int id) {
+        token[0] = id;
+        generator.next(token, logits);
         return sample(logits.data[0]);
     }
 
     /** Draws one token from logits z with this sampler's temperature, top-k and random source. */
     public int sample(double[] z) {
         int V = z.length;
+        for (int j = 0; j < V; j++) {
+            if (Double.isNaN(z[j])) {
+                throw new IllegalStateException("the model's logits contain NaN (token " + j + "): its parameters are"
+                        + " not finite or it diverged");
+            }
+        }
         if (temperature == 0) {
             int best = 0;
             for (int j = 1; j < V; j++) if (z[j] > z[best]) best = j;
@@ -139,14 +143,9 @@ public final class Sampler {
             Arrays.sort(sorted);
             cut = sorted[V - topK];
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < V; j++) if (z[j] >= cut) max = Math.max(max, z[j]);
-        double sum = 0;
-        for (int j = 0; j < V; j++) {
-            p[j] = z[j] >= cut ? Math.exp((z[j] - max) / temperature) : 0.0;  // softmax(z/τ), shifted for stability
-            sum += p[j];
-        }
-        double u = rng.nextDouble() * sum;
+        for (int j = 0; j < V; j++) p[j] = z[j] >= cut ? z[j] / temperature : Double.NEGATIVE_INFINITY;
+        Softmax.row(p, p, V);                          // p = softmax(z / τ) over the kept tokens
+        double u = rng.nextDouble();
         int last = 0;
         for (int j = 0; j < V; j++) {
             if (p[j] == 0) continue;

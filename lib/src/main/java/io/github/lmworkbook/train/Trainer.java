@@ -1,9 +1,8 @@
 package io.github.lmworkbook.train;
 
 import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.Objective;
 import io.github.lmworkbook.core.Param;
-import io.github.lmworkbook.data.Batch;
-import io.github.lmworkbook.models.LanguageModel;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -12,7 +11,8 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
- * The training loop. Each step s (0-based; "after s updates"):
+ * The training loop, for any model with a loss ({@link Objective}: a language model on batches of tokens, a
+ * sequence regressor on its sequences, …). Each step s (0-based; "after s updates"):
  * <pre>
  *   η ← schedule(s)                         if a schedule is set
  *   evaluate the dev split                  if s % evalEvery == 0 or s is the last step of the run
@@ -32,14 +32,14 @@ import java.util.function.Supplier;
  * A second {@code run()} continues where the first stopped (same step counter, same history). Progress goes to
  * {@code System.out} one line per report (about a dozen lines per run by default), which a notebook shows too.
  */
-public final class Trainer {
-    private final LanguageModel model;
+public final class Trainer<D> {
+    private final Objective<D> model;
     private final Optimizer optimizer;
-    private Supplier<Batch> batches;
+    private Supplier<D> batches;
     private long steps = 1000;
     private LrSchedule schedule;
     private double clip = Double.NaN;
-    private Iterable<Batch> dev;
+    private Iterable<D> dev;
     private long evalEvery;
     private long logEvery = -1;        // −1: about 10 reports per run
     private PrintStream out = System.out;
@@ -50,43 +50,43 @@ public final class Trainer {
     private final TrainingHistory history = new TrainingHistory();
     private long step;                 // the next step's index = updates done so far
 
-    private Trainer(LanguageModel model, Optimizer optimizer) {
+    private Trainer(Objective<D> model, Optimizer optimizer) {
         this.model = Objects.requireNonNull(model, "model");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
     }
 
-    public static Trainer of(LanguageModel model, Optimizer optimizer) {
-        return new Trainer(model, optimizer);
+    public static <D> Trainer<D> of(Objective<D> model, Optimizer optimizer) {
+        return new Trainer<>(model, optimizer);
     }
 
     /** The source of training batches (e.g. {@code NamesDataset.randomBatches(B, seed)}). */
-    public Trainer data(Supplier<Batch> batches) {
+    public Trainer<D> data(Supplier<D> batches) {
         this.batches = Objects.requireNonNull(batches, "batches");
         return this;
     }
 
     /** The number of steps each {@link #run()} takes (default 1000). */
-    public Trainer steps(long steps) {
+    public Trainer<D> steps(long steps) {
         if (steps < 0) throw new IllegalArgumentException("steps " + steps + " must be ≥ 0");
         this.steps = steps;
         return this;
     }
 
     /** Sets the learning rate from schedule.lr(step) before every step. */
-    public Trainer schedule(LrSchedule schedule) {
+    public Trainer<D> schedule(LrSchedule schedule) {
         this.schedule = schedule;
         return this;
     }
 
     /** Clips the gradients to this global norm every step ({@link GradClip#clipByGlobalNorm}). */
-    public Trainer clipGradNorm(double threshold) {
+    public Trainer<D> clipGradNorm(double threshold) {
         if (!(threshold > 0)) throw new IllegalArgumentException("clipping threshold " + threshold + " must be > 0");
         this.clip = threshold;
         return this;
     }
 
     /** Evaluates the mean loss over all of dev (forward only) every k steps and at the last step. */
-    public Trainer eval(Iterable<Batch> dev, long every) {
+    public Trainer<D> eval(Iterable<D> dev, long every) {
         if (every <= 0) throw new IllegalArgumentException("eval interval " + every + " must be positive");
         this.dev = Objects.requireNonNull(dev, "dev");
         this.evalEvery = every;
@@ -94,29 +94,29 @@ public final class Trainer {
     }
 
     /** Prints a progress line every n steps (and at the first and last); 0 prints nothing. */
-    public Trainer logEvery(long n) {
+    public Trainer<D> logEvery(long n) {
         if (n < 0) throw new IllegalArgumentException("log interval " + n + " must be ≥ 0");
         this.logEvery = n;
         return this;
     }
 
     /** Where progress lines go (default System.out); null prints nothing. */
-    public Trainer log(PrintStream out) {
+    public Trainer<D> log(PrintStream out) {
         this.out = out;
         return this;
     }
 
     /** No progress lines. */
-    public Trainer quiet() {
+    public Trainer<D> quiet() {
         return log(null);
     }
 
     /** Stops a run after this many seconds of wall-clock time (checked before each step). */
-    public Trainer timeBudget(Duration budget) {
+    public Trainer<D> timeBudget(Duration budget) {
         return timeBudgetSeconds(budget.toNanos() / 1e9);
     }
 
-    public Trainer timeBudgetSeconds(double seconds) {
+    public Trainer<D> timeBudgetSeconds(double seconds) {
         if (!(seconds > 0)) throw new IllegalArgumentException("time budget " + seconds + " s must be > 0");
         this.timeBudgetSeconds = seconds;
         return this;
@@ -126,7 +126,7 @@ public final class Trainer {
      * Calls hook.accept(step) every k steps after the backward pass and clipping, before the update: the moment to
      * look at the gradients (e.g. per-layer gradient norms).
      */
-    public Trainer onGradients(long every, LongConsumer hook) {
+    public Trainer<D> onGradients(long every, LongConsumer hook) {
         if (every <= 0) throw new IllegalArgumentException("hook interval " + every + " must be positive");
         this.hookEvery = every;
         this.gradientHook = hook;
@@ -172,7 +172,11 @@ public final class Trainer {
                 tEval = System.nanoTime() - e0;
             }
 
-            Batch batch = batches.get();
+            D batch = batches.get();
+            if (model.weight(batch) == 0) {
+                throw new IllegalArgumentException("training batch at step " + step + " has nothing to learn from"
+                        + " (every target is ignored): check the data");
+            }
             model.zeroGrad();
             double loss = model.lossAndGrad(batch);
             if (!Double.isFinite(loss)) {
@@ -217,19 +221,25 @@ public final class Trainer {
             }
         }
         history.addSeconds((System.nanoTime() - t0) / 1e9);
+        for (Param p : model.params()) {              // the last update is checked by no later loss: check it here
+            if (!p.value.isFinite()) {
+                throw diverged(p.name, "the last update made parameter '" + p.name + "' " + p.shape() + " contain "
+                        + firstBad(p.value));
+            }
+        }
         return history;
     }
 
     /**
-     * The mean loss over every target of the batches (forward only): Σ_batches L_b·n_b / Σ n_b, with n_b the number of
-     * targets ≥ 0 in batch b, so the result is the per-token mean over the whole split whatever the batch sizes.
+     * The mean loss over the batches (forward only): Σ_b L_b·n_b / Σ_b n_b with n_b = model.weight(b) — for a
+     * language model the number of targets ≥ 0 in batch b, so the result is the per-token mean over the whole
+     * split whatever the batch sizes.
      */
-    public static double evaluate(LanguageModel model, Iterable<Batch> batches) {
+    public static <D> double evaluate(Objective<D> model, Iterable<D> batches) {
         double sum = 0;
         long count = 0;
-        for (Batch b : batches) {
-            long n = 0;
-            for (int[] row : b.y()) for (int t : row) if (t >= 0) n++;
+        for (D b : batches) {
+            long n = model.weight(b);
             if (n == 0) continue;
             sum += model.loss(b) * n;
             count += n;

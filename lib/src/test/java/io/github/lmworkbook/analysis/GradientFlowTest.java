@@ -1,8 +1,11 @@
 package io.github.lmworkbook.analysis;
 
-import static io.github.lmworkbook.analysis.ToyTanhMapTest.relErr;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.lmworkbook.cells.RecurrentCell;
+import io.github.lmworkbook.cells.Recurrence;
+import io.github.lmworkbook.cells.RnnCell;
+import io.github.lmworkbook.cells.Step;
 import io.github.lmworkbook.core.Matrix;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
@@ -15,17 +18,33 @@ import tech.tablesaw.api.Table;
 class GradientFlowTest {
     static final int H = 16, D = 4, T = 50;
 
-    static GradientFlowReport toyReport(double sigma, double inputScale, double h0Scale, StateLoss loss) {
-        ToyTanhMap map = new ToyTanhMap(H, D, sigma, 1);
-        return GradientFlow.analyze(map, Matrix.randn(1, H, h0Scale, new Random(2)), map.randomInputs(T, inputScale, 3), loss);
+    static double relErr(double a, double n) {
+        return Math.abs(a - n) / Math.max(1e-8, Math.abs(a) + Math.abs(n));
     }
 
-    /** L as a function of s_t: rerun the map from s_t over x_{t+1..T} and add up ℓ_t..ℓ_T. */
-    static double lossFrom(RecurrentMap map, int t, double[] st, Matrix x, StateLoss loss) {
+    static GradientFlowReport toyReport(double sigma, double inputScale, double h0Scale, StateLoss loss) {
+        RnnCell cell = Spectra.tanhCell(H, D, sigma, 1);
+        return GradientFlow.analyze(cell, Matrix.randn(1, H, h0Scale, new Random(2)),
+                Matrix.randn(T, D, inputScale, new Random(3)), loss);
+    }
+
+    /** The states s_0 … s_T (T+1 × S) of the cell from s0 over x (T × D), one sequence. */
+    static <S extends Step> Matrix run(RecurrentCell<S> cell, Matrix s0, Matrix x) {
+        Matrix s = new Matrix(x.rows + 1, cell.stateSize());
+        s.data[0] = s0.data[0].clone();
+        if (x.rows == 0) return s;
+        Recurrence<S> rec = new Recurrence<>(cell, false);
+        rec.forward(cell.input().forward(x), x.rows, s0);
+        for (int t = 1; t <= x.rows; t++) rec.step(t).state(0, s.data[t]);
+        return s;
+    }
+
+    /** L as a function of s_t: rerun the cell from s_t over x_{t+1..T} and add up ℓ_t..ℓ_T. */
+    static double lossFrom(RecurrentCell<?> map, int t, double[] st, Matrix x, StateLoss loss) {
         int Tn = x.rows;
         Matrix rest = new Matrix(Tn - t, x.cols);
         for (int u = t; u < Tn; u++) System.arraycopy(x.data[u], 0, rest.data[u - t], 0, x.cols);
-        Matrix s = map.run(Matrix.row(st), rest);
+        Matrix s = run(map, Matrix.row(st), rest);
         double L = 0;
         for (int j = 0; j < s.rows; j++) L += loss.value(t + j, Tn, s.data[j]);
         return L;
@@ -33,8 +52,8 @@ class GradientFlowTest {
 
     static void assertBackpropMatchesCentralDifferences(StateLoss loss) {
         int h = 6, d = 3, Tn = 8;
-        ToyTanhMap map = new ToyTanhMap(h, d, 1.3, 5);
-        Matrix x = map.randomInputs(Tn, 1.0, 6);
+        RnnCell map = Spectra.tanhCell(h, d, 1.3, 5);
+        Matrix x = Matrix.randn(Tn, d, 1.0, new Random(6));
         GradientFlowReport r = GradientFlow.analyze(map, Matrix.randn(1, h, 0.5, new Random(7)), x, loss);
         Matrix s = r.states(), ds = r.lossGradients();
         // ε = 1e-4, not 1e-5: entries of ∂L/∂s_t far from the loss are ~1e-5 (the gradient vanishes), and the
@@ -100,8 +119,8 @@ class GradientFlowTest {
     void expansiveMapNearLinearRegimeDoesNotVanish() {
         // h_0 = 0 and inputs ~1e-9: over 20 steps h stays tiny, J_t ≈ W, and ∂h_T/∂h_t ≈ W^(T−t) grows
         int T = 20;
-        ToyTanhMap map = new ToyTanhMap(H, D, 3.0, 1);
-        GradientFlowReport r = GradientFlow.analyze(map, new Matrix(1, H), map.randomInputs(T, 1e-9, 3),
+        RnnCell map = Spectra.tanhCell(H, D, 3.0, 1);
+        GradientFlowReport r = GradientFlow.analyze(map, new Matrix(1, H), Matrix.randn(T, D, 1e-9, new Random(3)),
                 StateLoss.randomUnitAtEnd(H, 4));
         assertTrue(r.states().maxAbs() < 1e-3, "not in the linear regime: max |h| = " + r.states().maxAbs());
         double atDistance20 = GradientFlowReport.byDistance(r.jacobianProductNorms())[20];
@@ -109,7 +128,7 @@ class GradientFlowTest {
         assertTrue(atDistance20 > 1e4 * bound09, "‖∂h_T/∂h_{T−20}‖ = " + atDistance20 + " vs 0.9^20 = " + bound09);
         assertTrue(GradientFlowReport.byDistance(r.lossGradientNorms())[20] > 1e4 * bound09);
         // in the linear regime the long-run factor is the spectral radius ρ(W) (Gelfand), not σ_max(W)
-        double rho = map.spectralRadius();
+        double rho = Spectra.spectralRadius(map.Whh.value);
         assertTrue(rho < 3.0);
         assertEquals(rho, r.jacobianProductFit(5, T).factor(), 0.05 * rho, r.jacobianProductFit(5, T) + " vs ρ(W) = " + rho);
     }
@@ -187,8 +206,8 @@ class GradientFlowTest {
 
     @Test
     void spectraEveryFewStepsAgreeWithTheFullAnalysis() {
-        ToyTanhMap map = new ToyTanhMap(H, D, 0.9, 1);
-        Matrix h0 = Matrix.randn(1, H, 0.5, new Random(2)), x = map.randomInputs(T, 1.0, 3);
+        RnnCell map = Spectra.tanhCell(H, D, 0.9, 1);
+        Matrix h0 = Matrix.randn(1, H, 0.5, new Random(2)), x = Matrix.randn(T, D, 1.0, new Random(3));
         GradientFlowReport full = GradientFlow.analyze(map, h0, x, StateLoss.halfSquaredNormAtEnd());
         GradientFlowReport sparse = GradientFlow.analyze(map, h0, x, StateLoss.halfSquaredNormAtEnd(), 5);
         assertArrayEquals(full.lossGradientNorms(), sparse.lossGradientNorms(), 0.0);
@@ -211,9 +230,45 @@ class GradientFlowTest {
 
     @Test
     void badShapesAreReported() {
-        ToyTanhMap map = new ToyTanhMap(4, 2, 0.9, 1);
+        RnnCell map = Spectra.tanhCell(4, 2, 0.9, 1);
         assertThrows(IllegalArgumentException.class, () -> GradientFlow.analyze(map, new Matrix(1, 5), new Matrix(3, 2)));
         assertThrows(IllegalArgumentException.class, () -> GradientFlow.analyze(map, new Matrix(1, 4), new Matrix(3, 3)));
         assertThrows(IllegalArgumentException.class, () -> GradientFlow.analyze(map, new Matrix(1, 4), new Matrix(0, 2)));
+    }
+
+    @Test
+    void stepJacobianOfTheRnnCellIsDiagOneMinusHSquaredTimesWhhTransposed() {
+        RnnCell cell = new RnnCell(3, 5, 0.8, new Random(4));
+        Matrix s0 = Matrix.randn(1, 5, 0.5, new Random(5)), x = Matrix.randn(4, 3, 1.0, new Random(6));
+        Matrix s = run(cell, s0, x);
+        for (int t = 1; t <= 4; t++) {
+            Matrix J = GradientFlow.stepJacobian(cell, s0, x, t);
+            for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) {
+                double h = s.data[t][i];
+                assertEquals((1 - h * h) * cell.Whh.value.data[j][i], J.data[i][j], 1e-15, "t=" + t);
+            }
+        }
+        // the analysis leaves the weights' gradients as they were
+        cell.Whh.grad.fill(0.25);
+        GradientFlow.analyze(cell, s0, x);
+        GradientFlow.stepJacobian(cell, s0, x, 2);
+        assertEquals(0.25 * 25, cell.Whh.grad.sum(), 1e-12);
+        assertEquals(0.0, cell.Wxh.grad.maxAbs(), 0.0);
+    }
+
+    @Test
+    void spectraOfTheToyCell() {
+        RnnCell a = Spectra.tanhCell(12, 3, 1.7, 9), b = Spectra.tanhCell(12, 3, 1.7, 9);
+        assertEquals(1.7, Spectra.sigmaMax(a.Whh.value), 1e-12);
+        assertArrayEquals(a.Whh.value.data[3], b.Whh.value.data[3], 0.0);
+        assertEquals(0.0, a.b.value.maxAbs(), 0.0);
+        double rho = Spectra.spectralRadius(a.Whh.value);
+        assertTrue(rho > 0 && rho < 1.7, "ρ = " + rho);
+        RnnCell c = Spectra.withSigmaMax(a, 0.5);
+        assertEquals(0.5, Spectra.sigmaMax(c.Whh.value), 1e-12);
+        assertEquals(1.7, Spectra.sigmaMax(a.Whh.value), 1e-12);          // the original is untouched
+        assertArrayEquals(a.Wxh.value.data[1], c.Wxh.value.data[1], 0.0);
+        assertThrows(IllegalArgumentException.class, () -> Spectra.withSigmaMax(a, -1));
+        assertThrows(IllegalArgumentException.class, () -> Spectra.spectralRadius(new Matrix(2, 3)));
     }
 }

@@ -35,18 +35,18 @@ class MainTest {
     @Test
     void trainSavesAModelThatSampleLoads(@TempDir Path dir) {
         Path params = dir.resolve("tl.bin");
-        Run train = capture(() -> Main.run("train", "--model", "twolayer", "--n-embd", "8", "--n-embd2", "16",
-                "--steps", "200", "--eval-every", "100", "--lr", "1e-2", "--out", params.toString()));
+        Run train = capture(() -> Main.run("train", "--model", "mlp", "--context", "1", "--n-embd", "8",
+                "--n-embd2", "16", "--steps", "200", "--eval-every", "100", "--lr", "1e-2", "--out", params.toString()));
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("dev loss"), train.out());
         assertTrue(Files.isRegularFile(params));
 
-        Run sample = capture(() -> Main.run("sample", "--model", "twolayer", "--n-embd", "8", "--n-embd2", "16",
+        Run sample = capture(() -> Main.run("sample", "--model", "mlp", "--context", "1", "--n-embd", "8", "--n-embd2", "16",
                 "--params", params.toString(), "-n", "7"));
         assertEquals(0, sample.code(), sample.err());
         assertEquals(7, sample.out().strip().lines().count(), sample.out());
         // the same seed gives the same names
-        Run again = capture(() -> Main.run("sample", "--model", "twolayer", "--n-embd", "8", "--n-embd2", "16",
+        Run again = capture(() -> Main.run("sample", "--model", "mlp", "--context", "1", "--n-embd", "8", "--n-embd2", "16",
                 "--params", params.toString(), "-n", "7"));
         assertEquals(sample.out(), again.out());
     }
@@ -58,13 +58,13 @@ class MainTest {
                 "--out", params.toString())).code());
         Run wrong = capture(() -> Main.run("sample", "--n-embd", "4", "--n-embd2", "16", "--params", params.toString()));
         assertEquals(1, wrong.code());
-        assertTrue(wrong.err().contains("parameter 'C' has shape (27×8) in the file but (27×4) in the model"), wrong.err());
+        assertTrue(wrong.err().contains("parameter 'C' has shape (28×8) in the file but (28×4) in the model"), wrong.err());
         assertEquals(1, wrong.err().strip().lines().count(), "no stack trace: " + wrong.err());
     }
 
     @Test
     void gradcheckPassesOnTheLibraryModel() {
-        Run r = capture(() -> Main.run("gradcheck", "--model", "twolayer", "--n-embd", "8", "--n-embd2", "16"));
+        Run r = capture(() -> Main.run("gradcheck", "--model", "mlp", "--context", "1", "--n-embd", "8", "--n-embd2", "16"));
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("PASSED"), r.out());
     }

@@ -75,16 +75,16 @@ class LayerGradientTest {
         int[][] x = {{1, 2, 1}, {2, 2, 0}}; // token 2 three times, token 1 twice, tokens 3 and 4 never
         Matrix de = Matrix.randn(2, 9, 1.0, rng);
         GradCheckReport r = GradientChecker.check(() -> List.of(emb.C),
-                () -> dot(de, emb.forward(x)),
+                () -> dot(de, emb.forward(x, x.length)),
                 () -> {
-                    emb.forward(x);
+                    emb.forward(x, x.length);
                     emb.backward(de);
                 });
         r.assertPassed();
         assertEquals(15, r.entry("C").checked());
         // explicitly: dC[2] = de[0][3..5] + de[1][0..2] + de[1][3..5], untouched rows stay zero
         emb.C.zeroGrad();
-        emb.forward(x);
+        emb.forward(x, x.length);
         emb.backward(de);
         for (int j = 0; j < 3; j++) {
             assertEquals(de.data[0][3 + j] + de.data[1][j] + de.data[1][3 + j], emb.C.grad.data[2][j], 1e-15);
@@ -92,27 +92,93 @@ class LayerGradientTest {
             assertEquals(0.0, emb.C.grad.data[4][j]);
         }
         // forward is the concatenation of rows of C
-        Matrix e = emb.forward(x);
+        Matrix e = emb.forward(x, x.length);
         assertArrayEquals(emb.C.value.data[0], java.util.Arrays.copyOfRange(e.data[1], 6, 9), 0.0);
     }
 
     @Test
-    void embeddingLookupWithRepeatedIds() {
+    void embeddingOneTokenPerRowWithRepeatedIds() {
         Embedding emb = new Embedding("C", 4, 2, rng);
         int[] ids = {1, 3, 1, 1};
-        Matrix out = new Matrix(4, 2), dout = Matrix.randn(4, 2, 1.0, rng);
-        GradientChecker.check(() -> List.of(emb.C),
-                () -> {
-                    emb.lookup(ids, out);
-                    return dot(dout, out);
-                },
-                () -> {
-                    emb.lookup(ids, out);
-                    emb.lookupBackward(ids, dout);
-                }).assertPassed();
+        Matrix dout = Matrix.randn(4, 2, 1.0, rng);
+        GradientChecker.check(() -> List.of(emb.C), () -> dot(dout, emb.forward(ids)), () -> {
+            emb.forward(ids);
+            emb.backward(dout);
+        }).assertPassed();
         emb.C.zeroGrad();
-        emb.lookupBackward(ids, dout);
+        emb.forward(ids);
+        emb.backward(dout);
         assertEquals(dout.data[0][1] + dout.data[2][1] + dout.data[3][1], emb.C.grad.data[1][1], 1e-15);
+        assertArrayEquals(emb.C.value.data[3], emb.forward(ids).data[1], 0.0);
+    }
+
+    @Test
+    void embeddingRefusesBadIdsAndShapes() {
+        Embedding emb = new Embedding("C", 4, 2, rng);
+        var e = assertThrows(IllegalArgumentException.class, () -> emb.forward(new int[] {0, 4}));
+        assertTrue(e.getMessage().contains("token id 4 outside [0, 4)"), e.getMessage());
+        emb.forward(new int[] {0, 1});
+        e = assertThrows(IllegalArgumentException.class, () -> emb.backward(new Matrix(3, 2)));
+        assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+    }
+
+    /** The Layer contract: forward then backward on instances, with a random upstream gradient. */
+    private static GradCheckReport checkLayer(Layer layer, Param x, Matrix dout) {
+        List<Param> ps = new java.util.ArrayList<>(layer.params());
+        ps.add(x);
+        return GradientChecker.check(() -> ps, () -> dot(dout, layer.forward(x.value)), () -> {
+            layer.forward(x.value);
+            x.grad.addInPlace(layer.backward(dout));
+        });
+    }
+
+    @Test
+    void activationLayersFollowTheContract() {
+        for (Layer layer : List.of(new Tanh(), new Sigmoid(), new Softmax())) {
+            Param x = new Param("x", Matrix.randn(5, 6, 1.5, rng));
+            checkLayer(layer, x, Matrix.randn(5, 6, 1.0, rng)).assertPassed();
+            // a different number of rows reuses nothing stale
+            Param x2 = new Param("x", Matrix.randn(2, 6, 1.5, rng));
+            checkLayer(layer, x2, Matrix.randn(2, 6, 1.0, rng)).assertPassed();
+        }
+    }
+
+    @Test
+    void softmaxRowsSumToOneAndBackwardIsTheVectorJacobianProduct() {
+        Matrix z = Matrix.randn(3, 7, 3.0, rng);
+        Softmax softmax = new Softmax();
+        Matrix p = softmax.forward(z);
+        for (double[] r : p.data) assertEquals(1.0, java.util.Arrays.stream(r).sum(), 1e-14);
+        Matrix dp = Matrix.randn(3, 7, 1.0, rng);
+        Matrix dz = softmax.backward(dp);
+        for (int i = 0; i < 3; i++) {                       // against the formed Jacobian diag(p) − p pᵀ
+            for (int j = 0; j < 7; j++) {
+                double expected = 0;
+                for (int k = 0; k < 7; k++) expected += dp.data[i][k] * p.data[i][k] * ((k == j ? 1 : 0) - p.data[i][j]);
+                assertEquals(expected, dz.data[i][j], 1e-15);
+            }
+        }
+        double[] masked = {1.0, Double.NEGATIVE_INFINITY, 2.0}, q = new double[3];
+        Softmax.row(masked, q, 3);
+        assertEquals(0.0, q[1], 0.0);
+        assertEquals(1.0, q[0] + q[2], 1e-15);
+        assertThrows(IllegalArgumentException.class,
+                () -> Softmax.row(new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY}, new double[2], 2));
+        double[] nan = new double[2];
+        assertTrue(Double.isNaN(Softmax.row(new double[] {Double.NaN, 1}, nan, 2)) && Double.isNaN(nan[1]));
+    }
+
+    @Test
+    void fastTanhIsWithinTwoUlpOfMathTanh() {
+        Random r = new Random(5);
+        for (int k = 0; k < 200_000; k++) {
+            double z = k < 100_000 ? 25 * (2 * r.nextDouble() - 1) : Math.scalb(r.nextDouble(), -r.nextInt(60));
+            double a = Tanh.tanh(z), b = Math.tanh(z);
+            assertTrue(Math.abs(a - b) <= 2 * Math.ulp(b), z + ": " + a + " vs " + b);
+            assertEquals(-a, Tanh.tanh(-z), 0.0);
+        }
+        assertEquals(1.0, Tanh.tanh(1e308), 0.0);
+        assertEquals(0.0, Tanh.tanh(0.0), 0.0);
     }
 
     @Test

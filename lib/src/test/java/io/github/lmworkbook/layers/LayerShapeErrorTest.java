@@ -31,15 +31,14 @@ class LayerShapeErrorTest {
     void embedding() {
         Embedding emb = new Embedding("C", 5, 2, rng);
         assertMessage(IllegalStateException.class, () -> emb.backward(new Matrix(1, 2)), "backward before forward");
-        assertMessage(IllegalArgumentException.class, () -> emb.forward(new int[][] {{1, 5}}), "token id 5", "[0, 5)");
-        assertMessage(IllegalArgumentException.class, () -> emb.forward(new int[][] {{-1}}), "token id -1");
-        assertMessage(IllegalArgumentException.class, () -> emb.forward(new int[][] {{1, 2}, {3}}), "row 1 has 1");
-        emb.forward(new int[][] {{1, 2}, {3, 4}});
+        assertMessage(IllegalArgumentException.class, () -> emb.forward(new int[][] {{1, 5}}, 1), "token id 5", "[0, 5)");
+        assertMessage(IllegalArgumentException.class, () -> emb.forward(new int[][] {{-1}}, 1), "token id -1");
+        assertMessage(IllegalArgumentException.class, () -> emb.forward(new int[][] {{1, 2}, {3}}, 2), "row 1 has 1");
+        emb.forward(new int[][] {{1, 2}, {3, 4}}, 2);
         assertMessage(IllegalArgumentException.class, () -> emb.backward(new Matrix(2, 3)), "(2×3)", "(2×4)");
-        assertMessage(IllegalArgumentException.class, () -> emb.lookup(new int[] {1, 2}, new Matrix(2, 3)), "(2×3)", "(2×2)");
-        assertMessage(IllegalArgumentException.class, () -> emb.lookup(new int[] {7}, new Matrix(1, 2)), "token id 7");
-        assertMessage(IllegalArgumentException.class, () -> emb.lookupBackward(new int[] {1, 2}, new Matrix(3, 2)), "(3×2)", "(2×2)");
-        assertMessage(IllegalArgumentException.class, () -> emb.lookupBackward(new int[] {9}, new Matrix(1, 2)), "token id 9");
+        assertMessage(IllegalArgumentException.class, () -> emb.forward(new int[] {7}), "token id 7");
+        emb.forward(new int[] {1, 2});
+        assertMessage(IllegalArgumentException.class, () -> emb.backward(new Matrix(3, 2)), "(3×2)", "(2×2)");
     }
 
     @Test
@@ -50,6 +49,16 @@ class LayerShapeErrorTest {
         assertMessage(IllegalArgumentException.class, () -> Tanh.backward(z, z, other), "tanh backward", "(3×2)");
         assertMessage(IllegalArgumentException.class, () -> Sigmoid.forward(z, other), "sigmoid forward", "(2×3)", "(3×2)");
         assertMessage(IllegalArgumentException.class, () -> Sigmoid.backward(z, z, other), "sigmoid backward", "(3×2)");
+    }
+
+    @Test
+    void layersBeforeForward() {
+        assertMessage(IllegalStateException.class, () -> new Tanh().backward(new Matrix(1, 1)), "Tanh", "backward before forward");
+        assertMessage(IllegalStateException.class, () -> new Sigmoid().backward(new Matrix(1, 1)), "Sigmoid", "backward before forward");
+        assertMessage(IllegalStateException.class, () -> new Softmax().backward(new Matrix(1, 1)), "Softmax", "backward before forward");
+        Softmax s = new Softmax();
+        s.forward(new Matrix(2, 3));
+        assertMessage(IllegalArgumentException.class, () -> s.backward(new Matrix(3, 2)), "softmax backward", "(2×3)", "(3×2)");
     }
 
     @Test

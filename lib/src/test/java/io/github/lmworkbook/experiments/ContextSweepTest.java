@@ -1,4 +1,4 @@
-package io.github.lmworkbook.analysis;
+package io.github.lmworkbook.experiments;
 
 import io.github.lmworkbook.data.DelayedCopyTask;
 import io.github.lmworkbook.models.Mlp;
@@ -13,7 +13,7 @@ class ContextSweepTest {
     void aWindowShorterThanTheLagStaysAtChanceALongerOneSolvesIt() {
         DelayedCopyTask task = new DelayedCopyTask(4, 10, 3);
         List<ContextSweep.Run> runs = ContextSweep.run(new int[] {2, 3},
-                n -> new Mlp(4, n, 4, 32, false, 1), n -> task.batches(32, 10 + n), task.fixedSet(4, 64, 99), 300, 1e-2);
+                n -> new Mlp(new Mlp.Config(4, n, 4, 32, false, 1)), n -> task.batches(32, 10 + n), task.fixedSet(4, 64, 99), 300, 1e-2);
         double chance = task.chanceLoss();
         assertEquals(2, runs.get(0).n());
         assertTrue(runs.get(0).devLoss() > 0.95 * chance, "n=2 < k=3: " + runs.get(0));

@@ -3,7 +3,7 @@ package io.github.lmworkbook.train;
 import io.github.lmworkbook.data.NamesDataset;
 import io.github.lmworkbook.data.Splits;
 import io.github.lmworkbook.data.Vocabulary;
-import io.github.lmworkbook.models.TwoLayerNet;
+import io.github.lmworkbook.models.Mlp;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -13,7 +13,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The pieces together on a library model: split, batches, AdamW + schedule + clipping, eval, sample, save/load. */
-class TwoLayerNetTrainingTest {
+/** The MLP with a context of one token (a neural bigram): train, sample, save, load. */
+class NeuralBigramTrainingTest {
     @Test
     void trainSampleSaveLoad(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
         List<String> words = TrainerTest.words();
@@ -21,7 +22,7 @@ class TwoLayerNetTrainingTest {
         Splits s = Splits.of(words, 42);
         int maxLen = NamesDataset.maxLength(words);
         NamesDataset train = new NamesDataset(s.train(), vocab, maxLen), dev = new NamesDataset(s.dev(), vocab, maxLen);
-        TwoLayerNet net = new TwoLayerNet(vocab.size(), 8, 32, 3L);
+        Mlp net = new Mlp(new Mlp.Config(vocab.size(), 1, 8, 32, false, 3L));
         TrainingHistory h = Trainer.of(net, new AdamW(net, 1e-2)).data(train.randomBatches(16, 1)).steps(400)
                 .schedule(LrSchedule.warmupCosine(1e-2, 20, 400, 1e-3)).clipGradNorm(1.0)
                 .eval(dev.inOrder(64), 200).quiet().run();
@@ -31,7 +32,7 @@ class TwoLayerNetTrainingTest {
         List<String> samples = new Sampler(net, vocab, 9).names(5);
         Path f = dir.resolve("net.bin");
         ModelIO.save(net, f);
-        TwoLayerNet copy = new TwoLayerNet(vocab.size(), 8, 32, 99L);
+        Mlp copy = new Mlp(new Mlp.Config(vocab.size(), 1, 8, 32, false, 99L));
         ModelIO.load(copy, f);
         assertEquals(Trainer.evaluate(net, dev.inOrder(64)), Trainer.evaluate(copy, dev.inOrder(64)), 0);
         assertEquals(samples, new Sampler(copy, vocab, 9).names(5));

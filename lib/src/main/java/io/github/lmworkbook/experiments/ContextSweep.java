@@ -1,4 +1,4 @@
-package io.github.lmworkbook.analysis;
+package io.github.lmworkbook.experiments;
 
 import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.models.LanguageModel;
@@ -40,7 +40,7 @@ public final class ContextSweep {
         for (int n : ns) {
             LanguageModel m = model.apply(n);
             long t0 = System.nanoTime();
-            Trainer trainer = Trainer.of(m, new AdamW(m, lr, 0.0)).data(train.apply(n)).steps(steps).quiet();
+            Trainer<Batch> trainer = Trainer.of(m, new AdamW(m, lr, 0.0)).data(train.apply(n)).steps(steps).quiet();
             var history = trainer.run();
             double devLoss = Trainer.evaluate(m, dev);
             runs.add(new Run(n, m.numParams(), history.lastTrainLoss(Math.min(100, steps)), devLoss,

@@ -1,0 +1,41 @@
+package io.github.lmworkbook.core;
+
+import java.util.Arrays;
+
+/**
+ * Scratch rows of a fixed width, lent out as an (N × cols) matrix for any N. The rows grow when a larger N is
+ * asked for, and the view for each N is made once and kept, so a layer whose batch size changes from step to
+ * step (names of different lengths, padded positions skipped) allocates nothing once every size has been seen.
+ *
+ * <p>The views share rows: {@code rows(5)} and {@code rows(3)} see the same first three rows. A layer owns its
+ * buffers; what it returns is valid until its next call.
+ */
+public final class RowBuffer {
+    private final int cols;
+    private double[][] rows = new double[0][];
+    private Matrix[] views = new Matrix[1];
+
+    public RowBuffer(int cols) {
+        if (cols < 0) throw new IllegalArgumentException("RowBuffer: negative width " + cols);
+        this.cols = cols;
+    }
+
+    /** The first N rows, as an (N × cols) matrix (contents left as they were). */
+    public Matrix rows(int N) {
+        if (N < 0) throw new IllegalArgumentException("RowBuffer: negative row count " + N);
+        if (N > rows.length) {
+            double[][] grown = Arrays.copyOf(rows, Math.max(N, 2 * rows.length));
+            for (int i = rows.length; i < grown.length; i++) grown[i] = new double[cols];
+            rows = grown;
+            views = new Matrix[rows.length + 1];
+        }
+        Matrix v = views[N];
+        if (v == null) views[N] = v = new Matrix(Arrays.copyOf(rows, N), cols);
+        return v;
+    }
+
+    /** The width of every row. */
+    public int cols() {
+        return cols;
+    }
+}

@@ -1,0 +1,241 @@
+package io.github.lmworkbook.models;
+
+import io.github.lmworkbook.cells.CellType;
+import io.github.lmworkbook.cells.RecurrentCell;
+import io.github.lmworkbook.cells.Recurrence;
+import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.Param;
+import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.fused.TokenProjection;
+import io.github.lmworkbook.layers.Embedding;
+import io.github.lmworkbook.layers.Linear;
+import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A recurrent language model over any cell — makemore's {@code --type rnn} (and gru) in one composition:
+ * <pre>
+ * x_t = C[token_t]                         embedding           C (V × m), x_t (B × m)
+ * s_t = cell(s_{t−1}, x_t)                 the recurrence      h_t (B × H), s_0 = the learned start (or 0)
+ * y_t = h_t·W_hy + b_y                     logits              W_hy (H × V), y_t (B × V)
+ * L   = mean over positions with a target of −log softmax(y_t)[target]
+ * </pre>
+ * and backward in the reverse order: the loss's dy, the head's dh, backpropagation through time
+ * ({@link Recurrence}), the input projection's and the embedding's gradients. Positions are rows b·T + t.
+ *
+ * <h2>The fast path</h2>
+ * The embedding followed by the cell's input projection x·W_x + b is, token by token, one row of the table
+ * C·W_x + b: with {@link #fused(boolean) fused(true)} (the default) the model looks the rows up
+ * ({@link TokenProjection}) instead of multiplying B·T rows; the loss and every gradient are the same to
+ * round-off (tested). Everything else is the same code either way.
+ *
+ * <h2>Truncated BPTT</h2>
+ * With {@link #carryState(boolean) carryState(true)}, each {@link #lossAndGrad} call starts from the final state of
+ * the previous one (when it had as many rows), as a constant: the forward pass sees all of the past, the gradient
+ * stops at the chunk boundary. {@link #loss} always starts from the start state: evaluation is a function of the
+ * batch alone.
+ */
+public final class RecurrentLM implements LanguageModel {
+
+    /**
+     * @param vocabSize    V
+     * @param cell         the recurrent cell
+     * @param embed        m, the size of a token's vector (makemore's n_embd)
+     * @param hidden       H, the hidden size (makemore's n_embd2)
+     * @param learnedStart a learned start state (makemore's {@code start}); otherwise s_0 = 0
+     * @param seed         seed of the initialisation
+     */
+    public record Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed) {
+        public Config {
+            if (vocabSize < 1 || embed < 1 || hidden < 1) {
+                throw new IllegalArgumentException("RecurrentLM: sizes must be ≥ 1, got V=" + vocabSize + ", m="
+                        + embed + ", H=" + hidden);
+            }
+        }
+
+        /** makemore's configuration for a cell: n_embd 64, n_embd2 64, learned start state. */
+        public static Config makemore(CellType cell, int vocabSize, long seed) {
+            return new Config(vocabSize, cell, 64, 64, true, seed);
+        }
+    }
+
+    public final Config config;
+    public final int V, m, H;
+    public final Embedding embedding;       // C (V × m)
+    public final RecurrentCell<?> cell;
+    public final Recurrence<?> recurrence;  // the cell over time, and the start state
+    public final Linear head;               // W_hy (H × V), b_y (1 × V)
+    private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
+    private final TokenProjection table;
+    private final List<Param> params;
+
+    private boolean fused = true;
+    private boolean carry;                  // truncated BPTT
+    private Matrix carried;                 // (B × S) the final state of the last lossAndGrad, or null
+    private int[] ids = new int[0], targets = new int[0];  // (B·T) batch-major, remade when B·T changes
+
+    /**
+     * Initialised as makemore (PyTorch's defaults): C ~ N(0, 1); the cell's weights as the cell says (makemore's
+     * one Linear over [x; h]: U(±1/√(m+H))); W_hy, b_y ~ U(±1/√H); start = 0.
+     */
+    public RecurrentLM(Config config) {
+        this.config = config;
+        this.V = config.vocabSize();
+        this.m = config.embed();
+        this.H = config.hidden();
+        Random rng = new Random(config.seed());
+        this.embedding = new Embedding("C", V, m, rng);
+        this.cell = config.cell().create(m, H, rng);
+        this.recurrence = new Recurrence<>(cell, config.learnedStart());
+        this.head = new Linear("Why", "by", H, V, 1.0 / Math.sqrt(H), rng);
+        this.table = new TokenProjection(embedding, cell.input());
+        List<Param> ps = new ArrayList<>(embedding.params());
+        ps.addAll(recurrence.params());
+        ps.addAll(head.params());
+        this.params = List.copyOf(ps);
+    }
+
+    @Override
+    public List<Param> params() {
+        return params;
+    }
+
+    @Override
+    public int vocabSize() {
+        return V;
+    }
+
+    /** Looks the input projection up in the table C·W_x + b (true, the default) or computes it from the layers. */
+    public RecurrentLM fused(boolean on) {
+        this.fused = on;
+        return this;
+    }
+
+    @Override
+    public double loss(Batch batch) {
+        return forward(batch, null);
+    }
+
+    @Override
+    public double lossAndGrad(Batch batch) {
+        Matrix s0 = carry && carried != null && carried.rows == batch.size() ? carried : null;
+        double loss = forward(batch, s0);
+        backward();
+        if (carry) carried = recurrence.finalState();
+        return loss;
+    }
+
+    /**
+     * The loss of the batch starting from the state s0 (B × S), a constant, or from the start state when s0 is null;
+     * follow with {@link #backward()} for the gradients. Neither reads nor moves the carried state.
+     */
+    public double forward(Batch batch, Matrix s0) {
+        int B = batch.size(), T = batch.length();
+        if (B == 0 || T == 0) throw new IllegalArgumentException("RecurrentLM: empty batch (" + B + "×" + T + ")");
+        flatten(batch);                                                 // ids, targets (B·T), row b·T + t
+        Matrix XW = fused ? table.forward(ids)                          // x_t·W_x + b, by lookup
+                          : cell.input().forward(embedding.forward(ids)); // or C[token] then the product
+        Matrix Hs = recurrence.forward(XW, T, s0);                      // (B·T × H)
+        Matrix logits = head.forward(Hs);                               // (B·T × V)
+        return ce.forward(logits, targets);
+    }
+
+    /** Backpropagation through the whole model for the last {@link #forward}; adds into every gradient. */
+    public void backward() {
+        Matrix dLogits = ce.backward();                                 // (B·T × V)
+        Matrix dHs = head.backward(dLogits);                            // (B·T × H)
+        Matrix dXW = recurrence.backward(dHs);                          // (B·T × G·H), through time
+        if (fused) table.backward(dXW);
+        else embedding.backward(cell.input().backward(dXW));
+    }
+
+    /** Turns truncated BPTT on or off (and forgets the carried state). */
+    public void carryState(boolean on) {
+        this.carry = on;
+        this.carried = null;
+    }
+
+    /** Forgets the carried state: the next lossAndGrad starts from the start state. */
+    public void resetState() {
+        this.carried = null;
+    }
+
+    /** A copy of the carried state (B × S), or null. */
+    public Matrix carriedState() {
+        return carried == null ? null : carried.copy();
+    }
+
+    /** The inputs x_t = C[token_t] of a token sequence (T × m): what the cell reads, for the analysis. */
+    public Matrix embed(int[] tokens) {
+        Matrix x = new Matrix(tokens.length, m);
+        for (int t = 0; t < tokens.length; t++) System.arraycopy(embedding.vector(tokens[t]), 0, x.data[t], 0, m);
+        return x;
+    }
+
+    @Override
+    public void nextLogits(int[][] context, Matrix logits) {
+        int B = context.length;
+        if (logits.rows != B || logits.cols != V) {
+            throw new IllegalArgumentException("RecurrentLM: logits " + logits.shape() + ", expected (" + B + "×" + V + ")");
+        }
+        Generator g = generator(B);
+        int T = B == 0 ? 0 : context[0].length;
+        if (T == 0) throw new IllegalArgumentException("RecurrentLM: nextLogits needs at least one context token");
+        int[] column = new int[B];
+        for (int t = 0; t < T; t++) {
+            for (int b = 0; b < B; b++) {
+                if (context[b].length != T) {
+                    throw new IllegalArgumentException("RecurrentLM: context row " + b + " has " + context[b].length
+                            + " tokens, row 0 has " + T);
+                }
+                column[b] = context[b][t];
+            }
+            g.next(column, logits);
+        }
+    }
+
+    /** Generation that carries the state: one step of the cell per token. */
+    @Override
+    public Generator generator(int B) {
+        return new Generator() {
+            private Matrix s;                                           // (B × S) the state, null at the start
+
+            @Override
+            public void reset() {
+                s = null;
+            }
+
+            @Override
+            public void next(int[] tokens, Matrix logits) {
+                Matrix XW = fused ? table.forward(tokens) : cell.input().forward(embedding.forward(tokens));
+                logits.setFrom(head.forward(recurrence.forward(XW, 1, s)));
+                s = recurrence.finalState();
+            }
+        };
+    }
+
+    private void flatten(Batch batch) {
+        int B = batch.size(), T = batch.length(), N = B * T;
+        if (ids.length != N) {
+            ids = new int[N];
+            targets = new int[N];
+        }
+        for (int b = 0; b < B; b++) {
+            if (batch.x()[b].length != T) {
+                throw new IllegalArgumentException("RecurrentLM: row " + b + " has " + batch.x()[b].length
+                        + " tokens, row 0 has " + T);
+            }
+            System.arraycopy(batch.x()[b], 0, ids, b * T, T);
+            System.arraycopy(batch.y()[b], 0, targets, b * T, T);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RecurrentLM(" + config.cell() + ", V=" + V + ", m=" + m + ", H=" + H
+                + (recurrence.start != null ? ", learned start" : "") + "; " + numParams() + " parameters)";
+    }
+}

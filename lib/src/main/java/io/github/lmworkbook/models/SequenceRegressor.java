@@ -1,0 +1,95 @@
+package io.github.lmworkbook.models;
+
+import io.github.lmworkbook.cells.CellType;
+import io.github.lmworkbook.cells.RecurrentCell;
+import io.github.lmworkbook.cells.Recurrence;
+import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.Objective;
+import io.github.lmworkbook.core.Param;
+import io.github.lmworkbook.core.RowBuffer;
+import io.github.lmworkbook.data.SequenceBatch;
+import io.github.lmworkbook.layers.Linear;
+import io.github.lmworkbook.layers.MeanSquaredError;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A recurrent cell over real-valued inputs with one number read out at the end: the model of the adding problem.
+ * <pre>
+ * s_t = cell(s_{t−1}, x_t)          x_t (B × D), h_t (B × H), s_0 = 0
+ * ŷ   = h_T·w + c                   w (H × 1), c (1 × 1), ŷ (B × 1)
+ * L   = (1/B) Σ_b (ŷ_b − y_b)²
+ * </pre>
+ * The only gradient that enters is at the last step: everything the model learns about an early input has
+ * travelled back through T − t step Jacobians ({@link Recurrence}).
+ */
+public final class SequenceRegressor implements Objective<SequenceBatch> {
+
+    /** The cell, D inputs per step, H hidden units, the seed of the initialisation. */
+    public record Config(CellType cell, int inputs, int hidden, long seed) {
+        public Config {
+            if (inputs < 1 || hidden < 1) {
+                throw new IllegalArgumentException("SequenceRegressor: sizes must be ≥ 1, got D=" + inputs + ", H="
+                        + hidden);
+            }
+        }
+    }
+
+    public final Config config;
+    public final RecurrentCell<?> cell;
+    public final Recurrence<?> recurrence;
+    public final Linear readout;        // w (H × 1), c (1 × 1)
+    private final MeanSquaredError mse = new MeanSquaredError();
+    private final List<Param> params;
+    private final RowBuffer dHs;        // (B·T × H): zero but at the last step
+    private int T;
+    private Matrix yHat;               // (B × 1) the predictions of the last pass
+
+    /** The cell as it initialises itself; w, c ~ U(±1/√H). */
+    public SequenceRegressor(Config config) {
+        this.config = config;
+        Random rng = new Random(config.seed());
+        this.cell = config.cell().create(config.inputs(), config.hidden(), rng);
+        this.recurrence = new Recurrence<>(cell, false);
+        int H = config.hidden();
+        this.readout = new Linear("w", "c", H, 1, 1.0 / Math.sqrt(H), rng);
+        List<Param> ps = new ArrayList<>(recurrence.params());
+        ps.addAll(readout.params());
+        this.params = List.copyOf(ps);
+        this.dHs = new RowBuffer(H);
+    }
+
+    @Override
+    public List<Param> params() {
+        return params;
+    }
+
+    @Override
+    public double loss(SequenceBatch s) {
+        T = s.length();
+        Matrix XW = cell.input().forward(s.x());             // x_t·W_x + b for every step   (B·T × G·H)
+        recurrence.forward(XW, T, null);                     // h_1 … h_T                    (B·T × H)
+        yHat = readout.forward(recurrence.step(T).h);        // ŷ = h_T·w + c                (B × 1)
+        return mse.forward(yHat, s.y());
+    }
+
+    @Override
+    public double lossAndGrad(SequenceBatch s) {
+        double loss = loss(s);
+        Matrix dhT = readout.backward(mse.backward());       // dh_T = dŷ·wᵀ                  (B × H)
+        int B = s.size();
+        Matrix dH = dHs.rows(B * T).zero();                  // ∂L/∂h_t = 0 for t < T
+        for (int b = 0; b < B; b++) System.arraycopy(dhT.data[b], 0, dH.data[b * T + T - 1], 0, dhT.cols);
+        Matrix dXW = recurrence.backward(dH);                // through time
+        cell.input().backward(dXW);                          // dW_x, db
+        return loss;
+    }
+
+    /** The predictions ŷ of the last pass (B × 1). */
+    public Matrix predictions() {
+        if (yHat == null) throw new IllegalStateException("SequenceRegressor: no forward pass yet");
+        return yHat;
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.lmworkbook.exercises;
+
+import io.github.lmworkbook.cells.CellType;
+import io.github.lmworkbook.cells.RecurrentCell;
+import io.github.lmworkbook.cells.RnnCell;
+import io.github.lmworkbook.cells.Step;
+import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.Param;
+import io.github.lmworkbook.gradcheck.GradCheckReport;
+import io.github.lmworkbook.layers.Tanh;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class RnnExercisesTest {
+    @Test
+    void theLibrarysStepBackwardPasses() {
+        GradCheckReport r = RnnExercises.checkStepBackward(RnnExercises::stepBackward);
+        assertEquals(GradCheckReport.Status.PASSED, r.status(), r.toString());
+        assertEquals(java.util.List.of("Wxh", "Whh", "b", "start", "x"),
+                r.entries().stream().map(GradCheckReport.Entry::name).toList());
+    }
+
+    @Test
+    void aStepBackwardWrittenAsOnThePagePasses() {
+        GradCheckReport r = RnnExercises.checkStepBackward((cell, prev, t) -> {
+            Matrix dz = Tanh.backward(t.h, t.dh, t.dxw);
+            cell.Whh.grad.addMatmulTransA(prev.h, dz);
+            prev.dh.addMatmulTransB(dz, cell.Whh.value);
+        });
+        r.assertPassed();
+    }
+
+    @Test
+    void brokenStepBackwardsFail() {
+        // forgets the tanh derivative
+        assertEquals(GradCheckReport.Status.FAILED, RnnExercises.checkStepBackward((cell, prev, t) -> {
+            t.dxw.setFrom(t.dh);
+            cell.Whh.grad.addMatmulTransA(prev.h, t.dxw);
+            prev.dh.addMatmulTransB(t.dxw, cell.Whh.value);
+        }).status());
+        // overwrites dh_{t−1} instead of adding: the gradient of h_{t−1}'s own prediction is lost
+        GradCheckReport r = RnnExercises.checkStepBackward((cell, prev, t) -> {
+            Matrix dz = Tanh.backward(t.h, t.dh, t.dxw);
+            cell.Whh.grad.addMatmulTransA(prev.h, dz);
+            prev.dh.setMatmul(dz, cell.Whh.value.transpose());
+        });
+        assertEquals(GradCheckReport.Status.FAILED, r.status());
+        // W_hh where W_hhᵀ belongs
+        assertEquals(GradCheckReport.Status.FAILED, RnnExercises.checkStepBackward((cell, prev, t) -> {
+            Matrix dz = Tanh.backward(t.h, t.dh, t.dxw);
+            cell.Whh.grad.addMatmulTransA(prev.h, dz);
+            prev.dh.addMatmul(dz, cell.Whh.value);
+        }).status());
+    }
+
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void everyCellsBackwardPassesInsideBptt(CellType type) {
+        checkCell(type.create(4, 5, new Random(3))).assertPassed();
+    }
+
+    private static <S extends Step> GradCheckReport checkCell(RecurrentCell<S> cell) {
+        return RnnExercises.checkCell(cell, RecurrentCell::backward);
+    }
+
+    @Test
+    void unimplementedExercisesAreReportedNotThrown() {
+        GradCheckReport a = RnnExercises.checkStepBackward((cell, prev, t) -> {
+            throw new UnsupportedOperationException("not implemented yet");
+        });
+        assertEquals(GradCheckReport.Status.NOT_IMPLEMENTED, a.status());
+        GradCheckReport b = RnnExercises.checkClipping((model, tau) -> {
+            throw new UnsupportedOperationException("not implemented yet");
+        });
+        assertEquals(GradCheckReport.Status.NOT_IMPLEMENTED, b.status());
+    }
+
+    @Test
+    void clippingChecks() {
+        RnnExercises.Clip correct = (model, tau) -> {
+            double n = 0;
+            for (Param p : model.params()) n += p.grad.sumOfSquares();
+            n = Math.sqrt(n);
+            if (n > tau) for (Param p : model.params()) p.grad.scaleInPlace(tau / n);
+        };
+        assertEquals(GradCheckReport.Status.PASSED, RnnExercises.checkClipping(correct).status());
+        RnnExercises.Clip alwaysScales = (model, tau) -> {
+            double n = 0;
+            for (Param p : model.params()) n += p.grad.sumOfSquares();
+            n = Math.sqrt(n);
+            for (Param p : model.params()) p.grad.scaleInPlace(tau / n);
+        };
+        assertEquals(GradCheckReport.Status.FAILED, RnnExercises.checkClipping(alwaysScales).status());
+        RnnExercises.Clip perParam = (model, tau) -> {
+            for (Param p : model.params()) {
+                double n = p.grad.norm();
+                if (n > tau) p.grad.scaleInPlace(tau / n);
+            }
+        };
+        assertEquals(GradCheckReport.Status.FAILED, RnnExercises.checkClipping(perParam).status());
+        assertEquals(GradCheckReport.Status.FAILED, RnnExercises.checkClipping((model, tau) -> {}).status());
+    }
+}
