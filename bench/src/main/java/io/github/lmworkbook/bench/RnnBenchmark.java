@@ -5,7 +5,8 @@ import io.github.lmworkbook.data.Datasets;
 import io.github.lmworkbook.data.NamesDataset;
 import io.github.lmworkbook.data.Splits;
 import io.github.lmworkbook.data.Vocabulary;
-import io.github.lmworkbook.models.Rnn;
+import io.github.lmworkbook.cells.CellType;
+import io.github.lmworkbook.models.RecurrentLM;
 import io.github.lmworkbook.train.AdamW;
 import io.github.lmworkbook.train.GradClip;
 import io.github.lmworkbook.train.Trainer;
@@ -47,6 +48,8 @@ import java.util.function.Supplier;
 public final class RnnBenchmark implements Callable<Integer> {
     @Option(names = "--steps", description = "training steps on each side (default ${DEFAULT-VALUE})")
     int steps = 3000;
+    @Option(names = "--cell", description = "the recurrent cell, makemore's --type (default ${DEFAULT-VALUE})")
+    String cell = "rnn";
     @Option(names = "--warmup", description = "steps left out of the median (default ${DEFAULT-VALUE})")
     int warmup = 100;
     @Option(names = "--seed", description = "seed of the library side (default ${DEFAULT-VALUE})")
@@ -70,14 +73,14 @@ public final class RnnBenchmark implements Callable<Integer> {
     public record Result(double medianStepMs, double testLoss, double seconds) {}
 
     /** Trains makemore's rnn configuration on names for the given steps; returns step time and test loss. */
-    public static Result runLibrary(List<String> words, int steps, int warmup, long seed, double clip,
+    public static Result runLibrary(List<String> words, CellType cell, int steps, int warmup, long seed, double clip,
                                     java.io.PrintStream log) {
         Vocabulary vocab = Vocabulary.of(words);
         int maxLen = words.stream().mapToInt(String::length).max().orElse(1);
         Splits splits = Splits.of(words, seed);
         NamesDataset train = new NamesDataset(splits.train(), vocab, maxLen);
         NamesDataset test = new NamesDataset(splits.test(), vocab, maxLen);
-        Rnn model = Rnn.makemore(vocab.size(), seed);
+        RecurrentLM model = new RecurrentLM(RecurrentLM.Config.makemore(cell, vocab.size(), seed));
         AdamW opt = new AdamW(model, 5e-4, 0.01).betas(0.9, 0.99).eps(1e-8);
         Supplier<Batch> batches = train.randomBatches(32, seed);
         double[] ms = new double[steps];
@@ -109,7 +112,7 @@ public final class RnnBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "makemore rnn configuration: %d names, n_embd 64, n_embd2 64, block 16, batch 32, "
                 + "AdamW lr 5e-4 wd 0.01 betas 0.9/0.99, %d steps%n", words.size(), steps);
         System.out.println("library kernels: " + kernelPath() + "; Java " + Runtime.version() + ", 1 thread");
-        Result lib = runLibrary(words, steps, warmup, seed, clip, System.out);
+        Result lib = runLibrary(words, CellType.of(cell), steps, warmup, seed, clip, System.out);
         System.out.printf(Locale.ROOT, "library (double):   %.3f ms/step (median after %d warm-up steps), test loss %.4f "
                 + "(full 10%% test split), %.1f s%n", lib.medianStepMs, warmup, lib.testLoss, lib.seconds);
         if (noPeer) return 0;
@@ -127,7 +130,7 @@ public final class RnnBenchmark implements Callable<Integer> {
             return 1;
         }
         List<String> cmd = new ArrayList<>(List.of(python, harness.toString(), "--makemore", makemore,
-                "--warmup-steps", String.valueOf(warmup), "--", "--type", "rnn", "--max-steps", String.valueOf(steps + 1),
+                "--warmup-steps", String.valueOf(warmup), "--", "--type", cell, "--max-steps", String.valueOf(steps + 1),
                 "-i", names.toString(), "-o", out.toString()));
         System.out.println("peer: " + String.join(" ", cmd));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -42,6 +42,17 @@ public final class GradientExercises {
         return ce.backward().copy().data;
     }
 
+    /** Grades the learner's tanh backward (one line); returns it if correct, else the library's. */
+    public static TanhBackward gradeTanh(TanhBackward mine) {
+        return Exercise.grade("tanhBackward", mine, GradientExercises::tanhBackward, GradientExercises::checkTanh);
+    }
+
+    /** Grades the learner's softmax cross-entropy backward (one line); returns it if correct, else the library's. */
+    public static SoftmaxCrossEntropyBackward gradeSoftmaxCrossEntropy(SoftmaxCrossEntropyBackward mine) {
+        return Exercise.grade("softmaxCrossEntropyBackward", mine, GradientExercises::softmaxCrossEntropyBackward,
+                GradientExercises::checkSoftmaxCrossEntropy);
+    }
+
     /** L = Σ dh ⊙ tanh(z) on a seeded z (3 × 4) and dh: ∂L/∂z must equal backward(dh, tanh(z)). */
     public static GradCheckReport checkTanh(TanhBackward backward) {
         double[][] z = Matrix.randn(3, 4, 1.0, new Random(11)).data;     // z (B × n)

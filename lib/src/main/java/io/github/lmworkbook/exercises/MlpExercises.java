@@ -55,6 +55,16 @@ public final class MlpExercises {
         return dx;
     }
 
+    /** Grades the learner's embedding backward (one line); returns it if correct, else the library's. */
+    public static EmbeddingBackward gradeEmbedding(EmbeddingBackward mine) {
+        return Exercise.grade("embeddingBackward", mine, MlpExercises::embeddingBackward, MlpExercises::checkEmbedding);
+    }
+
+    /** Grades the learner's hidden-layer backward (one line); returns it if correct, else the library's. */
+    public static HiddenBackward gradeHidden(HiddenBackward mine) {
+        return Exercise.grade("hiddenBackward", mine, MlpExercises::hiddenBackward, MlpExercises::checkHidden);
+    }
+
     /** Checks the embedding backward: V = 6 tokens, m = 3, windows of n = 4 over N = 5 rows (seeded). */
     public static GradCheckReport checkEmbedding(EmbeddingBackward backward) {
         Random rng = new Random(2003);

@@ -42,6 +42,17 @@ public final class RnnExercises {
         cell.backward(prev, t);
     }
 
+    /** Grades the learner's step backward (one line); returns it if correct, else the library's. */
+    public static StepBackward gradeStepBackward(StepBackward mine) {
+        return Exercise.grade("stepBackward", mine, RnnExercises::stepBackward, RnnExercises::checkStepBackward);
+    }
+
+    /** Grades the learner's clipping (one line); returns it if correct, else the library's. */
+    public static Clip gradeClipping(Clip mine) {
+        return Exercise.grade("clip", mine, (m, tau) -> io.github.lmworkbook.train.GradClip.clipByGlobalNorm(m, tau),
+                RnnExercises::checkClipping);
+    }
+
     /**
      * Runs BPTT over a seeded problem (B = 3 sequences of T = 4 steps, D = 4 inputs, H = 5 units, learned start
      * state) with the given step backward in the cell's place, for L = Σ G ⊙ H (G a random upstream gradient for
