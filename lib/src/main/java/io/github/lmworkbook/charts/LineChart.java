@@ -96,7 +96,7 @@ public final class LineChart {
     }
 
     private final String title, xLabel, yLabel;
-    private boolean logX, logY;
+    private boolean logX, logY, integerX;
     private int width = Charts.WIDTH, height = Charts.HEIGHT;
     private Styler.LegendPosition legendPosition = Styler.LegendPosition.InsideNE;
     private final List<Series> series = new ArrayList<>();
@@ -126,6 +126,12 @@ public final class LineChart {
         }
         this.width = width;
         this.height = height;
+        return this;
+    }
+
+    /** Labels the x axis at whole numbers only (for a count on x, e.g. a context length: no "2.5"). */
+    public LineChart integerX() {
+        this.integerX = true;
         return this;
     }
 
@@ -274,6 +280,10 @@ public final class LineChart {
         }
         chart.getStyler().setLegendVisible(shown > 1);
         if (!logX) Charts.roundXTicks(chart);
+        if (integerX && !logX) {
+            chart.getStyler().setxAxisTickLabelsFormattingFunction(
+                    v -> Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : "");
+        }
         return chart;
     }
 

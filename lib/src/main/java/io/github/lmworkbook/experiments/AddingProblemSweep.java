@@ -17,7 +17,9 @@ import java.util.List;
  * the gradient that reaches the marked steps over training. Every {@code every} steps a fixed probe set is
  * evaluated (its MSE) and back-propagated (without an update): for each probe sequence the norm of ∂L/∂h_t at its
  * first marked step t₁ is divided by the norm at the last step T, the size of the signal "remember this value"
- * after travelling T − t₁ steps back relative to where it entered. The median over the probe sequences is recorded.
+ * after travelling T − t₁ steps back relative to where it entered. The median over the probe sequences is recorded as
+ * its log₁₀ (shares below 10⁻³⁰, among them exact zeros from units saturated to ±1, as −30), so that the mean over
+ * seeds is a geometric mean.
  */
 public final class AddingProblemSweep {
     private AddingProblemSweep() {}
@@ -43,11 +45,14 @@ public final class AddingProblemSweep {
     }
 
     /** Metric and curve names. */
-    public static final String MSE = "test MSE", RATIO = "MSE / baseline", SHARE = "‖∂L/∂h_t₁‖ / ‖∂L/∂h_T‖";
+    public static final String MSE = "test MSE", RATIO = "MSE / baseline", LOG_SHARE = "log₁₀(‖∂L/∂h_t₁‖ / ‖∂L/∂h_T‖)";
+
+    /** The smallest share recorded (its log₁₀ is −30): anything below, an exact 0 included, is recorded as this. */
+    public static final double SHARE_FLOOR = 1e-30;
 
     /**
      * Trains one {@link SequenceRegressor} per T and seed. Metrics: test MSE, MSE / baseline, and the final
-     * gradient share; curves: "test MSE" and the gradient share against the step (0, every, 2·every, …, steps).
+     * log₁₀ gradient share; curves: "test MSE" and the log₁₀ gradient share against the step (0, every, …, steps).
      */
     public static SeedResults<Integer> run(CellType cell, int[] lengths, long[] seeds, Config c) {
         List<Integer> Ts = new ArrayList<>();
@@ -65,10 +70,10 @@ public final class AddingProblemSweep {
                 if (k > 0) trainer.run();
                 at[k] = (double) k * c.every();
                 mse[k] = m.loss(probe);
-                share[k] = markedShare(m, probe);
+                share[k] = Math.log10(Math.max(SHARE_FLOOR, markedShare(m, probe)));
             }
             return new Outcome().metric(MSE, mse[points - 1]).metric(RATIO, mse[points - 1] / AddingProblem.BASELINE_MSE)
-                    .metric(SHARE, share[points - 1]).curve(MSE, at, mse).curve(SHARE, at, share);
+                    .metric(LOG_SHARE, share[points - 1]).curve(MSE, at, mse).curve(LOG_SHARE, at, share);
         });
     }
 

@@ -206,4 +206,13 @@ class LineChartTest {
         few.add("e", new double[] {1e-3, 1e-2, 1e-1}, new double[] {1, 2, 3});
         assertTrue(few.xyChart().getStyler().isXAxisLogarithmic(), "two decades stay on a log axis");
     }
+
+    @Test
+    void integerXLabelsOnlyWholeNumbers() throws Exception {
+        LineChart c = Charts.lines("t", "n", "y").integerX();
+        c.add("s", new double[] {1, 2, 3, 5, 8}, new double[] {5, 4, 3, 2, 1});
+        java.util.List<String> labels = tickLabels(c.xyChart(), true);
+        assertTrue(labels.contains("1") && labels.contains("8"), labels.toString());
+        assertTrue(labels.stream().allMatch(l -> l.isEmpty() || l.matches("\\d+")), labels.toString());
+    }
 }

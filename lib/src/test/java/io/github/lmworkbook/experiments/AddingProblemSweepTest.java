@@ -20,6 +20,7 @@ class AddingProblemSweepTest {
                 "T = 6 is learned in 600 steps: " + r.summary(6, AddingProblemSweep.MSE));
         assertEquals(r.summary(6, AddingProblemSweep.MSE).mean() / AddingProblem.BASELINE_MSE,
                 r.summary(6, AddingProblemSweep.RATIO).mean(), 1e-12);
+        for (double v : r.band(6, AddingProblemSweep.LOG_SHARE).min()) assertTrue(v >= -30 && v < 5, "log share " + v);
         assertThrows(IllegalArgumentException.class, () -> new AddingProblemSweep.Config(16, 32, 500, 200, 1e-2, 1, 8));
     }
 
