@@ -90,8 +90,9 @@ public final class Sampler {
         return vocab.decode(tokens, 1, n);
     }
 
-    /** n names. */
+    /** n names (n ≥ 0). */
     public List<String> names(int n) {
+        if (n < 0) throw new IllegalArgumentException("number of names " + n + " must be ≥ 0");
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) out.add(name());
         return out;
@@ -102,10 +103,14 @@ public final class Sampler {
      * for a text vocabulary the prompt must hold at least one character.
      */
     public String text(String prompt, int n) {
+        if (n < 0) throw new IllegalArgumentException("number of characters " + n + " must be ≥ 0");
         int[] p0 = vocab.encode(prompt);
         int offset = vocab.hasSpecial() ? 1 : 0;
         if (p0.length + offset == 0) {
             throw new IllegalArgumentException("a text vocabulary has no start token: give a prompt of at least one character");
+        }
+        if ((long) offset + p0.length + n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("text of " + n + " characters is too long for one string; draw it in parts");
         }
         int[] tokens = new int[offset + p0.length + n];
         System.arraycopy(p0, 0, tokens, offset, p0.length);
@@ -125,8 +130,14 @@ public final class Sampler {
         return sample(logits.data[0]);
     }
 
-    /** Draws one token from logits z with this sampler's temperature, top-k and random source. */
+    /**
+     * Draws one token from logits z with this sampler's temperature, top-k and random source.
+     *
+     * @throws IllegalArgumentException if z has the wrong length, holds NaN or +∞, or is −∞ everywhere (a diverged
+     *         model: no distribution to draw from)
+     */
     public int sample(double[] z) {
+        checkLogits(z);
         int V = z.length;
         if (temperature == 0) {
             int best = 0;
@@ -155,6 +166,21 @@ public final class Sampler {
             if (u < 0) return j;
         }
         return last; // rounding: u landed on the total
+    }
+
+    private void checkLogits(double[] z) {
+        if (z.length != p.length) {
+            throw new IllegalArgumentException("sample: " + z.length + " logits for a vocabulary of " + p.length + " tokens");
+        }
+        boolean any = false;
+        for (int j = 0; j < z.length; j++) {
+            if (Double.isNaN(z[j]) || z[j] == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("sample: logit " + j + " is " + z[j] + "; the model's output is not "
+                        + "finite (were its parameters loaded from a diverged run?)");
+            }
+            any |= z[j] != Double.NEGATIVE_INFINITY;
+        }
+        if (!any) throw new IllegalArgumentException("sample: every logit is -Infinity; there is no token to draw");
     }
 
     private void requireSpecial() {
