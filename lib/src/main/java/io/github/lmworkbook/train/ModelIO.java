@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -64,6 +65,7 @@ public final class ModelIO {
     private static final Set<Path> IN_PROGRESS = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOK = new AtomicBoolean();
     private static volatile boolean shuttingDown;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private ModelIO() {}
 
@@ -93,7 +95,7 @@ public final class ModelIO {
         removeStaleTempFiles(dir, name);
         Path tmp;
         try {
-            tmp = Files.createTempFile(dir, name + TEMP_MARK + ProcessHandle.current().pid() + "-", TEMP_SUFFIX);
+            tmp = createTempFile(dir, name, target);
         } catch (IOException e) {
             throw new ModelFileException(file, "cannot create a temporary file in " + dir + ": " + describe(e));
         }
@@ -104,7 +106,7 @@ public final class ModelIO {
         try {
             if (shuttingDown) throw new ModelFileException(file, "not saved: the JVM is shutting down");
             CRC32 crc = new CRC32();
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
                 DataOutputStream body = new DataOutputStream(new CheckedOutputStream(out, crc));
                 body.write(MAGIC);
@@ -138,6 +140,29 @@ public final class ModelIO {
             } finally {
                 IN_PROGRESS.remove(tmp);
             }
+        }
+    }
+
+    /**
+     * Creates {@code <name>.saving-<pid>-<random>.tmp} in dir with the permissions a new file gets (the umask),
+     * or those of the file it will replace (Files.createTempFile would make it readable by its owner only).
+     */
+    private static Path createTempFile(Path dir, String name, Path target) throws IOException {
+        String prefix = name + TEMP_MARK + ProcessHandle.current().pid() + "-";
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong()) + TEMP_SUFFIX);
+            try {
+                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+            } catch (FileAlreadyExistsException e) {
+                if (attempt < 100) continue;
+                throw e;
+            }
+            try {
+                if (Files.isRegularFile(target)) Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+            } catch (UnsupportedOperationException | IOException e) {
+                // not a POSIX file system, or not ours to change: the new file keeps the default permissions
+            }
+            return tmp;
         }
     }
 
