@@ -176,7 +176,7 @@ public final class Sampler {
         for (int j = 0; j < z.length; j++) {
             if (Double.isNaN(z[j]) || z[j] == Double.POSITIVE_INFINITY) {
                 throw new IllegalArgumentException("sample: logit " + j + " is " + z[j] + "; the model's output is not "
-                        + "finite (were its parameters loaded from a diverged run?)");
+                        + "finite (its parameters are not finite, or too large)");
             }
             any |= z[j] != Double.NEGATIVE_INFINITY;
         }
