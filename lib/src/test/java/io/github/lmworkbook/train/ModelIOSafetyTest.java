@@ -182,6 +182,19 @@ class ModelIOSafetyTest {
         assertTrue(Files.isRegularFile(models.resolve("new/next.bin")) && Files.isSymbolicLink(dangling));
     }
 
+    @Test
+    void aSavedFileHasTheUsualPermissionsAndAReplacedFileKeepsItsOwn() throws IOException {
+        Path probe = Files.createFile(dir.resolve("probe"));       // what the umask gives a new file
+        assumeTrue(probe.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path f = dir.resolve("g.bin");
+        ModelIO.save(model(1), f);
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(f));
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> rwr = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(f, rwr);
+        ModelIO.save(model(2), f);
+        assertEquals(rwr, Files.getPosixFilePermissions(f));
+    }
+
     // ---- temporary files -----------------------------------------------------------------------------------------
 
     /** The pid of a process that has exited. */
