@@ -244,8 +244,11 @@ class BadInputTest {
 
     /** The command line in a fresh JVM (for system properties read once, at class initialization). */
     static Run fork(String jvmOption, String... args) throws Exception {
+        String root = System.getProperty("lmworkbook.root");
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin"
-                + File.separator + "java", jvmOption, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                + File.separator + "java", jvmOption));
+        if (root != null) cmd.add("-Dlmworkbook.root=" + root);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();
@@ -262,5 +265,13 @@ class BadInputTest {
                 oneLine(fork("-Dlmworkbook.kernel=foo", "sample", "--params", "x.bin"), 1, "kernel"));
         Run list = fork("-Dlmworkbook.threads=3", "datasets");
         assumeTrue(list.code() == 0, "the data set listing needs no kernels: " + list.err());
+    }
+
+    @Test
+    void runningOutOfMemoryAnywayIsOneLine() throws Exception {
+        // gradcheck has no memory estimate of its own: the last line of defence is Main's
+        Run r = fork("-Xmx64m", "gradcheck", "--n-embd", "1000000");
+        assertEquals("lmworkbook: out of memory (Java heap space); give java more memory with -Xmx, or choose "
+                + "smaller --n-embd, --n-embd2, --context or --batch-size", oneLine(r, 1, "out of memory"));
     }
 }
