@@ -11,7 +11,6 @@ import tech.tablesaw.io.html.HtmlWriter;
 import java.io.StringWriter;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -40,13 +39,14 @@ public final class GradCheckReport {
      * @param col        its column
      * @param analytic   a, from the backward pass
      * @param numeric    n, the five-point stencil (Richardson's extrapolation of the central differences)
+     * @param step       the step of the differences: h, or a smaller one where truncation outweighed round-off
      * @param noise      σ_n, the standard deviation of n's round-off (measured from the loss's rounding)
      * @param truncation t = |n₁ − n₂| / 3, Richardson's estimate of the central difference's truncation error
      * @param absolute   the absolute part of the allowance, z·(σ_n + ρ) + t
      * @param allowed    the whole allowance, absolute + rtol·(|a| + |n|)
      */
-    public record Comparison(int row, int col, double analytic, double numeric, double noise, double truncation,
-                             double absolute, double allowed) {
+    public record Comparison(int row, int col, double analytic, double numeric, double step, double noise,
+                             double truncation, double absolute, double allowed) {
         /** |a − n|. */
         public double error() {
             return Math.abs(analytic - numeric);
@@ -162,7 +162,8 @@ public final class GradCheckReport {
     private final double loss;
     private final String notImplemented; // the exception's message, or null
 
-    GradCheckReport(List<Entry> entries, double h, double rtol, double noiseFactor, double loss, String notImplemented) {
+    GradCheckReport(List<Entry> entries, double h, double rtol, double noiseFactor, double loss,
+                    String notImplemented) {
         this.entries = List.copyOf(entries);
         this.h = h;
         this.rtol = rtol;
@@ -298,9 +299,24 @@ public final class GradCheckReport {
 
     /** How the allowance was computed, in one line (for the foot of the table). */
     public String criterion() {
-        return String.format(Locale.ROOT, "n: five-point stencil, h = %.0e; pass when |a − n| ≤ %s·(σ_n + ρ) + t + "
+        return String.format(Locale.ROOT, "n: five-point stencil, h = %.0e%s; pass when "
+                        + "|a − n| ≤ %s·(σ_n + ρ) + t + "
                         + "%.0e·(|a| + |n|), σ_n the measured round-off of n, ρ = 64ε·max|a|, t Richardson's "
-                        + "truncation estimate; rel. = |a − n| / max(1e-8, |a| + |n|)", h, fmtZ(noiseFactor), rtol);
+                        + "truncation estimate; rel. = |a − n| / max(1e-8, |a| + |n|)", h, refinedNote(),
+                fmtZ(noiseFactor), rtol);
+    }
+
+    /** The number of entries measured with a step smaller than h (a strongly curved loss). */
+    public int refined() {
+        int n = 0;
+        for (Entry e : entries) for (Comparison c : e.comparisons()) if (c.step() != h) n++;
+        return n;
+    }
+
+    private String refinedNote() {
+        int n = refined();
+        return n == 0 ? "" : " (" + n + " entr" + (n == 1 ? "y" : "ies") + " of a strongly curved loss with a smaller "
+                + "step, where truncation outweighed round-off)";
     }
 
     /** A text table for terminals, preceded by the {@link #summary()} and followed by one verdict per parameter. */
@@ -310,15 +326,16 @@ public final class GradCheckReport {
         if (status() == Status.NOT_IMPLEMENTED) return sb.toString();
         int w = 9;
         for (Entry e : entries) w = Math.max(w, e.name().length());
-        String head = "%-" + w + "s  %-11s %7s %6s  %-12s %13s %13s %9s %9s %8s %9s  %s%n";
+        String head = "%-" + w + "s  %-11s %7s %6s  %-12s %13s %13s %9s %9s %8s %9s %-12s  %s%n";
         sb.append(String.format(Locale.ROOT, head, "parameter", "shape", "checked", "failed", "worst (i, j)",
-                "analytic", "numeric", "|a − n|", "allowed", "score", "max rel.", "result"));
+                "analytic", "numeric", "|a − n|", "allowed", "score", "max rel.", "at (i, j)", "result"));
         for (Entry e : entries) {
-            Comparison c = e.worst();
-            sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-11s %7d %6d  %-12s %13.6e %13.6e %9.2e %9.2e %8.2f %9.2e  %s%n",
+            Comparison c = e.worst(), r = e.worstRelative();
+            sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-11s %7d %6d  %-12s %13.6e %13.6e %9.2e %9.2e %8.2f "
+                            + "%9.2e %-12s  %s%n",
                     e.name(), e.shape(), e.checked(), e.failed(), c == null ? "-" : c.where(), e.analytic(),
                     e.numeric(), c == null ? 0 : c.error(), c == null ? 0 : c.allowed(), e.maxScore(),
-                    e.maxRelError(), e.passed() ? "ok" : "FAIL"));
+                    e.maxRelError(), r == null ? "-" : r.where(), e.passed() ? "ok" : "FAIL"));
         }
         for (String v : verdicts()) sb.append(v).append('\n');
         sb.append(criterion()).append('\n');
@@ -327,7 +344,7 @@ public final class GradCheckReport {
 
     /**
      * The entries as a Tablesaw table: parameter, shape, checked, failed, i, j (the worst entry by score), analytic,
-     * numeric, |a − n|, allowed, score, max rel. error, result.
+     * numeric, |a − n|, allowed, score, max rel. error, at (where that relative error is), result.
      */
     public Table table() {
         NumberColumnFormatter sci = new NumberColumnFormatter(
@@ -345,7 +362,7 @@ public final class GradCheckReport {
         Table t = Table.create("gradient check",
                 StringColumn.create("parameter"), StringColumn.create("shape"), IntColumn.create("checked"),
                 IntColumn.create("failed"), IntColumn.create("i"), IntColumn.create("j"), an, nu, err, allowed,
-                score, rel, StringColumn.create("result"));
+                score, rel, StringColumn.create("at"), StringColumn.create("result"));
         for (Entry e : entries) {
             Comparison c = e.worst();
             t.stringColumn("parameter").append(e.name());
@@ -360,6 +377,7 @@ public final class GradCheckReport {
             allowed.append(c == null ? 0 : c.allowed());
             score.append(e.maxScore());
             rel.append(e.maxRelError());
+            t.stringColumn("at").append(e.worstRelative() == null ? "-" : e.worstRelative().where());
             t.stringColumn("result").append(e.passed() ? "ok" : "FAIL");
         }
         return t;
@@ -430,7 +448,8 @@ public final class GradCheckReport {
     private static String okVerdict(List<Comparison> cs, Comparison worst, Comparison worstRel, double rtol, double z) {
         List<Comparison> flagged = cs.stream().filter(Comparison::flagged).toList();
         if (!flagged.isEmpty()) {
-            Comparison f = flagged.stream().max(Comparator.comparingDouble(c -> c.error() / c.absolute())).orElseThrow();
+            Comparison f = flagged.stream().max(Comparator.comparingDouble(c -> c.error() / c.absolute()))
+                    .orElseThrow();
             return String.format(Locale.ROOT, "ok, but look closer: %d of %d entries pass only thanks to the relative "
                             + "tolerance; at %s |a − n| = %.2e is %.0f× the error the numeric estimate can have "
                             + "(%.2e). Correct code stays well within that; a small missing term would look like this.",
@@ -441,7 +460,7 @@ public final class GradCheckReport {
                 worst.score());
         if (worstRel.relError() > rtol) {
             s += String.format(Locale.ROOT, " Its largest relative error, %.1e at %s, is the round-off of the "
-                            + "numeric estimate (σ_n = %.1e: the loss's rounding, about ε·|L|, magnified by 1/h) "
+                            + "numeric estimate (σ_n = %.1e: the rounding of the loss, magnified by 1/h) "
                             + "seen on an entry of size %.1e: not a bug.",
                     worstRel.relError(), worstRel.where(), worstRel.noise(),
                     Math.max(Math.abs(worstRel.analytic()), Math.abs(worstRel.numeric())));
