@@ -32,9 +32,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <h2>Its round-off, measured</h2>
  * Every computed value of L carries a rounding error σ_L of about ε·|L| (ε = 2⁻⁵² ≈ 2.2e-16), more or less:
- * 0.2 to 7 ε·|L| on the library's models, more for a mean over many terms. Δ⁴ measures it: its exact part h⁴·f⁗
- * is negligible at h = 1e-5, what is left is rounding with standard deviation √70·σ_L. Pooled over the entries
- * that moved the loss at all:
+ * 0.2 to 10 ε·|L| measured on the library's models, the most for a mean over many positions. Δ⁴ measures it: its
+ * exact part h⁴·f⁗ is negligible at h = 1e-5, what is left is rounding with standard deviation √70·σ_L. Pooled
+ * over the entries that moved the loss at all:
  * <pre>
  *     σ_L = max( ε·|L(θ)|,  median|Δ⁴| / (0.6745·√70) over all entries,
  *                           the same over this parameter's entries when it has ≥ 5 )
