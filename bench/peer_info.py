@@ -190,25 +190,25 @@ def describe(torch=None, label=None):
 
 
 def blas_summary(d):
-    """A short 'BLAS in use' string for tables: MKL for the PyPI wheel, OpenBLAS x.y (core) for Debian's."""
-    parts = []
-    if d.get("build_blas_info"):
-        b = d["build_blas_info"]
-        if b == "mkl" and d.get("mkl_version"):
-            b = "MKL " + d["mkl_version"].split("-")[0].replace("Version ", "").strip()
-        elif b in ("open", "openblas"):
-            b = "OpenBLAS"
-        elif b == "generic":  # Debian: the reference BLAS API, libblas.so.3 as chosen by update-alternatives
-            b = "libblas.so.3 ->" if d.get("openblas") else "generic BLAS"
-        parts.append(b)
-    for p in d.get("openblas", []):
-        parts.append(f"OpenBLAS {p.get('version')} ({p.get('architecture')})")
-    seen, out = set(), []
-    for p in parts:
-        if p not in seen and not (p == "OpenBLAS" and any(q.startswith("OpenBLAS ") for q in parts)):
-            seen.add(p)
-            out.append(p)
-    return ", ".join(out).replace("->, ", "-> ") or "unknown"
+    """A short 'BLAS in use' string for tables: what torch's products call, then numpy's OpenBLAS if separate.
+
+    PyPI wheel: "MKL 2024.2 (numpy: OpenBLAS 0.3.31 Haswell)"; Debian: "libblas.so.3 -> OpenBLAS 0.3.21 (Zen)"
+    (Debian's torch is built against the generic BLAS API, and numpy shares the same OpenBLAS).
+    """
+    b = d.get("build_blas_info")
+    ob = [f"OpenBLAS {p.get('version')} ({p.get('architecture')})" for p in d.get("openblas", [])]
+    if b == "mkl":
+        mkl = "MKL"
+        if d.get("mkl_version"):
+            mkl += " " + d["mkl_version"].split("-")[0].replace("Version ", "").strip()
+        return mkl + (f" (numpy: {', '.join(ob)})" if ob else "")
+    if b == "generic":  # the reference BLAS API: libblas.so.3 as chosen by update-alternatives
+        return "libblas.so.3 -> " + ", ".join(ob) if ob else "generic BLAS"
+    if b in ("open", "openblas"):
+        return ", ".join(ob) if ob else "OpenBLAS"
+    if b:
+        return b + (f" (numpy: {', '.join(ob)})" if ob else "")
+    return ", ".join(ob) or "unknown"
 
 
 def print_text(d, out=sys.stdout):

@@ -4,7 +4,7 @@
     peers.py run   [--python pypi|debian|PATH] [--makemore PATH] [-i names.txt] [--steps 3001] [--threads N]
                    [--workers N] [--warmup-steps 100] [--out FILE] [--verbose] [MODEL ...]
     peers.py table [--all-variants] [FILE ...]     join JSON lines (peers and Java) by model into one table
-    peers.py tag MODEL [--side S]                  last JSON line of stdin, with "model" set (for a Java side)
+    peers.py tag MODEL [--side S] [--set K=V]      last JSON line of stdin, with "model" set (for a Java side)
     peers.py models                                the models and what runs them
 
 MODEL: mlp, rnn, gru, transformer (makemore.py --type MODEL, default configuration, unmodified), lstm-cell,
@@ -105,6 +105,8 @@ def parser():
     g = sub.add_parser("tag", help="print the last JSON line of stdin with its model set")
     g.add_argument("model")
     g.add_argument("--side", default="lmworkbook-java")
+    g.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="also set KEY (VALUE as JSON if it parses, else as a string), e.g. threads=1")
     sub.add_parser("models", help="list the models")
     return ap
 
@@ -168,7 +170,9 @@ def run_one(model, label, python, makemore, names, a):
     env = dict(os.environ)
     if not a.verbose:
         env["PYTHONWARNINGS"] = "ignore::UserWarning"  # DataLoader's worker-count and F.tanh notices
-    print(f"== {model} on {label} ({python}): {a.steps} steps", file=sys.stderr, flush=True)
+    load_before = os.getloadavg()[0]
+    print(f"== {model} on {label} ({python}): {a.steps} steps; load average {load_before:.2f}", file=sys.stderr,
+          flush=True)
     tail = []
     try:
         with tempfile.TemporaryFile("w+") as out:
@@ -187,7 +191,8 @@ def run_one(model, label, python, makemore, names, a):
         why = tail[-1] if tail else "no output"
         print(f"peers.py: {model} failed under {python} (exit {rc}): {why}", file=sys.stderr)
         return None
-    result.update({"peer": model, "python_label": label, "steps_requested": a.steps})
+    result.update({"peer": model, "python_label": label, "steps_requested": a.steps,
+                   "loadavg_before": round(load_before, 2), "loadavg_after": round(os.getloadavg()[0], 2)})
     return result
 
 
@@ -326,6 +331,14 @@ def cmd_tag(a):
         raise UsageError(f"no JSON line on stdin for model {a.model}")
     r["model"] = a.model
     r.setdefault("side", a.side)
+    for kv in a.set:
+        key, eq, value = kv.partition("=")
+        if not eq or not key:
+            raise UsageError(f"--set wants KEY=VALUE (got '{kv}')")
+        try:
+            r[key] = json.loads(value)
+        except ValueError:
+            r[key] = value
     print(json.dumps(r))
     return 0
 
