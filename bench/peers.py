@@ -277,7 +277,7 @@ def join_rows(records, all_variants=False):
 
 COLUMNS = ["model", "torch build", "PyTorch variant", "torch ms/step", "Java ms/step", "Java/torch",
            "test loss torch", "test loss Java", "dtype torch / Java", "threads torch / Java", "workers",
-           "torch", "BLAS"]
+           "torch", "BLAS", "load avg"]
 
 
 def row_cells(row):
@@ -295,7 +295,8 @@ def row_cells(row):
             _num(j.get("last_test_loss"), ".4f"),
             f"{p.get('dtype', '—')} / {j.get('dtype', '—') if j else '—'}",
             f"{p.get('threads', '—')} / {java_threads if java_threads is not None else '—'}",
-            str(p.get("workers", "—")), str(p.get("torch_version", "—")), blas_of(p) if p else "—"]
+            str(p.get("workers", "—")), str(p.get("torch_version", "—")), blas_of(p) if p else "—",
+            f"{_num(p.get('loadavg_before'), '.1f')} → {_num(p.get('loadavg_after'), '.1f')}" if p else "—"]
 
 
 def render_table(rows):

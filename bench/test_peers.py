@@ -170,6 +170,9 @@ class JoinTest(unittest.TestCase):
         self.assertEqual(cells["test loss Java"], "2.1300")
         self.assertEqual(cells["test loss torch"], "2.1000 @3000")
         self.assertEqual(cells["dtype torch / Java"], "float32 / float64")
+        self.assertEqual(cells["load avg"], "— → —")
+        loaded = peers.join_rows([peer_line("mlp", 10.0, loadavg_before=1.234, loadavg_after=2.0)])
+        self.assertEqual(dict(zip(peers.COLUMNS, peers.row_cells(loaded[0])))["load avg"], "1.2 → 2.0")
         rnn = dict(zip(peers.COLUMNS, peers.row_cells(rows[1])))
         self.assertEqual((rnn["Java ms/step"], rnn["Java/torch"]), ("—", "—"))
 
