@@ -12,10 +12,14 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -99,7 +103,7 @@ class CellPropertiesTest {
         c.forwardFrom(s0, plus);
         double[] row = new double[S];
         for (int k = 0; k < S; k++) {                  // J_tᵀ·e_k = the k-th row of J_t, as a function of s_{t−1}
-            java.util.Arrays.fill(e, 0.0);
+            Arrays.fill(e, 0.0);
             e[k] = 1;
             c.t.setStateGradient(0, e);
             c.prev.zeroStateGradient();
@@ -166,19 +170,92 @@ class CellPropertiesTest {
         List<Param> ps = new ArrayList<>(rec.params());
         ps.add(x);
         if (s0 != null) ps.add(s0);
+        List<Param> expected = new ArrayList<>(cell.params());
+        if (start == Start.LEARNED) expected.add(rec.start);
+        assertEquals(expected, rec.params());
         Runnable forward = () -> rec.forward(cell.input().forward(x.value), T, s0 == null ? null : s0.value);
-        GradientChecker.check(() -> ps, () -> {
-            forward.run();
-            return dot(dH, rec.hidden());
-        }, () -> {
+        GradientChecker.check(() -> ps, () -> dot(dH, rec.forward(cell.input().forward(x.value), T,
+                s0 == null ? null : s0.value)), () -> {
             forward.run();
             x.grad.addInPlace(cell.input().backward(rec.backward(dH)));
             if (s0 != null) s0.grad.addInPlace(rec.startGradient());
         }).assertPassed();
-        // a second backward of the same pass gives the same dXW (the buffers are reset, not accumulated)
-        rec.forward(cell.input().forward(x.value), T, s0 == null ? null : s0.value);
+        assertEquals(T, rec.steps());
+        assertEquals(B, rec.batchSize());
+        Matrix Hs = rec.hidden(), fin = rec.finalState();
+        double[] sT = new double[S];
+        for (int b = 0; b < B; b++) {                    // s_T = [h_T; c_T], h_T = row b·T + T − 1 of H
+            rec.step(T).state(b, sT);
+            assertArrayEquals(sT, fin.data[b], 0.0);
+            assertArrayEquals(Hs.data[b * T + T - 1], Arrays.copyOf(fin.data[b], H), 0.0);
+        }
+        // another training step on the same buffers: the same dXW, ∂L/∂s_0 and start gradient again (the
+        // buffers are reset by each backward, not accumulated into)
+        Matrix ds0 = rec.startGradient();
+        Matrix dStart = rec.start == null ? null : rec.start.grad.copy();
+        for (Param p : rec.params()) p.zeroGrad();
+        forward.run();
         Matrix first = rec.backward(dH).copy();
+        assertClose(ds0, rec.startGradient(), "∂L/∂s_0 of a second step");
+        if (dStart != null) assertClose(dStart, rec.start.grad, "the start's gradient of a second step");
         assertClose(first, rec.backward(dH), "a second backward of one pass");
+    }
+
+    /**
+     * One recurrence used on batches of changing shapes (B, T) gives what a fresh one gives on each, and a shape
+     * seen before gets its buffers back (no allocation once warm).
+     */
+    @Property(tries = 40, seed = SEED)
+    void aRecurrenceReusedOnChangingShapesGivesWhatAFreshOneGives(@ForAll("cells") CellType type,
+                                                                  @ForAll @IntRange(min = 1, max = 3) int B1,
+                                                                  @ForAll @IntRange(min = 1, max = 3) int B2,
+                                                                  @ForAll @IntRange(min = 1, max = 4) int T1,
+                                                                  @ForAll @IntRange(min = 1, max = 4) int T2,
+                                                                  @ForAll long seed) {
+        Random rng = new Random(seed);
+        int H = 3;
+        RecurrentCell<?> cell = cell(type, 2, H, 1, rng);
+        Recurrence<?> kept = new Recurrence<>(cell, true);
+        int[][] shapes = {{B1, T1}, {B2, T2}, {B1, T1}, {B2, T1}, {B1, T2}, {B2, T2}};
+        Matrix[] returned = new Matrix[shapes.length];
+        for (int k = 0; k < shapes.length; k++) {
+            int B = shapes[k][0], T = shapes[k][1];
+            Matrix XW = cell.input().forward(Matrix.randn(B * T, 2, 1, rng)).copy(), dH = Matrix.randn(B * T, H, 1, rng);
+            Recurrence<?> fresh = new Recurrence<>(cell, true);
+            fresh.start.value.setFrom(kept.start.value);
+            assertClose(fresh.forward(XW, T, null), returned[k] = kept.forward(XW, T, null), "H");
+            assertClose(fresh.backward(dH), kept.backward(dH), "dXW");
+            assertClose(fresh.startGradient(), kept.startGradient(), "∂L/∂s_0");
+        }
+        assertSame(returned[0], returned[2], "the buffers of a shape seen before");
+        assertSame(returned[1], returned[5], "the buffers of a shape seen before");
+        var e = assertThrows(IllegalArgumentException.class, () -> kept.backward(new Matrix(B2 * T2 + 1, H)));
+        assertEquals("Recurrence: dH (" + (B2 * T2 + 1) + "×" + H + "), expected (" + B2 * T2 + "×" + H + ")",
+                e.getMessage());
+    }
+
+    /**
+     * What CellType says of a cell is what the cell is: sizes, the state's length, the width of the input
+     * projection (G·H), the number of parameters G·(D·H + H·H + H), and its name round trip.
+     */
+    @Property(tries = 40, seed = SEED)
+    void aCellTypeDescribesItsCells(@ForAll("cells") CellType type, @ForAll @IntRange(min = 1, max = 6) int D,
+                                    @ForAll @IntRange(min = 1, max = 6) int H, @ForAll long seed) {
+        RecurrentCell<?> cell = type.create(D, H, new Random(seed));
+        assertEquals(D, cell.inputSize());
+        assertEquals(H, cell.hiddenSize());
+        assertEquals(type.cellState, cell.hasCellState());
+        assertEquals(type.stateSize(H), cell.stateSize());
+        assertEquals(type.cellState ? 2 * H : H, cell.stateSize());
+        assertEquals(cell.stateSize(), cell.newStep(null, null, new Matrix(1, H), new Matrix(1, H)).stateSize());
+        assertEquals(D, cell.input().in);
+        assertEquals(type.gates * H, cell.input().out);
+        long n = 0;
+        for (Param p : cell.params()) n += p.size();
+        assertEquals(type.numParams(D, H), n);
+        assertTrue(cell.params().containsAll(cell.input().params()));
+        assertEquals(type, CellType.of(" " + type.toString().toUpperCase(java.util.Locale.ROOT) + " "));
+        assertEquals(type.name().toLowerCase(java.util.Locale.ROOT), type.toString());
     }
 
     /** Truncated BPTT: from a given start state, the learned start state (if any) receives nothing. */

@@ -87,7 +87,13 @@ class LayerPropertiesTest {
         for (int[] row : x) for (int k = 0; k < slots; k++) row[k] = rng.nextInt(V);
         int[] ids = Arrays.stream(x).mapToInt(r -> r[0]).toArray();
         Matrix de = Matrix.randn(N, slots * m, 1.0, rng);
-        GradientChecker.check(() -> List.of(emb.C),
+        Matrix e = windows ? emb.forward(x, N) : emb.forward(ids);
+        for (int r = 0; r < N; r++) {                  // e[r] = [C[x[r][0]]; …], and vector(k) is C[k]
+            for (int k = 0; k < slots; k++) {
+                assertArrayEquals(emb.vector(x[r][k]), Arrays.copyOfRange(e.data[r], k * m, k * m + m), 0.0);
+            }
+        }
+        GradientChecker.check(emb::params,
                 () -> dot(de, windows ? emb.forward(x, N) : emb.forward(ids)),
                 () -> {
                     if (windows) emb.forward(x, N);
@@ -141,6 +147,64 @@ class LayerPropertiesTest {
             mse.forward(yHat.value, y);
             yHat.grad.addInPlace(mse.backward());
         }).assertPassed();
+    }
+
+    /**
+     * One instance used on batches of changing shapes (as a model does between training and evaluation) gives
+     * what a fresh instance gives on each: nothing stale from an earlier call leaks into a later one, including
+     * the zero gradient of a padded row after that row had a target.
+     */
+    @Property(tries = 60, seed = SEED)
+    void layersReusedOnChangingShapesGiveWhatFreshOnesGive(@ForAll @IntRange(min = 1, max = 4) int N1,
+                                                           @ForAll @IntRange(min = 1, max = 4) int N2,
+                                                           @ForAll @IntRange(min = 2, max = 5) int n1,
+                                                           @ForAll @IntRange(min = 2, max = 5) int n2,
+                                                           @ForAll long seed) {
+        Random rng = new Random(seed);
+        int[][] shapes = {{N1, n1}, {N2, n2}, {N1, n1}};
+        Layer[] kept = {new Tanh(), new Sigmoid(), new Softmax()};
+        SoftmaxCrossEntropy keptCe = new SoftmaxCrossEntropy();
+        for (int k = 0; k < shapes.length; k++) {
+            int N = shapes[k][0], n = shapes[k][1];
+            Matrix z = Matrix.randn(N, n, 2, rng), dy = Matrix.randn(N, n, 1, rng);
+            Layer[] fresh = {new Tanh(), new Sigmoid(), new Softmax()};
+            for (int l = 0; l < kept.length; l++) {
+                assertClose(fresh[l].forward(z), kept[l].forward(z), 0.0);
+                assertClose(fresh[l].backward(dy), kept[l].backward(dy), 0.0);
+            }
+            int[] y = targets(N, n, k == 0 ? 0.0 : 0.5, rng);   // the first batch has no padding
+            SoftmaxCrossEntropy freshCe = new SoftmaxCrossEntropy();
+            assertEquals(freshCe.forward(z, y), keptCe.forward(z, y), 0.0);
+            assertClose(freshCe.backward(), keptCe.backward(), 0.0);
+        }
+        // an embedding read as windows of n1 tokens, then one token per row, then windows again
+        Embedding emb = new Embedding("C", 4, 3, rng), twin = new Embedding("C", 4, 3, new Random(1));
+        twin.C.value.setFrom(emb.C.value);
+        for (int k = 0; k < 3; k++) {
+            int N = shapes[k][0], slots = k == 1 ? 1 : n1;
+            int[][] x = new int[N][slots];
+            for (int[] row : x) for (int j = 0; j < slots; j++) row[j] = rng.nextInt(4);
+            Embedding fresh = new Embedding("C", 4, 3, new Random(1));
+            fresh.C.value.setFrom(emb.C.value);
+            assertClose(fresh.forward(x, N), emb.forward(x, N), 0.0);
+            Matrix de = Matrix.randn(N, slots * 3, 1, rng);
+            fresh.backward(de);
+            emb.backward(de);
+            twin.C.grad.addInPlace(fresh.C.grad);
+            assertClose(twin.C.grad, emb.C.grad, 1e-15);
+        }
+    }
+
+    /** W, b ~ U(±1/√in) (PyTorch's nn.Linear): inside the bound, and spread over it. */
+    @Property(tries = 40, seed = SEED)
+    void linearIsInitialisedWithinOneOverRootIn(@ForAll @IntRange(min = 2, max = 12) int in,
+                                                @ForAll @IntRange(min = 10, max = 20) int out,
+                                                @ForAll long seed) {
+        Linear lin = new Linear("lin", in, out, true, new Random(seed));
+        double bound = 1 / Math.sqrt(in);
+        assertTrue(lin.W.value.maxAbs() <= bound && lin.b.value.maxAbs() <= bound);
+        assertTrue(lin.W.value.maxAbs() > bound / 2, "W spread over ±1/√in");
+        assertEquals(List.of(lin.W, lin.b), lin.params());
     }
 
     // ---- algebraic properties ---------------------------------------------------------------------------
