@@ -16,7 +16,8 @@ interleaves its own timed batches with this one's, so that both sides of every r
 command per line on stdin, one answer line on stdout:
     info                   -> the BLAS library: short form, TAB, long form, TAB, warning (empty if none)
     prep M K N KIND        -> allocates A, B, C for that product, warms up for >= 0.2 s; answers the seconds per call
-    batch CALLS            -> runs CALLS products; answers the elapsed seconds
+    batch CALLS            -> runs CALLS products; answers the elapsed seconds, wall clock and this thread's CPU
+                              time (time.thread_time: OpenBLAS runs on the calling thread with one thread)
     quit
 
 Kinds, with C (m x n):  AB  C = A.B,   A (m x k), B (k x n)
@@ -118,10 +119,10 @@ def serve(info):
             answer = "%.9g" % ((time.perf_counter() - t0) / calls)
         elif words[0] == "batch":
             calls = int(words[1])
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             for _ in range(calls):
                 call()
-            answer = "%.9g" % (time.perf_counter() - t)
+            answer = "%.9g %.9g" % (time.perf_counter() - t, time.thread_time() - c)
         else:
             answer = "error unknown command %r" % words[0]
         print(answer, flush=True)

@@ -89,6 +89,11 @@ public final class MatmulBenchmark implements Callable<Integer> {
     @Option(names = "--batch-ms", defaultValue = "40", description = "Minimum duration of one timed batch.")
     double batchMs;
 
+    @Option(names = "--clock", defaultValue = "wall", description = "wall: elapsed time (default); cpu: the measuring "
+            + "thread's CPU time on both sides (time the thread was not scheduled does not count: steadier ratios on a "
+            + "loaded machine, but not what a user waits for).")
+    String clock;
+
     @Option(names = "--peak-gflops", description = "Peak GFLOP/s of one core (default: cpu MHz × 2 FMA units × lanes × 2).")
     Double peakGflops;
 
@@ -113,11 +118,17 @@ public final class MatmulBenchmark implements Callable<Integer> {
             for (int[] s : shapeList) System.out.println(s[0] + "," + s[1] + "," + s[2]);
             return 0;
         }
+        if (!clock.equals("wall") && !clock.equals("cpu")) {
+            System.err.println("--clock " + clock + ": expected wall or cpu");
+            return 2;
+        }
+        cpu = clock.equals("cpu");
         double peak = peak();
         boolean vector = Kernels.vectorAvailable();
         System.out.println("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("Kernels.active(): " + Kernels.active());
         if (!vector) System.out.println("vector variant skipped: run java with --add-modules=jdk.incubator.vector");
+        else System.out.println("vector micro-kernel: " + VectorVariant.block() + " block of C (rows × columns)");
 
         Map<String, double[]> blasGflops = new LinkedHashMap<>();
         BlasServer server = null;
@@ -143,6 +154,7 @@ public final class MatmulBenchmark implements Callable<Integer> {
             System.out.println("BLAS reference: none (pass --blas-python, or run bench/matmul.sh)");
         }
         System.out.println("load average at the start: " + loadAverage());
+        System.out.println("clock: " + (cpu ? "CPU time of the measuring thread (--clock cpu)" : "wall (elapsed) time"));
         System.out.println();
 
         Map<String, Kernel> plainK = Map.of("AB", PlainKernels::gemm, "AtB", PlainKernels::gemmTransA,
@@ -227,7 +239,8 @@ public final class MatmulBenchmark implements Callable<Integer> {
             }
         }
         if (server != null) server.close();
-        Table results = Table.create("C += op(A)·op(B), double, one thread; GFLOP/s = median of " + reps + " batches",
+        Table results = Table.create("C += op(A)·op(B), double, one thread; GFLOP/s = median of " + reps + " batches"
+                + (cpu ? " (per CPU second)" : ""),
                 shapeCol, kindCol, variantCol, gCol, peakCol, ratioCol, bestCol);
         for (DoubleColumn c : List.of(gCol, peakCol, bestCol)) c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
         ratioCol.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
@@ -250,12 +263,20 @@ public final class MatmulBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** A timed variant: {@code warmUp()} returns seconds per call once it is warm, {@code batch(c)} times c calls. */
+    /**
+     * A timed variant: {@code warmUp()} returns seconds per call once it is warm, {@code batch(c)} times c calls:
+     * {wall seconds, CPU seconds of the measuring thread}.
+     */
     interface Timed {
         double warmUp();
 
-        double batch(int calls);
+        double[] batch(int calls);
     }
+
+    private boolean cpu;
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private Timed javaVariant(Kernel f, double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         return new Timed() {
@@ -282,10 +303,11 @@ public final class MatmulBenchmark implements Callable<Integer> {
             }
 
             @Override
-            public double batch(int calls) {
-                long t = System.nanoTime();
+            public double[] batch(int calls) {
+                long t = System.nanoTime(), c0 = THREADS.getCurrentThreadCpuTime();
                 for (int c = 0; c < calls; c++) f.run(A, B, C, m, k, n);
-                return (System.nanoTime() - t) * 1e-9;
+                long c1 = THREADS.getCurrentThreadCpuTime(), t1 = System.nanoTime();
+                return new double[] {(t1 - t) * 1e-9, (c1 - c0) * 1e-9};
             }
         };
     }
@@ -307,7 +329,7 @@ public final class MatmulBenchmark implements Callable<Integer> {
         for (int r = 0; r < reps; r++) {
             for (int i = 0; i < names.size(); i++) {
                 String v = names.get((i + r) % names.size());
-                double seconds = variants.get(v).batch(calls.get(v));
+                double seconds = variants.get(v).batch(calls.get(v))[cpu ? 1 : 0];
                 g.get(v)[r] = flop * calls.get(v) / seconds * 1e-9;
             }
         }
@@ -394,8 +416,9 @@ public final class MatmulBenchmark implements Callable<Integer> {
                 }
 
                 @Override
-                public double batch(int calls) {
-                    return Double.parseDouble(ask("batch " + calls));
+                public double[] batch(int calls) {
+                    String[] t = ask("batch " + calls).split(" ");
+                    return new double[] {Double.parseDouble(t[0]), Double.parseDouble(t[1])};
                 }
             };
         }
@@ -419,6 +442,14 @@ public final class MatmulBenchmark implements Callable<Integer> {
 
         static int lanes() {
             return VectorKernels.lanes();
+        }
+
+        static String block() {
+            try {
+                return (String) VectorKernels.class.getMethod("block").invoke(null);
+            } catch (ReflectiveOperationException e) {
+                return "4 × " + 2 * lanes(); // a library before the block followed the width
+            }
         }
     }
 
