@@ -30,8 +30,12 @@ import jdk.incubator.vector.VectorSpecies;
  * contiguous, zero-padded past column n). So A·B and A·Bᵀ read A in place; Aᵀ·B first transposes a block of A
  * into scratch rows; B is copied (A·B) or transposed (A·Bᵀ) into strips. Blocks: k by {@value #KC}, m by
  * {@code MC} = 20·MR rows, n by {@value #NC}, so that a B strip (KC × NR) stays in L1 and the A rows of an
- * m-block in L2. Edges: a block of C that crosses column n or row m is computed in an MR × NR scratch block
- * (rows past m repeat the last row of A; their results are dropped).
+ * m-block in L2. Edges, for the shapes the models use: rows that full MR-row panels leave go through a 4-row
+ * block when they are 4 or 8 ({@link #fullPanelRows}: the batch of 32 rows is 4·6 + 2·4 on AVX2, 4·8 on
+ * AVX-512); any other block of C that crosses row m or column n is computed in an MR × NR scratch block (rows
+ * past m repeat the last row of A, their results are dropped), with a one-vector kernel when the last strip
+ * has at most L real columns (the last 3 of n = 27 on AVX2). The Vector API methods are few and all hot in any
+ * model's training step, so C2 compiles them early (until then each call would allocate its vectors).
  *
  * <p>This class touches {@code jdk.incubator.vector} (incubating in JDK 17, needs
  * {@code --add-modules=jdk.incubator.vector}); loading it without the module fails with a
@@ -152,18 +156,38 @@ public final class VectorKernels {
                         int j = jj + st * NR;
                         int bo = st * kc * NR;
                         boolean fullCols = j + NR <= n;
-                        for (int r = 0; r < mc; r += MR) {
-                            if (fullCols && r + MR <= mc) {
+                        if (fullCols) {
+                            int r = 0;
+                            for (int full = fullPanelRows(mc); r < full; r += MR) {
                                 micro(kc, a, ar + r, ao, bp, bo, C, ii + r, j);
-                            } else {
+                            }
+                            for (; mc - r >= 4 && (mc - r) % 4 == 0; r += 4) {
+                                micro4(kc, a, ar + r, ao, bp, bo, C, ii + r, j);
+                            }
+                            for (; r < mc; r += MR) {
+                                edge(kc, a, ar + r, ao, bp, bo, C, ii + r, j, Math.min(MR, mc - r), NR, s);
+                            }
+                        } else {
+                            for (int r = 0; r < mc; r += MR) {
                                 edge(kc, a, ar + r, ao, bp, bo, C, ii + r, j, Math.min(MR, mc - r),
-                                        Math.min(NR, n - j), s);
+                                        n - j, s);
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * How many of an m-block's mc rows go through the MR-row micro-kernel; the rest, if a multiple of 4 (4 or 8
+     * rows), go through {@link #micro4}, else through edge blocks. With MR = 6 a remainder of 2 rows takes the
+     * last full panel with it: 6 + 2 = two 4-row blocks. So the models' m = 32, 64, 512 (and 128, 256, 1024)
+     * need no edge block: 32 = 4·6 + 2·4, 64 = 10·6 + 4.
+     */
+    static int fullPanelRows(int mc) {
+        int rest = mc % MR, full = mc - rest;
+        return MR == 6 && rest == 2 && full >= MR ? full - MR : full;
     }
 
     /*
@@ -245,7 +269,7 @@ public final class VectorKernels {
     /**
      * An edge block of C (rows × cols real, fewer than MR × NR): copy its valid part into an MR × NR scratch, run
      * the micro-kernel there, copy back. Rows of op(A) past the edge repeat its last real row; their results are
-     * dropped.
+     * dropped. A last strip with at most L real columns (the 3 of n = 27 on AVX2) takes the one-vector kernel.
      */
     private static void edge(int kc, double[][] a, int ar, int ao, double[] bp, int bo, double[][] C, int i, int j,
                              int rows, int cols, Scratch s) {
@@ -255,9 +279,16 @@ public final class VectorKernels {
             java.util.Arrays.fill(e[r], 0.0);
             if (r < rows) System.arraycopy(C[i + r], j, e[r], 0, cols);
         }
-        micro(kc, ae, 0, ao, bp, bo, e, 0, 0);
+        if (cols <= L) micro1(kc, ae, 0, ao, bp, bo, e, 0, 0);   // half the work: one vector of columns
+        else micro(kc, ae, 0, ao, bp, bo, e, 0, 0);
         for (int r = 0; r < rows; r++) System.arraycopy(e[r], 0, C[i + r], j, cols);
         java.util.Arrays.fill(ae, null); // hold no reference to the caller's arrays
+    }
+
+    /** C[ci..ci+MR][j..j+L] += Σ_p a_p ⊗ b_p[0..L]: one vector of columns (a last strip of ≤ L columns). */
+    private static void micro1(int kc, double[][] a, int ar, int ao, double[] bp, int bo, double[][] C, int ci, int j) {
+        if (MR == 8) micro8x1(kc, a, ar, ao, bp, bo, C, ci, j);
+        else micro6x1(kc, a, ar, ao, bp, bo, C, ci, j);
     }
 
     /** C[ci..ci+MR][j..j+NR] += Σ_p a_p ⊗ b_p: the block for this vector width (MR is a constant: one branch). */
@@ -309,6 +340,90 @@ public final class VectorKernels {
         c30.intoArray(c3, j); c31.intoArray(c3, j + L);
         c40.intoArray(c4, j); c41.intoArray(c4, j + L);
         c50.intoArray(c5, j); c51.intoArray(c5, j + L);
+    }
+
+    /**
+     * Four rows: C[ci..ci+4][j..j+NR] += Σ_p a_p ⊗ b_p, eight accumulators (exactly the FMA chains the units need:
+     * slower per FMA than the MR-row block). For the 4 or 8 rows that MR-row panels leave (m = 32 = 4·6 + 2·4).
+     */
+    private static void micro4(int kc, double[][] a, int ar, int ao, double[] bp, int bo, double[][] C, int ci,
+                               int j) {
+        double[] x0 = a[ar], x1 = a[ar + 1], x2 = a[ar + 2], x3 = a[ar + 3];
+        double[] c0 = C[ci], c1 = C[ci + 1], c2 = C[ci + 2], c3 = C[ci + 3];
+        DoubleVector c00 = DoubleVector.fromArray(S, c0, j), c01 = DoubleVector.fromArray(S, c0, j + L);
+        DoubleVector c10 = DoubleVector.fromArray(S, c1, j), c11 = DoubleVector.fromArray(S, c1, j + L);
+        DoubleVector c20 = DoubleVector.fromArray(S, c2, j), c21 = DoubleVector.fromArray(S, c2, j + L);
+        DoubleVector c30 = DoubleVector.fromArray(S, c3, j), c31 = DoubleVector.fromArray(S, c3, j + L);
+        for (int p = 0; p < kc; p++) {
+            int q = ao + p, b = bo + p * NR;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, b);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, b + L);
+            DoubleVector a0 = DoubleVector.broadcast(S, x0[q]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            DoubleVector a1 = DoubleVector.broadcast(S, x1[q]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(S, x2[q]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            DoubleVector a3 = DoubleVector.broadcast(S, x3[q]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(c0, j); c01.intoArray(c0, j + L);
+        c10.intoArray(c1, j); c11.intoArray(c1, j + L);
+        c20.intoArray(c2, j); c21.intoArray(c2, j + L);
+        c30.intoArray(c3, j); c31.intoArray(c3, j + L);
+    }
+
+    /** One vector of columns, six rows (MR = 6): the first vector of each B strip row. */
+    private static void micro6x1(int kc, double[][] a, int ar, int ao, double[] bp, int bo, double[][] C, int ci,
+                                 int j) {
+        double[] x0 = a[ar], x1 = a[ar + 1], x2 = a[ar + 2], x3 = a[ar + 3], x4 = a[ar + 4], x5 = a[ar + 5];
+        double[] c0 = C[ci], c1 = C[ci + 1], c2 = C[ci + 2], c3 = C[ci + 3], c4 = C[ci + 4], c5 = C[ci + 5];
+        DoubleVector c00 = DoubleVector.fromArray(S, c0, j), c10 = DoubleVector.fromArray(S, c1, j);
+        DoubleVector c20 = DoubleVector.fromArray(S, c2, j), c30 = DoubleVector.fromArray(S, c3, j);
+        DoubleVector c40 = DoubleVector.fromArray(S, c4, j), c50 = DoubleVector.fromArray(S, c5, j);
+        for (int p = 0; p < kc; p++) {
+            int q = ao + p;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bo + p * NR);
+            c00 = DoubleVector.broadcast(S, x0[q]).fma(b0, c00);
+            c10 = DoubleVector.broadcast(S, x1[q]).fma(b0, c10);
+            c20 = DoubleVector.broadcast(S, x2[q]).fma(b0, c20);
+            c30 = DoubleVector.broadcast(S, x3[q]).fma(b0, c30);
+            c40 = DoubleVector.broadcast(S, x4[q]).fma(b0, c40);
+            c50 = DoubleVector.broadcast(S, x5[q]).fma(b0, c50);
+        }
+        c00.intoArray(c0, j); c10.intoArray(c1, j); c20.intoArray(c2, j);
+        c30.intoArray(c3, j); c40.intoArray(c4, j); c50.intoArray(c5, j);
+    }
+
+    /** One vector of columns, eight rows (MR = 8, 512-bit vectors). */
+    private static void micro8x1(int kc, double[][] a, int ar, int ao, double[] bp, int bo, double[][] C, int ci,
+                                 int j) {
+        double[] x0 = a[ar], x1 = a[ar + 1], x2 = a[ar + 2], x3 = a[ar + 3];
+        double[] x4 = a[ar + 4], x5 = a[ar + 5], x6 = a[ar + 6], x7 = a[ar + 7];
+        double[] c0 = C[ci], c1 = C[ci + 1], c2 = C[ci + 2], c3 = C[ci + 3];
+        double[] c4 = C[ci + 4], c5 = C[ci + 5], c6 = C[ci + 6], c7 = C[ci + 7];
+        DoubleVector c00 = DoubleVector.fromArray(S, c0, j), c10 = DoubleVector.fromArray(S, c1, j);
+        DoubleVector c20 = DoubleVector.fromArray(S, c2, j), c30 = DoubleVector.fromArray(S, c3, j);
+        DoubleVector c40 = DoubleVector.fromArray(S, c4, j), c50 = DoubleVector.fromArray(S, c5, j);
+        DoubleVector c60 = DoubleVector.fromArray(S, c6, j), c70 = DoubleVector.fromArray(S, c7, j);
+        for (int p = 0; p < kc; p++) {
+            int q = ao + p;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bo + p * NR);
+            c00 = DoubleVector.broadcast(S, x0[q]).fma(b0, c00);
+            c10 = DoubleVector.broadcast(S, x1[q]).fma(b0, c10);
+            c20 = DoubleVector.broadcast(S, x2[q]).fma(b0, c20);
+            c30 = DoubleVector.broadcast(S, x3[q]).fma(b0, c30);
+            c40 = DoubleVector.broadcast(S, x4[q]).fma(b0, c40);
+            c50 = DoubleVector.broadcast(S, x5[q]).fma(b0, c50);
+            c60 = DoubleVector.broadcast(S, x6[q]).fma(b0, c60);
+            c70 = DoubleVector.broadcast(S, x7[q]).fma(b0, c70);
+        }
+        c00.intoArray(c0, j); c10.intoArray(c1, j); c20.intoArray(c2, j); c30.intoArray(c3, j);
+        c40.intoArray(c4, j); c50.intoArray(c5, j); c60.intoArray(c6, j); c70.intoArray(c7, j);
     }
 
     /** MR = 8 (512-bit vectors, 32 registers): as {@link #micro6} with eight rows, sixteen accumulators. */
