@@ -63,13 +63,19 @@ public final class Tanh implements Layer {
     }
 
     /**
-     * tanh(z) through one exp (Math.tanh is not an intrinsic on JDK 17 and costs several times more):
-     * tanh(z) = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), with the numerator written −expm1(−2|z|) so that small
-     * |z| keeps full relative precision. Within 2 ulp of Math.tanh (tested).
+     * tanh(z) through one exponential (Math.tanh is not an intrinsic on JDK 17 and costs several times more):
+     * tanh(z) = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)). For |z| ≥ 0.55, e^(−2|z|) ≤ 1/3, so 1 − e cancels
+     * nothing and Math.exp (an intrinsic) is used; below, the numerator is written −expm1(−2|z|) so that small |z|
+     * keeps full relative precision. Within 2 ulp of Math.tanh (tested). The exp branch halves the cost for the
+     * |z| the gates of a trained LSTM or GRU mostly see.
      */
     public static double tanh(double z) {
         double a = Math.abs(z);
         if (a > 20) return Math.copySign(1.0, z);      // 1 − tanh(20) < 2⁻⁵³: the nearest double is ±1
+        if (a >= 0.55) {                               // e^(−2|z|) ≤ 1/3: 1 − e loses nothing
+            double e = Math.exp(-2 * a);
+            return Math.copySign((1 - e) / (1 + e), z);
+        }
         double e = Math.expm1(-2 * a);                 // e^(−2|z|) − 1, in (−1, 0]
         return Math.copySign(-e / (2 + e), z);
     }
