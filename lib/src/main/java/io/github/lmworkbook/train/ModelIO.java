@@ -93,15 +93,14 @@ public final class ModelIO {
             throw new ModelFileException(file, "cannot create the directory " + dir + ": " + describe(e));
         }
         removeStaleTempFiles(dir, name);
-        Path tmp;
-        try {
-            tmp = createTempFile(dir, name, target);
-        } catch (IOException e) {
-            throw new ModelFileException(file, "cannot create a temporary file in " + dir + ": " + describe(e));
-        }
-        IN_PROGRESS.add(tmp);
         if (HOOK.compareAndSet(false, true)) {
             Runtime.getRuntime().addShutdownHook(new Thread(ModelIO::deleteInProgress, "lmworkbook-save-cleanup"));
+        }
+        Path tmp;
+        try {
+            tmp = createTempFile(dir, name, target);   // registered in IN_PROGRESS before it is created
+        } catch (IOException e) {
+            throw new ModelFileException(file, "cannot create a temporary file in " + dir + ": " + describe(e));
         }
         try {
             if (shuttingDown) throw new ModelFileException(file, "not saved: the JVM is shutting down");
@@ -151,11 +150,19 @@ public final class ModelIO {
         String prefix = name + TEMP_MARK + ProcessHandle.current().pid() + "-";
         for (int attempt = 0; ; attempt++) {
             Path tmp = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong()) + TEMP_SUFFIX);
-            try {
-                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-            } catch (FileAlreadyExistsException e) {
-                if (attempt < 100) continue;
-                throw e;
+            synchronized (IN_PROGRESS) {       // against the shutdown hook: it deletes what is registered
+                if (shuttingDown) throw new IOException("the JVM is shutting down");
+                IN_PROGRESS.add(tmp);
+                try {
+                    Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                } catch (FileAlreadyExistsException e) {
+                    IN_PROGRESS.remove(tmp);
+                    if (attempt < 100) continue;
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    IN_PROGRESS.remove(tmp);
+                    throw e;
+                }
             }
             try {
                 if (Files.isRegularFile(target)) Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
@@ -240,12 +247,14 @@ public final class ModelIO {
     }
 
     private static void deleteInProgress() {
-        shuttingDown = true;  // a save that starts now deletes its own file (save checks after registering it)
-        for (Path p : IN_PROGRESS) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // the JVM is exiting; the next save removes what is left
+        synchronized (IN_PROGRESS) {   // no temporary file is created after this (createTempFile checks the flag)
+            shuttingDown = true;
+            for (Path p : IN_PROGRESS) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // the JVM is exiting; the next save removes what is left
+                }
             }
         }
     }
