@@ -5,6 +5,7 @@ import io.github.lmworkbook.cells.Recurrence;
 import io.github.lmworkbook.core.Matrix;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What an LSTM's gates and memory cell do along one sequence: i_t, f_t, o_t, g_t, c_t and h_t of every unit at every
@@ -72,9 +73,7 @@ public final class LstmTrace {
 
     /** The mean of f_t over the steps, per unit (H). */
     public double[] meanForget() {
-        double[] m = new double[units()];
-        for (double[] row : f.data) for (int j = 0; j < m.length; j++) m[j] += row[j] / steps();
-        return m;
+        return meanForget(List.of(this));
     }
 
     /**
@@ -82,18 +81,49 @@ public final class LstmTrace {
      * by a factor e (infinite when f ≡ 1 in double precision).
      */
     public double[] memoryTimes() {
-        double[] tau = new double[units()];
-        for (int j = 0; j < tau.length; j++) {
-            double s = 0;
-            for (double[] row : f.data) s += Math.log(row[j]);
-            tau[j] = s == 0 ? Double.POSITIVE_INFINITY : -steps() / s;
-        }
-        return tau;
+        return memoryTimes(List.of(this));
     }
 
     /** The share of units whose mean forget gate is at least threshold. */
     public double shareKeeping(double threshold) {
         return Arrays.stream(meanForget()).filter(v -> v >= threshold).count() / (double) units();
+    }
+
+    /** The mean of f_t per unit over every step of several traces of one cell (e.g. one per sequence). */
+    public static double[] meanForget(List<LstmTrace> traces) {
+        double[][] s = sums(traces);
+        double[] m = s[0];
+        for (int j = 0; j < m.length; j++) m[j] /= s[2][0];
+        return m;
+    }
+
+    /** τ_j = −1 / mean ln f_{t,j} per unit, the mean over every step of several traces of one cell. */
+    public static double[] memoryTimes(List<LstmTrace> traces) {
+        double[][] s = sums(traces);
+        double[] tau = s[1];
+        for (int j = 0; j < tau.length; j++) tau[j] = tau[j] == 0 ? Double.POSITIVE_INFINITY : -s[2][0] / tau[j];
+        return tau;
+    }
+
+    /** {Σ f per unit, Σ ln f per unit, {number of steps}}. */
+    private static double[][] sums(List<LstmTrace> traces) {
+        if (traces.isEmpty()) throw new IllegalArgumentException("LSTM trace: no traces");
+        int H = traces.get(0).units();
+        double[] f = new double[H], logF = new double[H];
+        double steps = 0;
+        for (LstmTrace tr : traces) {
+            if (tr.units() != H) {
+                throw new IllegalArgumentException("LSTM trace: traces of " + H + " and " + tr.units() + " units");
+            }
+            for (double[] row : tr.f.data) {
+                for (int j = 0; j < H; j++) {
+                    f[j] += row[j];
+                    logF[j] += Math.log(row[j]);
+                }
+            }
+            steps += tr.steps();
+        }
+        return new double[][] {f, logF, {steps}};
     }
 
     /** Column j of a (T × H) trace matrix: unit j against the step. */

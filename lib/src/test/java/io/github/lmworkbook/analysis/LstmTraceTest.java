@@ -3,6 +3,7 @@ package io.github.lmworkbook.analysis;
 import io.github.lmworkbook.cells.LstmCell;
 import io.github.lmworkbook.cells.Recurrence;
 import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.layers.Sigmoid;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -47,5 +48,12 @@ class LstmTraceTest {
         assertEquals(0.5, mean[0], 1e-15);
         assertEquals(2.0 / 3, tr.shareKeeping(0.9), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> LstmTrace.of(cell, new Matrix(1, 5), new Matrix(4, 1)));
+        // pooled over two traces of different lengths: every step counts once
+        cell.b.value.set(0, LstmCell.F * 3, 1.0);                        // f = σ(1) in the first unit
+        LstmTrace other = LstmTrace.of(cell, new Matrix(1, 6), Matrix.randn(10, 1, 1.0, new Random(2)));
+        double[] pooled = LstmTrace.meanForget(java.util.List.of(tr, other));
+        assertEquals((20 * 0.5 + 10 * Sigmoid.sigmoid(1.0)) / 30, pooled[0], 1e-15);
+        double[] tauPooled = LstmTrace.memoryTimes(java.util.List.of(tr, other));
+        assertEquals(-30 / (20 * Math.log(0.5) + 10 * Math.log(Sigmoid.sigmoid(1.0))), tauPooled[0], 1e-12);
     }
 }
