@@ -97,6 +97,10 @@ public final class Sampler {
      * for a text vocabulary the prompt must hold at least one character.
      */
     public String text(String prompt, int n) {
+        if ((long) prompt.length() + n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("text of " + n + " characters is too long for one string; draw it in"
+                    + " parts with text(prompt, n, sink)");
+        }
         StringBuilder out = new StringBuilder(prompt);
         text(prompt, n, c -> {
             out.append(c);

@@ -166,8 +166,8 @@ class BadInputTest {
     @Test
     void hugeSizesAreRefusedWithTheirMemoryBeforeAnythingIsBuilt() throws Exception {
         Run r = lmw("train", "--n-embd", "100000000", "--steps", "1");
-        String line = oneLine(r, 2, "lmworkbook train: --n-embd 100000000 (with --n-embd2 64): the mlp model has "
-                + "");
+        String line = oneLine(r, 2, "lmworkbook train: --n-embd 100000000 (with --context 16 --n-embd2 64): the mlp "
+                + "model has 105,200,001,819 parameters; training it needs about ");
         assertTrue(line.contains("GB but this JVM can use"), line);
         assertFalse(r.out().contains("training"), r.out());
         oneLine(lmw("sample", "--model", "rnn", "--n-embd2", "2000000", "--params", "x.bin"), 1, "x.bin: no such file");
