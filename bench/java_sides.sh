@@ -2,7 +2,8 @@
 #   JAVA_SIDES=bench/java_sides.sh MAKEMORE=... bench/all.sh mlp
 # java_side MODEL runs the library's benchmark for MODEL with the peers' configuration and prints its output,
 # ending with one JSON line (median_step_ms, last_test_loss, dtype, threads, ...); it returns 3 for a model
-# that has no Java side yet (mlp: MlpBenchmark; rnn, gru, lstm: RnnBenchmark --cell). To add a model: a benchmark class that prints such a line, and a case below.
+# that has no Java side yet (mlp: MlpBenchmark; rnn, gru, lstm: RnnBenchmark --cell). To add a model: a
+# benchmark class that prints such a line, and a case below.
 # Environment: JAVA (default java), JAVA_OPTS (e.g. -Dlmworkbook.threads=2), STEPS (default 3001), NAMES.
 
 java_side_jar() {
