@@ -96,14 +96,17 @@ public final class LstmCell implements RecurrentCell<LstmCell.LstmStep> {
         for (int r = 0; r < a.rows; r++) {
             double[] ar = a.data[r], cPrev = prev.c.data[r];
             double[] c = t.c.data[r], tanhC = t.tanhC.data[r], h = t.h.data[r];
+            Sigmoid.forward(ar, 0, 3 * H);                   // [i f o] = σ([a_i a_f a_o])
+            Tanh.forward(ar, 3 * H, 4 * H);                  // g = tanh(a_g)
             for (int j = 0; j < H; j++) {
-                double i = ar[j] = Sigmoid.sigmoid(ar[j]);                  // i_t = σ(a_i)
-                double f = ar[H + j] = Sigmoid.sigmoid(ar[H + j]);          // f_t = σ(a_f)
-                double o = ar[2 * H + j] = Sigmoid.sigmoid(ar[2 * H + j]);  // o_t = σ(a_o)
-                double g = ar[3 * H + j] = Tanh.tanh(ar[3 * H + j]);        // g_t = tanh(a_g)
-                c[j] = f * cPrev[j] + i * g;                                // c_t = f ⊙ c_{t−1} + i ⊙ g
-                tanhC[j] = Tanh.tanh(c[j]);
-                h[j] = o * tanhC[j];                                        // h_t = o ⊙ tanh(c_t)
+                double i = ar[j], f = ar[H + j], g = ar[3 * H + j];
+                c[j] = f * cPrev[j] + i * g;                 // c_t = f ⊙ c_{t−1} + i ⊙ g
+            }
+            System.arraycopy(c, 0, tanhC, 0, H);
+            Tanh.forward(tanhC, 0, H);                       // tanh(c_t)
+            for (int j = 0; j < H; j++) {
+                double o = ar[2 * H + j];
+                h[j] = o * tanhC[j];                         // h_t = o ⊙ tanh(c_t)
             }
         }
     }

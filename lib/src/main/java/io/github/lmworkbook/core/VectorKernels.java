@@ -1,6 +1,7 @@
 package io.github.lmworkbook.core;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -48,6 +49,24 @@ public final class VectorKernels {
     static final int MC = 128;
     /** n-block (columns of B packed at once); a multiple of NR (16 for any L ≤ 8). */
     static final int NC = 512;
+
+    /** a[i] = e^a[i] for i in [from, to), L lanes at a time (C2 calls the CPU's vector math library, SVML). */
+    static void exp(double[] a, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.EXP).intoArray(a, i);
+        }
+        for (; i < to; i++) a[i] = Math.exp(a[i]);
+    }
+
+    /** a[i] = e^a[i] − 1 for i in [from, to), L lanes at a time. */
+    static void expm1(double[] a, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.EXPM1).intoArray(a, i);
+        }
+        for (; i < to; i++) a[i] = Math.expm1(a[i]);
+    }
 
     /** Number of doubles in one vector register. */
     public static int lanes() {
