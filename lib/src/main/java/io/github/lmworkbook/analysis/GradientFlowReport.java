@@ -266,7 +266,7 @@ public final class GradientFlowReport {
                                              Map<String, Double> bounds, String state) {
         if (reports.isEmpty()) throw new IllegalArgumentException("compare chart: no reports");
         String label = quantity.label(state);
-        LineChart chart = logYChart(label + " against the distance T − t (dashed: the bound (γ·σ_max)^(T−t))",
+        LineChart chart = logYChart(label + " against T − t; dashed: the bound (γ·σ_max)^(T−t)",
                 "distance T − t", label, Charts.WIDTH, Charts.HEIGHT);
         double top = 0;
         for (GradientFlowReport r : reports.values()) {

@@ -1,8 +1,8 @@
 /**
  * Gradient flow through a recurrence: where does backpropagation through time break.
  *
- * <p>A recurrent model is seen as a map on its state, s_t = F(s_{t−1}, x_t) ({@link
- * io.github.lmworkbook.analysis.RecurrentMap}; for an LSTM the state is [h; c]). By the chain rule
+ * <p>A recurrent model is seen as a map on its state, s_t = F(s_{t−1}, x_t) (a {@link
+ * io.github.lmworkbook.cells.RecurrentCell}; for an LSTM the state is [h; c]). By the chain rule
  * <pre>
  *   ∂s_T/∂s_t = J_T · J_{T−1} ⋯ J_{t+1},      J_u = ∂s_u/∂s_{u−1}
  *   ‖∂s_T/∂s_t‖ ≤ Π ‖J_u‖ ≤ (γ·σ_max(W))^(T−t)   for s_u = φ(W s_{u−1} + U x_u), |φ′| ≤ γ

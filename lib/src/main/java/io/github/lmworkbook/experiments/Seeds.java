@@ -27,7 +27,8 @@ import java.util.function.Function;
  * <p>Every run must depend on its condition and seed only (its own model, data source and optimizer, all seeded):
  * the runs then go in parallel on {@link #threads()} threads and the results are the same as one after the
  * other. Progress: one line per condition when its last seed is done, in the order of the conditions, with the
- * first metric's mean ± standard deviation and the seconds its runs took; then a total.
+ * first metric's mean ± standard deviation and the CPU seconds its runs took (the time they would take alone, on a
+ * machine shared with other work as well); then a total with the wall-clock time.
  */
 public final class Seeds {
     private Seeds() {}
@@ -80,7 +81,7 @@ public final class Seeds {
         if (seeds.length == 0) throw new IllegalArgumentException("seeds: no seeds");
         int nc = conditions.size(), ns = seeds.length;
         Outcome[][] outcomes = new Outcome[nc][ns];
-        double[][] seconds = new double[nc][ns];
+        double[][] seconds = new double[nc][ns];         // CPU seconds of each run's thread
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, nc * ns), r -> {
             Thread t = new Thread(r, "seeds");
             t.setDaemon(true);
@@ -95,9 +96,9 @@ public final class Seeds {
                     long seed = seeds[j];
                     int ci = i, sj = j;
                     futures.add(pool.submit(() -> {
-                        long s0 = System.nanoTime();
+                        long s0 = cpuNanos();
                         Outcome o = experiment.run(c, seed);
-                        seconds[ci][sj] = (System.nanoTime() - s0) / 1e9;
+                        seconds[ci][sj] = (cpuNanos() - s0) / 1e9;
                         if (o == null) throw new IllegalStateException("the run returned no outcome");
                         return o;
                     }));
@@ -121,14 +122,22 @@ public final class Seeds {
         } finally {
             pool.shutdownNow();
         }
-        double total = (System.nanoTime() - t0) / 1e9;
+        double total = (System.nanoTime() - t0) / 1e9, cpu = 0;
+        for (double[] row : seconds) for (double v : row) cpu += v;
         if (progress != null) {
-            progress.println(String.format(Locale.ROOT, "%d runs (%d conditions × %d seeds) in %.1f s on %d thread%s",
-                    nc * ns, nc, ns, total, Math.min(threads, nc * ns), Math.min(threads, nc * ns) == 1 ? "" : "s"));
+            int used = Math.min(threads, nc * ns);
+            progress.println(String.format(Locale.ROOT, "%d runs (%d conditions × %d seeds): %.1f s CPU, %.1f s on the "
+                    + "clock on %d thread%s", nc * ns, nc, ns, cpu, total, used, used == 1 ? "" : "s"));
         }
         List<String> labels = new ArrayList<>();
         for (C c : conditions) labels.add(label.apply(c));
         return new SeedResults<>(conditions, labels, seeds.clone(), outcomes);
+    }
+
+    /** The CPU time of the calling thread (wall-clock time where the JVM cannot measure it). */
+    private static long cpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     private static String progressLine(String label, Outcome[] runs, double[] seconds) {
@@ -141,7 +150,7 @@ public final class Seeds {
             for (int j = 0; j < runs.length; j++) v[j] = runs[j].metric(metric);
             summary = " · " + metric + " " + Summary.of(v).meanPlusMinus();
         }
-        return String.format(Locale.ROOT, "%s%s · %d seed%s, %.1f s", label, summary, runs.length,
+        return String.format(Locale.ROOT, "%s%s · %d seed%s, %.1f s CPU", label, summary, runs.length,
                 runs.length == 1 ? "" : "s", s);
     }
 }

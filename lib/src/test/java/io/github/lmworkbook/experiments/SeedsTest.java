@@ -62,7 +62,7 @@ class SeedsTest {
         assertEquals(4, lines.length, String.join("\n", lines));
         assertTrue(lines[0].startsWith("c = 1 · v ") && lines[0].contains("4 seeds"), lines[0]);
         assertTrue(lines[2].startsWith("c = 3"), "in the order of the conditions: " + lines[2]);
-        assertTrue(lines[3].startsWith("12 runs (3 conditions × 4 seeds)"), lines[3]);
+        assertTrue(lines[3].startsWith("12 runs (3 conditions × 4 seeds): ") && lines[3].contains("s CPU"), lines[3]);
 
         Table t = r.table("t", "condition", "v");
         assertEquals(List.of("condition", "v (mean)", "± std", "min", "max", "seed 1", "seed 2", "seed 3", "seed 4",
