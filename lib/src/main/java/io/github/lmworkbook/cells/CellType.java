@@ -6,7 +6,9 @@ import java.util.Random;
 /** The cells the models can be built with, by name (for configurations, the command line and saved models). */
 public enum CellType {
     /** The vanilla (Elman) RNN: {@link RnnCell}. */
-    RNN(RnnCell::new);
+    RNN(RnnCell::new),
+    /** The gated recurrent unit (makemore's, Cho et al.'s): {@link GruCell}. */
+    GRU(GruCell::new);
 
     /** Makes a cell with D inputs and H hidden units, initialised from rng. */
     @FunctionalInterface
@@ -25,7 +27,7 @@ public enum CellType {
         return factory.create(D, H, rng);
     }
 
-    /** The type named s (case-insensitive: "rnn", …), or one line naming the choices. */
+    /** The type named s (case-insensitive: "rnn", "gru", …), or one line naming the choices. */
     public static CellType of(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
