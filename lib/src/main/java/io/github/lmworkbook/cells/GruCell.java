@@ -13,10 +13,10 @@ import java.util.Random;
 /**
  * The gated recurrent unit (Cho et al. 2014, as in makemore), one step:
  * <pre>
- * z_t = σ(x_t·W_xz + b_z + h_{t−1}·W_hz)                  the update gate     (B × H)
- * r_t = σ(x_t·W_xr + b_r + h_{t−1}·W_hr)                  the reset gate      (B × H)
- * h̃_t = tanh(x_t·W_xh + b_h + (r_t ⊙ h_{t−1})·W_hh)       the candidate       (B × H)
- * h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t                   keep or write, unit by unit
+ * z_t = σ(a_z),  a_z = x_t·W_xz + b_z + h_{t−1}·W_hz               the update gate     (B × H)
+ * r_t = σ(a_r),  a_r = x_t·W_xr + b_r + h_{t−1}·W_hr               the reset gate      (B × H)
+ * h̃_t = tanh(a_h), a_h = x_t·W_xh + b_h + (r_t ⊙ h_{t−1})·W_hh     the candidate       (B × H)
+ * h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t                           keep or write, unit by unit
  * </pre>
  * The reset gate acts on h_{t−1} <em>before</em> the product with W_hh (PyTorch's {@code nn.GRU} applies it after:
  * r ⊙ (h_{t−1}·W_hh + b_hh)). The blocks sit side by side: the input projection is one {@link Linear}
@@ -101,25 +101,27 @@ public final class GruCell implements RecurrentCell<GruCell.GruStep> {
         }
     }
 
-    /** z = σ(·), r = σ(·), h̃ = tanh(x·W_xh + b_h + (r ⊙ h_{t−1})·W_hh), h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃. */
+    /** z = σ(a_z), r = σ(a_r), h̃ = tanh(a_h), h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃ (see the class comment). */
     @Override
     public void forward(GruStep prev, GruStep t) {
         int B = t.h.rows;
-        t.zr.setMatmul(prev.h, Whzr.value);                     // h_{t−1}·[W_hz | W_hr]         (B × 2H)
+        for (int n = 0; n < B; n++) System.arraycopy(t.xw.data[n], 0, t.zr.data[n], 0, 2 * H);
+        t.zr.addMatmul(prev.h, Whzr.value);                     // [a_z | a_r] = x·[W_xz | W_xr] + [b_z | b_r]
+                                                                //               + h_{t−1}·[W_hz | W_hr]   (B × 2H)
         for (int n = 0; n < B; n++) {
-            double[] xw = t.xw.data[n], zr = t.zr.data[n], hp = prev.h.data[n], rh = t.rh.data[n];
+            double[] zr = t.zr.data[n], hp = prev.h.data[n], rh = t.rh.data[n];
             for (int j = 0; j < H; j++) {
-                zr[j] = Sigmoid.sigmoid(xw[j] + zr[j]);               // z = σ(x·W_xz + b_z + h_{t−1}·W_hz)
-                zr[H + j] = Sigmoid.sigmoid(xw[H + j] + zr[H + j]);   // r = σ(x·W_xr + b_r + h_{t−1}·W_hr)
+                zr[j] = Sigmoid.sigmoid(zr[j]);                       // z = σ(a_z)
+                zr[H + j] = Sigmoid.sigmoid(zr[H + j]);               // r = σ(a_r)
                 rh[j] = zr[H + j] * hp[j];                            // r ⊙ h_{t−1}
             }
         }
-        t.hTilde.setMatmul(t.rh, Whh.value);                    // (r ⊙ h_{t−1})·W_hh             (B × H)
+        for (int n = 0; n < B; n++) System.arraycopy(t.xw.data[n], 2 * H, t.hTilde.data[n], 0, H);
+        t.hTilde.addMatmul(t.rh, Whh.value);                    // a_h = x·W_xh + b_h + (r ⊙ h_{t−1})·W_hh  (B × H)
         for (int n = 0; n < B; n++) {
-            double[] xw = t.xw.data[n], z = t.zr.data[n], hp = prev.h.data[n], hTilde = t.hTilde.data[n],
-                    h = t.h.data[n];
+            double[] z = t.zr.data[n], hp = prev.h.data[n], hTilde = t.hTilde.data[n], h = t.h.data[n];
             for (int j = 0; j < H; j++) {
-                hTilde[j] = Tanh.tanh(xw[2 * H + j] + hTilde[j]);     // h̃ = tanh(x·W_xh + b_h + (r ⊙ h_{t−1})·W_hh)
+                hTilde[j] = Tanh.tanh(hTilde[j]);                     // h̃ = tanh(a_h)
                 h[j] = (1 - z[j]) * hp[j] + z[j] * hTilde[j];         // h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃
             }
         }

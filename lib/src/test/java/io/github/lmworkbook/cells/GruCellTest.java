@@ -151,6 +151,20 @@ class GruCellTest {
     }
 
     @Test
+    void theJacobianProductIsTheProductOfTheSteps() {
+        Random rng = new Random(8);
+        GruCell cell = new GruCell(D, H, 0.9, rng);
+        Matrix s0 = Matrix.randn(1, H, 0.5, rng), x = Matrix.randn(5, D, 1.0, rng);
+        Matrix want = Matrix.matmul(Matrix.matmul(GradientFlow.stepJacobian(cell, s0, x, 5),
+                GradientFlow.stepJacobian(cell, s0, x, 4)), GradientFlow.stepJacobian(cell, s0, x, 3));
+        Matrix P = GradientFlow.jacobianProduct(cell, s0, x, 2);                // ∂h_5/∂h_2 = J_5·J_4·J_3
+        for (int i = 0; i < H; i++) assertArrayEquals(want.data[i], P.data[i], 1e-15);
+        Matrix I = GradientFlow.jacobianProduct(cell, s0, x, 5);
+        for (int i = 0; i < H; i++) for (int j = 0; j < H; j++) assertEquals(i == j ? 1.0 : 0.0, I.data[i][j], 0.0);
+        assertThrows(IllegalArgumentException.class, () -> GradientFlow.jacobianProduct(cell, s0, x, 6));
+    }
+
+    @Test
     void updateGateOpenLeavesOnlyThePathThroughTheCandidate() {
         // z = σ(1000) = 1 exactly: J = diag(1 − h̃²)·W_hhᵀ·(diag(r) + diag(h_{t−1} ⊙ r(1 − r))·W_hrᵀ), an RNN-like step
         Random rng = new Random(4);
