@@ -109,7 +109,7 @@ public final class RnnBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> words = Datasets.lines("names").stream().map(String::strip).filter(w -> !w.isEmpty()).toList();
-        System.out.printf(Locale.ROOT, "makemore rnn configuration: %d names, n_embd 64, n_embd2 64, block 16, batch 32, "
+        System.out.printf(Locale.ROOT, "makemore " + cell + " configuration: %d names, n_embd 64, n_embd2 64, block 16, batch 32, "
                 + "AdamW lr 5e-4 wd 0.01 betas 0.9/0.99, %d steps%n", words.size(), steps);
         System.out.println("library kernels: " + kernelPath() + "; Java " + Runtime.version() + ", 1 thread");
         Result lib = runLibrary(words, CellType.of(cell), steps, warmup, seed, clip, System.out);

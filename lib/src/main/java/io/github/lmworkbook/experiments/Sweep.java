@@ -6,7 +6,9 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,29 +45,29 @@ public final class Sweep {
         if (arms.isEmpty() || seeds.length == 0) throw new IllegalArgumentException("sweep: no arms or no seeds");
         int total = arms.size() * seeds.length;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        int[] done = {0};
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, total), r -> {
             Thread t = new Thread(r, "sweep");
             t.setDaemon(true);
             return t;
         });
         try {
+            CompletionService<Run<A, R>> done = new ExecutorCompletionService<>(pool);
             List<Future<Run<A, R>>> futures = new ArrayList<>();
             for (A arm : arms) {
                 for (long seed : seeds) {
-                    futures.add(pool.submit(() -> {
+                    futures.add(done.submit(() -> {
                         long c0 = mx.getCurrentThreadCpuTime();
                         R r = body.run(arm, seed);
-                        double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-                        if (progress != null) {
-                            synchronized (done) {
-                                done[0]++;
-                                progress.printf(Locale.ROOT, "[%d/%d] %s, seed %d: %s(%.1f s CPU)%n", done[0], total,
-                                        arm, seed, describe == null ? "" : describe.apply(r) + " ", cpu);
-                            }
-                        }
-                        return new Run<>(arm, seed, r, cpu);
+                        return new Run<>(arm, seed, r, (mx.getCurrentThreadCpuTime() - c0) / 1e9);
                     }));
+                }
+            }
+            for (int k = 1; k <= total; k++) {                 // progress from the caller's thread (a notebook
+                Run<A, R> r = done.take().get();               // shows only what its own thread prints)
+                if (progress != null) {
+                    progress.printf(Locale.ROOT, "[%d/%d] %s, seed %d: %s(%.1f s CPU)%n", k, total, r.arm(), r.seed(),
+                            describe == null ? "" : describe.apply(r.result()) + " ", r.cpuSeconds());
+                    progress.flush();
                 }
             }
             List<Run<A, R>> runs = new ArrayList<>(total);
