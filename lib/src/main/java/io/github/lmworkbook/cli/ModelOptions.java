@@ -78,8 +78,84 @@ final class ModelOptions {
 
     LanguageModel build(Data d) {
         int V = d.vocab().size();
-        if (model == ModelKind.mlp) return new Mlp(new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed));
-        return new RecurrentLM(new RecurrentLM.Config(V, CellType.of(model.name()), nEmbd, nEmbd2, true, seed));
+        if (model == ModelKind.mlp) return new Mlp(mlpConfig(V));
+        return new RecurrentLM(recurrentConfig(V));
+    }
+
+    private Mlp.Config mlpConfig(int V) {
+        return new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed);
+    }
+
+    private RecurrentLM.Config recurrentConfig(int V) {
+        return new RecurrentLM.Config(V, CellType.of(model.name()), nEmbd, nEmbd2, true, seed);
+    }
+
+    // ---- validation (before any data is loaded or any model is built) ---------------------------------------
+
+    /**
+     * Checks the sizes before anything is loaded or built.
+     *
+     * @throws IllegalArgumentException naming the option and its value
+     */
+    void validate() {
+        requirePositive("--n-embd", nEmbd);
+        requirePositive("--n-embd2", nEmbd2);
+        requirePositive("--block-size", blockSize);
+        requirePositive("--context", context);
+        if (model == ModelKind.mlp && (long) context * nEmbd > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--context " + context + " × --n-embd " + nEmbd + " = "
+                    + (long) context * nEmbd + " inputs of the MLP's hidden layer; at most " + (Integer.MAX_VALUE - 8));
+        }
+    }
+
+    private static void requirePositive(String option, int value) {
+        if (value < 1) throw new IllegalArgumentException(option + " " + value + ": must be ≥ 1");
+    }
+
+    /**
+     * The number of parameters of the model these options build for a vocabulary of V tokens, from its
+     * configuration, without building it (a test keeps each configuration's count equal to its model's).
+     */
+    long estimateParams(int V) {
+        return model == ModelKind.mlp ? mlpConfig(V).numParams() : recurrentConfig(V).numParams();
+    }
+
+    /**
+     * Refuses, before the model is built, sizes whose memory this JVM cannot hold: estimated as copies × 8 bytes
+     * per parameter (values and gradients; AdamW's two moments when training) plus the activations of
+     * positions = B·T rows. The estimate is rough (buffers differ by model) but of the right size.
+     *
+     * @param copies    arrays the size of the parameters: 2 (values, gradients), 4 with AdamW
+     * @param positions rows of activations in one batch (B·T)
+     * @param what      what the memory is for, e.g. "training it"
+     * @throws IllegalArgumentException naming the size options, the parameter count and both memory sizes
+     */
+    void checkMemory(int V, int copies, long positions, String what) {
+        long params = estimateParams(V);
+        long m = nEmbd, H = nEmbd2, v = V, width = model == ModelKind.mlp ? (long) context * m : m;
+        double bytes = 8.0 * ((double) copies * params + (double) positions * (2 * width + 4 * H + 3 * v));
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > available) {
+            throw new IllegalArgumentException(sizeOptions() + ": the " + model + " model has "
+                    + String.format(java.util.Locale.ROOT, "%,d", params) + " parameters; " + what + " needs about " + gigabytes(bytes) + " but this JVM can use "
+                    + gigabytes(available) + " more; choose smaller sizes (or give java more memory with -Xmx)");
+        }
+    }
+
+    /** The size options of this model, those above their defaults first, e.g. "--n-embd 1000000 (--n-embd2 64)". */
+    private String sizeOptions() {
+        List<String> big = new java.util.ArrayList<>(), rest = new java.util.ArrayList<>();
+        if (model == ModelKind.mlp) (context > 16 ? big : rest).add("--context " + context);
+        (nEmbd > 64 ? big : rest).add("--n-embd " + nEmbd);
+        (nEmbd2 > 64 ? big : rest).add("--n-embd2 " + nEmbd2);
+        if (big.isEmpty()) return String.join(" ", rest);
+        return String.join(" ", big) + (rest.isEmpty() ? "" : " (with " + String.join(" ", rest) + ")");
+    }
+
+    private static String gigabytes(double bytes) {
+        return bytes >= 1e9 ? String.format(java.util.Locale.ROOT, "%.1f GB", bytes / 1e9)
+                : String.format(java.util.Locale.ROOT, "%.0f MB", bytes / 1e6);
     }
 
     String describe(LanguageModel m) {
