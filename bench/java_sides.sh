@@ -38,6 +38,15 @@ java_side() {
         2> >(grep -v 'incubator' >&2) \
         | python3 "$(dirname "${BASH_SOURCE[0]}")/peers.py" tag mlp --set "threads=$(java_side_threads)"
       ;;
+    rnn|gru)
+      jar="$(java_side_jar)" || return 1
+      echo "== library (Java, float64): $model, ${STEPS:-3001} steps" >&2
+      # shellcheck disable=SC2086
+      LMW_DATA_MIRROR="${LMW_DATA_MIRROR:-$(dirname "$names")}" "${JAVA:-java}" --add-modules=jdk.incubator.vector \
+        ${JAVA_OPTS:-} -cp "$jar" io.github.lmworkbook.bench.RnnBenchmark --cell "$model" --steps "${STEPS:-3001}" \
+        --json-only 2> >(grep -v 'incubator' >&2) \
+        | python3 "$(dirname "${BASH_SOURCE[0]}")/peers.py" tag "$model" --set "threads=$(java_side_threads)"
+      ;;
     *) return 3 ;;
   esac
 }

@@ -41,7 +41,9 @@ import java.util.function.Supplier;
  * {@code max-steps}, so its evaluation at index {@code steps} is the one "after {@code steps} steps" (one more update
  * than the library side's). makemore's test loss is on 1000 random test words; the library's on its whole 10 % split.
  *
- * <pre>bench/rnn.sh [--steps 3000] [--makemore /path/to/makemore.py] [--no-peer]</pre>
+ * <pre>bench/rnn.sh [--cell rnn|gru] [--steps 3000] [--makemore /path/to/makemore.py] [--no-peer] [--json-only]</pre>
+ * The library side ends with one JSON line (median_step_ms, last_test_loss, …), which {@code bench/java_sides.sh}
+ * reads; {@code --json-only} prints nothing else and skips the peer.
  */
 @Command(name = "rnn-benchmark", mixinStandardHelpOptions = true,
         description = "makemore's rnn configuration: ms per step and test loss, library vs PyTorch makemore")
@@ -64,6 +66,9 @@ public final class RnnBenchmark implements Callable<Integer> {
     String harnessPath;
     @Option(names = "--no-peer", description = "run the library side only")
     boolean noPeer;
+    @Option(names = "--json-only", description = "run the library side only and print only its JSON summary line "
+            + "(for bench/java_sides.sh)")
+    boolean jsonOnly;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new RnnBenchmark()).execute(args));
@@ -109,12 +114,23 @@ public final class RnnBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> words = Datasets.lines("names").stream().map(String::strip).filter(w -> !w.isEmpty()).toList();
-        System.out.printf(Locale.ROOT, "makemore " + cell + " configuration: %d names, n_embd 64, n_embd2 64, block 16, batch 32, "
-                + "AdamW lr 5e-4 wd 0.01 betas 0.9/0.99, %d steps%n", words.size(), steps);
-        System.out.println("library kernels: " + kernelPath() + "; Java " + Runtime.version() + ", 1 thread");
-        Result lib = runLibrary(words, CellType.of(cell), steps, warmup, seed, clip, System.out);
-        System.out.printf(Locale.ROOT, "library (double):   %.3f ms/step (median after %d warm-up steps), test loss %.4f "
-                + "(full 10%% test split), %.1f s%n", lib.medianStepMs, warmup, lib.testLoss, lib.seconds);
+        if (!jsonOnly) {
+            System.out.printf(Locale.ROOT, "makemore " + cell + " configuration: %d names, n_embd 64, n_embd2 64, block 16, "
+                    + "batch 32, AdamW lr 5e-4 wd 0.01 betas 0.9/0.99, %d steps%n", words.size(), steps);
+            System.out.println("library kernels: " + kernelPath() + "; Java " + Runtime.version() + ", 1 thread");
+        }
+        Result lib = runLibrary(words, CellType.of(cell), steps, warmup, seed, clip, jsonOnly ? null : System.out);
+        if (!jsonOnly) {
+            System.out.printf(Locale.ROOT, "library (double):   %.3f ms/step (median after %d warm-up steps), test loss "
+                    + "%.4f (full 10%% test split), %.1f s%n", lib.medianStepMs, warmup, lib.testLoss, lib.seconds);
+        }
+        System.out.println(String.format(Locale.ROOT,
+                "{\"side\": \"lmworkbook-java\", \"model\": \"%s\", \"median_step_ms\": %.4f, \"steps\": %d, "
+                        + "\"warmup_steps\": %d, \"last_test_loss\": %.6f, \"dtype\": \"float64\", \"kernel\": \"%s\", "
+                        + "\"java\": \"%s\", \"cores\": %d}",
+                cell, lib.medianStepMs, steps, warmup, lib.testLoss, kernelPath().replace("\"", "'"),
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors()));
+        if (jsonOnly) return 0;
         if (noPeer) return 0;
         if (!Files.isRegularFile(Path.of(makemore))) {
             System.out.println("makemore.py not found at '" + makemore + "': pass --makemore PATH or set MAKEMORE "
