@@ -95,7 +95,8 @@ import java.util.function.ToDoubleFunction;
  * </pre>
  * When the analytic gradient code throws {@link UnsupportedOperationException} (an exercise whose body is
  * still {@code throw new UnsupportedOperationException("not implemented yet")}), the report has status
- * {@link GradCheckReport.Status#NOT_IMPLEMENTED}, one line is printed, and nothing is thrown.
+ * {@link GradCheckReport.Status#NOT_IMPLEMENTED} and nothing is thrown or printed (the exercise that ran it says "not
+ * implemented yet" once: {@code exercises.Exercise}).
  */
 public final class GradientChecker {
     public static final double DEFAULT_H = 1e-5;
