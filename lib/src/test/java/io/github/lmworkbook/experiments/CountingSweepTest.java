@@ -48,12 +48,12 @@ class CountingSweepTest {
     @Test
     void trainsAndScoresEachCell() {
         var c = new CountingSweep.Config(2, 4, 8, 4, 8, 32, 300, 1e-2, 1.0);
-        var res = CountingSweep.run(List.of(CellType.GRU), new long[] {1}, c);
+        var res = CountingSweep.run(List.of(CellType.LSTM), new long[] {1}, c);
         var r = res.results();
-        assertEquals(8, r.outcome(CellType.GRU, 1).curve(CountingSweep.ACCURACY)[0].length);
-        double up = r.summary(CellType.GRU, CountingSweep.ACCEPTS).mean();
+        assertEquals(8, r.outcome(CellType.LSTM, 1).curve(CountingSweep.ACCURACY)[0].length);
+        double up = r.summary(CellType.LSTM, CountingSweep.ACCEPTS).mean();
         assertTrue(up >= 1 && up <= 8, "accepts up to " + up);
-        assertEquals(8, res.model(CellType.GRU, 1).H);
+        assertEquals(8, res.model(CellType.LSTM, 1).H);
         assertThrows(IllegalArgumentException.class, () -> new CountingSweep.Config(2, 5, 4, 4, 8, 32, 300, 1e-2, 1));
     }
 }
