@@ -48,9 +48,13 @@ class RecurrentLMTest {
         return new Batch(x, y);
     }
 
-    /** Central differences of 4th order: (−f(θ+2h) + 8f(θ+h) − 8f(θ−h) + f(θ−2h)) / 12h. */
+    /**
+     * Central differences of 4th order: (−f(θ+2h) + 8f(θ+h) − 8f(θ−h) + f(θ−2h)) / 12h, at h = 1e-3. Truncation is
+     * O(h⁴) (~1e-12 here), round-off ~1.5·ε·|L|/h (~5e-13 for a loss of 2): both far below the smallest entries an
+     * LSTM has at initialisation (~1e-6: the forget gate's weights, whose gradient carries the factor c_{t−1}).
+     */
     static double numeric(double[] row, int j, DoubleSupplier f) {
-        double h = 1e-4, old = row[j];
+        double h = 1e-3, old = row[j];
         row[j] = old + 2 * h; double f2 = f.getAsDouble();
         row[j] = old + h;     double f1 = f.getAsDouble();
         row[j] = old - h;     double fm1 = f.getAsDouble();
@@ -64,11 +68,12 @@ class RecurrentLMTest {
     }
 
     /**
-     * Every entry of every parameter (except those named in exclude) against 4th-order central differences,
-     * relative error |a − n| / max(1e-8, |a| + |n|) ≤ 1e-7; returns the largest. The library's GradientChecker
-     * (2nd-order differences) is run too, on every entry, and must reach 1e-6: on these mean losses its
-     * truncation error (h = 1e-4) or rounding error (h = 1e-5) sits right at 1e-7 for some entries, as its own
-     * documentation says, while the O(h⁴) stencil at h = 1e-4 keeps both well below.
+     * Every entry of every parameter (except those named in exclude) against 4th-order central differences at
+     * h = 1e-3: the error |a − n| must be within 1e-7·(|a| + |n|) plus the rounding error of the difference quotient
+     * itself, about ε·|L|/h (ROUNDING below; it decides only for entries far smaller than the loss, such as the GRU's
+     * reset-gate weights, where no relative criterion can judge a difference quotient); returns the largest relative
+     * error beyond that floor. The library's GradientChecker is run too, on every entry, and must pass (its
+     * criterion judges each entry against the round-off of its own estimate).
      */
     static double checkAll(io.github.lmworkbook.core.Model m, DoubleSupplier loss, Runnable lossAndGrad, String... exclude) {
         java.util.List<Param> ps = m.params().stream()
@@ -77,19 +82,27 @@ class RecurrentLMTest {
                 .check(() -> ps, loss, lossAndGrad);
         r.assertPassed();
         assertEquals(ps.size(), r.entries().size());
-        double worst = 0;
+        double L = Math.abs(loss.getAsDouble());
+        double worst = 0, floor = ROUNDING * Math.ulp(L) / 1e-3;
         for (Param p : ps) {
             Matrix analytic = p.grad.copy();
             for (int i = 0; i < p.value.rows; i++) for (int j = 0; j < p.value.cols; j++) {
-                double n = numeric(p.value.data[i], j, loss);
-                double e = GradientChecker.relError(analytic.data[i][j], n);
-                assertTrue(e <= 1e-7, p.name + "[" + i + "][" + j + "]: analytic " + analytic.data[i][j]
-                        + ", numeric " + n + ", rel. error " + e);
-                worst = Math.max(worst, e);
+                double n = numeric(p.value.data[i], j, loss), a = analytic.data[i][j];
+                double e = GradientChecker.relError(a, n);
+                assertTrue(e <= 1e-7 || Math.abs(a - n) <= 1e-7 * (Math.abs(a) + Math.abs(n)) + floor,
+                        p.name + "[" + i + "][" + j + "]: analytic " + a + ", numeric " + n + ", rel. error " + e
+                                + ", abs. error " + Math.abs(a - n) + " (rounding floor " + floor + ")");
+                worst = Math.max(worst, Math.max(0, Math.abs(a - n) - floor) / Math.max(1e-8, Math.abs(a) + Math.abs(n)));
             }
         }
         return worst;
     }
+
+    /**
+     * The rounding error of a difference quotient in units of ulp(L)/h: each loss value is off by a few ulp (a sum
+     * over the batch), and the stencils weigh them by at most (1 + 8 + 8 + 1)/12 = 1.5 (4th order) or 1 (2nd).
+     */
+    static final double ROUNDING = 8;
 
     static RecurrentLM model(CellType cell, boolean learnedStart, long seed) {
         return new RecurrentLM(new RecurrentLM.Config(V, cell, M, H, learnedStart, seed));
@@ -217,11 +230,17 @@ class RecurrentLMTest {
     void trainingStepAllocatesNothingAfterWarmUp(CellType cell) {
         RecurrentLM lm = new RecurrentLM(RecurrentLM.Config.makemore(cell, 27, 1));
         Batch batch = randomBatchV(new Random(8), 32, 16, 27);
-        for (int i = 0; i < 3; i++) {
-            lm.zeroGrad();
-            lm.lossAndGrad(batch);
-        }
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        // Warm up until C2 has compiled the product kernels: Vector API code allocates an object per vector until
+        // then, and on a loaded machine the compiler thread may need many steps (at most 400 steps here).
+        for (int chunk = 0; chunk < 40; chunk++) {
+            long start = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10; i++) {
+                lm.zeroGrad();
+                lm.lossAndGrad(batch);
+            }
+            if (mx.getCurrentThreadAllocatedBytes() - start < 10 * 256) break;
+        }
         long before = mx.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 20; i++) {
             lm.zeroGrad();
