@@ -1,0 +1,215 @@
+package io.github.lmworkbook.layers;
+
+import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.Param;
+import io.github.lmworkbook.core.RowBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Multi-head causal self-attention, as in GPT-2 (and makemore's {@code CausalSelfAttention}): every position
+ * retrieves a weighted mix of the values of the positions up to itself, weighted by how well its query matches
+ * their keys.
+ * <pre>
+ * [Q | K | V] = x·W_qkv + b_qkv            x (N × C), W_qkv (C × 3C): W_q, W_k, W_v side by side
+ * for every sequence and every head h (its columns h·d … h·d + d − 1 of Q, K and V; d = C / n_head):
+ *   s_ij = q_i·k_j / √d         for j ≤ i  (the causal mask: a position sees itself and the past only)
+ *   a_i  = softmax(s_i)                     the attention weights of position i, Σ_j a_ij = 1
+ *   y_i  = Σ_{j ≤ i} a_ij v_j               (d) head h's columns of y (N × C): the heads side by side
+ * out = y·W_o + b_o                         W_o (C × C), out (N × C)
+ * </pre>
+ * and backward, from dout (N × C): dy = dout·W_oᵀ (W_o's layer), then per sequence and head
+ * <pre>
+ *   da_ij  = dy_i·v_j                dv_j += a_ij dy_i           (y_i = Σ_j a_ij v_j)
+ *   ds_i   = a_i ⊙ (da_i − da_i·a_i)                              the softmax's vector–Jacobian product
+ *   dq_i  += Σ_j ds_ij k_j / √d      dk_j += ds_ij q_i / √d       (s_ij = q_i·k_j / √d)
+ * </pre>
+ * and d[Q | K | V] → dx through W_qkv's layer.
+ *
+ * <p><b>Heads are column blocks.</b> {@link Matrix} stores one array per row and cannot view a block of columns,
+ * so nothing is copied per head: the loops index head h's columns of the rows of [Q | K | V] directly (q_i is
+ * {@code QKV[i][h·d … h·d + d)}, k_j is {@code QKV[j][C + h·d …)}, v_j is {@code QKV[j][2C + h·d …)}), and write
+ * y_i into {@code y[i][h·d …)}, so that y is already the concatenation of the heads.
+ *
+ * <p><b>Sequences</b> follow {@link SequenceLayer}: the rows are the sequences laid end to end, with their lengths
+ * given (batch-major b·T + t when all have length T), each at most the block size. The causal mask is the loop bound
+ * j ≤ i; nothing of the future is ever computed. The cache is [Q | K | V] and the weights a of every head.
+ */
+public final class CausalSelfAttention implements SequenceLayer {
+    public final Linear qkv;           // W_qkv (C × 3C), b_qkv (1 × 3C)
+    public final Linear out;           // W_o (C × C), b_o (1 × C)
+    public final int C, heads, d, blockSize;
+    private final double scale;        // 1/√d
+    private boolean scaled = true;
+
+    private Matrix QKV;                                   // cache: [Q | K | V] of the last forward (N × 3C)
+    private final Matrix[] A;                             // cache: head h's weights, row i holds a_i[0 … i] (N × blockSize)
+    private final RowBuffer[] aBuf;
+    private final RowBuffer yBuf, dQKVBuf;                // (N × C), (N × 3C)
+    private int[] lengths = new int[0], uniform = new int[0];
+    private int count;                                    // cache: the number of sequences
+    private final double[] da;                            // (blockSize) scratch: da_i, then ds_i
+
+    /**
+     * W_qkv, b_qkv, W_o, b_o ~ U(±1/√C), PyTorch's nn.Linear default (makemore's initialisation); parameters
+     * "{name}.qkv.W", "{name}.qkv.b", "{name}.o.W", "{name}.o.b".
+     */
+    public CausalSelfAttention(String name, int C, int heads, int blockSize, Random rng) {
+        if (C < 1 || heads < 1 || C % heads != 0) {
+            throw new IllegalArgumentException("CausalSelfAttention " + name + ": " + heads + " heads must divide the "
+                    + "width C = " + C);
+        }
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("CausalSelfAttention " + name + ": block size must be ≥ 1, got "
+                    + blockSize);
+        }
+        this.C = C;
+        this.heads = heads;
+        this.d = C / heads;
+        this.blockSize = blockSize;
+        this.scale = 1.0 / Math.sqrt(d);
+        this.qkv = new Linear(name + ".qkv", C, 3 * C, true, rng);
+        this.out = new Linear(name + ".o", C, C, true, rng);
+        this.A = new Matrix[heads];
+        this.aBuf = new RowBuffer[heads];
+        for (int h = 0; h < heads; h++) aBuf[h] = new RowBuffer(blockSize);
+        this.yBuf = new RowBuffer(C);
+        this.dQKVBuf = new RowBuffer(3 * C);
+        this.da = new double[blockSize];
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> ps = new ArrayList<>(qkv.params());
+        ps.addAll(out.params());
+        return ps;
+    }
+
+    /**
+     * Divides the scores by √d (true, the default) or not (false): the only switch of the experiment "why √d".
+     */
+    public CausalSelfAttention scaled(boolean on) {
+        this.scaled = on;
+        return this;
+    }
+
+    @Override
+    public Matrix forward(Matrix x, int T) {
+        if (T < 1 || x.rows % T != 0) {
+            throw new IllegalArgumentException("CausalSelfAttention: " + x.rows + " rows are not sequences of T = " + T
+                    + " positions");
+        }
+        int B = x.rows / T;
+        if (uniform.length != B) uniform = new int[B];
+        java.util.Arrays.fill(uniform, T);
+        return forward(x, uniform);
+    }
+
+    /** [Q | K | V] = x·W_qkv + b; every head attends over every sequence; out = y·W_o + b_o. */
+    @Override
+    public Matrix forward(Matrix x, int[] lengths) {
+        SequenceLayer.checkLengths("CausalSelfAttention", x.rows, lengths, lengths.length, blockSize);
+        keep(lengths);
+        QKV = qkv.forward(x);                                     // [Q | K | V]       (N × 3C)
+        Matrix y = yBuf.rows(x.rows);                             // the heads' y_i    (N × C)
+        for (int h = 0; h < heads; h++) A[h] = aBuf[h].rows(x.rows);
+        for (int b = 0, off = 0; b < count; off += this.lengths[b], b++) {
+            for (int h = 0; h < heads; h++) headForward(off, this.lengths[b], h, y);
+        }
+        return out.forward(y);                                    // y·W_o + b_o       (N × C)
+    }
+
+    /** One head over one sequence (rows off … off + L − 1). */
+    private void headForward(int off, int L, int h, Matrix y) {
+        int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;       // head h's columns of Q, K, V (and y at qc)
+        double[][] X = QKV.data;
+        double s = scaled ? scale : 1.0;
+        for (int i = 0; i < L; i++) {
+            double[] q = X[off + i], a = A[h].data[off + i], yi = y.data[off + i];
+            for (int j = 0; j <= i; j++) {                        // j ≤ i: the causal mask
+                double[] k = X[off + j];
+                double qk = 0;
+                for (int c = 0; c < d; c++) qk += q[qc + c] * k[kc + c];
+                a[j] = qk * s;                                    // s_ij = q_i·k_j / √d
+            }
+            Softmax.row(a, a, i + 1);                             // a_i = softmax(s_i)
+            for (int c = 0; c < d; c++) yi[qc + c] = 0;
+            for (int j = 0; j <= i; j++) {
+                double aij = a[j];
+                double[] v = X[off + j];
+                for (int c = 0; c < d; c++) yi[qc + c] += aij * v[vc + c];   // y_i = Σ_j a_ij v_j
+            }
+        }
+    }
+
+    /** dy = dout·W_oᵀ; per sequence and head: da, dv, ds (softmax VJP), dq, dk; dx = d[Q | K | V]·W_qkvᵀ. */
+    @Override
+    public Matrix backward(Matrix dout) {
+        if (QKV == null) throw new IllegalStateException("CausalSelfAttention: backward before forward");
+        Matrix dy = out.backward(dout);                           // (N × C)
+        Matrix dQKV = dQKVBuf.rows(dy.rows).zero();               // (N × 3C), accumulated below
+        for (int b = 0, off = 0; b < count; off += lengths[b], b++) {
+            for (int h = 0; h < heads; h++) headBackward(off, lengths[b], h, dy, dQKV);
+        }
+        return qkv.backward(dQKV);                                // dx (N × C)
+    }
+
+    /** One head over one sequence: its share of dQ, dK, dV from dy. */
+    private void headBackward(int off, int L, int h, Matrix dy, Matrix dQKV) {
+        int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;
+        double[][] X = QKV.data, dX = dQKV.data;
+        double s = scaled ? scale : 1.0;
+        for (int i = 0; i < L; i++) {
+            double[] a = A[h].data[off + i], dyi = dy.data[off + i], q = X[off + i], dq = dX[off + i];
+            for (int j = 0; j <= i; j++) {
+                double[] v = X[off + j], dv = dX[off + j];
+                double aij = a[j], dyv = 0;
+                for (int c = 0; c < d; c++) {
+                    dyv += dyi[qc + c] * v[vc + c];               // da_ij = dy_i·v_j
+                    dv[vc + c] += aij * dyi[qc + c];              // dv_j += a_ij dy_i
+                }
+                da[j] = dyv;
+            }
+            Softmax.rowBackward(a, da, da, i + 1);                // ds_i = a_i ⊙ (da_i − da_i·a_i)
+            for (int j = 0; j <= i; j++) {
+                double g = da[j] * s;                             // ∂L/∂(q_i·k_j)
+                double[] k = X[off + j], dk = dX[off + j];
+                for (int c = 0; c < d; c++) {
+                    dq[qc + c] += g * k[kc + c];                  // dq_i += ds_ij k_j / √d
+                    dk[kc + c] += g * q[qc + c];                  // dk_j += ds_ij q_i / √d
+                }
+            }
+        }
+    }
+
+    /**
+     * The attention weights of head h over sequence b of the last forward pass, as a new (L × L) matrix: row i is
+     * a_i, zero above the diagonal (the masked future).
+     */
+    public Matrix weights(int b, int h) {
+        if (QKV == null) throw new IllegalStateException("CausalSelfAttention: no forward pass yet");
+        if (b < 0 || b >= count || h < 0 || h >= heads) {
+            throw new IllegalArgumentException("CausalSelfAttention: sequence " + b + " of " + count + ", head " + h
+                    + " of " + heads);
+        }
+        int off = 0;
+        for (int k = 0; k < b; k++) off += lengths[k];
+        int L = lengths[b];
+        Matrix w = new Matrix(L, L);
+        for (int i = 0; i < L; i++) System.arraycopy(A[h].data[off + i], 0, w.data[i], 0, i + 1);
+        return w;
+    }
+
+    /** The number of sequences of the last forward pass. */
+    public int sequences() {
+        return count;
+    }
+
+    private void keep(int[] lengths) {
+        if (this.lengths.length < lengths.length) this.lengths = new int[Math.max(lengths.length, 2 * this.lengths.length)];
+        System.arraycopy(lengths, 0, this.lengths, 0, lengths.length);
+        this.count = lengths.length;
+    }
+}
