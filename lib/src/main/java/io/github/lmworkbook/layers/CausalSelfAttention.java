@@ -29,9 +29,11 @@ import java.util.Random;
  * and d[Q | K | V] → dx through W_qkv's layer.
  *
  * <p><b>Heads are column blocks.</b> {@link Matrix} stores one array per row and cannot view a block of columns,
- * so nothing is copied per head: the loops index head h's columns of the rows of [Q | K | V] directly (q_i is
- * {@code QKV[i][h·d … h·d + d)}, k_j is {@code QKV[j][C + h·d …)}, v_j is {@code QKV[j][2C + h·d …)}), and write
- * y_i into {@code y[i][h·d …)}, so that y is already the concatenation of the heads.
+ * so for every sequence and head the head's columns of Q, K, V (and of dy, in backward) are copied into (L × d)
+ * buffers q, k, v; the math runs on those rows, and y (dQ, dK, dV) is copied back into the head's columns — so
+ * that y is already the concatenation of the heads. The copies cost O(L·d) against the O(L²·d) of the math, and
+ * they give every inner loop two arrays indexed alike, which C2 vectorizes ({@link #axpy}; {@link #dot} keeps
+ * four partial sums, as C2 leaves floating-point reductions scalar).
  *
  * <p><b>Sequences</b> follow {@link SequenceLayer}: the rows are the sequences laid end to end, with their lengths
  * given (batch-major b·T + t when all have length T), each at most the block size. The causal mask is the loop bound
@@ -51,6 +53,7 @@ public final class CausalSelfAttention implements SequenceLayer {
     private int[] lengths = new int[0], uniform = new int[0];
     private int count;                                    // cache: the number of sequences
     private final double[] da;                            // (blockSize) scratch: da_i, then ds_i
+    private final double[][] q, k, v, y, dy, dq, dk, dv;  // (blockSize × d) one head over one sequence
 
     /**
      * W_qkv, b_qkv, W_o, b_o ~ U(±1/√C), PyTorch's nn.Linear default (makemore's initialisation); parameters
@@ -78,6 +81,14 @@ public final class CausalSelfAttention implements SequenceLayer {
         this.yBuf = new RowBuffer(C);
         this.dQKVBuf = new RowBuffer(3 * C);
         this.da = new double[blockSize];
+        this.q = new double[blockSize][d];
+        this.k = new double[blockSize][d];
+        this.v = new double[blockSize][d];
+        this.y = new double[blockSize][d];
+        this.dy = new double[blockSize][d];
+        this.dq = new double[blockSize][d];
+        this.dk = new double[blockSize][d];
+        this.dv = new double[blockSize][d];
     }
 
     @Override
@@ -121,27 +132,21 @@ public final class CausalSelfAttention implements SequenceLayer {
         return out.forward(y);                                    // y·W_o + b_o       (N × C)
     }
 
-    /** One head over one sequence (rows off … off + L − 1). */
-    private void headForward(int off, int L, int h, Matrix y) {
-        int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;       // head h's columns of Q, K, V (and y at qc)
-        double[][] X = QKV.data;
+    /** One head over one sequence (rows off … off + L − 1): s_ij = q_i·k_j/√d, a_i = softmax(s_i), y_i = Σ_j a_ij v_j. */
+    private void headForward(int off, int L, int h, Matrix Y) {
+        int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;      // head h's columns of Q, K, V (and of y: qc)
+        copyIn(QKV, off, L, qc, q);
+        copyIn(QKV, off, L, kc, k);
+        copyIn(QKV, off, L, vc, v);
         double s = scaled ? scale : 1.0;
         for (int i = 0; i < L; i++) {
-            double[] q = X[off + i], a = A[h].data[off + i], yi = y.data[off + i];
-            for (int j = 0; j <= i; j++) {                        // j ≤ i: the causal mask
-                double[] k = X[off + j];
-                double qk = 0;
-                for (int c = 0; c < d; c++) qk += q[qc + c] * k[kc + c];
-                a[j] = qk * s;                                    // s_ij = q_i·k_j / √d
-            }
-            Softmax.row(a, a, i + 1);                             // a_i = softmax(s_i)
-            for (int c = 0; c < d; c++) yi[qc + c] = 0;
-            for (int j = 0; j <= i; j++) {
-                double aij = a[j];
-                double[] v = X[off + j];
-                for (int c = 0; c < d; c++) yi[qc + c] += aij * v[vc + c];   // y_i = Σ_j a_ij v_j
-            }
+            double[] a = A[h].data[off + i];
+            for (int j = 0; j <= i; j++) a[j] = dot(q[i], k[j], d) * s;   // s_ij = q_i·k_j / √d, j ≤ i: the mask
+            Softmax.row(a, a, i + 1);                                    // a_i = softmax(s_i)
+            java.util.Arrays.fill(y[i], 0.0);
+            for (int j = 0; j <= i; j++) axpy(a[j], v[j], y[i], d);     // y_i = Σ_j a_ij v_j
         }
+        copyOut(y, L, Y, off, qc);
     }
 
     /** dy = dout·W_oᵀ; per sequence and head: da, dv, ds (softmax VJP), dq, dk; dx = d[Q | K | V]·W_qkvᵀ. */
@@ -149,7 +154,7 @@ public final class CausalSelfAttention implements SequenceLayer {
     public Matrix backward(Matrix dout) {
         if (QKV == null) throw new IllegalStateException("CausalSelfAttention: backward before forward");
         Matrix dy = out.backward(dout);                           // (N × C)
-        Matrix dQKV = dQKVBuf.rows(dy.rows).zero();               // (N × 3C), accumulated below
+        Matrix dQKV = dQKVBuf.rows(dy.rows);                      // (N × 3C), every head's columns written below
         for (int b = 0, off = 0; b < count; off += lengths[b], b++) {
             for (int h = 0; h < heads; h++) headBackward(off, lengths[b], h, dy, dQKV);
         }
@@ -157,31 +162,63 @@ public final class CausalSelfAttention implements SequenceLayer {
     }
 
     /** One head over one sequence: its share of dQ, dK, dV from dy. */
-    private void headBackward(int off, int L, int h, Matrix dy, Matrix dQKV) {
+    private void headBackward(int off, int L, int h, Matrix dY, Matrix dQKV) {
         int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;
-        double[][] X = QKV.data, dX = dQKV.data;
+        copyIn(QKV, off, L, qc, q);
+        copyIn(QKV, off, L, kc, k);
+        copyIn(QKV, off, L, vc, v);
+        copyIn(dY, off, L, qc, dy);
+        for (int i = 0; i < L; i++) {
+            java.util.Arrays.fill(dq[i], 0.0);
+            java.util.Arrays.fill(dk[i], 0.0);
+            java.util.Arrays.fill(dv[i], 0.0);
+        }
         double s = scaled ? scale : 1.0;
         for (int i = 0; i < L; i++) {
-            double[] a = A[h].data[off + i], dyi = dy.data[off + i], q = X[off + i], dq = dX[off + i];
+            double[] a = A[h].data[off + i];
             for (int j = 0; j <= i; j++) {
-                double[] v = X[off + j], dv = dX[off + j];
-                double aij = a[j], dyv = 0;
-                for (int c = 0; c < d; c++) {
-                    dyv += dyi[qc + c] * v[vc + c];               // da_ij = dy_i·v_j
-                    dv[vc + c] += aij * dyi[qc + c];              // dv_j += a_ij dy_i
-                }
-                da[j] = dyv;
+                da[j] = dot(dy[i], v[j], d);                  // da_ij = dy_i·v_j
+                axpy(a[j], dy[i], dv[j], d);                  // dv_j += a_ij dy_i
             }
-            Softmax.rowBackward(a, da, da, i + 1);                // ds_i = a_i ⊙ (da_i − da_i·a_i)
+            Softmax.rowBackward(a, da, da, i + 1);            // ds_i = a_i ⊙ (da_i − da_i·a_i)
             for (int j = 0; j <= i; j++) {
-                double g = da[j] * s;                             // ∂L/∂(q_i·k_j)
-                double[] k = X[off + j], dk = dX[off + j];
-                for (int c = 0; c < d; c++) {
-                    dq[qc + c] += g * k[kc + c];                  // dq_i += ds_ij k_j / √d
-                    dk[kc + c] += g * q[qc + c];                  // dk_j += ds_ij q_i / √d
-                }
+                double g = da[j] * s;                         // ∂L/∂(q_i·k_j)
+                axpy(g, k[j], dq[i], d);                      // dq_i += ds_ij k_j / √d
+                axpy(g, q[i], dk[j], d);                      // dk_j += ds_ij q_i / √d
             }
         }
+        copyOut(dq, L, dQKV, off, qc);
+        copyOut(dk, L, dQKV, off, kc);
+        copyOut(dv, L, dQKV, off, vc);
+    }
+
+    /** to[i][0 … d) = M[off + i][col … col + d) for i &lt; L: one head's columns of one sequence. */
+    private void copyIn(Matrix M, int off, int L, int col, double[][] to) {
+        for (int i = 0; i < L; i++) System.arraycopy(M.data[off + i], col, to[i], 0, d);
+    }
+
+    /** M[off + i][col … col + d) = from[i][0 … d) for i &lt; L. */
+    private void copyOut(double[][] from, int L, Matrix M, int off, int col) {
+        for (int i = 0; i < L; i++) System.arraycopy(from[i], 0, M.data[off + i], col, d);
+    }
+
+    /** Σ_c a[c]·b[c] over c &lt; n, in four partial sums (independent chains of multiply-adds). */
+    static double dot(double[] a, double[] b, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int c = 0;
+        for (; c + 3 < n; c += 4) {
+            s0 += a[c] * b[c];
+            s1 += a[c + 1] * b[c + 1];
+            s2 += a[c + 2] * b[c + 2];
+            s3 += a[c + 3] * b[c + 3];
+        }
+        for (; c < n; c++) s0 += a[c] * b[c];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** y[c] += alpha·x[c] for c &lt; n. */
+    static void axpy(double alpha, double[] x, double[] y, int n) {
+        for (int c = 0; c < n; c++) y[c] += alpha * x[c];
     }
 
     /**

@@ -10,7 +10,9 @@ import io.github.lmworkbook.core.RowBuffer;
  * forward:   u = √(2/π)·(x + 0.044715·x³)      s = σ(2u)      y = x·s             x, s, y (N × n)
  * backward:  dx = dy ⊙ (s + x·2s(1 − s)·u′)    u′ = √(2/π)·(1 + 3·0.044715·x²)
  * </pre>
- * (d/dx σ(2u) = 2σ(2u)(1 − σ(2u))·u′). One exp per entry, through {@link Sigmoid#sigmoid}. The cache is x and s.
+ * (d/dx σ(2u) = 2σ(2u)(1 − σ(2u))·u′). One exp per entry; σ(2u) is written 1/(1 + e^(−2u)) without
+ * {@link Sigmoid#sigmoid}'s branch on the sign (a coin flip for the processor's branch predictor here): for large
+ * |u| it still gives exactly 0 or 1 (e^(−2u) overflows to ∞ or underflows to 0), never NaN. The cache is x and s.
  */
 public final class Gelu implements Layer {
     static final double K = Math.sqrt(2.0 / Math.PI), A = 0.044715;
@@ -33,7 +35,7 @@ public final class Gelu implements Layer {
             for (int j = 0; j < x.cols; j++) {
                 double v = xi[j];
                 double u = K * (v + A * v * v * v);           // u = √(2/π)(x + 0.044715x³)
-                si[j] = Sigmoid.sigmoid(2 * u);              // s = σ(2u) = ½(1 + tanh u)
+                si[j] = 1 / (1 + Math.exp(-2 * u));          // s = σ(2u) = ½(1 + tanh u)
                 yi[j] = v * si[j];                           // y = x·s
             }
         }
