@@ -10,6 +10,7 @@ import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
+import io.github.lmworkbook.models.Transformer;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -45,11 +46,22 @@ final class ModelOptions {
     @Option(names = "--direct", description = "MLP: add Bengio et al.'s direct connections from the embeddings to the output.")
     boolean direct;
 
+    @Option(names = "--n-layer", defaultValue = "4",
+            description = "Transformer: the number of blocks (default: ${DEFAULT-VALUE}).")
+    int nLayer;
+
+    @Option(names = "--n-head", defaultValue = "4",
+            description = "Transformer: attention heads per block; must divide --n-embd (default: ${DEFAULT-VALUE}).")
+    int nHead;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    /** mlp: Bengio et al.'s MLP; every other kind is a recurrent language model over the cell of that name. */
-    enum ModelKind { mlp, rnn }
+    /**
+     * mlp: Bengio et al.'s MLP; transformer: makemore's GPT (--n-layer, --n-head, --n-embd; the block size is the
+     * data's); every other kind is a recurrent language model over the cell of that name.
+     */
+    enum ModelKind { mlp, rnn, transformer }
 
     /** The data: vocabulary, training batches and held-out batches. */
     record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,
@@ -79,6 +91,10 @@ final class ModelOptions {
     LanguageModel build(Data d) {
         int V = d.vocab().size();
         if (model == ModelKind.mlp) return new Mlp(new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed));
+        if (model == ModelKind.transformer) {
+            return new Transformer(new Transformer.Config(V, d.blockSize(), nLayer, nHead, nEmbd,
+                    Transformer.Positions.LEARNED, true, true, seed));
+        }
         return new RecurrentLM(new RecurrentLM.Config(V, CellType.of(model.name()), nEmbd, nEmbd2, true, seed));
     }
 
