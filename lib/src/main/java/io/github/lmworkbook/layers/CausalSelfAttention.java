@@ -54,6 +54,7 @@ public final class CausalSelfAttention implements SequenceLayer {
     private int count;                                    // cache: the number of sequences
     private final double[] da;                            // (blockSize) scratch: da_i, then ds_i
     private final double[][] q, k, v, y, dy, dq, dk, dv;  // (blockSize × d) one head over one sequence
+    private final double[][] aRows;                       // (blockSize) views of one sequence's rows of A[h]
 
     /**
      * W_qkv, b_qkv, W_o, b_o ~ U(±1/√C), PyTorch's nn.Linear default (makemore's initialisation); parameters
@@ -89,6 +90,7 @@ public final class CausalSelfAttention implements SequenceLayer {
         this.dq = new double[blockSize][d];
         this.dk = new double[blockSize][d];
         this.dv = new double[blockSize][d];
+        this.aRows = new double[blockSize][];
     }
 
     @Override
@@ -124,72 +126,103 @@ public final class CausalSelfAttention implements SequenceLayer {
         SequenceLayer.checkLengths("CausalSelfAttention", x.rows, lengths, lengths.length, blockSize);
         keep(lengths);
         QKV = qkv.forward(x);                                     // [Q | K | V]       (N × 3C)
-        Matrix y = yBuf.rows(x.rows);                             // the heads' y_i    (N × C)
+        Matrix Y = yBuf.rows(x.rows);                             // the heads' y_i    (N × C)
+        double s = scaled ? scale : 1.0;
         for (int h = 0; h < heads; h++) A[h] = aBuf[h].rows(x.rows);
         for (int b = 0, off = 0; b < count; off += this.lengths[b], b++) {
-            for (int h = 0; h < heads; h++) headForward(off, this.lengths[b], h, y);
+            int L = this.lengths[b];
+            for (int h = 0; h < heads; h++) {
+                int qc = h * d, kc = C + h * d, vc = 2 * C + h * d; // head h's columns of Q, K, V (and of y: qc)
+                copyIn(QKV, off, L, qc, q);
+                copyIn(QKV, off, L, kc, k);
+                copyIn(QKV, off, L, vc, v);
+                headForward(q, k, v, L, s, rowsOf(A[h], off, L), y);
+                copyOut(y, L, Y, off, qc);
+            }
         }
-        return out.forward(y);                                    // y·W_o + b_o       (N × C)
+        return out.forward(Y);                                    // y·W_o + b_o       (N × C)
     }
 
-    /** One head over one sequence (rows off … off + L − 1): s_ij = q_i·k_j/√d, a_i = softmax(s_i), y_i = Σ_j a_ij v_j. */
-    private void headForward(int off, int L, int h, Matrix Y) {
-        int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;      // head h's columns of Q, K, V (and of y: qc)
-        copyIn(QKV, off, L, qc, q);
-        copyIn(QKV, off, L, kc, k);
-        copyIn(QKV, off, L, vc, v);
-        double s = scaled ? scale : 1.0;
+    /**
+     * One head over one sequence of L positions, on (≥ L × d) arrays: for i &lt; L,
+     * <pre>
+     * s_ij = q_i·k_j · scale  for j ≤ i      a_i = softmax(s_i)      y_i = Σ_{j ≤ i} a_ij v_j
+     * </pre>
+     * writing a[i][0 … i] (the weights; entries above the diagonal are not touched) and y[i].
+     */
+    public static void headForward(double[][] q, double[][] k, double[][] v, int L, double scale, double[][] a,
+                                   double[][] y) {
+        int d = q[0].length;
         for (int i = 0; i < L; i++) {
-            double[] a = A[h].data[off + i];
-            for (int j = 0; j <= i; j++) a[j] = dot(q[i], k[j], d) * s;   // s_ij = q_i·k_j / √d, j ≤ i: the mask
-            Softmax.row(a, a, i + 1);                                    // a_i = softmax(s_i)
-            java.util.Arrays.fill(y[i], 0.0);
-            for (int j = 0; j <= i; j++) axpy(a[j], v[j], y[i], d);     // y_i = Σ_j a_ij v_j
+            double[] ai = a[i];
+            for (int j = 0; j <= i; j++) ai[j] = dot(q[i], k[j], d) * scale;  // s_ij = q_i·k_j / √d; j ≤ i: the mask
+            Softmax.row(ai, ai, i + 1);                                      // a_i = softmax(s_i)
+            java.util.Arrays.fill(y[i], 0, d, 0.0);
+            for (int j = 0; j <= i; j++) axpy(ai[j], v[j], y[i], d);        // y_i = Σ_j a_ij v_j
         }
-        copyOut(y, L, Y, off, qc);
     }
 
     /** dy = dout·W_oᵀ; per sequence and head: da, dv, ds (softmax VJP), dq, dk; dx = d[Q | K | V]·W_qkvᵀ. */
     @Override
     public Matrix backward(Matrix dout) {
         if (QKV == null) throw new IllegalStateException("CausalSelfAttention: backward before forward");
-        Matrix dy = out.backward(dout);                           // (N × C)
-        Matrix dQKV = dQKVBuf.rows(dy.rows);                      // (N × 3C), every head's columns written below
+        Matrix dY = out.backward(dout);                           // (N × C)
+        Matrix dQKV = dQKVBuf.rows(dY.rows);                      // (N × 3C), every head's columns written below
+        double s = scaled ? scale : 1.0;
         for (int b = 0, off = 0; b < count; off += lengths[b], b++) {
-            for (int h = 0; h < heads; h++) headBackward(off, lengths[b], h, dy, dQKV);
+            int L = lengths[b];
+            for (int h = 0; h < heads; h++) {
+                int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;
+                copyIn(QKV, off, L, qc, q);
+                copyIn(QKV, off, L, kc, k);
+                copyIn(QKV, off, L, vc, v);
+                copyIn(dY, off, L, qc, dy);
+                for (int i = 0; i < L; i++) {
+                    java.util.Arrays.fill(dq[i], 0.0);
+                    java.util.Arrays.fill(dk[i], 0.0);
+                    java.util.Arrays.fill(dv[i], 0.0);
+                }
+                headBackward(q, k, v, rowsOf(A[h], off, L), dy, L, s, da, dq, dk, dv);
+                copyOut(dq, L, dQKV, off, qc);
+                copyOut(dk, L, dQKV, off, kc);
+                copyOut(dv, L, dQKV, off, vc);
+            }
         }
         return qkv.backward(dQKV);                                // dx (N × C)
     }
 
-    /** One head over one sequence: its share of dQ, dK, dV from dy. */
-    private void headBackward(int off, int L, int h, Matrix dY, Matrix dQKV) {
-        int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;
-        copyIn(QKV, off, L, qc, q);
-        copyIn(QKV, off, L, kc, k);
-        copyIn(QKV, off, L, vc, v);
-        copyIn(dY, off, L, qc, dy);
+    /**
+     * The backward pass of {@link #headForward}: from dy (∂L/∂y_i, i &lt; L) and the weights a of the forward pass,
+     * adds ∂L/∂q_i, ∂L/∂k_j, ∂L/∂v_j into dq, dk, dv (≥ L × d):
+     * <pre>
+     * da_ij = dy_i·v_j                 dv_j += a_ij dy_i            for j ≤ i
+     * ds_i  = a_i ⊙ (da_i − da_i·a_i)                              the softmax's vector–Jacobian product
+     * dq_i += Σ_j ds_ij k_j · scale    dk_j += ds_ij q_i · scale
+     * </pre>
+     * da is scratch of length ≥ L.
+     */
+    public static void headBackward(double[][] q, double[][] k, double[][] v, double[][] a, double[][] dy, int L,
+                                    double scale, double[] da, double[][] dq, double[][] dk, double[][] dv) {
+        int d = q[0].length;
         for (int i = 0; i < L; i++) {
-            java.util.Arrays.fill(dq[i], 0.0);
-            java.util.Arrays.fill(dk[i], 0.0);
-            java.util.Arrays.fill(dv[i], 0.0);
-        }
-        double s = scaled ? scale : 1.0;
-        for (int i = 0; i < L; i++) {
-            double[] a = A[h].data[off + i];
+            double[] ai = a[i];
             for (int j = 0; j <= i; j++) {
                 da[j] = dot(dy[i], v[j], d);                  // da_ij = dy_i·v_j
-                axpy(a[j], dy[i], dv[j], d);                  // dv_j += a_ij dy_i
+                axpy(ai[j], dy[i], dv[j], d);                 // dv_j += a_ij dy_i
             }
-            Softmax.rowBackward(a, da, da, i + 1);            // ds_i = a_i ⊙ (da_i − da_i·a_i)
+            Softmax.rowBackward(ai, da, da, i + 1);           // ds_i = a_i ⊙ (da_i − da_i·a_i)
             for (int j = 0; j <= i; j++) {
-                double g = da[j] * s;                         // ∂L/∂(q_i·k_j)
+                double g = da[j] * scale;                     // ∂L/∂(q_i·k_j)
                 axpy(g, k[j], dq[i], d);                      // dq_i += ds_ij k_j / √d
                 axpy(g, q[i], dk[j], d);                      // dk_j += ds_ij q_i / √d
             }
         }
-        copyOut(dq, L, dQKV, off, qc);
-        copyOut(dk, L, dQKV, off, kc);
-        copyOut(dv, L, dQKV, off, vc);
+    }
+
+    /** Rows off … off + L − 1 of M, as the first L entries of the view array (no copy of values). */
+    private double[][] rowsOf(Matrix M, int off, int L) {
+        System.arraycopy(M.data, off, aRows, 0, L);
+        return aRows;
     }
 
     /** to[i][0 … d) = M[off + i][col … col + d) for i &lt; L: one head's columns of one sequence. */
