@@ -37,7 +37,7 @@ JAVAC_MAJOR="$(major_of "$(sed -n 's/^javac \([^ ]*\).*/\1/p' <<<"$JAVAC_LINE")"
 [[ "$JAVAC_MAJOR" =~ ^[0-9]+$ ]] && (( JAVAC_MAJOR >= 17 )) \
   || fail "javac is version '${JAVAC_MAJOR:-unknown}' (${JAVAC_LINE:-no version line}); the workbook needs a JDK 17 or newer (a JRE is not enough)."
 command -v mvn >/dev/null 2>&1 || fail "'mvn' not found. Install Maven 3.8+ (e.g. 'apt-get install maven')."
-say "Java $JAVA_MAJOR ($(command -v java)), javac $JAVAC_MAJOR, $(mvn -v 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*m//g')"
+say "Java $JAVA_MAJOR ($(command -v java)), javac $JAVAC_MAJOR, $(mvn -B -v 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*[A-Za-z]//g')"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. Fonts: charts are rendered headless by Java2D, which needs fontconfig and at least one font.
@@ -124,8 +124,11 @@ PY
 # ---------------------------------------------------------------------------------------------------------------
 if [[ "${LMW_SKIP_BUILD:-0}" != 1 ]]; then
   say "Building the library: mvn -B -q -DskipTests ${MVN_ARGS:-} package"
+  # Debian's Maven 3.8 writes bare colour resets (ESC[0m) even in batch mode with colours off: strip every escape
+  # code, so that a log or a pipe shows none (pipefail keeps Maven's exit status).
   # shellcheck disable=SC2086
-  mvn -B -q -Dstyle.color=never -DskipTests ${MVN_ARGS:-} package || fail "the Maven build failed (see above)."
+  mvn -B -q -Dstyle.color=never -DskipTests ${MVN_ARGS:-} package 2>&1 | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' \
+    || fail "the Maven build failed (see above)."
   [[ -f "$ROOT/lib/target/lmworkbook-all.jar" ]] || fail "the build did not produce lib/target/lmworkbook-all.jar"
   say "Built lib/target/lmworkbook-all.jar"
 fi

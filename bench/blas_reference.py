@@ -1,9 +1,13 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """BLAS reference for bench/matmul.sh: times numpy's matrix products (OpenBLAS dgemm underneath) in double
 precision for the shapes and kinds of io.github.lmworkbook.bench.MatmulBenchmark.
 
-Run it single-threaded, as bench/matmul.sh does:
-    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/blas_reference.py SHAPES_FILE > blas.csv
+Run it single-threaded under the PyPI numpy (a current OpenBLAS with its Haswell/Zen/SkylakeX kernels), as
+bench/matmul.sh does when bench/.venv-torch exists:
+    OPENBLAS_NUM_THREADS=1 bench/.venv-torch/bin/python bench/blas_reference.py SHAPES_FILE > blas.csv
+It prints which OpenBLAS version and core it uses (threadpoolctl's internal_api, version, architecture) and a
+loud WARNING when the core does not match the CPU's flags (a generic fallback such as Prescott): such a run's
+BLAS column is not a fair reference. With threadpoolctl the BLAS is also limited to one thread from inside.
 SHAPES_FILE has one "m,k,n" per line (the Java benchmark writes it with --print-shapes). Output: CSV with
 columns m,k,n,kind,gflops (median),best,library on stdout; a line about the BLAS library on stderr.
 
@@ -13,37 +17,42 @@ Kinds, with C (m x n):  AB  C = A.B,   A (m x k), B (k x n)
 Each call is np.dot(..., out=C): a plain product, not C += (the addition is m*n flops against 2*m*k*n).
 The figure includes numpy's per-call overhead (~1 us), which matters only for the smallest shapes.
 """
-import ctypes
 import os
 import statistics
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_info  # noqa: E402  (bench/peer_info.py: OpenBLAS core and the fallback check)
+
 try:
     import numpy as np
 except ImportError:
-    sys.exit("numpy is missing: apt-get install -y python3-numpy libopenblas0-pthread")
+    sys.exit("numpy is missing for %s: run bench/peer_env.sh (PyPI numpy in bench/.venv-torch) or "
+             "apt-get install -y python3-numpy libopenblas0-pthread" % sys.executable)
 
 
 def blas_library():
-    """Which BLAS numpy loaded, and for OpenBLAS its core (kernel family) and thread count."""
-    path = None
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            if "blas" in line and ".so" in line:
-                path = line.split()[-1]
-                break
-    if path is None:
-        return "unknown BLAS"
-    try:
-        lib = ctypes.CDLL(path)
-        lib.openblas_get_corename.restype = ctypes.c_char_p
-        lib.openblas_get_config.restype = ctypes.c_char_p
-        return "%s, core %s, %d thread(s) [%s]" % (lib.openblas_get_config().decode(),
-                                                   lib.openblas_get_corename().decode(),
-                                                   lib.openblas_get_num_threads(), path)
-    except (OSError, AttributeError):
-        return path
+    """Which BLAS numpy loaded, and for OpenBLAS its version, core (kernel family) and thread count.
+
+    Returns (long description, short description for the CSV, warning or None). The core comes from
+    threadpoolctl ("architecture") when it is installed (the PyPI venv has it), else from OpenBLAS's own API.
+    """
+    pools, how = peer_info.thread_pools()
+    blas = [p for p in pools if p.get("user_api", "blas") == "blas" and p.get("internal_api") != "openmp"]
+    if not blas:
+        libs = peer_info.loaded_libraries(r"blas")
+        return ("unknown BLAS %s" % (libs or ""), "numpy %s, unknown BLAS" % np.__version__, None)
+    p = blas[0]
+    _, flags = peer_info.cpu_model_and_flags()
+    warning = peer_info.openblas_core_warning(p.get("architecture"), flags) if p.get("internal_api") == "openblas" \
+        else None
+    name = {"openblas": "OpenBLAS", "mkl": "MKL", "blis": "BLIS"}.get(p.get("internal_api"), p.get("internal_api"))
+    long = "%s %s, core %s, %s thread(s) [%s; internal_api=%s, via %s]" % (
+        name, p.get("version"), p.get("architecture"), p.get("num_threads"), p.get("filepath"),
+        p.get("internal_api"), how)
+    short = "numpy %s, %s %s core %s" % (np.__version__, name, p.get("version"), p.get("architecture"))
+    return long, short, warning
 
 
 def measure(f, flop, reps=9, batch_seconds=0.04, warmup_seconds=0.2):
@@ -70,15 +79,21 @@ def main():
             if line.strip():
                 shapes.append(tuple(int(v) for v in line.split(",")))
     np.dot(np.ones((4, 4)), np.ones((4, 4)))  # load the BLAS before looking for it
-    lib = blas_library()
-    print("BLAS reference: numpy %s, %s, OPENBLAS_NUM_THREADS=%s"
-          % (np.__version__, lib, os.environ.get("OPENBLAS_NUM_THREADS", "unset")), file=sys.stderr)
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=1, user_api="blas")  # one thread, whatever the environment says
+    except ImportError:
+        pass
+    lib, short, warning = blas_library()
+    print("BLAS reference: numpy %s (%s), %s, OPENBLAS_NUM_THREADS=%s"
+          % (np.__version__, sys.executable, lib, os.environ.get("OPENBLAS_NUM_THREADS", "unset")), file=sys.stderr)
+    if warning:
+        bar = "!" * 100
+        print("%s\n!!! WARNING: %s\n!!! The BLAS column of this run is NOT a fair reference (OPENBLAS_CORETYPE=%s). Use a current "
+              "numpy without OPENBLAS_CORETYPE: bench/peer_env.sh, then bench/matmul.sh picks bench/.venv-torch.\n%s"
+              % (bar, warning, os.environ.get("OPENBLAS_CORETYPE", "unset"), bar), file=sys.stderr)
     rng = np.random.default_rng(1)
     print("m,k,n,kind,gflops,best,library")
-    cfg = lib.split()
-    short = "numpy %s, %s" % (np.__version__, " ".join(cfg[:2]) if cfg[:1] == ["OpenBLAS"] else lib)
-    if "core " in lib:
-        short += " core " + lib.split("core ")[1].split(",")[0]
     for m, k, n in shapes:
         flop = 2.0 * m * k * n
         C = np.zeros((m, n))
@@ -89,7 +104,7 @@ def main():
         }
         for kind, (A, B, op) in kinds.items():
             g, best = measure(lambda: op(A, B), flop)
-            print("%d,%d,%d,%s,%.3f,%.3f,\"%s\"" % (m, k, n, kind, g, best, short), flush=True)
+            print("%d,%d,%d,%s,%.3f,%.3f,\"%s\"" % (m, k, n, kind, g, best, short.replace('"', "'")), flush=True)
 
 
 if __name__ == "__main__":

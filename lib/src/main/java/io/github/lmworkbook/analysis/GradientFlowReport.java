@@ -47,6 +47,11 @@ public final class GradientFlowReport {
         Quantity(String label) {
             this.label = label;
         }
+
+        /** The label with the state written as the given symbol: "h" gives ‖∂L/∂h_t‖ for a cell whose state is h. */
+        public String label(String state) {
+            return label.replace("s_", state + "_");
+        }
     }
 
     private final int T, S;
@@ -197,9 +202,9 @@ public final class GradientFlowReport {
         }
     }
 
-    /** {@link #chart(double, int, int)} without a bound, 640 × 420. */
+    /** {@link #chart(double, int, int)} without a bound, at the default size. */
     public BufferedImage chart() {
-        return chart(Double.NaN, 640, 420);
+        return chart(Double.NaN, Charts.WIDTH, Charts.HEIGHT);
     }
 
     /**
@@ -222,10 +227,10 @@ public final class GradientFlowReport {
 
     /**
      * The singular values of the step Jacobians along the trajectory: t on x, σ_max(J_t) and σ_min(J_t) in the
-     * legend, and (when S ≤ 32) every other singular value as a thin grey line. 640 × 420.
+     * legend, and (when S ≤ 32) every other singular value as a thin grey line. At the default size.
      */
     public BufferedImage singularValuesChart() {
-        return singularValuesChart(640, 420);
+        return singularValuesChart(Charts.WIDTH, Charts.HEIGHT);
     }
 
     public BufferedImage singularValuesChart(int width, int height) {
@@ -248,7 +253,69 @@ public final class GradientFlowReport {
      * pass a LinkedHashMap to fix the order), e.g. tanh maps with σ_max ∈ {0.5, 0.9, 1.5, 3}.
      */
     public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity) {
-        return compareChart(reports, quantity, 640, 420);
+        return compareChart(reports, quantity, Charts.WIDTH, Charts.HEIGHT);
+    }
+
+    /**
+     * Several reports on one log plot against distance T − t, each with its bound q^(T−t) as a dashed line of the
+     * same colour (bounds: the factor q of each report by its key, e.g. γ·σ_max(W_hh); a report without one has no
+     * bound). The bound is drawn up to ten times the largest plotted value. {@code state} is the symbol of the
+     * state in the labels ("h" for an RNN: ‖∂L/∂h_t‖).
+     */
+    public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity,
+                                             Map<String, Double> bounds, String state) {
+        if (reports.isEmpty()) throw new IllegalArgumentException("compare chart: no reports");
+        String label = quantity.label(state);
+        LineChart chart = logYChart(label + " against T − t; dashed: the bound (γ·σ_max)^(T−t)",
+                "distance T − t", label, Charts.WIDTH, Charts.HEIGHT);
+        double top = 0;
+        for (GradientFlowReport r : reports.values()) {
+            for (double v : r.values(quantity)) if (Double.isFinite(v)) top = Math.max(top, v);
+        }
+        int i = 0;
+        for (Map.Entry<String, GradientFlowReport> e : reports.entrySet()) {
+            Color c = Charts.PALETTE[i++ % Charts.PALETTE.length];
+            GradientFlowReport r = e.getValue();
+            chart.add(e.getKey(), r.distances(), byDistance(r.values(quantity))).color(c);
+            Double q = bounds.get(e.getKey());
+            if (q == null) continue;
+            double[] bound = new double[r.T + 1];
+            for (int k = 0; k <= r.T; k++) {
+                bound[k] = Math.pow(q, k);
+                if (bound[k] > 10 * top) bound[k] = Double.NaN;
+            }
+            chart.add("bound " + e.getKey(), r.distances(), bound).color(c).dashed().width(1.5f).hideInLegend();
+        }
+        return chart.image();
+    }
+
+    private double[] values(Quantity quantity) {
+        return switch (quantity) {
+            case LOSS_GRADIENT -> lossGradientNorms();
+            case JACOBIAN_PRODUCT -> jacobianProductNorms();
+            case STEP_SIGMA_MAX -> stepMaxSingularValues();
+        };
+    }
+
+    /** The mean over the steps t = 1..T of how many singular values of J_t are below v (e.g. 0.01: lost directions). */
+    public double meanStepSingularValuesBelow(double v) {
+        return meanCount(v, true);
+    }
+
+    /** The mean over the steps t = 1..T of how many singular values of J_t are above v (e.g. 1: stretched directions). */
+    public double meanStepSingularValuesAbove(double v) {
+        return meanCount(v, false);
+    }
+
+    private double meanCount(double v, boolean below) {
+        double sum = 0;
+        int steps = 0;
+        for (int t = 1; t <= T; t++) {
+            if (Double.isNaN(stepSigma[t][0])) continue;
+            for (double s : stepSigma[t]) if (below ? s < v : s > v) sum++;
+            steps++;
+        }
+        return steps == 0 ? Double.NaN : sum / steps;
     }
 
     public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity, int width, int height) {
@@ -256,12 +323,7 @@ public final class GradientFlowReport {
         LineChart chart = logYChart(quantity.label + " against distance", "distance T − t", quantity.label, width, height);
         for (Map.Entry<String, GradientFlowReport> e : reports.entrySet()) {
             GradientFlowReport r = e.getValue();
-            double[] y = switch (quantity) {
-                case LOSS_GRADIENT -> r.lossGradientNorms();
-                case JACOBIAN_PRODUCT -> r.jacobianProductNorms();
-                case STEP_SIGMA_MAX -> r.stepMaxSingularValues();
-            };
-            chart.add(e.getKey(), r.distances(), byDistance(y));
+            chart.add(e.getKey(), r.distances(), byDistance(r.values(quantity)));
         }
         return chart.image();
     }

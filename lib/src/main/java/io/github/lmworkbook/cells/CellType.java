@@ -5,8 +5,8 @@ import java.util.Random;
 
 /** The cells the models can be built with, by name (for configurations, the command line and saved models). */
 public enum CellType {
-    /** The vanilla (Elman) RNN: {@link RnnCell}. */
-    RNN(RnnCell::new);
+    /** The vanilla (Elman) RNN: {@link RnnCell}, one block of pre-activations. */
+    RNN(1, false, RnnCell::new);
 
     /** Makes a cell with D inputs and H hidden units, initialised from rng. */
     @FunctionalInterface
@@ -15,9 +15,25 @@ public enum CellType {
     }
 
     private final Factory factory;
+    /** G, the number of H-wide blocks of pre-activations (the input projection is D → G·H). */
+    public final int gates;
+    /** Whether the state holds a cell c besides h (S = 2H). */
+    public final boolean cellState;
 
-    CellType(Factory factory) {
+    CellType(int gates, boolean cellState, Factory factory) {
+        this.gates = gates;
+        this.cellState = cellState;
         this.factory = factory;
+    }
+
+    /** The number of parameters of a cell with D inputs and H units: G·(D·H + H·H + H) (tested against the cell). */
+    public long numParams(long D, long H) {
+        return gates * (D * H + H * H + H);
+    }
+
+    /** S, the length of a row's state: H, or 2H with a cell state. */
+    public int stateSize(int H) {
+        return cellState ? 2 * H : H;
     }
 
     /** A new cell of this type, D inputs, H hidden units. */

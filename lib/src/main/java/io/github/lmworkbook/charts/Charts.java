@@ -2,6 +2,7 @@ package io.github.lmworkbook.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Map;
@@ -28,9 +29,24 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class Charts {
 
-    /** Default image size in pixels. */
-    public static final int WIDTH = 640;
-    public static final int HEIGHT = 400;
+    /**
+     * Default image size in pixels: as wide as a notebook column (JupyterLab scales a wider image down to the column,
+     * never a narrower one up), with fonts sized for that width.
+     */
+    public static final int WIDTH = 960;
+    public static final int HEIGHT = 540;
+
+    /** Fonts of every chart: title, axis titles, tick labels, legend, point labels. */
+    static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 20);
+    static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 18);
+    static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 17);
+
+    /** The colours given to series in order (Tableau 10): distinct, and readable on white. */
+    public static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
+            new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
+            new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
 
     static {
         // Charts are drawn off-screen: there is no display on a server, in CI or on Binder.
@@ -184,21 +200,46 @@ public final class Charts {
      */
     public static BufferedImage scatter(String title, String xLabel, String yLabel, double[] xs, double[] ys,
                                         String[] labels) {
+        return scatter(title, xLabel, yLabel, xs, ys, labels, false);
+    }
+
+    /**
+     * A labelled scatter chart; with {@code equalAxes} one unit is as long on the x axis as on the y axis (the
+     * picture of a projection, where distances in any direction must compare), on a square-ish image.
+     */
+    public static BufferedImage scatter(String title, String xLabel, String yLabel, double[] xs, double[] ys,
+                                        String[] labels, boolean equalAxes) {
         checkSeries("points", new double[][] {xs, ys});
         if (labels.length != xs.length) {
             throw new IllegalArgumentException("labels: " + labels.length + " labels for " + xs.length + " points");
         }
-        XYChart chart = base(title, xLabel, yLabel);
+        int width = equalAxes ? 800 : WIDTH, height = equalAxes ? 760 : HEIGHT;
+        XYChart chart = base(title, xLabel, yLabel, width, height);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setMarkerSize(14);
+        chart.getStyler().setMarkerSize(12);
         chart.getStyler().setAnnotationTextFontColor(Color.BLACK);
         XYSeries s = chart.addSeries("points", xs, ys);
-        s.setMarkerColor(new Color(120, 170, 230, 140));
+        s.setMarkerColor(new Color(120, 170, 230, 150));
         for (int i = 0; i < xs.length; i++) {
             chart.addAnnotation(new AnnotationText(labels[i], xs[i], ys[i], false));
         }
+        if (equalAxes) equalAxes(chart, xs, ys, width, height);
         return image(chart);
+    }
+
+    /** Plot area of an image of this size, estimated from the margins XChart leaves at these fonts (pixels). */
+    static final int MARGIN_LEFT = 95, MARGIN_RIGHT = 20, MARGIN_TOP = 50, MARGIN_BOTTOM = 75;
+
+    /** Sets the axis ranges so that a unit has the same length in pixels on both axes, with 8 % room around. */
+    static void equalAxes(XYChart chart, double[] xs, double[] ys, int width, int height) {
+        double x0 = Arrays.stream(xs).min().getAsDouble(), x1 = Arrays.stream(xs).max().getAsDouble();
+        double y0 = Arrays.stream(ys).min().getAsDouble(), y1 = Arrays.stream(ys).max().getAsDouble();
+        double pw = width - MARGIN_LEFT - MARGIN_RIGHT, ph = height - MARGIN_TOP - MARGIN_BOTTOM;
+        double perPixel = 1.16 * Math.max(Math.max(x1 - x0, 1e-12) / pw, Math.max(y1 - y0, 1e-12) / ph);
+        double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+        chart.getStyler().setXAxisMin(cx - perPixel * pw / 2).setXAxisMax(cx + perPixel * pw / 2);
+        chart.getStyler().setYAxisMin(cy - perPixel * ph / 2).setYAxisMax(cy + perPixel * ph / 2);
     }
 
     private static XYChart base(String title, String xLabel, String yLabel) {
@@ -214,9 +255,18 @@ public final class Charts {
         Styler st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
-        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        st.setLegendPosition(Styler.LegendPosition.InsideNE);      // inside: the plot gets the whole width
+        st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
+        st.setLegendBorderColor(new Color(200, 200, 200));
         st.setAntiAlias(true);
+        st.setChartTitleFont(TITLE_FONT);
+        st.setLegendFont(LEGEND_FONT);
+        st.setAnnotationTextFont(LABEL_FONT);
+        st.setSeriesColors(PALETTE);
+        chart.getStyler().setAxisTitleFont(AXIS_TITLE_FONT);
+        chart.getStyler().setAxisTickLabelsFont(TICK_FONT);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+        chart.getStyler().setMarkerSize(8);
         return chart;
     }
 

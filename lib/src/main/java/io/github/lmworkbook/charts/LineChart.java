@@ -50,14 +50,17 @@ public final class LineChart {
     public static final class Series {
         final String name;
         final double[] x, y;
+        final double[] lo, hi;     // the band around the line, or null
         Color color;
-        float width = 2f;
-        boolean dashed, inLegend = true;
+        float width = 2.5f;
+        boolean dashed, inLegend = true, markers;
 
-        private Series(String name, double[] x, double[] y) {
+        private Series(String name, double[] x, double[] y, double[] lo, double[] hi) {
             this.name = name;
             this.x = x;
             this.y = y;
+            this.lo = lo;
+            this.hi = hi;
         }
 
         /** The line colour (default: XChart's palette in order). */
@@ -66,7 +69,7 @@ public final class LineChart {
             return this;
         }
 
-        /** The line width in pixels (default 2). */
+        /** The line width in pixels (default 2.5). */
         public Series width(float w) {
             if (!(w > 0)) throw new IllegalArgumentException("series '" + name + "': line width must be > 0, got " + w);
             this.width = w;
@@ -84,12 +87,18 @@ public final class LineChart {
             this.inLegend = false;
             return this;
         }
+
+        /** A marker on every point (for a few points, e.g. one per condition of an experiment). */
+        public Series markers() {
+            this.markers = true;
+            return this;
+        }
     }
 
     private final String title, xLabel, yLabel;
-    private boolean logX, logY;
+    private boolean logX, logY, integerX;
     private int width = Charts.WIDTH, height = Charts.HEIGHT;
-    private Styler.LegendPosition legendPosition = Styler.LegendPosition.OutsideE;
+    private Styler.LegendPosition legendPosition = Styler.LegendPosition.InsideNE;
     private final List<Series> series = new ArrayList<>();
 
     LineChart(String title, String xLabel, String yLabel) {
@@ -120,7 +129,13 @@ public final class LineChart {
         return this;
     }
 
-    /** Where the legend goes (default outside, to the right). */
+    /** Labels the x axis at whole numbers only (for a count on x, e.g. a context length: no "2.5"). */
+    public LineChart integerX() {
+        this.integerX = true;
+        return this;
+    }
+
+    /** Where the legend goes (default inside, top right: the plot keeps the whole width). */
     public LineChart legend(Styler.LegendPosition position) {
         this.legendPosition = Objects.requireNonNull(position, "position");
         return this;
@@ -128,14 +143,44 @@ public final class LineChart {
 
     /** Adds a series (the arrays are copied when the chart is drawn); style it through the returned handle. */
     public Series add(String name, double[] x, double[] y) {
+        return add(name, x, y, null, null);
+    }
+
+    /**
+     * Adds a line with a band drawn around it in the same colour, lighter: the spread of an experiment over seeds
+     * (e.g. the mean over seeds as the line, the smallest and largest value as the band). lo ≤ y ≤ hi is not
+     * required; the band is the area between lo and hi.
+     */
+    public Series band(String name, double[] x, double[] y, double[] lo, double[] hi) {
+        Charts.checkSeries(name + " (band low)", new double[][] {x, lo});
+        Charts.checkSeries(name + " (band high)", new double[][] {x, hi});
+        return add(name, x, y, lo, hi);
+    }
+
+    private Series add(String name, double[] x, double[] y, double[] lo, double[] hi) {
         Objects.requireNonNull(name, "name");
         Charts.checkSeries(name, new double[][] {x, y});
         for (Series s : series) {
             if (s.name.equals(name)) throw new IllegalArgumentException("series '" + name + "' was added twice");
         }
-        Series s = new Series(name, x, y);
+        Series s = new Series(name, x, y, lo, hi);
         series.add(s);
         return s;
+    }
+
+    /** A horizontal line at y across the x range of the other series, dashed grey: a baseline or a threshold. */
+    public Series hline(String name, double y) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (double v : s.x) {
+                if (Double.isFinite(v) && (!logX || v > 0)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        if (!(lo <= hi)) throw new IllegalArgumentException("hline '" + name + "': add the data series first");
+        return add(name, new double[] {lo, hi}, new double[] {y, y}).dashed().color(Color.GRAY).width(2f);
     }
 
     /** Draws the chart. */
@@ -150,65 +195,127 @@ public final class LineChart {
     public XYChart xyChart() {
         List<double[][]> kept = new ArrayList<>();
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        double xlo = Double.POSITIVE_INFINITY, xhi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
-            double[][] xy = keep(s.x, s.y);
+            double[][] xy = keep(s);
             kept.add(xy);
-            for (double v : xy[1]) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+            for (int r = 1; r < xy.length; r++) {
+                for (double v : xy[r]) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+            for (double v : xy[0]) {
+                xlo = Math.min(xlo, v);
+                xhi = Math.max(xhi, v);
             }
         }
         boolean decadeLabels = logY && lo < hi && wideLogRange(lo, hi, height);
+        boolean xDecadeLabels = logX && xlo < xhi && wideLogXRange(xlo, xhi, width);
 
         XYChart chart = Charts.base(title, xLabel, yLabel, width, height);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         chart.getStyler().setLegendPosition(legendPosition);
-        chart.getStyler().setXAxisLogarithmic(logX);
-        chart.getStyler().setXAxisLogarithmicDecadeOnly(logX);
+        chart.getStyler().setXAxisLogarithmic(logX && !xDecadeLabels);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(logX && !xDecadeLabels);
         chart.getStyler().setYAxisLogarithmic(logY && !decadeLabels);
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(logY && !decadeLabels);
+        // a narrow log range (under two decades) is labelled at 1…9 × 10^n too, or it would show one or two labels
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(logY && !decadeLabels && !(hi / lo < 100));
         if (logX || logY) Charts.solidGrid(chart);
         if (decadeLabels) {
             chart.getStyler().setYAxisMin(Math.floor(Math.log10(lo)));
             chart.getStyler().setYAxisMax(Math.ceil(Math.log10(hi)));
             chart.getStyler().setyAxisTickLabelsFormattingFunction(LineChart::powerOfTen);
         }
+        if (xDecadeLabels) {
+            chart.getStyler().setXAxisMin(Math.floor(Math.log10(xlo)));
+            chart.getStyler().setXAxisMax(Math.ceil(Math.log10(xhi)));
+            chart.getStyler().setxAxisTickLabelsFormattingFunction(LineChart::powerOfTen);
+        }
+        Color[] colors = new Color[series.size()];
+        for (int i = 0, next = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            colors[i] = s.color != null ? s.color : Charts.PALETTE[next++ % Charts.PALETTE.length];
+        }
+        for (int i = 0; i < series.size(); i++) {            // the bands first, so that every line is drawn on top
+            Series s = series.get(i);
+            double[][] xy = kept.get(i);
+            if (s.lo == null || xy[0].length == 0) continue;
+            int n = xy[0].length;
+            double[] px = new double[2 * n], py = new double[2 * n];
+            for (int j = 0; j < n; j++) {
+                px[j] = axisX(xy[0][j], xDecadeLabels);
+                py[j] = axisY(xy[3][j], decadeLabels);
+                px[2 * n - 1 - j] = px[j];
+                py[2 * n - 1 - j] = axisY(xy[2][j], decadeLabels);
+            }
+            XYSeries fill = chart.addSeries(s.name + " (spread)", px, py);
+            fill.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+            fill.setMarker(SeriesMarkers.NONE);
+            Color c = colors[i];
+            fill.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 55));
+            fill.setLineColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 90));
+            fill.setLineStyle(new BasicStroke(0.8f));
+            fill.setShowInLegend(false);
+        }
         int shown = 0;
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             double[][] xy = kept.get(i);
             if (xy[0].length == 0) continue;
-            double[] y = xy[1];
-            if (decadeLabels) {
-                y = y.clone();
-                for (int j = 0; j < y.length; j++) y[j] = Math.log10(y[j]);
+            double[] x = xy[0].clone(), y = xy[1].clone();
+            for (int j = 0; j < x.length; j++) {
+                x[j] = axisX(x[j], xDecadeLabels);
+                y[j] = axisY(y[j], decadeLabels);
             }
-            XYSeries xs = chart.addSeries(s.name, xy[0], y);
-            xs.setMarker(SeriesMarkers.NONE);
-            if (s.color != null) xs.setLineColor(s.color);
+            XYSeries xs = chart.addSeries(s.name, x, y);
+            xs.setMarker(s.markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            if (s.markers) xs.setMarkerColor(colors[i]);
+            xs.setLineColor(colors[i]);
             xs.setLineStyle(s.dashed
-                    ? new BasicStroke(s.width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
+                    ? new BasicStroke(s.width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f)
                     : new BasicStroke(s.width));
             xs.setShowInLegend(s.inLegend);
             if (s.inLegend) shown++;
         }
         chart.getStyler().setLegendVisible(shown > 1);
         if (!logX) Charts.roundXTicks(chart);
+        if (integerX && !logX) {
+            chart.getStyler().setxAxisTickLabelsFormattingFunction(
+                    v -> Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : "");
+        }
         return chart;
     }
 
-    /** The points of (x, y) that the axes can show: finite, and &gt; 0 on a log axis. */
-    private double[][] keep(double[] x, double[] y) {
+    private static double axisX(double x, boolean decades) {
+        return decades ? Math.log10(x) : x;
+    }
+
+    private static double axisY(double y, boolean decades) {
+        return decades ? Math.log10(y) : y;
+    }
+
+    /** The points of a series that the axes can show: finite, and &gt; 0 on a log axis (lo and hi too, for a band). */
+    private double[][] keep(Series s) {
         int n = 0;
-        for (int i = 0; i < x.length; i++) if (shows(x[i], y[i])) n++;
-        double[] xs = new double[n], ys = new double[n];
-        for (int i = 0, m = 0; i < x.length; i++) {
-            if (shows(x[i], y[i])) {
-                xs[m] = x[i];
-                ys[m++] = y[i];
+        for (int i = 0; i < s.x.length; i++) if (shows(s, i)) n++;
+        boolean band = s.lo != null;
+        double[][] out = new double[band ? 4 : 2][n];
+        for (int i = 0, m = 0; i < s.x.length; i++) {
+            if (!shows(s, i)) continue;
+            out[0][m] = s.x[i];
+            out[1][m] = s.y[i];
+            if (band) {
+                out[2][m] = s.lo[i];
+                out[3][m] = s.hi[i];
             }
+            m++;
         }
-        return new double[][] {xs, ys};
+        return out;
+    }
+
+    private boolean shows(Series s, int i) {
+        return shows(s.x[i], s.y[i]) && (s.lo == null || shows(s.x[i], s.lo[i]) && shows(s.x[i], s.hi[i]));
     }
 
     private boolean shows(double x, double y) {
@@ -220,6 +327,16 @@ public final class LineChart {
         double plotHeight = imageHeight - 110;                 // title, x tick labels and x axis title take ~110 px
         double decades = Math.log10(hi) - Math.log10(lo);
         return decades * PIXELS_PER_DECADE_LABEL > plotHeight;
+    }
+
+    /** Plot width in pixels per decade below which a log x axis is replaced by labelled powers of ten. */
+    public static final int PIXELS_PER_DECADE_LABEL_X = 75;
+
+    /** Whether x in [lo, hi] spans more decades than a log axis of this image width can label legibly. */
+    static boolean wideLogXRange(double lo, double hi, int imageWidth) {
+        double plotWidth = imageWidth - 120;                   // y tick labels, y axis title and padding
+        double decades = Math.log10(hi) - Math.log10(lo);
+        return decades * PIXELS_PER_DECADE_LABEL_X > plotWidth;
     }
 
     /** The label of the tick at log10(y) = v: "1e-20" at whole decades, else 10^v to two digits. */

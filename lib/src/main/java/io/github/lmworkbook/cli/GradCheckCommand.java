@@ -10,9 +10,12 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-/** Checks a model's hand-written backward pass against central differences on a small real batch. */
+/**
+ * Checks a model's hand-written backward pass against finite differences on a real batch; the criterion is
+ * {@link GradientChecker}'s (the error each numeric estimate can have, plus rtol relative).
+ */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
-        description = "Check every parameter's analytic gradient against central differences; exit 1 on failure.")
+        description = "Check every parameter's analytic gradient against finite differences; exit 1 on failure.")
 final class GradCheckCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
@@ -20,15 +23,22 @@ final class GradCheckCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "2", description = "Sequences in the checked batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--threshold", defaultValue = "1e-7", description = "Largest relative error that passes.")
-    double threshold;
+    @Option(names = {"--rtol", "--threshold"}, defaultValue = "1e-7",
+            description = "rtol, the relative part of the allowed error |a − n| ≤ z·(σ_n + ρ) + t + rtol·(|a| + |n|) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double rtol;
+
+    @Option(names = "--samples", defaultValue = "100",
+            description = "Entries checked per parameter, a seeded sample of a larger one (default: ${DEFAULT-VALUE}).")
+    int samples;
 
     @Override
     public Integer call() {
         ModelOptions.Data data = options.loadData(batchSize);
         LanguageModel model = options.build(data);
         Batch batch = data.train().get();
-        GradCheckReport report = GradientChecker.builder().threshold(threshold).check(model, batch);
+        GradCheckReport report = GradientChecker.builder().rtol(rtol).samplesPerParam(samples).seed(options.seed)
+                .check(model, batch);
         System.out.println("gradient check of " + options.describe(model));
         System.out.println(report);
         return report.passed() ? 0 : 1;

@@ -90,12 +90,104 @@ final class ModelOptions {
 
     LanguageModel build(Data d) {
         int V = d.vocab().size();
-        if (model == ModelKind.mlp) return new Mlp(new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed));
+        if (model == ModelKind.mlp) return new Mlp(mlpConfig(V));
+        if (model == ModelKind.transformer) return new Transformer(transformerConfig(V, d.blockSize()));
+        return new RecurrentLM(recurrentConfig(V));
+    }
+
+    private Mlp.Config mlpConfig(int V) {
+        return new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed);
+    }
+
+    private Transformer.Config transformerConfig(int V, int blockSize) {
+        return new Transformer.Config(V, blockSize, nLayer, nHead, nEmbd, Transformer.Positions.LEARNED, true, true,
+                seed);
+    }
+
+    private RecurrentLM.Config recurrentConfig(int V) {
+        return new RecurrentLM.Config(V, CellType.of(model.name()), nEmbd, nEmbd2, true, seed);
+    }
+
+    // ---- validation (before any data is loaded or any model is built) ---------------------------------------
+
+    /**
+     * Checks the sizes before anything is loaded or built.
+     *
+     * @throws IllegalArgumentException naming the option and its value
+     */
+    void validate() {
+        requirePositive("--n-embd", nEmbd);
+        requirePositive("--n-embd2", nEmbd2);
+        requirePositive("--block-size", blockSize);
+        requirePositive("--context", context);
         if (model == ModelKind.transformer) {
-            return new Transformer(new Transformer.Config(V, d.blockSize(), nLayer, nHead, nEmbd,
-                    Transformer.Positions.LEARNED, true, true, seed));
+            requirePositive("--n-layer", nLayer);
+            requirePositive("--n-head", nHead);
+            if (nEmbd % nHead != 0) {
+                throw new IllegalArgumentException("--n-head " + nHead + " does not divide --n-embd " + nEmbd);
+            }
         }
-        return new RecurrentLM(new RecurrentLM.Config(V, CellType.of(model.name()), nEmbd, nEmbd2, true, seed));
+        if (model == ModelKind.mlp && (long) context * nEmbd > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--context " + context + " × --n-embd " + nEmbd + " = "
+                    + (long) context * nEmbd + " inputs of the MLP's hidden layer; at most " + (Integer.MAX_VALUE - 8));
+        }
+    }
+
+    private static void requirePositive(String option, int value) {
+        if (value < 1) throw new IllegalArgumentException(option + " " + value + ": must be ≥ 1");
+    }
+
+    /**
+     * The number of parameters of the model these options build for a vocabulary of V tokens, from its
+     * configuration, without building it (a test keeps each configuration's count equal to its model's).
+     *
+     * @param blockSize the data's block size (the transformer's learned positions)
+     */
+    long estimateParams(int V, int blockSize) {
+        if (model == ModelKind.mlp) return mlpConfig(V).numParams();
+        if (model == ModelKind.transformer) return transformerConfig(V, blockSize).numParams();
+        return recurrentConfig(V).numParams();
+    }
+
+    /**
+     * Refuses, before the model is built, sizes whose memory this JVM cannot hold: estimated as copies × 8 bytes
+     * per parameter (values and gradients; AdamW's two moments when training) plus the activations of
+     * positions = B·T rows. The estimate is rough (buffers differ by model) but of the right size.
+     *
+     * @param blockSize the data's block size
+     * @param copies    arrays the size of the parameters: 2 (values, gradients), 4 with AdamW
+     * @param positions rows of activations in one batch (B·T)
+     * @param what      what the memory is for, e.g. "training it"
+     * @throws IllegalArgumentException naming the size options, the parameter count and both memory sizes
+     */
+    void checkMemory(int V, int blockSize, int copies, long positions, String what) {
+        long params = estimateParams(V, blockSize);
+        long m = nEmbd, H = nEmbd2, v = V, width = model == ModelKind.mlp ? (long) context * m
+                : model == ModelKind.transformer ? 8L * nLayer * m + (long) nLayer * nHead * blockSize : m;
+        double bytes = 8.0 * ((double) copies * params + (double) positions * (2 * width + 4 * H + 3 * v));
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > available) {
+            throw new IllegalArgumentException(sizeOptions() + ": the " + model + " model has "
+                    + String.format(java.util.Locale.ROOT, "%,d", params) + " parameters; " + what + " needs about " + gigabytes(bytes) + " but this JVM can use "
+                    + gigabytes(available) + " more; choose smaller sizes (or give java more memory with -Xmx)");
+        }
+    }
+
+    /** The size options of this model, those above their defaults first, e.g. "--n-embd 1000000 (--n-embd2 64)". */
+    private String sizeOptions() {
+        List<String> big = new java.util.ArrayList<>(), rest = new java.util.ArrayList<>();
+        if (model == ModelKind.mlp) (context > 16 ? big : rest).add("--context " + context);
+        if (model == ModelKind.transformer) (nLayer > 4 ? big : rest).add("--n-layer " + nLayer);
+        (nEmbd > 64 ? big : rest).add("--n-embd " + nEmbd);
+        (nEmbd2 > 64 ? big : rest).add("--n-embd2 " + nEmbd2);
+        if (big.isEmpty()) return String.join(" ", rest);
+        return String.join(" ", big) + (rest.isEmpty() ? "" : " (with " + String.join(" ", rest) + ")");
+    }
+
+    private static String gigabytes(double bytes) {
+        return bytes >= 1e9 ? String.format(java.util.Locale.ROOT, "%.1f GB", bytes / 1e9)
+                : String.format(java.util.Locale.ROOT, "%.0f MB", bytes / 1e6);
     }
 
     String describe(LanguageModel m) {

@@ -1,26 +1,39 @@
 package io.github.lmworkbook.cli;
 
 import io.github.lmworkbook.models.LanguageModel;
+import io.github.lmworkbook.train.ModelFileException;
 import io.github.lmworkbook.train.ModelIO;
 import io.github.lmworkbook.train.Sampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** Loads saved parameters into a model of the same shape and samples from it. */
+/** Loads saved parameters into a model of the same shape and samples from it, printing each sample as it is drawn. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Sample names (or text) from a saved model; give the same model options as when training.")
 final class SampleCommand implements Callable<Integer> {
+    /** The largest -n: a million names or characters per run. */
+    static final int MAX_COUNT = 1_000_000;
+    /** Characters of text drawn per call of the sampler (the output is printed chunk by chunk). */
+
     @Mixin
     ModelOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--params", required = true, description = "The parameter file written by train --out.")
     Path params;
 
-    @Option(names = {"-n", "--count"}, defaultValue = "20", description = "Names to sample, or characters of text.")
+    @Option(names = {"-n", "--count"}, defaultValue = "20",
+            description = "Names to sample, or characters of text (0 to " + MAX_COUNT + "; default: ${DEFAULT-VALUE}).")
     int count;
 
     @Option(names = "--temperature", defaultValue = "1.0", description = "Softmax temperature τ; 0 = greedy.")
@@ -28,15 +41,37 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (count < 0) throw Main.invalid(spec, "-n " + count + ": the number of samples must be ≥ 0");
+        if (count > MAX_COUNT) {
+            throw Main.invalid(spec, "-n " + count + ": at most " + MAX_COUNT + " samples per run");
+        }
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw Main.invalid(spec, "--temperature " + temperature + ": must be finite and ≥ 0");
+        }
+        if (!Files.isRegularFile(params)) {
+            throw new ModelFileException(params, Files.exists(params) ? "not a regular file" : "no such file");
+        }
         ModelOptions.Data data = options.loadData(1);
+        try {
+            options.checkMemory(data.vocab().size(), data.blockSize(), 2, data.blockSize(), "sampling from it");
+        } catch (IllegalArgumentException e) {
+            throw Main.invalid(spec, e.getMessage());
+        }
         LanguageModel model = options.build(data);
         ModelIO.load(model, params);
         Sampler sampler = new Sampler(model, data.vocab(), options.seed).temperature(temperature);
+        PrintStream out = System.out;
         if (data.words()) {
-            sampler.names(count).forEach(System.out::println);
+            for (int i = 0; i < count && !out.checkError(); i++) out.println(sampler.name());  // as they are drawn
         } else {
-            System.out.println(sampler.text("\n", count));
+            out.print("\n");                             // the prompt, then each character as it is drawn
+            sampler.text("\n", count, c -> {
+                out.print(c);
+                return !out.checkError();
+            });
+            out.println();
         }
+        out.flush();
         return 0;
     }
 }

@@ -11,7 +11,10 @@ package io.github.lmworkbook.core;
  * </ul>
  * The vector path is used when the module is present, unless the system property
  * {@code -Dlmworkbook.kernel=plain} forces the plain one ({@code vector} forces the vector path where it is
- * available; {@code auto}, the default, picks it). {@link #active()} says which path runs and why.
+ * available; {@code auto}, the default, picks it). {@link #active()} says which path runs and why. An invalid
+ * value of {@code lmworkbook.kernel} or {@code lmworkbook.threads} does not break class loading: every product
+ * (and {@link #active()}) then throws an {@link IllegalArgumentException} naming the property and the values
+ * allowed ({@link #checkConfiguration()}).
  *
  * <p>Very small products (fewer than {@value #SMALL} multiply-adds, or C with fewer than 4 rows) take the plain
  * path even when the vector path is active: packing costs more than it saves there.
@@ -32,32 +35,65 @@ public final class Kernels {
 
     private static final boolean VECTOR;
     private static final String DESCRIPTION;
+    /** Why -Dlmworkbook.kernel was not understood (then the default, auto, was taken), or null. */
+    private static final String KERNEL_PROBLEM;
 
     static {
-        String requested = System.getProperty("lmworkbook.kernel", "auto").trim().toLowerCase(java.util.Locale.ROOT);
-        String problem = vectorProblem();
-        boolean vector;
-        String description;
-        switch (requested) {
+        // A bad system property must not fail class initialization (an ExceptionInInitializerError chain that
+        // hides the message and makes the class unusable): the problem is recorded and every product, and
+        // active(), throw an IllegalArgumentException with it (checkConfiguration()).
+        String requested, problem = null;
+        try {
+            requested = parseKernel(System.getProperty("lmworkbook.kernel", "auto"));
+        } catch (IllegalArgumentException e) {
+            requested = "auto";
+            problem = e.getMessage();
+        }
+        KERNEL_PROBLEM = problem;
+        String vectorProblem = vectorProblem();
+        if (requested.equals("plain")) {
+            VECTOR = false;
+            DESCRIPTION = "plain (forced by -Dlmworkbook.kernel=plain)";
+        } else {
+            VECTOR = vectorProblem == null;
+            DESCRIPTION = VECTOR
+                    ? "vector (" + VectorKernels.bits() + "-bit, " + VectorKernels.lanes() + " doubles per register)"
+                    : "plain (" + (requested.equals("vector") ? "-Dlmworkbook.kernel=vector requested, but " : "")
+                            + vectorProblem + ")";
+        }
+    }
+
+    /**
+     * The kernel named by {@code -Dlmworkbook.kernel}: "plain", "vector" or "auto" (also for an empty value), in
+     * any case and with surrounding blanks.
+     *
+     * @throws IllegalArgumentException naming the property and the value, for anything else
+     */
+    static String parseKernel(String s) {
+        String k = s.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (k) {
             case "plain":
-                vector = false;
-                description = "plain (forced by -Dlmworkbook.kernel=plain)";
-                break;
             case "vector":
             case "auto":
+                return k;
             case "":
-                vector = problem == null;
-                description = vector
-                        ? "vector (" + VectorKernels.bits() + "-bit, " + VectorKernels.lanes() + " doubles per register)"
-                        : "plain (" + (requested.equals("vector") ? "-Dlmworkbook.kernel=vector requested, but " : "")
-                                + problem + ")";
-                break;
+                return "auto";
             default:
-                throw new IllegalArgumentException("-Dlmworkbook.kernel=" + requested
+                throw new IllegalArgumentException("-Dlmworkbook.kernel=" + s
                         + ": unknown kernel, expected plain, vector or auto");
         }
-        VECTOR = vector;
-        DESCRIPTION = description;
+    }
+
+    /**
+     * Throws if a system property of the kernels ({@code -Dlmworkbook.kernel}, {@code -Dlmworkbook.threads}) has
+     * a value they do not understand; every product calls this. A command line calls it first so that the problem
+     * is its one line of output.
+     *
+     * @throws IllegalArgumentException naming the property, its value and the values allowed
+     */
+    public static void checkConfiguration() {
+        String problem = configProblem;
+        if (problem != null) throw new IllegalArgumentException(problem);
     }
 
     /** Null if the Vector API kernel can run here, else why not. */
@@ -74,8 +110,14 @@ public final class Kernels {
         }
     }
 
-    /** Which kernel path the products use, e.g. {@code "vector (256-bit, 4 doubles per register)"} or {@code "plain (…)"}. */
+    /**
+     * Which kernel path the products use, e.g. {@code "vector (256-bit, 4 doubles per register)"} or
+     * {@code "plain (…)"}.
+     *
+     * @throws IllegalArgumentException if a kernel system property is invalid ({@link #checkConfiguration()})
+     */
     public static String active() {
+        checkConfiguration();
         return threads == 2 ? DESCRIPTION + ", large products on 2 threads" : DESCRIPTION;
     }
 
@@ -99,6 +141,7 @@ public final class Kernels {
 
     /** C (m × n) += A (m × k) · B (k × n). */
     static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkConfiguration();
         if (splitRows(m, k, n)) {
             // C's rows are independent: each half is exactly what one thread would compute (bit-identical)
             int h = m / 2;
@@ -115,6 +158,7 @@ public final class Kernels {
 
     /** C (m × n) += Aᵀ · B with A (k × m), B (k × n). */
     static void gemmTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkConfiguration();
         if (splitRows(k, m, n)) {
             // Aᵀ·B = A₁ᵀ·B₁ + A₂ᵀ·B₂ over the two halves of the k rows: the second half goes into a zeroed
             // per-thread buffer that is then added to C. Deterministic, but the sums are grouped differently from
@@ -139,6 +183,7 @@ public final class Kernels {
 
     /** C (m × n) += A · Bᵀ with A (m × k), B (n × k). */
     static void gemmTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkConfiguration();
         if (splitRows(m, k, n)) {
             int h = m / 2; // as in gemm: two halves of C's rows, bit-identical to one thread
             twoWays(() -> gemmTransB1(slice(A, h, m), B, slice(C, h, m), m - h, k, n),
@@ -161,15 +206,35 @@ public final class Kernels {
      */
     static final long PARALLEL_MIN_MULTIPLY_ADDS = 4_000_000;
 
-    private static volatile int threads = parseThreads(System.getProperty("lmworkbook.threads", "1"));
+    private static volatile int threads;
+    /** KERNEL_PROBLEM and/or why -Dlmworkbook.threads was not understood (until setThreads), or null. */
+    private static volatile String configProblem;
     private static java.util.concurrent.ExecutorService worker; // one daemon thread, created on first use
 
-    private static int parseThreads(String s) {
+    static {
+        int t = 1;
+        String problem = null;
+        try {
+            t = parseThreads(System.getProperty("lmworkbook.threads", "1"));
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        threads = t;
+        configProblem = KERNEL_PROBLEM == null ? problem
+                : problem == null ? KERNEL_PROBLEM : KERNEL_PROBLEM + "; " + problem;
+    }
+
+    /**
+     * The number of threads named by {@code -Dlmworkbook.threads}: 1 or 2.
+     *
+     * @throws IllegalArgumentException naming the property and the value, for anything else
+     */
+    static int parseThreads(String s) {
         int t;
         try {
             t = Integer.parseInt(s.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-Dlmworkbook.threads=" + s + ": expected 1 or 2");
+            t = 0;
         }
         if (t != 1 && t != 2) throw new IllegalArgumentException("-Dlmworkbook.threads=" + s + ": expected 1 or 2");
         return t;
@@ -186,7 +251,9 @@ public final class Kernels {
      * deterministic but may differ from the one-thread result in the last bits.
      */
     public static void setThreads(int t) {
-        threads = parseThreads(Integer.toString(t));
+        if (t != 1 && t != 2) throw new IllegalArgumentException("threads " + t + ": expected 1 or 2");
+        threads = t;
+        configProblem = KERNEL_PROBLEM; // a valid setting replaces an invalid -Dlmworkbook.threads
     }
 
     private static boolean splitRows(int rows, int a, int b) {

@@ -250,18 +250,20 @@ public final class Matrix {
         return C;
     }
 
-    /** this = A·B. */
+    /** this = A·B. The output must not be A or B (nor share their rows). */
     public Matrix setMatmul(Matrix A, Matrix B) {
+        requireNotAliased("A·B", A, B);  // before zero(), which would wipe the input
         zero();
         return addMatmul(A, B);
     }
 
-    /** this += A·B, with A (m × k), B (k × n), this (m × n). */
+    /** this += A·B, with A (m × k), B (k × n), this (m × n). The output must not be A or B (nor share their rows). */
     public Matrix addMatmul(Matrix A, Matrix B) {
         if (A.cols != B.rows || rows != A.rows || cols != B.cols) {
             throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
                     + " into " + shape());
         }
+        requireNotAliased("A·B", A, B);
         Kernels.gemm(A.data, B.data, data, A.rows, A.cols, B.cols);
         return this;
     }
@@ -272,6 +274,7 @@ public final class Matrix {
             throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + "ᵀ · " + B.shape()
                     + " into " + shape());
         }
+        requireNotAliased("Aᵀ·B", A, B);
         Kernels.gemmTransA(A.data, B.data, data, A.cols, A.rows, B.cols);
         return this;
     }
@@ -282,8 +285,29 @@ public final class Matrix {
             throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
                     + "ᵀ into " + shape());
         }
+        requireNotAliased("A·Bᵀ", A, B);
         Kernels.gemmTransB(A.data, B.data, data, A.rows, A.cols, B.rows);
         return this;
+    }
+
+    /**
+     * The kernels read A and B while they write this matrix, so an output that is (or shares rows with) an input
+     * would be overwritten mid-product and give a wrong result. Refused, by reference comparisons: the same matrix,
+     * the same row array, or the same first or last row (a view sharing rows).
+     */
+    private void requireNotAliased(String product, Matrix A, Matrix B) {
+        String input = aliases(A) ? "A" : aliases(B) ? "B" : null;
+        if (input != null) {
+            throw new IllegalArgumentException("matmul " + product + ": the output " + shape() + " is also the input "
+                    + input + " (or shares rows with it); write the product into another matrix");
+        }
+    }
+
+    private boolean aliases(Matrix in) {
+        if (in == this || in.data == data) return true;
+        if (rows == 0 || in.rows == 0) return false;
+        double[] first = data[0], last = data[rows - 1];
+        return in.data[0] == first || in.data[0] == last || in.data[in.rows - 1] == first || in.data[in.rows - 1] == last;
     }
 
     static void requireSameShape(String op, Matrix a, Matrix b) {

@@ -16,11 +16,26 @@ public record Batch(int[][] x, int[][] y) {
     /** The target of a padded position: it has neither loss nor gradient. */
     public static final int IGNORE = -1;
 
+    /**
+     * @throws IllegalArgumentException naming the row, if x and y differ in rows, a row is missing, rows differ in
+     *         length (a batch is B × T, not ragged) or a row's targets differ in length from its inputs
+     */
     public Batch {
+        if (x == null || y == null) {
+            throw new IllegalArgumentException("batch: the " + (x == null ? "inputs x" : "targets y") + " are null");
+        }
         if (x.length != y.length) {
             throw new IllegalArgumentException("batch: " + x.length + " input rows but " + y.length + " target rows");
         }
         for (int b = 0; b < x.length; b++) {
+            if (x[b] == null || y[b] == null) {
+                throw new IllegalArgumentException("batch row " + b + ": the " + (x[b] == null ? "inputs" : "targets")
+                        + " are null");
+            }
+            if (x[b].length != x[0].length) {
+                throw new IllegalArgumentException("batch row " + b + " has " + x[b].length + " tokens but row 0 has "
+                        + x[0].length + ": every row of a batch must have the same length T (pad short rows; a padding target is −1)");
+            }
             if (x[b].length != y[b].length) {
                 throw new IllegalArgumentException("batch row " + b + ": " + x[b].length + " inputs but "
                         + y[b].length + " targets");

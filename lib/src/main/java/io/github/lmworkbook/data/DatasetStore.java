@@ -5,13 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Provides data-set files from a verified local cache, filling the cache from a mirror directory or by download.
@@ -34,7 +37,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Otherwise, if a mirror directory is configured, the file is copied from there (a missing mirror file is an error);
  * else it is downloaded from the registry URL. The bytes always go to a temporary file in the cache directory, are
  * checked against the expected SHA-256 and only then atomically renamed into place; on any failure the temporary
- * file is deleted, so no partial or corrupted file is ever left in the cache.
+ * file is deleted, so no partial or corrupted file is ever left in the cache. A temporary file left by a process
+ * that was killed ({@code <file>.fetching-<pid>-<n>.part}) is removed by the next fetch of the same file.
+ *
+ * <p>Downloads time out: connecting and every read wait at most {@link Builder#timeout} (30 s by default), so a
+ * server that sends its headers and then stops sending is given up, and the whole transfer must finish within
+ * {@link Builder#deadline} (10 minutes by default; checked after every read).
  */
 public final class DatasetStore {
 
@@ -50,6 +58,7 @@ public final class DatasetStore {
     private final Path mirrorDir;
     private final Map<String, URI> urlOverrides;
     private final Duration timeout;
+    private final Duration deadline;
     private final PrintStream log;
     private final Map<String, Path> verified = new ConcurrentHashMap<>();
 
@@ -59,6 +68,7 @@ public final class DatasetStore {
         this.mirrorDir = b.mirrorDir == null ? null : b.mirrorDir.toAbsolutePath().normalize();
         this.urlOverrides = Map.copyOf(b.urlOverrides);
         this.timeout = b.timeout;
+        this.deadline = b.deadline;
         this.log = b.log;
     }
 
@@ -147,7 +157,9 @@ public final class DatasetStore {
         Path tmp;
         try {
             Files.createDirectories(cacheDir);
-            tmp = Files.createTempFile(cacheDir, d.fileName() + ".", ".part");
+            removeStalePartFiles(d.fileName());
+            tmp = Files.createTempFile(cacheDir, d.fileName() + PART_MARK + ProcessHandle.current().pid() + "-",
+                    PART_SUFFIX);
         } catch (IOException e) {
             throw new DatasetException("cannot create the data cache directory " + cacheDir + ": " + e, e);
         }
@@ -191,44 +203,146 @@ public final class DatasetStore {
         }
     }
 
-    private void download(Dataset d, Path tmp) {
-        URI url = urlOf(d);
-        log.println("[lmworkbook] downloading data set '" + d.name() + "' from " + url);
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-        try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new IOException("HTTP status " + response.statusCode());
+    private static final String PART_MARK = ".fetching-";
+    private static final String PART_SUFFIX = ".part";
+    /** Temporary files of this library's earlier versions: {@code <file>.<random digits>.part}. */
+    private static final Pattern OLD_PART = Pattern.compile("\\.-?\\d+\\.part");
+    private static final Pattern PART = Pattern.compile(Pattern.quote(PART_MARK) + "(\\d+)-\\d+" + Pattern.quote(PART_SUFFIX));
+
+    /**
+     * Deletes temporary files of earlier fetches of fileName that no running process is writing: those of a
+     * process that has exited, and those of earlier versions of this library not written to for a minute.
+     */
+    private void removeStalePartFiles(String fileName) {
+        String prefix = fileName + ".";
+        long ownPid = ProcessHandle.current().pid();
+        long minuteAgo = System.currentTimeMillis() - 60_000;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(cacheDir, e -> {
+            String n = e.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(PART_SUFFIX);
+        })) {
+            for (Path e : entries) {
+                String rest = e.getFileName().toString().substring(fileName.length());
+                Matcher m = PART.matcher(rest);
+                boolean stale;
+                if (m.matches()) {
+                    long pid = Long.parseLong(m.group(1));
+                    stale = pid != ownPid && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+                } else {
+                    stale = OLD_PART.matcher(rest).matches() && Files.getLastModifiedTime(e).toMillis() < minuteAgo;
                 }
-                long total = response.headers().firstValueAsLong("Content-Length").orElse(-1L);
-                copyWithProgress(in, tmp, total);
+                if (stale && Files.isRegularFile(e, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(e);
+                    log.println("[lmworkbook] removed " + e + ", left by an interrupted fetch");
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " was interrupted", e);
-        } catch (IOException e) {
-            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: " + describe(e)
-                    + " (offline? set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
+        } catch (IOException | NumberFormatException e) {
+            // best effort: a stale partial file is clutter, not a reason to fail the fetch
         }
     }
 
-    private void copyWithProgress(InputStream in, Path tmp, long total) throws IOException {
+    private void download(Dataset d, Path tmp) {
+        URI url = urlOf(d);
+        log.println("[lmworkbook] downloading data set '" + d.name() + "' from " + url);
+        long end = System.nanoTime() + deadline.toNanos();
+        long[] done = {0, -1};  // bytes received, bytes expected (−1: unknown)
+        HttpURLConnection c = null;
+        try {
+            c = connect(url, end);
+            done[1] = c.getContentLengthLong();
+            try (InputStream in = c.getInputStream()) {
+                copyWithProgress(in, tmp, done, end);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: "
+                    + (String.valueOf(e.getMessage()).contains("connect") ? "could not connect within "
+                            : "the server sent no data for ") + seconds(timeout) + " s" + progress(done) + "; the partial file was removed (offline? set "
+                    + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
+        } catch (DeadlineException e) {
+            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: it did not "
+                    + "finish within " + seconds(deadline) + " s" + progress(done) + "; the partial file was removed "
+                    + "(slow network? set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
+        } catch (HttpStatusException e) {
+            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: "
+                    + e.getMessage() + " (set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
+        } catch (IOException e) {
+            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: " + describe(e)
+                    + " (offline? set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
+        } finally {
+            if (c != null) c.disconnect();
+        }
+    }
+
+    private static String seconds(Duration d) {
+        double s = d.toMillis() / 1000.0;
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+    }
+
+    private static String progress(long[] done) {
+        return done[0] == 0 ? "" : " (after " + done[0] + (done[1] >= 0 ? " of " + done[1] : "") + " bytes)";
+    }
+
+    /** The server answered with a status other than 200 (after redirects). */
+    private static final class HttpStatusException extends IOException {
+        HttpStatusException(String message) {
+            super(message);
+        }
+    }
+
+    /** The whole-transfer deadline passed. */
+    private static final class DeadlineException extends IOException {
+        DeadlineException() {
+            super("deadline passed");
+        }
+    }
+
+    /**
+     * Opens url with the connect and read timeouts and follows up to five redirects (never from https to http);
+     * returns a connection whose status is 200.
+     */
+    private HttpURLConnection connect(URI url, long end) throws IOException {
+        URI current = url;
+        for (int hop = 0; ; hop++) {
+            if (System.nanoTime() > end) throw new DeadlineException();
+            HttpURLConnection c = (HttpURLConnection) current.toURL().openConnection();
+            int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            c.setConnectTimeout(ms);
+            c.setReadTimeout(ms);              // every read of the body, not only the headers
+            c.setInstanceFollowRedirects(false);
+            c.setRequestProperty("User-Agent", "lmworkbook");
+            int status = c.getResponseCode();
+            if (status == 200) return c;
+            String location = c.getHeaderField("Location"), reason = c.getResponseMessage();
+            c.disconnect();
+            if (status / 100 == 3 && location != null && hop < 5) {
+                URI next = current.resolve(location);
+                if ("https".equalsIgnoreCase(current.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                    throw new IOException("refusing a redirect from https to " + next);
+                }
+                current = next;
+                continue;
+            }
+            throw new HttpStatusException("the server answered HTTP status " + status
+                    + (reason == null || reason.isBlank() ? "" : " " + reason)
+                    + (status / 100 == 3 ? " (too many redirects, or no Location)" : "") + (current.equals(url) ? ""
+                    : " for " + current));
+        }
+    }
+
+    /** Copies in to tmp; done[0] counts the bytes, done[1] is the expected total (−1: unknown). */
+    private void copyWithProgress(InputStream in, Path tmp, long[] done, long end) throws IOException {
+        long total = done[1];
         boolean progress = total > PROGRESS_THRESHOLD;
         byte[] buf = new byte[64 * 1024];
-        long done = 0;
         int lastPercent = -1;
         try (OutputStream out = Files.newOutputStream(tmp)) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 out.write(buf, 0, n);
-                done += n;
+                done[0] += n;
+                if (System.nanoTime() > end) throw new DeadlineException();
                 if (progress) {
-                    int percent = (int) (100 * done / total);
+                    int percent = (int) (100 * done[0] / total);
                     if (percent / 10 != lastPercent / 10) {
                         lastPercent = percent;
                         log.print("\r[lmworkbook]   " + percent + "% of " + total / 1024 + " KiB");
@@ -299,6 +413,7 @@ public final class DatasetStore {
         private Path mirrorDir;
         private final Map<String, URI> urlOverrides = new java.util.HashMap<>();
         private Duration timeout = Duration.ofSeconds(30);
+        private Duration deadline = Duration.ofMinutes(10);
         private PrintStream log = System.err;
 
         private Builder() {
@@ -328,10 +443,25 @@ public final class DatasetStore {
             return this;
         }
 
-        /** Connect and request timeout for downloads (default 30 s). */
+        /**
+         * The longest wait of a download for a connection and then for each next bytes of the response (default
+         * 30 s): a server that stops sending is given up after this long.
+         */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout);
+            this.timeout = positive("timeout", timeout);
             return this;
+        }
+
+        /** The longest a whole download may take (default 10 minutes). */
+        public Builder deadline(Duration deadline) {
+            this.deadline = positive("deadline", deadline);
+            return this;
+        }
+
+        private static Duration positive(String what, Duration d) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(what + " " + d + " must be positive");
+            return d;
         }
 
         /** Where progress and notes go (default {@code System.err}). */

@@ -13,11 +13,24 @@ import java.util.function.Function;
  * <ul>
  *   <li>a body that still throws {@code UnsupportedOperationException("not implemented yet")}: one line saying
  *       so, and the reference;</li>
- *   <li>a cell that did not compile (JShell then leaves a method that cannot be called): one line,
- *       "your `name` does not compile — fix the cell that defines it", and the reference;</li>
+ *   <li>a cell that did not compile: one line, "`name` does not compile — fix the cell that defines it", and
+ *       the reference (see below);</li>
  *   <li>any other exception from the learner's code: one line naming it, and the reference;</li>
  *   <li>a wrong result: the verdict with the worst entries (the report), and the reference.</li>
  * </ul>
+ *
+ * <h2>A cell that does not compile</h2>
+ * The kernel (JShell) rejects a method whose body does not compile, and drops the definition it had before, so a
+ * grading cell that names the learner's method directly would itself fail to compile, with the kernel's message
+ * instead of one line. The notebooks therefore call the learner's method through a method declared in the grading
+ * cell:
+ * <pre>{@code
+ * double[][] yourTanhBackward(double[][] dh, double[][] h) { return tanhBackward(dh, h); }
+ * var tanhUsed = GradientExercises.gradeTanh((dh, h) -> yourTanhBackward(dh, h));
+ * }</pre>
+ * JShell keeps a method whose body names something missing ("recoverably defined"): the grading cell compiles,
+ * calling {@code yourTanhBackward} throws JShell's unresolved-reference exception, and {@link #problem} turns it
+ * into the one line. NotebooksIT runs exactly this through the real kernel.
  */
 public final class Exercise {
     private Exercise() {}

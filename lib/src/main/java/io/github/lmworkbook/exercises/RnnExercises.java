@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The exercises of notebook 02 (the RNN): the cell's step backward, run inside backpropagation through time, and
- * clipping by global norm.
+ * The exercises of notebook 02 (the RNN): the cell's step backward, run inside backpropagation through time; the
+ * backward pass over a whole sequence (BPTT, in the shape of CS231n's {@code rnn_backward}); and clipping by
+ * global norm.
  */
 public final class RnnExercises {
     private RnnExercises() {}
@@ -30,6 +31,33 @@ public final class RnnExercises {
     public interface StepBackward {
         void apply(RnnCell cell, Step prev, Step t);
     }
+
+    /**
+     * Backpropagation through time over a whole sequence of h_t = tanh(x_t·W_xh + h_{t−1}·W_hh + b), t = 1 … T, for
+     * B sequences at once (CS231n's {@code rnn_backward(dh, cache)}, with the cache given as arrays):
+     * <pre>
+     * x[t]  (B × D)   the inputs x_t, t = 1 … T (x[0] is null)
+     * h[t]  (B × H)   the hidden states h_t, t = 0 … T (h[0] = h_0, the start state)
+     * dh[t] (B × H)   ∂L/∂h_t through step t's own output only, t = 1 … T (dh[0] is null)
+     * Wxh   (D × H), Whh (H × H)
+     * </pre>
+     * Returns the gradients ({@link Grads}): dx[t] = ∂L/∂x_t, ∂L/∂h_0, and dW_xh, dW_hh, db summed over time.
+     */
+    @FunctionalInterface
+    public interface Bptt {
+        Grads apply(Matrix[] x, Matrix[] h, Matrix[] dh, Matrix Wxh, Matrix Whh);
+    }
+
+    /**
+     * The gradients of a sequence.
+     *
+     * @param dx   dx[t] = ∂L/∂x_t (B × D), t = 1 … T (dx[0] unused)
+     * @param dh0  ∂L/∂h_0 (B × H)
+     * @param dWxh (D × H)
+     * @param dWhh (H × H)
+     * @param db   (1 × H)
+     */
+    public record Grads(Matrix[] dx, Matrix dh0, Matrix dWxh, Matrix dWhh, Matrix db) {}
 
     /** Clipping by global norm: rescale every gradient of the model so that their joint norm is at most threshold. */
     @FunctionalInterface
@@ -45,6 +73,76 @@ public final class RnnExercises {
     /** Grades the learner's step backward (one line); returns it if correct, else the library's. */
     public static StepBackward gradeStepBackward(StepBackward mine) {
         return Exercise.grade("stepBackward", mine, RnnExercises::stepBackward, RnnExercises::checkStepBackward);
+    }
+
+    /**
+     * The library's BPTT on these arrays: {@link RnnCell#backward} at every step from t = T down to 1 (dz_t into the
+     * step, the future's gradient into the step before), then the input projection's equations for every step.
+     */
+    public static Grads bptt(Matrix[] x, Matrix[] h, Matrix[] dh, Matrix Wxh, Matrix Whh) {
+        int T = x.length - 1, B = h[0].rows, D = Wxh.rows, H = Wxh.cols;
+        RnnCell cell = new RnnCell(D, H, 0.0, new Random(0));
+        cell.Whh.value.setFrom(Whh);
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step(null, null, h[0], new Matrix(B, H), false));
+        for (int t = 1; t <= T; t++) steps.add(new Step(null, new Matrix(B, H), h[t], dh[t].copy(), false));
+        for (int t = T; t >= 1; t--) cell.backward(steps.get(t - 1), steps.get(t));   // dz_t; dh_{t−1} += dz_t·W_hhᵀ
+        Matrix[] dx = new Matrix[T + 1];
+        Matrix dWxh = new Matrix(D, H), db = new Matrix(1, H);
+        for (int t = 1; t <= T; t++) {
+            Matrix dz = steps.get(t).dxw;                     // (B × H)
+            dWxh.addMatmulTransA(x[t], dz);                   // dW_xh += x_tᵀ·dz_t
+            dz.addColumnSumsTo(db);                           // db += Σ_rows dz_t
+            dx[t] = new Matrix(B, D).addMatmulTransB(dz, Wxh); // dx_t = dz_t·W_xhᵀ
+        }
+        return new Grads(dx, steps.get(0).dh, dWxh, cell.Whh.grad, db);
+    }
+
+    /** Grades the learner's BPTT (one line); returns it if correct, else the library's. */
+    public static Bptt gradeBptt(Bptt mine) {
+        return Exercise.grade("bptt", mine, RnnExercises::bptt, RnnExercises::checkBptt);
+    }
+
+    /**
+     * Checks a BPTT over B = 3 sequences of T = 5 steps (D = 4 inputs, H = 5 units, a random start state h_0): the
+     * library's forward pass gives h_0 … h_T, the loss is L = Σ_t Σ G_t ⊙ h_t for random upstream gradients G_t
+     * (so dh[t] = G_t), and every gradient the function returns — W_xh, W_hh, b, h_0 and every x_t — is compared
+     * with central differences of L.
+     */
+    public static GradCheckReport checkBptt(Bptt backward) {
+        Random rng = new Random(1990);
+        int B = 3, T = 5, D = 4, H = 5;
+        RnnCell cell = new RnnCell(D, H, 0.7, rng);
+        Param h0 = new Param("h0", Matrix.randn(B, H, 0.5, rng));              // (B × H)
+        Param x = new Param("x", Matrix.randn(B * T, D, 1.0, rng));            // (B·T × D), batch-major
+        Matrix G = Matrix.randn(B * T, H, 1.0, rng);                           // ∂L/∂h_t (B·T × H)
+        Recurrence<Step> rec = new Recurrence<>(cell, false);
+        List<Param> ps = List.of(cell.Wxh, cell.Whh, cell.b, h0, x);
+        return GradientChecker.check(() -> ps, () -> MlpExercises.dot(G, rec.forward(cell.input.forward(x.value), T, h0.value)),
+                () -> {
+                    Matrix Hs = rec.forward(cell.input.forward(x.value), T, h0.value);   // (B·T × H)
+                    Matrix[] xs = new Matrix[T + 1], hs = new Matrix[T + 1], dh = new Matrix[T + 1];
+                    hs[0] = h0.value.copy();
+                    for (int t = 1; t <= T; t++) {
+                        int[] rows = new int[B];
+                        for (int b = 0; b < B; b++) rows[b] = b * T + t - 1;     // step t of every sequence
+                        xs[t] = x.value.pickRows(rows).copy();
+                        hs[t] = Hs.pickRows(rows).copy();
+                        dh[t] = G.pickRows(rows).copy();
+                    }
+                    Grads g = backward.apply(xs, hs, dh, cell.Wxh.value.copy(), cell.Whh.value.copy());
+                    if (g == null) throw new IllegalStateException("bptt returned null: return new RnnExercises.Grads(...)");
+                    cell.Wxh.grad.addInPlace(g.dWxh());
+                    cell.Whh.grad.addInPlace(g.dWhh());
+                    cell.b.grad.addInPlace(g.db());
+                    h0.grad.addInPlace(g.dh0());
+                    for (int t = 1; t <= T; t++) {
+                        for (int b = 0; b < B; b++) {
+                            double[] src = g.dx()[t].data[b], dst = x.grad.data[b * T + t - 1];
+                            for (int j = 0; j < D; j++) dst[j] += src[j];
+                        }
+                    }
+                });
     }
 
     /** Grades the learner's clipping (one line); returns it if correct, else the library's. */

@@ -153,6 +153,16 @@ public final class Mlp implements LanguageModel {
         return y;
     }
 
+    /**
+     * The hidden activations a = tanh(x·H + d) (N × h, a copy) of the batch's first counted positions (at most
+     * {@link #MAX_ROWS}): to look at saturation, e.g. the share of |a| &gt; 0.99 at initialisation.
+     */
+    public Matrix activations(Batch batch) {
+        int N = gather(batch, 0, MAX_ROWS);
+        Matrix x = embedding.forward(windows, N);         // (N × n·m)
+        return tanh.forward(hidden.forward(x)).copy();    // (N × h)
+    }
+
     /** Backward through the same layers, from the loss of the last forward pass. */
     private void backward() {
         Matrix dy = ce.backward();                        // dy = (p − onehot) / N

@@ -88,6 +88,31 @@ public final class NGramCounts {
         return (double) unseen / count;
     }
 
+    /**
+     * Copies of the batches in which only the positions whose context never occurred in the fitted data keep their
+     * target (the others become −1, ignored): a model's loss on them is its loss where counting knows nothing.
+     */
+    public java.util.List<Batch> unseenOnly(Iterable<Batch> batches) {
+        java.util.List<Batch> out = new java.util.ArrayList<>();
+        for (Batch b : batches) {
+            int[][] x = new int[b.size()][], y = new int[b.size()][];
+            for (int i = 0; i < b.size(); i++) {
+                x[i] = b.x()[i].clone();
+                y[i] = b.y()[i].clone();
+                for (int t = 0; t < b.length(); t++) {
+                    if (y[i][t] != Batch.IGNORE && totals.containsKey(key(x[i], t))) y[i][t] = Batch.IGNORE;
+                }
+            }
+            out.add(new Batch(x, y));
+        }
+        return out;
+    }
+
+    /** The numbers the table stores: V counts for each distinct context seen (its size, against a model's parameters). */
+    public long storedCounts() {
+        return (long) totals.size() * V;
+    }
+
     /** The number of distinct contexts seen in fitting. */
     public int distinctContexts() {
         return totals.size();

@@ -56,6 +56,12 @@ public final class RecurrentLM implements LanguageModel {
             }
         }
 
+        /** The number of parameters: C, the cell, the start state, the head. */
+        public long numParams() {
+            long V = vocabSize, m = embed, H = hidden;
+            return V * m + cell.numParams(m, H) + (learnedStart ? cell.stateSize(hidden) : 0) + H * V + V;
+        }
+
         /** makemore's configuration for a cell: n_embd 64, n_embd2 64, learned start state. */
         public static Config makemore(CellType cell, int vocabSize, long seed) {
             return new Config(vocabSize, cell, 64, 64, true, seed);

@@ -32,6 +32,7 @@ public class AdamW implements Optimizer {
     }
 
     public AdamW(Model model, double lr, double weightDecay) {
+        Optimizer.checkLr(lr, false);  // before the buffers are allocated
         this.params = List.copyOf(model.params());
         this.m = new double[params.size()][][];
         this.v = new double[params.size()][][];
@@ -39,7 +40,7 @@ public class AdamW implements Optimizer {
             m[k] = new double[params.get(k).value.rows][params.get(k).value.cols];
             v[k] = new double[params.get(k).value.rows][params.get(k).value.cols];
         }
-        setLr(lr);
+        this.lr = Optimizer.checkLr(lr, false);
         weightDecay(weightDecay);
     }
 
@@ -53,16 +54,18 @@ public class AdamW implements Optimizer {
         return this;
     }
 
-    /** Sets ε (&gt; 0). */
+    /** Sets ε (finite, &gt; 0). */
     public AdamW eps(double eps) {
-        if (!(eps > 0)) throw new IllegalArgumentException("eps " + eps + " must be > 0");
+        if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("eps " + eps + " must be finite and > 0");
         this.eps = eps;
         return this;
     }
 
-    /** Sets the decoupled weight decay λ (≥ 0). */
+    /** Sets the decoupled weight decay λ (finite, ≥ 0). */
     public AdamW weightDecay(double lambda) {
-        if (!(lambda >= 0)) throw new IllegalArgumentException("weight decay " + lambda + " must be ≥ 0");
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("weight decay " + lambda + " must be finite and ≥ 0");
+        }
         this.weightDecay = lambda;
         return this;
     }
@@ -98,8 +101,7 @@ public class AdamW implements Optimizer {
 
     @Override
     public void setLr(double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate " + lr + " must be ≥ 0");
-        this.lr = lr;
+        this.lr = Optimizer.checkLr(lr, true);
     }
 
     @Override

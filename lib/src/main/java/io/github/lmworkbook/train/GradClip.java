@@ -31,7 +31,9 @@ public final class GradClip {
      * @return the norm before clipping (report this: it shows how often and how hard clipping acts)
      */
     public static double clipByGlobalNorm(Model model, double threshold) {
-        if (!(threshold > 0)) throw new IllegalArgumentException("clipping threshold " + threshold + " must be > 0");
+        if (!(threshold > 0) || Double.isInfinite(threshold)) {
+            throw new IllegalArgumentException("clipping threshold " + threshold + " must be finite and > 0");
+        }
         double norm = globalNorm(model);
         if (norm > threshold && Double.isFinite(norm)) {
             double scale = threshold / norm;

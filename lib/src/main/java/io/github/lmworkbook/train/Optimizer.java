@@ -12,9 +12,28 @@ public interface Optimizer {
     /** The learning rate the next step will use. */
     double lr();
 
-    /** Sets the learning rate (a schedule calls this before each step). */
+    /**
+     * Sets the learning rate (a schedule calls this before each step): finite and ≥ 0 (a schedule may end at 0;
+     * the constructors take only rates &gt; 0).
+     *
+     * @throws IllegalArgumentException for NaN, ±∞ or a negative rate, naming it
+     */
     void setLr(double lr);
 
     /** The number of steps taken so far. */
     long steps();
+
+    /**
+     * Checks a learning rate η: finite and &gt; 0 (or ≥ 0 when zero is allowed, as for {@link #setLr}).
+     *
+     * @return lr
+     * @throws IllegalArgumentException naming the rate and what it must be
+     */
+    static double checkLr(double lr, boolean zeroAllowed) {
+        if (!Double.isFinite(lr) || lr < 0 || (lr == 0 && !zeroAllowed)) {
+            throw new IllegalArgumentException("learning rate " + lr + " must be finite and "
+                    + (zeroAllowed ? "≥ 0" : "> 0"));
+        }
+        return lr;
+    }
 }

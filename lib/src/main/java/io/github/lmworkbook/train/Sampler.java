@@ -84,9 +84,9 @@ public final class Sampler {
         return vocab.decode(tokens, 0, n);
     }
 
-    /** n names. */
+    /** n names (n ≥ 0). */
     public List<String> names(int n) {
-        if (n < 0) throw new IllegalArgumentException("cannot draw " + n + " names");
+        if (n < 0) throw new IllegalArgumentException("number of names " + n + " must be ≥ 0");
         List<String> out = new ArrayList<>(Math.min(n, 10_000));
         for (int i = 0; i < n; i++) out.add(name());
         return out;
@@ -97,12 +97,29 @@ public final class Sampler {
      * for a text vocabulary the prompt must hold at least one character.
      */
     public String text(String prompt, int n) {
-        if (n < 0) throw new IllegalArgumentException("cannot draw " + n + " characters");
+        if ((long) prompt.length() + n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("text of " + n + " characters is too long for one string; draw it in"
+                    + " parts with text(prompt, n, sink)");
+        }
+        StringBuilder out = new StringBuilder(prompt);
+        text(prompt, n, c -> {
+            out.append(c);
+            return true;
+        });
+        return out.toString();
+    }
+
+    /**
+     * Continues the prompt by up to n sampled characters, handing each to the sink as it is drawn (a recurrent
+     * model carries its state from one to the next); stops early when the sink returns false (e.g. the output was
+     * closed). The prompt itself is not handed to the sink.
+     */
+    public void text(String prompt, int n, java.util.function.Predicate<String> sink) {
+        if (n < 0) throw new IllegalArgumentException("number of characters " + n + " must be ≥ 0");
         int[] p0 = vocab.encode(prompt);
         if (!vocab.hasSpecial() && p0.length == 0) {
             throw new IllegalArgumentException("a text vocabulary has no start token: give a prompt of at least one character");
         }
-        StringBuilder out = new StringBuilder(prompt);
         generator.reset();
         int next = -1;
         if (vocab.hasSpecial()) next = feed(Vocabulary.SPECIAL);
@@ -110,10 +127,9 @@ public final class Sampler {
         int[] one = new int[1];
         for (int i = 0; i < n; i++) {
             one[0] = next;
-            out.append(vocab.decode(one, 0, 1));
-            next = feed(next);
+            if (!sink.test(vocab.decode(one, 0, 1))) return;
+            if (i + 1 < n) next = feed(next);
         }
-        return out.toString();
     }
 
     /** Feeds one token to the model and samples the next. */
@@ -123,15 +139,15 @@ public final class Sampler {
         return sample(logits.data[0]);
     }
 
-    /** Draws one token from logits z with this sampler's temperature, top-k and random source. */
+    /**
+     * Draws one token from logits z with this sampler's temperature, top-k and random source.
+     *
+     * @throws IllegalArgumentException if z has the wrong length, holds NaN or +∞, or is −∞ everywhere (a diverged
+     *         model: no distribution to draw from)
+     */
     public int sample(double[] z) {
+        checkLogits(z);
         int V = z.length;
-        for (int j = 0; j < V; j++) {
-            if (Double.isNaN(z[j])) {
-                throw new IllegalStateException("the model's logits contain NaN (token " + j + "): its parameters are"
-                        + " not finite or it diverged");
-            }
-        }
         if (temperature == 0) {
             int best = 0;
             for (int j = 1; j < V; j++) if (z[j] > z[best]) best = j;
@@ -154,6 +170,21 @@ public final class Sampler {
             if (u < 0) return j;
         }
         return last; // rounding: u landed on the total
+    }
+
+    private void checkLogits(double[] z) {
+        if (z.length != p.length) {
+            throw new IllegalArgumentException("sample: " + z.length + " logits for a vocabulary of " + p.length + " tokens");
+        }
+        boolean any = false;
+        for (int j = 0; j < z.length; j++) {
+            if (Double.isNaN(z[j]) || z[j] == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("sample: logit " + j + " is " + z[j] + "; the model's output is not "
+                        + "finite (its parameters are not finite, or too large)");
+            }
+            any |= z[j] != Double.NEGATIVE_INFINITY;
+        }
+        if (!any) throw new IllegalArgumentException("sample: every logit is -Infinity; there is no token to draw");
     }
 
     private void requireSpecial() {

@@ -25,7 +25,7 @@ public final class Sgd implements Optimizer {
     }
 
     public Sgd(Model model, double lr, double momentum) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate " + lr + " must be ≥ 0");
+        Optimizer.checkLr(lr, false);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum " + momentum + " must be in [0, 1)");
         this.params = List.copyOf(model.params());
         this.lr = lr;
@@ -67,7 +67,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void setLr(double lr) {
-        this.lr = lr;
+        this.lr = Optimizer.checkLr(lr, true);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.lmworkbook.analysis;
 
+import io.github.lmworkbook.charts.Charts;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.lmworkbook.cells.RecurrentCell;
@@ -162,15 +164,19 @@ class GradientFlowTest {
     void chartsRenderToNonEmptyImagesOfTheExpectedSize() {
         GradientFlowReport a = toyReport(0.5, 1.0, 0.5, StateLoss.halfSquaredNormAtEnd());
         GradientFlowReport b = toyReport(0.9, 1.0, 0.5, StateLoss.halfSquaredNormAtEnd());
-        assertNonEmpty(a.chart(), 640, 420);
+        assertNonEmpty(a.chart(), Charts.WIDTH, Charts.HEIGHT);
         assertNonEmpty(a.chart(0.5, 500, 300), 500, 300);
-        assertNonEmpty(a.singularValuesChart(), 640, 420);
+        assertNonEmpty(a.singularValuesChart(), Charts.WIDTH, Charts.HEIGHT);
         Map<String, GradientFlowReport> m = new LinkedHashMap<>();
         m.put("σ_max = 0.5", a);
         m.put("σ_max = 0.9", b);
         for (GradientFlowReport.Quantity q : GradientFlowReport.Quantity.values()) {
-            assertNonEmpty(GradientFlowReport.compareChart(m, q), 640, 420);
+            assertNonEmpty(GradientFlowReport.compareChart(m, q), Charts.WIDTH, Charts.HEIGHT);
         }
+        assertNonEmpty(GradientFlowReport.compareChart(m, GradientFlowReport.Quantity.LOSS_GRADIENT,
+                Map.of("σ_max = 0.5", 0.5, "σ_max = 0.9", 0.9), "h"), Charts.WIDTH, Charts.HEIGHT);
+        assertEquals("‖∂L/∂h_t‖", GradientFlowReport.Quantity.LOSS_GRADIENT.label("h"));
+        assertEquals("‖∂h_T/∂h_t‖", GradientFlowReport.Quantity.JACOBIAN_PRODUCT.label("h"));
     }
 
     static void assertNonEmpty(BufferedImage img, int w, int h) {
@@ -179,6 +185,22 @@ class GradientFlowTest {
         int first = img.getRGB(0, 0), differing = 0;
         for (int y = 0; y < h; y += 3) for (int x = 0; x < w; x += 3) if (img.getRGB(x, y) != first) differing++;
         assertTrue(differing > 500, "image looks blank: " + differing + " differing pixels");
+    }
+
+    @Test
+    void countsOfStepSingularValuesAreMeansOverTheSteps() {
+        GradientFlowReport r = toyReport(0.9, 1.0, 0.5, StateLoss.halfSquaredNormAtEnd());
+        double[][] s = r.stepSingularValues();
+        double below = 0, above = 0;
+        for (int t = 1; t < s.length; t++) {
+            for (double v : s[t]) {
+                if (v < 0.3) below++;
+                if (v > 0.6) above++;
+            }
+        }
+        assertEquals(below / (s.length - 1), r.meanStepSingularValuesBelow(0.3), 1e-12);
+        assertEquals(above / (s.length - 1), r.meanStepSingularValuesAbove(0.6), 1e-12);
+        assertEquals(0.0, r.meanStepSingularValuesAbove(0.9 + 1e-9), 0.0, "‖J_t‖ ≤ σ_max(W) = 0.9");
     }
 
     @Test
@@ -223,8 +245,8 @@ class GradientFlowTest {
         }
         assertEquals(T / 5, sparse.jacobianProductFit().points());
         assertEquals(full.jacobianProductFit().factor(), sparse.jacobianProductFit().factor(), 0.05);
-        assertNonEmpty(sparse.chart(), 640, 420);
-        assertNonEmpty(sparse.singularValuesChart(), 640, 420);
+        assertNonEmpty(sparse.chart(), Charts.WIDTH, Charts.HEIGHT);
+        assertNonEmpty(sparse.singularValuesChart(), Charts.WIDTH, Charts.HEIGHT);
         assertEquals(T + 1, sparse.table().rowCount());
     }
 

@@ -97,6 +97,20 @@ class ChartsTest {
     }
 
     @Test
+    void equalAxesGiveAUnitTheSameLengthInPixelsOnBothAxes() {
+        double[] xs = {-3, 3, 0, 0}, ys = {0, 0, -1, 1};
+        XYChart chart = Charts.base("e", "x", "y", 800, 760);
+        Charts.equalAxes(chart, xs, ys, 800, 760);
+        double xSpan = chart.getStyler().getXAxisMax() - chart.getStyler().getXAxisMin();
+        double ySpan = chart.getStyler().getYAxisMax() - chart.getStyler().getYAxisMin();
+        double pw = 800 - Charts.MARGIN_LEFT - Charts.MARGIN_RIGHT, ph = 760 - Charts.MARGIN_TOP - Charts.MARGIN_BOTTOM;
+        assertEquals(xSpan / pw, ySpan / ph, 1e-12, "units per pixel");
+        assertTrue(xSpan > 6 && chart.getStyler().getXAxisMin() < -3, "every point inside");
+        BufferedImage img = Charts.scatter("e", "x", "y", xs, ys, new String[] {"a", "b", "c", "d"}, true);
+        assertTrue(colours(img) > 10);
+    }
+
+    @Test
     void linspaceAndRange() {
         assertArrayEquals(new double[] {0, 0.25, 0.5, 0.75, 1}, Charts.linspace(0, 1, 5), 1e-15);
         assertArrayEquals(new double[] {0, 1, 2}, Charts.range(3), 0);

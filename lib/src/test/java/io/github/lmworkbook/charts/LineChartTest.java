@@ -3,6 +3,7 @@ package io.github.lmworkbook.charts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,5 +160,59 @@ class LineChartTest {
                 .getStyler().getXAxisMin(), "unequal spacing: XChart's round ticks already");
         assertNull(Charts.lineChart("t", "x", "y", true, false, Map.of("s", new double[][] {{1, 2, 3}, {1, 2, 3}}))
                 .getStyler().getXAxisMin(), "log x axis: untouched");
+    }
+
+    @Test
+    void aBandIsAFilledPolygonUnderItsLineInTheSameColour() {
+        double[] x = {0, 1, 2}, y = {1, 2, 3}, lo = {0.5, 1.5, 2.5}, hi = {1.5, 2.5, 3.5};
+        LineChart c = Charts.lines("t", "x", "y");
+        c.band("mean", x, y, lo, hi);
+        c.add("other", x, hi);
+        c.hline("baseline", 2.0);
+        XYChart chart = c.xyChart();
+        java.util.List<String> names = new java.util.ArrayList<>(chart.getSeriesMap().keySet());
+        assertEquals(java.util.List.of("mean (spread)", "mean", "other", "baseline"), names, "the band is drawn first");
+        XYSeries band = chart.getSeriesMap().get("mean (spread)");
+        assertEquals(XYSeries.XYSeriesRenderStyle.PolygonArea, band.getXYSeriesRenderStyle());
+        assertFalse(band.isShowInLegend());
+        assertArrayEquals(new double[] {0, 1, 2, 2, 1, 0}, band.getXData(), 0.0);
+        assertArrayEquals(new double[] {1.5, 2.5, 3.5, 2.5, 1.5, 0.5}, band.getYData(), 0.0);
+        Color line = chart.getSeriesMap().get("mean").getLineColor();
+        assertEquals(line.getRGB() & 0xFFFFFF, band.getFillColor().getRGB() & 0xFFFFFF, "same colour, lighter");
+        assertTrue(band.getFillColor().getAlpha() < 128);
+        assertNotEquals(line, chart.getSeriesMap().get("other").getLineColor());
+        assertArrayEquals(new double[] {0, 2}, chart.getSeriesMap().get("baseline").getXData(), 0.0);
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.InsideNE, chart.getStyler().getLegendPosition());
+        assertThrows(IllegalArgumentException.class, () -> Charts.lines("t", "x", "y").hline("b", 1));
+        assertThrows(IllegalArgumentException.class, () -> c.band("short", x, y, lo, new double[] {1}));
+    }
+
+    @Test
+    void aLogXAxisOverManyDecadesIsLabelledAtRoundSteps() throws Exception {
+        double[] h = new double[14], e = new double[14];
+        for (int i = 0; i < 14; i++) {
+            h[i] = Math.pow(10, -1 - i);
+            e[i] = 1e-3 + h[i];
+        }
+        LineChart c = Charts.lines("V", "step h", "error").logX().logY();
+        c.add("e", h, e);
+        XYChart chart = c.xyChart();
+        assertFalse(chart.getStyler().isXAxisLogarithmic(), "13 decades on the default width: powers of ten");
+        assertEquals(-14, chart.getStyler().getXAxisMin(), 0);
+        java.util.List<String> labels = tickLabels(chart, true);
+        assertTrue(labels.size() <= 16 && labels.stream().allMatch(l -> l.equals("1") || l.matches("1e-\\d+")),
+                "whole decades, at most one label per 50 pixels: " + labels);
+        LineChart few = Charts.lines("V", "h", "e").logX();
+        few.add("e", new double[] {1e-3, 1e-2, 1e-1}, new double[] {1, 2, 3});
+        assertTrue(few.xyChart().getStyler().isXAxisLogarithmic(), "two decades stay on a log axis");
+    }
+
+    @Test
+    void integerXLabelsOnlyWholeNumbers() throws Exception {
+        LineChart c = Charts.lines("t", "n", "y").integerX();
+        c.add("s", new double[] {1, 2, 3, 5, 8}, new double[] {5, 4, 3, 2, 1});
+        java.util.List<String> labels = tickLabels(c.xyChart(), true);
+        assertTrue(labels.contains("1") && labels.contains("8"), labels.toString());
+        assertTrue(labels.stream().allMatch(l -> l.isEmpty() || l.matches("\\d+")), labels.toString());
     }
 }

@@ -58,6 +58,54 @@ class RnnExercisesTest {
         }).status());
     }
 
+    /** BPTT as a learner writes it from the page: the loop over t, dh carried backwards, sums over time. */
+    static RnnExercises.Grads bpttAsOnThePage(Matrix[] x, Matrix[] h, Matrix[] dh, Matrix Wxh, Matrix Whh,
+                                              boolean carry, boolean sum, boolean previousState) {
+        int T = x.length - 1, B = h[0].rows, H = Whh.rows, D = Wxh.rows;
+        Matrix[] dx = new Matrix[T + 1];
+        Matrix dWxh = new Matrix(D, H), dWhh = new Matrix(H, H), db = new Matrix(1, H);
+        Matrix dhNext = new Matrix(B, H);                      // ∂L/∂h_t from the future; 0 after step T
+        for (int t = T; t >= 1; t--) {
+            Matrix dht = dh[t].copy();
+            if (carry) dht.addInPlace(dhNext);
+            Matrix dz = Tanh.backward(h[t], dht, new Matrix(B, H));
+            if (!sum) {
+                dWxh.zero();
+                dWhh.zero();
+                db.zero();
+            }
+            dWxh.addMatmulTransA(x[t], dz);
+            dWhh.addMatmulTransA(previousState ? h[t - 1] : h[t], dz);
+            dz.addColumnSumsTo(db);
+            dx[t] = new Matrix(B, D).addMatmulTransB(dz, Wxh);
+            dhNext = new Matrix(B, H).addMatmulTransB(dz, Whh);
+        }
+        return new RnnExercises.Grads(dx, dhNext, dWxh, dWhh, db);
+    }
+
+    @Test
+    void bpttTheLibrarysAndOneWrittenFromThePagePass() {
+        GradCheckReport r = RnnExercises.checkBptt(RnnExercises::bptt);
+        r.assertPassed();
+        assertEquals(java.util.List.of("Wxh", "Whh", "b", "h0", "x"),
+                r.entries().stream().map(GradCheckReport.Entry::name).toList());
+        RnnExercises.checkBptt((x, h, dh, Wxh, Whh) -> bpttAsOnThePage(x, h, dh, Wxh, Whh, true, true, true))
+                .assertPassed();
+    }
+
+    @Test
+    void bpttMistakesFail() {
+        assertEquals(GradCheckReport.Status.FAILED, RnnExercises.checkBptt(          // dh not carried back
+                (x, h, dh, Wxh, Whh) -> bpttAsOnThePage(x, h, dh, Wxh, Whh, false, true, true)).status());
+        assertEquals(GradCheckReport.Status.FAILED, RnnExercises.checkBptt(          // not summed over time
+                (x, h, dh, Wxh, Whh) -> bpttAsOnThePage(x, h, dh, Wxh, Whh, true, false, true)).status());
+        assertEquals(GradCheckReport.Status.FAILED, RnnExercises.checkBptt(          // h_t where h_{t−1} belongs
+                (x, h, dh, Wxh, Whh) -> bpttAsOnThePage(x, h, dh, Wxh, Whh, true, true, false)).status());
+        assertEquals(GradCheckReport.Status.NOT_IMPLEMENTED, RnnExercises.checkBptt((x, h, dh, Wxh, Whh) -> {
+            throw new UnsupportedOperationException("not implemented yet");
+        }).status());
+    }
+
     @ParameterizedTest
     @EnumSource(CellType.class)
     void everyCellsBackwardPassesInsideBptt(CellType type) {

@@ -52,6 +52,23 @@ class MlpTest {
         return worst;
     }
 
+    @Test
+    void activationsAreTanhOfTheHiddenLayerAtTheCountedPositions() {
+        Mlp model = new Mlp(new Mlp.Config(5, 2, 3, 4, false, 7));
+        Matrix a = model.activations(smallBatch());
+        assertEquals(11, a.rows, "the positions with a target");
+        assertEquals(4, a.cols);
+        // position 0 of sequence 0: window (0, <BLANK>)
+        double[] x = new double[6];
+        System.arraycopy(model.C.value.data[0], 0, x, 0, 3);
+        System.arraycopy(model.C.value.data[model.BLANK], 0, x, 3, 3);
+        for (int j = 0; j < 4; j++) {
+            double z = model.d.value.data[0][j];
+            for (int k = 0; k < 6; k++) z += x[k] * model.H.value.data[k][j];
+            assertEquals(Math.tanh(z), a.data[0][j], 1e-12);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void gradientCheckEveryParameter(boolean direct) {

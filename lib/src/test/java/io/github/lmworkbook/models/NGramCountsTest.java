@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.*;
 
 class NGramCountsTest {
@@ -31,5 +32,16 @@ class NGramCountsTest {
         assertEquals(Math.log(3), trigram.loss(List.of(unseen)), 1e-12);
         assertEquals(1.0, trigram.unseenFraction(List.of(unseen)));
         assertEquals(16.0, trigram.possibleContexts());
+    }
+
+    @Test
+    void unseenOnlyKeepsTheTargetsWhoseContextWasNeverCounted() {
+        NGramCounts trigram = new NGramCounts(3, 2, 0.5).fit(data());
+        Batch mixed = new Batch(new int[][] {{0, 1, 2, 2}}, new int[][] {{1, 2, 0, 1}});   // (2, 2) at t = 3 unseen
+        List<Batch> only = trigram.unseenOnly(List.of(mixed));
+        assertArrayEquals(new int[] {-1, -1, -1, 1}, only.get(0).y()[0]);
+        assertArrayEquals(new int[] {1, 2, 0, 1}, mixed.y()[0], "the input is not changed");
+        assertEquals(Math.log(3), trigram.loss(only), 1e-12);
+        assertEquals(trigram.distinctContexts() * 3L, trigram.storedCounts());
     }
 }

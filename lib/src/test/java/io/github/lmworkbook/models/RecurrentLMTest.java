@@ -231,6 +231,18 @@ class RecurrentLMTest {
         assertTrue(perStep < 256, perStep + " bytes allocated per training step");
     }
 
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void theConfigurationCountsTheParametersWithoutBuilding(CellType cell) {
+        for (boolean start : new boolean[] {true, false}) {
+            RecurrentLM.Config c = new RecurrentLM.Config(V, cell, M, H, start, 1);
+            RecurrentLM lm = new RecurrentLM(c);
+            assertEquals(lm.numParams(), c.numParams(), cell + (start ? " with start" : ""));
+            assertEquals(cell.stateSize(H), lm.cell.stateSize());
+            assertEquals(cell.gates * H, lm.cell.input().out);
+        }
+    }
+
     @Test
     void makemoreRnnHasTheSameParameterCount() {
         // makemore rnn, vocab 27: wte 27·64 + start 64 + Linear(128→64) 128·64+64 + lm_head 64·27+27

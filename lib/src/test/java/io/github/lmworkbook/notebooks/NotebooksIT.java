@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -194,5 +195,88 @@ class NotebooksIT {
 
         assertNotEquals(0, run.exitCode(), run.output());
         assertTrue(run.failureReport().contains("no image/png output"), run.failureReport());
+    }
+
+    /** A code cell; tagged "raises-exception" when its error is expected (the runner then goes on). */
+    private static com.fasterxml.jackson.databind.node.ObjectNode codeCell(
+            com.fasterxml.jackson.databind.ObjectMapper json, boolean raises, String... lines) {
+        var cell = json.createObjectNode().put("cell_type", "code").putNull("execution_count");
+        var meta = cell.putObject("metadata");
+        if (raises) meta.putArray("tags").add("raises-exception");
+        cell.putArray("outputs");
+        var src = cell.putArray("source");
+        for (int i = 0; i < lines.length; i++) src.add(lines[i] + (i < lines.length - 1 ? "\n" : ""));
+        return cell;
+    }
+
+    /**
+     * A learner's exercise cell that does not compile, through the real kernel: the cell shows the compiler's
+     * message, and the grading cell below it — written as the notebooks write it, calling the learner's method
+     * through a method of its own — prints one line, not a stack trace, and the notebook goes on. First with a
+     * correct definition that the broken one replaces (the learner edits the cell and runs it again), then with a
+     * method that calls something undefined.
+     */
+    @Test
+    void aLearnersCompileErrorIsOneLineInTheGradingCell() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String jar = ROOT.resolve("lib/target/lmworkbook-all.jar").toAbsolutePath().toString();
+        String[] grade = {
+                "double[][] yourTanhBackward(double[][] dh, double[][] h) { return tanhBackward(dh, h); }",
+                "GradientExercises.TanhBackward tanhUsed = GradientExercises.gradeTanh(",
+                "    (dh, h) -> yourTanhBackward(dh, h));",
+                "\"graded\";"};
+        String[] correct = {"double[][] tanhBackward(double[][] dh, double[][] h) {",
+                "    double[][] dz = new double[dh.length][dh[0].length];",
+                "    for (int i = 0; i < dh.length; i++) for (int j = 0; j < dh[0].length; j++)",
+                "        dz[i][j] = dh[i][j] * (1 - h[i][j] * h[i][j]);",
+                "    return dz;", "}"};
+        var nb = json.createObjectNode();
+        var cells = nb.putArray("cells");
+        cells.add(codeCell(json, false, "%classpath " + jar));
+        cells.add(codeCell(json, false, "import io.github.lmworkbook.exercises.*;"));
+        cells.add(codeCell(json, false, correct));
+        cells.add(codeCell(json, false, grade));                                              // cell 4: correct
+        cells.add(codeCell(json, true, "double[][] tanhBackward(double[][] dh, double[][] h) {",
+                "    return dh * 2;", "}"));                                                  // does not compile
+        cells.add(codeCell(json, false, grade));                                              // cell 6: one line
+        cells.add(codeCell(json, true, "double[][] tanhBackward(double[][] dh, double[][] h) {",
+                "    return notDefinedAnywhere(dh, h);", "}"));                               // unresolved
+        cells.add(codeCell(json, false, grade));                                              // cell 8: one line
+        cells.add(codeCell(json, false, "System.out.println(\"went on: \" + (tanhUsed != null));"));
+        var meta = nb.putObject("metadata").putObject("kernelspec");
+        meta.put("name", "java").put("display_name", "Java (jjava)").put("language", "java");
+        nb.put("nbformat", 4).put("nbformat_minor", 5);
+        Path file = tmp.resolve("compile_error.ipynb");
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), nb);
+
+        Run run = runNotebooks("--inplace", "--no-image-check", file.toString());
+        assertEquals(0, run.exitCode(), run.failureReport());
+        var done = json.readTree(file.toFile()).path("cells");
+        assertTrue(stdout(done.get(3)).startsWith("`tanhBackward`: correct"), stdout(done.get(3)));
+        assertTrue(hasError(done.get(4)), "the broken cell shows the compiler's message");
+        String line = "`tanhBackward`: does not compile — fix the cell that defines it (the notebook goes on with the"
+                + " library's)";
+        for (int c : new int[] {5, 7}) {
+            assertEquals(line, stdout(done.get(c)).strip(), "cell " + (c + 1));
+            assertFalse(hasError(done.get(c)), "cell " + (c + 1) + " prints one line, no error");
+        }
+        assertEquals("went on: true", stdout(done.get(8)).strip());
+    }
+
+    private static String stdout(JsonNode cell) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode o : cell.path("outputs")) {
+            if ("stream".equals(o.path("output_type").asText())) {
+                JsonNode t = o.path("text");
+                if (t.isArray()) t.forEach(l -> sb.append(l.asText()));
+                else sb.append(t.asText());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean hasError(JsonNode cell) {
+        for (JsonNode o : cell.path("outputs")) if ("error".equals(o.path("output_type").asText())) return true;
+        return false;
     }
 }

@@ -119,4 +119,56 @@ class OptimizerTest {
         assertEquals(0.1, c.lr(5000), 0);
         for (long t = 10; t < 110; t++) assertTrue(c.lr(t + 1) <= c.lr(t), "decreasing after warmup");
     }
+
+    /** The message names the bad value and what it must be. */
+    static void assertRefused(String expected, org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(x.getMessage().contains(expected), x.getMessage());
+    }
+
+    @Test
+    void learningRatesMustBeFiniteAndPositive() {
+        Model m = model(new double[] {1}, new double[] {2});
+        for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, -1e-3, 0}) {
+            String want = "learning rate " + bad + " must be finite and > 0";
+            assertRefused(want, () -> new Sgd(m, bad));
+            assertRefused(want, () -> new Sgd(m, bad, 0.9));
+            assertRefused(want, () -> new AdamW(m, bad));
+            assertRefused(want, () -> new AdamW(m, bad, 0.0));
+            assertRefused(want, () -> new Adam(m, bad));
+        }
+        // setLr (a schedule) may reach 0 but never NaN, ∞ or a negative rate
+        for (Optimizer opt : new Optimizer[] {new Sgd(m, 0.1), new AdamW(m, 0.1), new Adam(m, 0.1)}) {
+            for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NaN, -0.5}) {
+                assertRefused("learning rate " + bad + " must be finite and ≥ 0", () -> opt.setLr(bad));
+            }
+            opt.setLr(0);
+            assertEquals(0, opt.lr());
+        }
+        double before = theta(m)[0];
+        Sgd zero = new Sgd(m, 0.1);
+        zero.setLr(0);
+        zero.step();
+        assertEquals(before, theta(m)[0], 0, "η = 0 leaves θ");
+    }
+
+    @Test
+    void adamWHyperparametersMustBeFinite() {
+        Model m = model(new double[] {1}, new double[] {2});
+        assertRefused("weight decay Infinity must be finite and ≥ 0", () -> new AdamW(m, 0.1, Double.POSITIVE_INFINITY));
+        assertRefused("weight decay NaN must be finite and ≥ 0", () -> new AdamW(m, 0.1).weightDecay(Double.NaN));
+        assertRefused("eps Infinity must be finite and > 0", () -> new AdamW(m, 0.1).eps(Double.POSITIVE_INFINITY));
+        assertRefused("momentum NaN must be in [0, 1)", () -> new Sgd(m, 0.1, Double.NaN));
+    }
+
+    @Test
+    void clippingThresholdMustBeFiniteAndPositive() {
+        Model m = model(new double[] {1}, new double[] {2});
+        for (double bad : new double[] {Double.NaN, -1, 0, Double.POSITIVE_INFINITY}) {
+            assertRefused("clipping threshold " + bad + " must be finite and > 0",
+                    () -> GradClip.clipByGlobalNorm(m, bad));
+        }
+        assertEquals(2.0, GradClip.clipByGlobalNorm(m, 1.0), 0);
+        assertEquals(1.0, m.params().get(0).grad.data[0][0], 0);
+    }
 }

@@ -80,4 +80,36 @@ class SamplerTest {
         assertEquals("abc", text.substring(0, 3));
         assertEquals(6, text.length());
     }
+
+    @Test
+    void nonFiniteLogitsAreRefusedNotSampled() {
+        for (Sampler s : new Sampler[] {new Sampler(model(), VOCAB, 4), new Sampler(model(), VOCAB, 4).temperature(0),
+                new Sampler(model(), VOCAB, 4).topK(2)}) {
+            IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                    () -> s.sample(new double[] {0, Double.NaN, 1, 2}));
+            assertTrue(nan.getMessage().contains("logit 1 is NaN"), nan.getMessage());
+            IllegalArgumentException inf = assertThrows(IllegalArgumentException.class,
+                    () -> s.sample(new double[] {0, 1, Double.POSITIVE_INFINITY, 2}));
+            assertTrue(inf.getMessage().contains("logit 2 is Infinity"), inf.getMessage());
+            double ninf = Double.NEGATIVE_INFINITY;
+            IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                    () -> s.sample(new double[] {ninf, ninf, ninf, ninf}));
+            assertTrue(none.getMessage().contains("every logit is -Infinity"), none.getMessage());
+            IllegalArgumentException length = assertThrows(IllegalArgumentException.class, () -> s.sample(new double[3]));
+            assertTrue(length.getMessage().contains("3 logits for a vocabulary of 4 tokens"), length.getMessage());
+        }
+    }
+
+    @Test
+    void aModelWithNaNParametersGivesAClearErrorInsteadOfNames() {
+        Bigram m = model();
+        m.W.value.data[0][2] = Double.NaN;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Sampler(m, VOCAB, 1).name());
+        assertTrue(e.getMessage().contains("is NaN"), e.getMessage());
+        IllegalArgumentException n = assertThrows(IllegalArgumentException.class, () -> new Sampler(model(), VOCAB, 1).names(-1));
+        assertTrue(n.getMessage().contains("number of names -1 must be ≥ 0"), n.getMessage());
+        IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
+                () -> new Sampler(model(), VOCAB, 1).text("ab", Integer.MAX_VALUE));
+        assertTrue(t.getMessage().contains("too long for one string"), t.getMessage());
+    }
 }

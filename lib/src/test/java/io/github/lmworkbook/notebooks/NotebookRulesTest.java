@@ -1,0 +1,123 @@
+package io.github.lmworkbook.notebooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The rules every committed notebook keeps (lib/ARCHITECTURE.md, the developers' guide):
+ * <ul>
+ *   <li>every {@code import} is in the first code cell after {@code %classpath}/{@code %jars}: on IJava an import
+ *       in a later cell resets the variables declared before it;</li>
+ *   <li>code lines are at most {@value #MAX_LINE} characters, so that no cell scrolls sideways;</li>
+ *   <li>"not implemented yet" is printed at most once by any cell (one line per unfinished exercise).</li>
+ * </ul>
+ */
+class NotebookRulesTest {
+    static final int MAX_LINE = 100;
+    private static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(static\\s+)?[\\w.]+(\\.\\*)?\\s*;");
+    private static final Pattern MAGIC = Pattern.compile("^\\s*%");
+
+    /** The cells of a notebook: type, source and the text of its outputs. */
+    record Cell(String type, String source, String output) {}
+
+    static List<Cell> cells(JsonNode notebook) {
+        List<Cell> out = new ArrayList<>();
+        for (JsonNode c : notebook.path("cells")) {
+            StringBuilder src = new StringBuilder(), text = new StringBuilder();
+            append(src, c.path("source"));
+            for (JsonNode o : c.path("outputs")) {
+                append(text, o.path("text"));
+                append(text, o.path("data").path("text/plain"));
+                append(text, o.path("data").path("text/html"));
+            }
+            out.add(new Cell(c.path("cell_type").asText(), src.toString(), text.toString()));
+        }
+        return out;
+    }
+
+    /** Every break of the rules, one line each ("cell 7: ..."), cells counted from 1 as JupyterLab shows them. */
+    static List<String> problems(List<Cell> cells) {
+        List<String> out = new ArrayList<>();
+        boolean importsSeen = false;
+        for (int i = 0; i < cells.size(); i++) {
+            Cell c = cells.get(i);
+            if (!c.type().equals("code")) continue;
+            String[] lines = c.source().split("\n", -1);
+            boolean magic = lines.length > 0 && MAGIC.matcher(lines[0]).find();
+            if (!magic) {
+                for (String l : lines) {
+                    if (IMPORT.matcher(l).find() && importsSeen) {
+                        out.add("cell " + (i + 1) + ": '" + l.strip() + "' — every import belongs in the first code"
+                                + " cell (on IJava a later import resets the variables declared before it)");
+                    }
+                }
+                importsSeen = true;      // the first code cell after %classpath is the only one that may import
+            }
+            for (int k = 0; k < lines.length; k++) {
+                if (lines[k].length() > MAX_LINE) {
+                    out.add("cell " + (i + 1) + ", line " + (k + 1) + ": " + lines[k].length() + " characters (at most "
+                            + MAX_LINE + "): " + lines[k].strip());
+                }
+            }
+            int nyi = c.output().split("not implemented yet", -1).length - 1;
+            if (nyi > 1) out.add("cell " + (i + 1) + ": prints \"not implemented yet\" " + nyi + " times (once)");
+        }
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyNotebookKeepsTheRules() throws IOException {
+        List<Path> notebooks;
+        try (Stream<Path> s = Files.list(NotebookProseTest.notebooksDir())) {
+            notebooks = s.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+        }
+        assertTrue(notebooks.size() >= 1);
+        return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> {
+            List<String> p = problems(cells(new ObjectMapper().readTree(nb.toFile())));
+            if (!p.isEmpty()) fail(nb.getFileName() + ":\n  " + String.join("\n  ", p));
+        }));
+    }
+
+    @Test
+    void anImportAfterTheFirstCodeCellIsCaught() {
+        List<Cell> cells = List.of(
+                new Cell("markdown", "# title\nimport this is prose", ""),
+                new Cell("code", "%classpath ../lib/target/lmworkbook-all.jar", ""),
+                new Cell("code", "import java.util.*;\nimport static java.lang.Math.max;\nint a = 1;", ""),
+                new Cell("code", "int b = 2;\n  import java.util.function.*;\n// import in a comment is fine", ""));
+        List<String> p = problems(cells);
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("cell 4: 'import java.util.function.*;'"), p.get(0));
+    }
+
+    @Test
+    void longLinesAndRepeatedNotImplementedAreCaught() {
+        String longLine = "x".repeat(MAX_LINE + 1);
+        List<String> p = problems(List.of(new Cell("code", "int a;\n" + longLine, ""),
+                new Cell("code", "f();", "`f`: not implemented yet\nnot implemented yet")));
+        assertEquals(2, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("cell 1, line 2: 101 characters"), p.get(0));
+        assertTrue(p.get(1).startsWith("cell 2: prints \"not implemented yet\" 2 times"), p.get(1));
+        assertTrue(problems(List.of(new Cell("code", "x".repeat(MAX_LINE), ""))).isEmpty());
+    }
+
+    private static void append(StringBuilder sb, JsonNode textOrLines) {
+        if (textOrLines.isArray()) textOrLines.forEach(l -> sb.append(l.asText()));
+        else if (textOrLines.isTextual()) sb.append(textOrLines.asText());
+    }
+}
