@@ -5,8 +5,11 @@ import io.github.lmworkbook.charts.Heatmaps;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.data.DelayedCopyTask;
+import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.RecurrentLM;
 import io.github.lmworkbook.models.Transformer;
+import io.github.lmworkbook.train.AdamW;
+import io.github.lmworkbook.train.Trainer;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -16,28 +19,29 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The instruments of notebook 05: seed sweeps, input gradients by distance, attention maps and head statistics. */
+/** The instruments of notebook 05: models kept by Seeds, input gradients by distance, attention maps and head statistics. */
 class AttentionExperimentsTest {
     static Transformer tiny(long seed) {
         return new Transformer(new Transformer.Config(4, 8, 1, 2, 8, Transformer.Positions.LEARNED, true, true, seed));
     }
 
     @Test
-    void aSeedSweepTrainsEveryArmWithEverySeedAndSummarises() {
+    void aTrainedModelKeptBySeedsIsTheOneThatWasMeasured() {
+        // the notebook's pattern: train per condition and seed, keep the model, look inside it afterwards
         DelayedCopyTask task = new DelayedCopyTask(4, 8, 2);
         List<Batch> dev = task.fixedSet(2, 16, 9);
-        SeedSweep<String> sw = new SeedSweep<String>((arm, seed) -> tiny(seed), (arm, seed) -> task.batches(8, seed),
-                arm -> dev).steps(20).lr(1e-2).progress(null);
-        sw.run(List.of("a", "b"), 1, 2, 3);
-        assertEquals(6, sw.runs().size());
-        assertEquals(3, sw.runs("b").size());
-        SeedSweep.Summary<String> a = sw.summary("a");
-        assertTrue(a.min() <= a.mean() && a.mean() <= a.max());
-        assertEquals(sw.runs("a").stream().mapToDouble(SeedSweep.Run::devLoss).average().orElseThrow(), a.mean(), 1e-15);
-        // the same seed gives the same run, whatever the arm's name
-        assertEquals(sw.runs("a").get(1).devLoss(), sw.runs("b").get(1).devLoss(), 0.0);
-        assertEquals(2, sw.table("t").rowCount());
-        assertTrue(a.spread().matches("\\d\\.\\d{4} \\(\\d\\.\\d{4} … \\d\\.\\d{4}\\)"), a.spread());
+        SeedResults<String> r = Seeds.run(List.of("a", "b"), String::valueOf, Seeds.THREE, (arm, seed) -> {
+            LanguageModel m = tiny(seed);
+            Trainer.of(m, new AdamW(m, 1e-2, 0.0)).data(task.batches(8, seed)).steps(20).clipGradNorm(1.0)
+                    .quiet().run();
+            return new Outcome().metric("dev loss", Trainer.evaluate(m, dev)).keep("model", m);
+        }, null);
+        for (long seed : Seeds.THREE) {
+            Outcome o = r.outcome("a", seed);
+            assertEquals(o.metric("dev loss"), Trainer.evaluate(o.kept("model", LanguageModel.class), dev), 0.0);
+            // the same seed gives the same run, whatever the condition's name
+            assertEquals(o.metric("dev loss"), r.outcome("b", seed).metric("dev loss"), 0.0);
+        }
     }
 
     @Test
