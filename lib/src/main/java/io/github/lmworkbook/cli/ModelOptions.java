@@ -61,7 +61,7 @@ final class ModelOptions {
      * mlp: Bengio et al.'s MLP; transformer: makemore's GPT (--n-layer, --n-head, --n-embd; the block size is the
      * data's); every other kind is a recurrent language model over the cell of that name.
      */
-    enum ModelKind { mlp, rnn, transformer }
+    enum ModelKind { mlp, rnn, lstm, transformer }
 
     /** The data: vocabulary, training batches and held-out batches. */
     record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,
