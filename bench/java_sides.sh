@@ -50,6 +50,16 @@ java_side() {
         --json-only 2> >(grep -v 'incubator' >&2) \
         | python3 "$(dirname "${BASH_SOURCE[0]}")/peers.py" tag "$model" --set "threads=$(java_side_threads)"
       ;;
+    transformer)
+      jar="$(java_side_jar)" || return 1
+      [[ -f "$names" ]] || { echo "java_sides.sh: names.txt not found ('$names'): set NAMES or LMW_DATA_MIRROR" >&2; return 1; }
+      echo "== library (Java, float64): transformer, ${STEPS:-3001} steps" >&2
+      # shellcheck disable=SC2086
+      "${JAVA:-java}" --add-modules=jdk.incubator.vector ${JAVA_OPTS:-} -cp "$jar" \
+        io.github.lmworkbook.bench.TransformerBenchmark -i "$names" --steps "${STEPS:-3001}" --json-only \
+        ${JAVA_ARGS:-} 2> >(grep -v 'incubator' >&2) \
+        | python3 "$(dirname "${BASH_SOURCE[0]}")/peers.py" tag transformer --set "threads=$(java_side_threads)"
+      ;;
     *) return 3 ;;
   esac
 }
