@@ -1,9 +1,9 @@
 # The library's side of bench/all.sh, one model at a time (sourced by all.sh; JAVA_SIDES=none turns it off):
 #   MAKEMORE=... bench/all.sh mlp
 # java_side MODEL runs io.github.lmworkbook.bench.ModelBenchmark for MODEL in makemore's configuration and prints
-# one JSON line per run (median_step_ms, median_step_cpu_ms, last_test_loss, dtype, threads, ...); for the mlp two
-# runs: all positions (makemore's work: equal work) and skipping the padded positions (the library's algorithmic
-# gain, reported apart). It returns 3 for a model that has no Java side.
+# one JSON line per run (median_step_ms, median_step_cpu_ms, last_test_loss, dtype, threads, ...); for the mlp
+# and the transformer two runs: all positions (makemore's work: equal work) and skipping the padded positions
+# (the library's algorithmic gain, reported apart). It returns 3 for a model that has no Java side.
 # Environment: JAVA (default java), JAVA_OPTS (e.g. -Dlmworkbook.threads=2), STEPS (default 3001), NAMES.
 
 java_side_jar() {
@@ -22,8 +22,8 @@ java_side() {
   local model="$1" jar names variants
   names="${NAMES:-${LMW_DATA_MIRROR:-/nonexistent}/names.txt}"
   case "$model" in
-    mlp) variants=("--all-positions" "") ;;
-    rnn|gru|lstm|transformer) variants=("") ;;
+    mlp|transformer) variants=("--all-positions" "") ;;
+    rnn|gru|lstm) variants=("") ;;
     *) return 3 ;;
   esac
   [[ -f "$names" ]] || { echo "java_sides.sh: names.txt not found ('$names'): set NAMES or LMW_DATA_MIRROR" >&2; return 1; }

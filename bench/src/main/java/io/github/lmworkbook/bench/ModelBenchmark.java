@@ -9,6 +9,7 @@ import io.github.lmworkbook.data.Vocabulary;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
+import io.github.lmworkbook.models.Transformer;
 import io.github.lmworkbook.train.AdamW;
 import io.github.lmworkbook.train.GradClip;
 import io.github.lmworkbook.train.Trainer;
@@ -58,8 +59,12 @@ public final class ModelBenchmark implements Callable<Integer> {
     private static List<String> models() {
         List<String> m = new ArrayList<>(List.of("mlp"));
         for (CellType c : CellType.values()) m.add(c.name().toLowerCase(Locale.ROOT));
+        m.add("transformer");
         return List.copyOf(m);
     }
+
+    /** The models that skip the positions after a word's last target unless --all-positions. */
+    static final List<String> PADDING_SKIPPED = List.of("mlp", "transformer");
 
     @Option(names = "--model", required = true, description = "mlp, rnn, gru, lstm, transformer")
     String modelName;
@@ -73,8 +78,8 @@ public final class ModelBenchmark implements Callable<Integer> {
     long seed;
     @Option(names = "--clip", defaultValue = "0", description = "global-norm gradient clipping, 0 = off (makemore: off)")
     double clip;
-    @Option(names = "--all-positions", description = "mlp: also compute the positions whose target is padding, as "
-            + "makemore does (equal work); without it the library skips them")
+    @Option(names = "--all-positions", description = "mlp, transformer: also compute the positions whose target is "
+            + "padding, as makemore does (equal work); without it the library skips them")
     boolean allPositions;
     @Option(names = "--json-only", description = "print only the JSON summary line")
     boolean jsonOnly;
@@ -97,9 +102,9 @@ public final class ModelBenchmark implements Callable<Integer> {
             System.err.println("model-benchmark: --steps must be >= 1 and --warmup >= 0");
             return 2;
         }
-        if (allPositions && !modelName.equals("mlp")) {
-            System.err.println("model-benchmark: --all-positions is for the mlp (the other models compute every "
-                    + "position of the block already)");
+        if (allPositions && !PADDING_SKIPPED.contains(modelName)) {
+            System.err.println("model-benchmark: --all-positions is for " + PADDING_SKIPPED + " (the recurrent "
+                    + "models compute every position of the block already)");
             return 2;
         }
         Path names = input != null ? input : Datasets.path("names");
@@ -119,6 +124,8 @@ public final class ModelBenchmark implements Callable<Integer> {
         switch (model) {
             case "mlp":
                 return new Mlp(Mlp.Config.makemore(V, seed)).setComputeIgnoredPositions(allPositions);
+            case "transformer":
+                return new Transformer(Transformer.Config.makemore(V, T, seed)).computeIgnoredPositions(allPositions);
             default:
                 return new RecurrentLM(RecurrentLM.Config.makemore(CellType.of(model), V, seed));
         }
@@ -175,9 +182,9 @@ public final class ModelBenchmark implements Callable<Integer> {
         return r;
     }
 
-    /** "all positions" / "skip padding" for the mlp (makemore's work / the library's), else "". */
+    /** "all positions" / "skip padding" for the mlp and the transformer (makemore's work / the library's), else "". */
     static String variant(String model, boolean allPositions) {
-        return !model.equals("mlp") ? "" : allPositions ? "all positions" : "skip padding";
+        return !PADDING_SKIPPED.contains(model) ? "" : allPositions ? "all positions" : "skip padding";
     }
 
     /** The median of xs[warmup..] (of the last value when warmup leaves none). */

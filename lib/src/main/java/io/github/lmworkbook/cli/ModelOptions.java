@@ -10,6 +10,7 @@ import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
+import io.github.lmworkbook.models.Transformer;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -45,11 +46,22 @@ final class ModelOptions {
     @Option(names = "--direct", description = "MLP: add Bengio et al.'s direct connections from the embeddings to the output.")
     boolean direct;
 
+    @Option(names = "--n-layer", defaultValue = "4",
+            description = "Transformer: the number of blocks (default: ${DEFAULT-VALUE}).")
+    int nLayer;
+
+    @Option(names = "--n-head", defaultValue = "4",
+            description = "Transformer: attention heads per block; must divide --n-embd (default: ${DEFAULT-VALUE}).")
+    int nHead;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    /** mlp: Bengio et al.'s MLP; every other kind is a recurrent language model over the cell of that name. */
-    enum ModelKind { mlp, rnn, gru, lstm }
+    /**
+     * mlp: Bengio et al.'s MLP; transformer: makemore's GPT (--n-layer, --n-head, --n-embd; the block size is the
+     * data's); every other kind is a recurrent language model over the cell of that name.
+     */
+    enum ModelKind { mlp, rnn, gru, lstm, transformer }
 
     /** The data: vocabulary, training batches and held-out batches. */
     record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,
@@ -79,11 +91,17 @@ final class ModelOptions {
     LanguageModel build(Data d) {
         int V = d.vocab().size();
         if (model == ModelKind.mlp) return new Mlp(mlpConfig(V));
+        if (model == ModelKind.transformer) return new Transformer(transformerConfig(V, d.blockSize()));
         return new RecurrentLM(recurrentConfig(V));
     }
 
     private Mlp.Config mlpConfig(int V) {
         return new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed);
+    }
+
+    private Transformer.Config transformerConfig(int V, int blockSize) {
+        return new Transformer.Config(V, blockSize, nLayer, nHead, nEmbd, Transformer.Positions.LEARNED, true, true,
+                seed);
     }
 
     private RecurrentLM.Config recurrentConfig(int V) {
@@ -102,6 +120,13 @@ final class ModelOptions {
         requirePositive("--n-embd2", nEmbd2);
         requirePositive("--block-size", blockSize);
         requirePositive("--context", context);
+        if (model == ModelKind.transformer) {
+            requirePositive("--n-layer", nLayer);
+            requirePositive("--n-head", nHead);
+            if (nEmbd % nHead != 0) {
+                throw new IllegalArgumentException("--n-head " + nHead + " does not divide --n-embd " + nEmbd);
+            }
+        }
         if (model == ModelKind.mlp && (long) context * nEmbd > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("--context " + context + " × --n-embd " + nEmbd + " = "
                     + (long) context * nEmbd + " inputs of the MLP's hidden layer; at most " + (Integer.MAX_VALUE - 8));
@@ -115,9 +140,13 @@ final class ModelOptions {
     /**
      * The number of parameters of the model these options build for a vocabulary of V tokens, from its
      * configuration, without building it (a test keeps each configuration's count equal to its model's).
+     *
+     * @param blockSize the data's block size (the transformer's learned positions)
      */
-    long estimateParams(int V) {
-        return model == ModelKind.mlp ? mlpConfig(V).numParams() : recurrentConfig(V).numParams();
+    long estimateParams(int V, int blockSize) {
+        if (model == ModelKind.mlp) return mlpConfig(V).numParams();
+        if (model == ModelKind.transformer) return transformerConfig(V, blockSize).numParams();
+        return recurrentConfig(V).numParams();
     }
 
     /**
@@ -125,14 +154,16 @@ final class ModelOptions {
      * per parameter (values and gradients; AdamW's two moments when training) plus the activations of
      * positions = B·T rows. The estimate is rough (buffers differ by model) but of the right size.
      *
+     * @param blockSize the data's block size
      * @param copies    arrays the size of the parameters: 2 (values, gradients), 4 with AdamW
      * @param positions rows of activations in one batch (B·T)
      * @param what      what the memory is for, e.g. "training it"
      * @throws IllegalArgumentException naming the size options, the parameter count and both memory sizes
      */
-    void checkMemory(int V, int copies, long positions, String what) {
-        long params = estimateParams(V);
-        long m = nEmbd, H = nEmbd2, v = V, width = model == ModelKind.mlp ? (long) context * m : m;
+    void checkMemory(int V, int blockSize, int copies, long positions, String what) {
+        long params = estimateParams(V, blockSize);
+        long m = nEmbd, H = nEmbd2, v = V, width = model == ModelKind.mlp ? (long) context * m
+                : model == ModelKind.transformer ? 8L * nLayer * m + (long) nLayer * nHead * blockSize : m;
         double bytes = 8.0 * ((double) copies * params + (double) positions * (2 * width + 4 * H + 3 * v));
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -147,6 +178,7 @@ final class ModelOptions {
     private String sizeOptions() {
         List<String> big = new java.util.ArrayList<>(), rest = new java.util.ArrayList<>();
         if (model == ModelKind.mlp) (context > 16 ? big : rest).add("--context " + context);
+        if (model == ModelKind.transformer) (nLayer > 4 ? big : rest).add("--n-layer " + nLayer);
         (nEmbd > 64 ? big : rest).add("--n-embd " + nEmbd);
         (nEmbd2 > 64 ? big : rest).add("--n-embd2 " + nEmbd2);
         if (big.isEmpty()) return String.join(" ", rest);

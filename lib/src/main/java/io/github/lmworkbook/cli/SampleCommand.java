@@ -53,7 +53,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         ModelOptions.Data data = options.loadData(1);
         try {
-            options.checkMemory(data.vocab().size(), 2, data.blockSize(), "sampling from it");
+            options.checkMemory(data.vocab().size(), data.blockSize(), 2, data.blockSize(), "sampling from it");
         } catch (IllegalArgumentException e) {
             throw Main.invalid(spec, e.getMessage());
         }

@@ -55,7 +55,8 @@ final class TrainCommand implements Callable<Integer> {
         validate();
         ModelOptions.Data data = options.loadData(batchSize);
         try {
-            options.checkMemory(data.vocab().size(), 4, (long) batchSize * data.blockSize(), "training it");
+            options.checkMemory(data.vocab().size(), data.blockSize(), 4, (long) batchSize * data.blockSize(),
+                    "training it");
         } catch (IllegalArgumentException e) {
             throw Main.invalid(spec, e.getMessage());
         }

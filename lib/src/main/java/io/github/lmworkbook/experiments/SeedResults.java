@@ -181,6 +181,29 @@ public final class SeedResults<C> {
         return chart;
     }
 
+    /**
+     * These results and more conditions run later with the same seeds (e.g. two more variants against the
+     * control run before), as one: the conditions of this, then those of the other.
+     */
+    public SeedResults<C> and(SeedResults<C> more) {
+        if (!Arrays.equals(seeds, more.seeds)) {
+            throw new IllegalArgumentException("and: seeds " + Arrays.toString(more.seeds) + " differ from "
+                    + Arrays.toString(seeds));
+        }
+        List<C> cs = new ArrayList<>(conditions);
+        List<String> ls = new ArrayList<>(labels);
+        for (C c : more.conditions) {
+            if (cs.contains(c)) throw new IllegalArgumentException("and: condition " + c + " is in both");
+            cs.add(c);
+        }
+        ls.addAll(more.labels);
+        Outcome[][] o = new Outcome[cs.size()][];
+        for (int i = 0; i < cs.size(); i++) {
+            o[i] = i < outcomes.length ? outcomes[i] : more.outcomes[i - outcomes.length];
+        }
+        return new SeedResults<>(cs, ls, seeds.clone(), o);
+    }
+
     private int index(C condition) {
         int i = conditions.indexOf(condition);
         if (i < 0) throw new IllegalArgumentException("no condition " + condition + " in " + labels);

@@ -186,7 +186,7 @@ class BadInputTest {
     void theParameterEstimateMatchesTheModels() throws Exception {
         int V = 27;
         for (String[] sizes : new String[][] {{"mlp", "3", "5", "1"}, {"mlp", "3", "5", "2"},
-                {"mlp", "4", "6", "3", "--direct"}, {"rnn", "3", "5", "1"}}) {
+                {"mlp", "4", "6", "3", "--direct"}, {"rnn", "3", "5", "1"}, {"transformer", "8", "5", "1"}}) {
             ModelOptions o = new ModelOptions();
             o.model = ModelOptions.ModelKind.valueOf(sizes[0]);
             o.nEmbd = Integer.parseInt(sizes[1]);
@@ -196,10 +196,12 @@ class BadInputTest {
             o.seed = 1;
             o.data = "names";
             o.blockSize = 8;
+            o.nLayer = 2;
+            o.nHead = 2;
             ModelOptions.Data d = new ModelOptions.Data(Vocabulary.of(List.of("abcdefghijklmnopqrstuvwxyz")), true, 8,
                     null, null, null);
             assertEquals(V, d.vocab().size());
-            assertEquals(o.build(d).numParams(), o.estimateParams(V), String.join(" ", sizes));
+            assertEquals(o.build(d).numParams(), o.estimateParams(V, 8), String.join(" ", sizes));
         }
     }
 

@@ -52,6 +52,25 @@ class MainTest {
     }
 
     @Test
+    void aSmallTransformerTrainsSavesAndSamples(@TempDir Path dir) {
+        Path params = dir.resolve("gpt.bin");
+        String[] shape = {"--model", "transformer", "--n-layer", "1", "--n-head", "2", "--n-embd", "8"};
+        Run train = capture(() -> Main.run(concat(new String[] {"train"}, shape, new String[] {"--steps", "60",
+                "--eval-every", "30", "--lr", "1e-2", "--out", params.toString()})));
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("training transformer on names"), train.out());
+        assertTrue(train.out().contains("dev loss"), train.out());
+        Run sample = capture(() -> Main.run(concat(new String[] {"sample"}, shape,
+                new String[] {"--params", params.toString(), "-n", "5"})));
+        assertEquals(0, sample.code(), sample.err());
+        assertEquals(5, sample.out().strip().lines().count(), sample.out());
+    }
+
+    private static String[] concat(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
+    @Test
     void aModelOfAnotherShapeIsAClearOneLineError(@TempDir Path dir) {
         Path params = dir.resolve("tl.bin");
         assertEquals(0, capture(() -> Main.run("train", "--n-embd", "8", "--n-embd2", "16", "--steps", "2",

@@ -91,4 +91,27 @@ class SeedsTest {
         assertEquals("c = 2, seed 8: IllegalArgumentException: boom", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Outcome().metric("nope"));
     }
+
+    @Test
+    void laterConditionsJoinTheControlAndRunsKeepWhatTheyTrained() {
+        SeedResults<Integer> control = Seeds.run(List.of(1), String::valueOf, new long[] {1, 2, 3},
+                (c, seed) -> run(c, seed).keep("seed", seed), null);
+        SeedResults<Integer> more = Seeds.run(List.of(2, 3), String::valueOf, new long[] {1, 2, 3},
+                (c, seed) -> run(c, seed).keep("seed", seed), null);
+        SeedResults<Integer> all = control.and(more);
+        assertEquals(List.of(1, 2, 3), all.conditions());
+        assertEquals(List.of("1", "2", "3"), all.labels());
+        assertArrayEquals(more.values(3, "v"), all.values(3, "v"));
+        assertArrayEquals(control.values(1, "v"), all.values(1, "v"));
+        assertEquals(3, all.table("t", "c", "v").rowCount());
+        assertEquals(2L, all.outcome(2, 2).kept("seed", Long.class));
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> all.outcome(2, 2).kept("seed", String.class));
+        assertEquals("'seed' is a Long, not a String", type.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> all.outcome(2, 2).kept("model", Object.class));
+        assertThrows(IllegalArgumentException.class, () -> control.and(control));
+        SeedResults<Integer> twoSeeds = Seeds.run(List.of(4), String::valueOf, new long[] {1, 2},
+                SeedsTest::run, null);
+        assertThrows(IllegalArgumentException.class, () -> control.and(twoSeeds));
+    }
 }

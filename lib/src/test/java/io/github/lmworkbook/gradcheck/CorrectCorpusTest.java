@@ -5,7 +5,9 @@ import io.github.lmworkbook.core.Model;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.data.AddingProblem;
 import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.layers.CausalSelfAttention;
 import io.github.lmworkbook.layers.Embedding;
+import io.github.lmworkbook.layers.LayerNorm;
 import io.github.lmworkbook.layers.Linear;
 import io.github.lmworkbook.layers.Sigmoid;
 import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
@@ -16,6 +18,7 @@ import io.github.lmworkbook.data.SequenceBatch;
 import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
 import io.github.lmworkbook.models.SequenceRegressor;
+import io.github.lmworkbook.models.Transformer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -55,6 +58,14 @@ class CorrectCorpusTest {
     static final int[] BATCHES = {1, 2, 3, 4, 8, 16, 32, 64, 128, 256};
     /** The same for the costly subjects (makemore's sizes): every size up to 32, and 256. */
     static final int[] BATCHES_COSTLY = {1, 2, 3, 4, 6, 8, 12, 16, 32, 256};
+    /** The same for makemore's transformer (each check runs the 4-block model hundreds of times). */
+    static final int[] BATCHES_GPT = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12};
+    /**
+     * The saturated regime of attention: ×{@value} on every weight. ×SATURATE would scale the scores ×16 per
+     * block (one-hot weights) and the residual stream ×4 per block; the checker's "look closer" flag then fires at
+     * 1× the numeric error on correct code (seen at seed 10/12). ×2 still makes the softmax confident.
+     */
+    static final double SATURATE_ATTENTION = 2;
 
     /** A check to run: a model, its loss and its backward (which adds ∂L/∂θ into the grads) on fixed data. */
     record Problem(Model model, DoubleSupplier loss, Runnable lossAndGrad) {}
@@ -105,6 +116,23 @@ class CorrectCorpusTest {
                     (s, B, sat) -> regressor(cell, s, B, sat)));
         }
         l.addAll(List.of(
+            new Subject("Transformer (27, 2 blocks, 2 heads, C 8), notebook 05", 2,
+                    (s, B, sat) -> lm(saturate(new Transformer(new Transformer.Config(V, 16, 2, 2, 8,
+                            Transformer.Positions.LEARNED, true, true, s)), sat, SATURATE_ATTENTION), names(s, B))),
+            new Subject("Transformer (27, 1 block, sinusoidal, no LayerNorm), notebook 05", 4,
+                    (s, B, sat) -> lm(saturate(new Transformer(new Transformer.Config(V, 16, 1, 2, 8,
+                            Transformer.Positions.SINUSOIDAL, true, false, s)), sat, SATURATE_ATTENTION),
+                            names(s, B))),
+            new Subject("Transformer makemore (4 blocks, 4 heads, C 64)", 2, BATCHES_GPT,
+                    (s, B, sat) -> lm(saturate(new Transformer(Transformer.Config.makemore(V, 16, s)), sat,
+                            SATURATE_ATTENTION), names(s, B))),
+            new Subject("layers.LayerNorm(64) on (16·B × 64) and its input", 8, BATCHES_COSTLY,
+                    CorrectCorpusTest::layerNorm),
+            // up to 64 sequences: at 256 (≈ 2,000 rows summed into each entry of W_qkv) seed 10 was flagged "look
+            // closer" at 1.04× the numeric error on correct code: the criterion's edge, reported to the checker
+            new Subject("layers.CausalSelfAttention(C 16, 4 heads), names lengths", 4,
+                    new int[] {1, 2, 3, 4, 6, 8, 12, 16, 32, 64},
+                    CorrectCorpusTest::attention),
             new Subject("layers.Linear(27 → 64) and its input", 6, CorrectCorpusTest::linear),
             new Subject("layers.Embedding(27, 10), windows and one token per row", 16, CorrectCorpusTest::embedding),
             new Subject("layers.Tanh on (16·B × 64)", 16, BATCHES_COSTLY, (s, B, sat) -> activation(s, B, sat, true)),
@@ -201,6 +229,12 @@ class CorrectCorpusTest {
         return m;
     }
 
+    /** Every parameter ×factor when saturated. */
+    static <M extends Model> M saturate(M m, boolean saturated, double factor) {
+        if (saturated) for (Param p : m.params()) p.value.scaleInPlace(factor);
+        return m;
+    }
+
     /** A recurrent language model; a learned start state gets a non-zero value, so that its gradient is generic. */
     static RecurrentLM recurrent(CellType cell, int m, int H, boolean learnedStart, long seed) {
         RecurrentLM lm = new RecurrentLM(new RecurrentLM.Config(V, cell, m, H, learnedStart, seed));
@@ -232,6 +266,46 @@ class CorrectCorpusTest {
         return new Problem(m, () -> dot(dout, lin.forward(x.value)), () -> {
             lin.forward(x.value);
             x.grad.addInPlace(lin.backward(dout));
+        });
+    }
+
+    /** L = Σ dy ⊙ LayerNorm(x) over 16·B rows with a generic γ and β, checked for γ, β and x. */
+    static Problem layerNorm(long seed, int B, boolean saturated) {
+        Random rng = new Random(seed);
+        LayerNorm ln = new LayerNorm("ln", 64);
+        ln.gamma.value.setFrom(Matrix.randn(1, 64, saturated ? SATURATE : 1, rng));
+        ln.beta.value.setFrom(Matrix.randn(1, 64, 1, rng));
+        Param x = new Param("x", Matrix.randn(16 * B, 64, saturated ? SATURATE : 1, rng));
+        Matrix dy = Matrix.randn(16 * B, 64, 1.0 / (16 * B), rng);
+        Model m = () -> List.of(ln.gamma, ln.beta, x);
+        return new Problem(m, () -> dot(dy, ln.forward(x.value)), () -> {
+            ln.forward(x.value);
+            x.grad.addInPlace(ln.backward(dy));
+        });
+    }
+
+    /** L = Σ dy ⊙ attention(x) over B sequences of names' lengths (1..16), checked for every weight and x. */
+    static Problem attention(long seed, int B, boolean saturated) {
+        Random rng = new Random(seed);
+        CausalSelfAttention at = new CausalSelfAttention("attn", 16, 4, 16, rng);
+        Model weights = at::params;
+        saturate(weights, saturated, SATURATE_ATTENTION);
+        Batch b = names(seed, B);
+        int[] lengths = new int[B];
+        int N = 0;
+        for (int i = 0; i < B; i++) {
+            int L = 0;
+            while (L < 16 && b.y()[i][L] >= 0) L++;
+            lengths[i] = L;
+            N += L;
+        }
+        Param x = new Param("x", Matrix.randn(N, 16, 1, rng));
+        Matrix dy = Matrix.randn(N, 16, 1.0 / N, rng);
+        List<Param> ps = new ArrayList<>(at.params());
+        ps.add(x);
+        return new Problem(() -> ps, () -> dot(dy, at.forward(x.value, lengths)), () -> {
+            at.forward(x.value, lengths);
+            x.grad.addInPlace(at.backward(dy));
         });
     }
 

@@ -1,5 +1,6 @@
 package io.github.lmworkbook.layers;
 
+import io.github.lmworkbook.EveryEntry;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.gradcheck.GradCheckReport;
@@ -289,5 +290,114 @@ class LayerGradientTest {
         assertEquals((2000 + 1 + Math.log1p(Math.exp(-1))) / 2, L2, 1e-9);
         assertTrue(ce2.backward().isFinite());
         checkSoftmaxCE(new Param("z", spread), new int[] {1, 2}).assertPassed();
+    }
+    @Test
+    void layerNormFollowsTheContract() {
+        LayerNorm ln = new LayerNorm("ln", 6);
+        ln.gamma.value.setFrom(Matrix.randn(1, 6, 1.0, rng));      // a generic γ, β: every term of the backward counts
+        ln.beta.value.setFrom(Matrix.randn(1, 6, 1.0, rng));
+        Param x = new Param("x", Matrix.randn(5, 6, 2.0, rng));
+        GradCheckReport r = checkLayer(ln, x, Matrix.randn(5, 6, 1.0, rng));
+        r.assertPassed();
+        assertEquals(List.of("ln.g", "ln.b", "x"), r.entries().stream().map(GradCheckReport.Entry::name).toList());
+        // with γ = 1, β = 0 every output row has mean 0 and variance σ²/(σ² + ε) ≈ 1
+        LayerNorm plain = new LayerNorm("p", 6);
+        Matrix y = plain.forward(x.value);
+        for (double[] row : y.data) {
+            double mean = java.util.Arrays.stream(row).sum() / 6, var = 0;
+            for (double v : row) var += (v - mean) * (v - mean) / 6;
+            assertEquals(0.0, mean, 1e-14);
+            assertEquals(1.0, var, 1e-4);
+        }
+        // a smaller batch after a larger one reuses nothing stale
+        checkLayer(ln, new Param("x", Matrix.randn(2, 6, 1.0, rng)), Matrix.randn(2, 6, 1.0, rng)).assertPassed();
+        var e = assertThrows(IllegalArgumentException.class, () -> ln.forward(new Matrix(2, 5)));
+        assertTrue(e.getMessage().contains("expected 6 columns"), e.getMessage());
+    }
+
+    @Test
+    void geluFollowsTheContractAndMatchesMakemoresFormula() {
+        Gelu gelu = new Gelu();
+        checkLayer(gelu, new Param("x", Matrix.randn(4, 7, 2.0, rng)), Matrix.randn(4, 7, 1.0, rng)).assertPassed();
+        Matrix x = Matrix.of(new double[][] {{-30, -3, -0.5, 0, 0.5, 3, 30}});
+        Matrix y = gelu.forward(x);
+        for (int j = 0; j < 7; j++) assertEquals(Gelu.gelu(x.data[0][j]), y.data[0][j], 1e-14 * (1 + Math.abs(x.data[0][j])));
+        assertEquals(30.0, y.data[0][6], 0.0);
+        assertEquals(0.0, y.data[0][0], 1e-300);
+    }
+
+    /**
+     * A sequence layer: L = Σ dout ⊙ y with forward(x, lengths); the input's gradient into x.grad. Every entry against
+     * the five-point stencil ({@link EveryEntry}: attention's key bias has an exactly zero gradient); returns the
+     * largest relative error.
+     */
+    private static double checkSequenceLayer(SequenceLayer layer, Param x, Matrix dout, int[] lengths) {
+        List<Param> ps = new java.util.ArrayList<>(layer.params());
+        ps.add(x);
+        return EveryEntry.check(ps, () -> dot(dout, layer.forward(x.value, lengths)), () -> {
+            layer.forward(x.value, lengths);
+            x.grad.addInPlace(layer.backward(dout));
+        });
+    }
+
+    @Test
+    void causalSelfAttentionBatchMajorAndRaggedSequences() {
+        for (int[] lengths : new int[][] {{4, 4, 4}, {1, 5, 3}}) {
+            CausalSelfAttention attn = new CausalSelfAttention("attn", 6, 2, 5, rng);
+            int N = java.util.Arrays.stream(lengths).sum();
+            Param x = new Param("x", Matrix.randn(N, 6, 1.0, rng));
+            double worst = checkSequenceLayer(attn, x, Matrix.randn(N, 6, 1.0, rng), lengths);
+            assertTrue(worst <= 1e-7, "worst relative error " + worst);
+            assertEquals(List.of("attn.qkv.W", "attn.qkv.b", "attn.o.W", "attn.o.b"),
+                    attn.params().stream().map(p -> p.name).toList());
+            // the key bias b_k adds q_i·b_k to every score of row i: the softmax ignores it, its gradient is zero
+            for (int j = 6; j < 12; j++) assertEquals(0.0, attn.qkv.b.grad.data[0][j], 1e-15);
+            assertTrue(Math.abs(attn.qkv.b.grad.data[0][0]) > 1e-6 && Math.abs(attn.qkv.b.grad.data[0][12]) > 1e-6);
+            assertTrue(x.grad.norm() > 0);
+        }
+        // without the 1/√d scaling too
+        CausalSelfAttention unscaled = new CausalSelfAttention("attn", 4, 1, 4, rng).scaled(false);
+        checkSequenceLayer(unscaled, new Param("x", Matrix.randn(8, 4, 1.0, rng)), Matrix.randn(8, 4, 1.0, rng),
+                new int[] {4, 4});
+    }
+
+    @Test
+    void causalSelfAttentionIsCausalAndItsWeightsAreDistributions() {
+        CausalSelfAttention attn = new CausalSelfAttention("attn", 8, 2, 6, rng);
+        Matrix x = Matrix.randn(12, 8, 1.0, rng);
+        Matrix y = attn.forward(x, 6).copy();
+        // changing position 4 of sequence 1 changes nothing at positions 0…3 of it, nor anything of sequence 0
+        Matrix x2 = x.copy();
+        for (int j = 0; j < 8; j++) x2.data[6 + 4][j] += 1.0;
+        Matrix y2 = attn.forward(x2, 6);
+        for (int r = 0; r < 10; r++) assertArrayEquals(y.data[r], y2.data[r], 0.0, "row " + r);
+        assertTrue(Math.abs(y.data[10][0] - y2.data[10][0]) > 1e-6);
+        for (int b = 0; b < 2; b++) for (int h = 0; h < 2; h++) {
+            Matrix w = attn.weights(b, h);
+            for (int i = 0; i < 6; i++) {
+                double sum = 0;
+                for (int j = 0; j < 6; j++) {
+                    if (j > i) assertEquals(0.0, w.data[i][j], 0.0);
+                    else assertTrue(w.data[i][j] > 0);
+                    sum += w.data[i][j];
+                }
+                assertEquals(1.0, sum, 1e-14);
+            }
+        }
+        // position 0 can only attend to itself
+        assertEquals(1.0, attn.weights(1, 1).data[0][0], 0.0);
+    }
+
+    @Test
+    void causalSelfAttentionRefusesBadShapes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new CausalSelfAttention("a", 6, 4, 8, rng));
+        assertTrue(e.getMessage().contains("4 heads must divide the width C = 6"), e.getMessage());
+        CausalSelfAttention attn = new CausalSelfAttention("a", 4, 2, 3, rng);
+        e = assertThrows(IllegalArgumentException.class, () -> attn.forward(new Matrix(8, 4), 4));
+        assertTrue(e.getMessage().contains("sequence 0 has 4 positions, expected 1…3 (the block size)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> attn.forward(new Matrix(5, 4), new int[] {2, 2}));
+        assertTrue(e.getMessage().contains("add up to 4, the input has 5 rows"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> attn.forward(new Matrix(5, 4), 2));
+        assertTrue(e.getMessage().contains("5 rows are not sequences of T = 2"), e.getMessage());
     }
 }

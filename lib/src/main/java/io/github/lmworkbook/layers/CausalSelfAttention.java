@@ -1,0 +1,285 @@
+package io.github.lmworkbook.layers;
+
+import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.Param;
+import io.github.lmworkbook.core.RowBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Multi-head causal self-attention, as in GPT-2 (and makemore's {@code CausalSelfAttention}): every position
+ * retrieves a weighted mix of the values of the positions up to itself, weighted by how well its query matches
+ * their keys.
+ * <pre>
+ * [Q | K | V] = x·W_qkv + b_qkv            x (N × C), W_qkv (C × 3C): W_q, W_k, W_v side by side
+ * for every sequence and every head h (its columns h·d … h·d + d − 1 of Q, K and V; d = C / n_head):
+ *   s_ij = q_i·k_j / √d         for j ≤ i  (the causal mask: a position sees itself and the past only)
+ *   a_i  = softmax(s_i)                     the attention weights of position i, Σ_j a_ij = 1
+ *   y_i  = Σ_{j ≤ i} a_ij v_j               (d) head h's columns of y (N × C): the heads side by side
+ * out = y·W_o + b_o                         W_o (C × C), out (N × C)
+ * </pre>
+ * and backward, from dout (N × C): dy = dout·W_oᵀ (W_o's layer), then per sequence and head
+ * <pre>
+ *   da_ij  = dy_i·v_j                dv_j += a_ij dy_i           (y_i = Σ_j a_ij v_j)
+ *   ds_i   = a_i ⊙ (da_i − da_i·a_i)                              the softmax's vector–Jacobian product
+ *   dq_i  += Σ_j ds_ij k_j / √d      dk_j += ds_ij q_i / √d       (s_ij = q_i·k_j / √d)
+ * </pre>
+ * and d[Q | K | V] → dx through W_qkv's layer.
+ *
+ * <p><b>Heads are column blocks.</b> {@link Matrix} stores one array per row and cannot view a block of columns,
+ * so for every sequence and head the head's columns of Q, K, V (and of dy, in backward) are copied into (L × d)
+ * buffers q, k, v; the math runs on those rows, and y (dQ, dK, dV) is copied back into the head's columns — so
+ * that y is already the concatenation of the heads. The copies cost O(L·d) against the O(L²·d) of the math, and
+ * they give every inner loop two arrays indexed alike, which C2 vectorizes ({@link #axpy}; {@link #dot} keeps
+ * four partial sums, as C2 leaves floating-point reductions scalar).
+ *
+ * <p><b>Sequences</b> follow {@link SequenceLayer}: the rows are the sequences laid end to end, with their lengths
+ * given (batch-major b·T + t when all have length T), each at most the block size. The causal mask is the loop bound
+ * j ≤ i; nothing of the future is ever computed. The cache is [Q | K | V] and the weights a of every head.
+ */
+public final class CausalSelfAttention implements SequenceLayer {
+    public final Linear qkv;           // W_qkv (C × 3C), b_qkv (1 × 3C)
+    public final Linear out;           // W_o (C × C), b_o (1 × C)
+    public final int C, heads, d, blockSize;
+    private final double scale;        // 1/√d
+    private boolean scaled = true;
+
+    private Matrix QKV;                                   // cache: [Q | K | V] of the last forward (N × 3C)
+    private final Matrix[] A;                             // cache: head h's weights, row i holds a_i[0 … i] (N × blockSize)
+    private final RowBuffer[] aBuf;
+    private final RowBuffer yBuf, dQKVBuf;                // (N × C), (N × 3C)
+    private int[] lengths = new int[0], uniform = new int[0];
+    private int count;                                    // cache: the number of sequences
+    private final double[] da;                            // (blockSize) scratch: da_i, then ds_i
+    private final double[][] q, k, v, y, dy, dq, dk, dv;  // (blockSize × d) one head over one sequence
+    private final double[][] aRows;                       // (blockSize) views of one sequence's rows of A[h]
+
+    /**
+     * W_qkv, b_qkv, W_o, b_o ~ U(±1/√C), PyTorch's nn.Linear default (makemore's initialisation); parameters
+     * "{name}.qkv.W", "{name}.qkv.b", "{name}.o.W", "{name}.o.b".
+     */
+    public CausalSelfAttention(String name, int C, int heads, int blockSize, Random rng) {
+        if (C < 1 || heads < 1 || C % heads != 0) {
+            throw new IllegalArgumentException("CausalSelfAttention " + name + ": " + heads + " heads must divide the "
+                    + "width C = " + C);
+        }
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("CausalSelfAttention " + name + ": block size must be ≥ 1, got "
+                    + blockSize);
+        }
+        this.C = C;
+        this.heads = heads;
+        this.d = C / heads;
+        this.blockSize = blockSize;
+        this.scale = 1.0 / Math.sqrt(d);
+        this.qkv = new Linear(name + ".qkv", C, 3 * C, true, rng);
+        this.out = new Linear(name + ".o", C, C, true, rng);
+        this.A = new Matrix[heads];
+        this.aBuf = new RowBuffer[heads];
+        for (int h = 0; h < heads; h++) aBuf[h] = new RowBuffer(blockSize);
+        this.yBuf = new RowBuffer(C);
+        this.dQKVBuf = new RowBuffer(3 * C);
+        this.da = new double[blockSize];
+        this.q = new double[blockSize][d];
+        this.k = new double[blockSize][d];
+        this.v = new double[blockSize][d];
+        this.y = new double[blockSize][d];
+        this.dy = new double[blockSize][d];
+        this.dq = new double[blockSize][d];
+        this.dk = new double[blockSize][d];
+        this.dv = new double[blockSize][d];
+        this.aRows = new double[blockSize][];
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> ps = new ArrayList<>(qkv.params());
+        ps.addAll(out.params());
+        return ps;
+    }
+
+    /**
+     * Divides the scores by √d (true, the default) or not (false): the only switch of the experiment "why √d".
+     */
+    public CausalSelfAttention scaled(boolean on) {
+        this.scaled = on;
+        return this;
+    }
+
+    @Override
+    public Matrix forward(Matrix x, int T) {
+        if (T < 1 || x.rows % T != 0) {
+            throw new IllegalArgumentException("CausalSelfAttention: " + x.rows + " rows are not sequences of T = " + T
+                    + " positions");
+        }
+        int B = x.rows / T;
+        if (uniform.length != B) uniform = new int[B];
+        java.util.Arrays.fill(uniform, T);
+        return forward(x, uniform);
+    }
+
+    /** [Q | K | V] = x·W_qkv + b; every head attends over every sequence; out = y·W_o + b_o. */
+    @Override
+    public Matrix forward(Matrix x, int[] lengths) {
+        SequenceLayer.checkLengths("CausalSelfAttention", x.rows, lengths, lengths.length, blockSize);
+        keep(lengths);
+        QKV = qkv.forward(x);                                     // [Q | K | V]       (N × 3C)
+        Matrix Y = yBuf.rows(x.rows);                             // the heads' y_i    (N × C)
+        double s = scaled ? scale : 1.0;
+        for (int h = 0; h < heads; h++) A[h] = aBuf[h].rows(x.rows);
+        for (int b = 0, off = 0; b < count; off += this.lengths[b], b++) {
+            int L = this.lengths[b];
+            for (int h = 0; h < heads; h++) {
+                int qc = h * d, kc = C + h * d, vc = 2 * C + h * d; // head h's columns of Q, K, V (and of y: qc)
+                copyIn(QKV, off, L, qc, q);
+                copyIn(QKV, off, L, kc, k);
+                copyIn(QKV, off, L, vc, v);
+                headForward(q, k, v, L, s, rowsOf(A[h], off, L), y);
+                copyOut(y, L, Y, off, qc);
+            }
+        }
+        return out.forward(Y);                                    // y·W_o + b_o       (N × C)
+    }
+
+    /**
+     * One head over one sequence of L positions, on (≥ L × d) arrays: for i &lt; L,
+     * <pre>
+     * s_ij = q_i·k_j · scale  for j ≤ i      a_i = softmax(s_i)      y_i = Σ_{j ≤ i} a_ij v_j
+     * </pre>
+     * writing a[i][0 … i] (the weights; entries above the diagonal are not touched) and y[i].
+     */
+    public static void headForward(double[][] q, double[][] k, double[][] v, int L, double scale, double[][] a,
+                                   double[][] y) {
+        int d = q[0].length;
+        for (int i = 0; i < L; i++) {
+            double[] ai = a[i];
+            for (int j = 0; j <= i; j++) ai[j] = dot(q[i], k[j], d) * scale;  // s_ij = q_i·k_j / √d; j ≤ i: the mask
+            Softmax.row(ai, ai, i + 1);                                      // a_i = softmax(s_i)
+            java.util.Arrays.fill(y[i], 0, d, 0.0);
+            for (int j = 0; j <= i; j++) axpy(ai[j], v[j], y[i], d);        // y_i = Σ_j a_ij v_j
+        }
+    }
+
+    /** dy = dout·W_oᵀ; per sequence and head: da, dv, ds (softmax VJP), dq, dk; dx = d[Q | K | V]·W_qkvᵀ. */
+    @Override
+    public Matrix backward(Matrix dout) {
+        if (QKV == null) throw new IllegalStateException("CausalSelfAttention: backward before forward");
+        Matrix dY = out.backward(dout);                           // (N × C)
+        Matrix dQKV = dQKVBuf.rows(dY.rows);                      // (N × 3C), every head's columns written below
+        double s = scaled ? scale : 1.0;
+        for (int b = 0, off = 0; b < count; off += lengths[b], b++) {
+            int L = lengths[b];
+            for (int h = 0; h < heads; h++) {
+                int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;
+                copyIn(QKV, off, L, qc, q);
+                copyIn(QKV, off, L, kc, k);
+                copyIn(QKV, off, L, vc, v);
+                copyIn(dY, off, L, qc, dy);
+                for (int i = 0; i < L; i++) {
+                    java.util.Arrays.fill(dq[i], 0.0);
+                    java.util.Arrays.fill(dk[i], 0.0);
+                    java.util.Arrays.fill(dv[i], 0.0);
+                }
+                headBackward(q, k, v, rowsOf(A[h], off, L), dy, L, s, da, dq, dk, dv);
+                copyOut(dq, L, dQKV, off, qc);
+                copyOut(dk, L, dQKV, off, kc);
+                copyOut(dv, L, dQKV, off, vc);
+            }
+        }
+        return qkv.backward(dQKV);                                // dx (N × C)
+    }
+
+    /**
+     * The backward pass of {@link #headForward}: from dy (∂L/∂y_i, i &lt; L) and the weights a of the forward pass,
+     * adds ∂L/∂q_i, ∂L/∂k_j, ∂L/∂v_j into dq, dk, dv (≥ L × d):
+     * <pre>
+     * da_ij = dy_i·v_j                 dv_j += a_ij dy_i            for j ≤ i
+     * ds_i  = a_i ⊙ (da_i − da_i·a_i)                              the softmax's vector–Jacobian product
+     * dq_i += Σ_j ds_ij k_j · scale    dk_j += ds_ij q_i · scale
+     * </pre>
+     * da is scratch of length ≥ L.
+     */
+    public static void headBackward(double[][] q, double[][] k, double[][] v, double[][] a, double[][] dy, int L,
+                                    double scale, double[] da, double[][] dq, double[][] dk, double[][] dv) {
+        int d = q[0].length;
+        for (int i = 0; i < L; i++) {
+            double[] ai = a[i];
+            for (int j = 0; j <= i; j++) {
+                da[j] = dot(dy[i], v[j], d);                  // da_ij = dy_i·v_j
+                axpy(ai[j], dy[i], dv[j], d);                 // dv_j += a_ij dy_i
+            }
+            Softmax.rowBackward(ai, da, da, i + 1);           // ds_i = a_i ⊙ (da_i − da_i·a_i)
+            for (int j = 0; j <= i; j++) {
+                double g = da[j] * scale;                     // ∂L/∂(q_i·k_j)
+                axpy(g, k[j], dq[i], d);                      // dq_i += ds_ij k_j / √d
+                axpy(g, q[i], dk[j], d);                      // dk_j += ds_ij q_i / √d
+            }
+        }
+    }
+
+    /** Rows off … off + L − 1 of M, as the first L entries of the view array (no copy of values). */
+    private double[][] rowsOf(Matrix M, int off, int L) {
+        System.arraycopy(M.data, off, aRows, 0, L);
+        return aRows;
+    }
+
+    /** to[i][0 … d) = M[off + i][col … col + d) for i &lt; L: one head's columns of one sequence. */
+    private void copyIn(Matrix M, int off, int L, int col, double[][] to) {
+        for (int i = 0; i < L; i++) System.arraycopy(M.data[off + i], col, to[i], 0, d);
+    }
+
+    /** M[off + i][col … col + d) = from[i][0 … d) for i &lt; L. */
+    private void copyOut(double[][] from, int L, Matrix M, int off, int col) {
+        for (int i = 0; i < L; i++) System.arraycopy(from[i], 0, M.data[off + i], col, d);
+    }
+
+    /** Σ_c a[c]·b[c] over c &lt; n, in four partial sums (independent chains of multiply-adds). */
+    static double dot(double[] a, double[] b, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int c = 0;
+        for (; c + 3 < n; c += 4) {
+            s0 += a[c] * b[c];
+            s1 += a[c + 1] * b[c + 1];
+            s2 += a[c + 2] * b[c + 2];
+            s3 += a[c + 3] * b[c + 3];
+        }
+        for (; c < n; c++) s0 += a[c] * b[c];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** y[c] += alpha·x[c] for c &lt; n. */
+    static void axpy(double alpha, double[] x, double[] y, int n) {
+        for (int c = 0; c < n; c++) y[c] += alpha * x[c];
+    }
+
+    /**
+     * The attention weights of head h over sequence b of the last forward pass, as a new (L × L) matrix: row i is
+     * a_i, zero above the diagonal (the masked future).
+     */
+    public Matrix weights(int b, int h) {
+        if (QKV == null) throw new IllegalStateException("CausalSelfAttention: no forward pass yet");
+        if (b < 0 || b >= count || h < 0 || h >= heads) {
+            throw new IllegalArgumentException("CausalSelfAttention: sequence " + b + " of " + count + ", head " + h
+                    + " of " + heads);
+        }
+        int off = 0;
+        for (int k = 0; k < b; k++) off += lengths[k];
+        int L = lengths[b];
+        Matrix w = new Matrix(L, L);
+        for (int i = 0; i < L; i++) System.arraycopy(A[h].data[off + i], 0, w.data[i], 0, i + 1);
+        return w;
+    }
+
+    /** The number of sequences of the last forward pass. */
+    public int sequences() {
+        return count;
+    }
+
+    private void keep(int[] lengths) {
+        if (this.lengths.length < lengths.length) this.lengths = new int[Math.max(lengths.length, 2 * this.lengths.length)];
+        System.arraycopy(lengths, 0, this.lengths, 0, lengths.length);
+        this.count = lengths.length;
+    }
+}

@@ -1,0 +1,422 @@
+package io.github.lmworkbook.models;
+
+import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.core.Param;
+import io.github.lmworkbook.core.RowBuffer;
+import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.layers.Embedding;
+import io.github.lmworkbook.layers.LayerNorm;
+import io.github.lmworkbook.layers.Linear;
+import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A GPT-style decoder-only transformer language model — makemore's {@code --type transformer} (itself GPT-2's
+ * architecture at a tiny size), composed of the library's layers as nanoGPT's {@code model.py} composes its blocks:
+ * <pre>
+ * x_t = wte[token_t] + wpe[t]                      token and learned position embeddings    x (N × C)
+ * x   = block_l(x)          for l = 1 … n_layer    pre-LayerNorm blocks ({@link TransformerBlock})
+ * z   = ln_f(x)·W_head                             final LayerNorm, head without bias       z (N × V)
+ * L   = mean over positions with a target of −log softmax(z_t)[target]
+ * </pre>
+ * and backward in the reverse order. Initialised as makemore (PyTorch's defaults): wte, wpe ~ N(0, 1), every Linear
+ * U(±1/√in), LayerNorm γ = 1, β = 0; the head W_head ~ U(±1/√C) has no bias.
+ *
+ * <h2>Rows</h2>
+ * A batch (B × T, makemore's layout) becomes the rows of its sequences laid end to end ({@code layers.SequenceLayer}):
+ * each sequence is cut after its last position that has a target, because a causal model's outputs there depend on
+ * nothing later — the padding after a short name is never computed, and the loss and every gradient are exactly
+ * those of the full B·T rows ({@link #computeIgnoredPositions} computes them anyway, as makemore does). Without
+ * padding the rows are batch-major, b·T + t.
+ *
+ * <h2>Positions</h2>
+ * {@link Positions#LEARNED} (makemore, GPT-2), {@link Positions#SINUSOIDAL} (the fixed sines and cosines of Vaswani
+ * et al. 2017: P[t][2i] = sin(t/10000^(2i/C)), P[t][2i+1] = cos(t/10000^(2i/C))), or {@link Positions#NONE}: then
+ * nothing tells the model where a token is, and self-attention cannot see order (it is permutation-equivariant).
+ */
+public final class Transformer implements LanguageModel {
+
+    /** What tells the model where a token is. */
+    public enum Positions { LEARNED, SINUSOIDAL, NONE }
+
+    /**
+     * @param vocabSize V
+     * @param blockSize the longest context (makemore: the longest name + 1)
+     * @param layers    n_layer, the number of blocks
+     * @param heads     n_head, attention heads per block (must divide embed)
+     * @param embed     n_embd = C, the width of the residual stream
+     * @param positions how positions enter
+     * @param residual  residual connections (true in every transformer; false for an experiment)
+     * @param layerNorm the LayerNorms (true in every transformer; false for an experiment)
+     * @param seed      seed of the initialisation
+     */
+    public record Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
+                         boolean residual, boolean layerNorm, long seed) {
+        public Config {
+            if (vocabSize < 1 || blockSize < 1 || layers < 0 || heads < 1 || embed < 1) {
+                throw new IllegalArgumentException("Transformer: sizes must be ≥ 1 (layers ≥ 0), got V=" + vocabSize
+                        + ", block size " + blockSize + ", layers " + layers + ", heads " + heads + ", n_embd " + embed);
+            }
+            if (embed % heads != 0) {
+                throw new IllegalArgumentException("Transformer: n_head " + heads + " must divide n_embd " + embed);
+            }
+            if (positions == null) throw new IllegalArgumentException("Transformer: positions must be given");
+        }
+
+        /** makemore's transformer: 4 layers, 4 heads, n_embd 64, learned positions, residuals and LayerNorms. */
+        public static Config makemore(int vocabSize, int blockSize, long seed) {
+            return new Config(vocabSize, blockSize, 4, 4, 64, Positions.LEARNED, true, true, seed);
+        }
+
+        public Config withPositions(Positions p) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, p, residual, layerNorm, seed);
+        }
+
+        public Config withResidual(boolean on) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, on, layerNorm, seed);
+        }
+
+        public Config withLayerNorm(boolean on) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, on, seed);
+        }
+
+        public Config withSeed(long s) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, s);
+        }
+
+        /** The number of parameters of this configuration. */
+        public long numParams() {
+            long V = vocabSize, C = embed, ln = layerNorm ? 2 * C : 0;
+            long block = 2 * ln + (C * 3 * C + 3 * C) + (C * C + C) + (C * 4 * C + 4 * C) + (4 * C * C + C);
+            return V * C + (positions == Positions.LEARNED ? (long) blockSize * C : 0) + layers * block + ln + C * V;
+        }
+    }
+
+    /** Rows evaluated at once by {@link #loss}: a whole split is evaluated in chunks of whole sequences. */
+    public static final int MAX_ROWS = 1024;
+
+    public final Config config;
+    public final int V, C, blockSize;
+    public final Embedding wte;                    // (V × C)
+    public final Embedding wpe;                    // (blockSize × C), null unless positions are LEARNED
+    public final Matrix sinusoids;                 // (blockSize × C) fixed, null unless SINUSOIDAL
+    public final List<TransformerBlock> blocks;
+    public final LayerNorm lnF;                    // null without LayerNorm
+    public final Linear head;                      // W_head (C × V), no bias
+    private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
+    private final List<Param> params;
+
+    private boolean computeIgnored;
+    private final RowBuffer xBuf;                  // (N × C) x = wte + wpe
+    private Matrix dX;                             // ∂L/∂x of the last backward (N × C)
+    // the rows of the last forward: sequences end to end
+    private int[][] tokRows = new int[0][], posRows = new int[0][];  // (N × 1) each: token id, position
+    private int[] pos = new int[0];                // (N) positions (for sinusoids)
+    private int[][] targetViews = new int[1][];    // exact-length target arrays, one per N (made once each)
+    private int[][] lengthViews = new int[1][];    // exact-length length arrays, one per sequence count
+    private int N;                                 // rows of the last forward
+
+    public Transformer(Config config) {
+        this.config = config;
+        this.V = config.vocabSize();
+        this.C = config.embed();
+        this.blockSize = config.blockSize();
+        Random rng = new Random(config.seed());
+        this.wte = new Embedding("wte", V, C, rng);
+        this.wpe = config.positions() == Positions.LEARNED ? new Embedding("wpe", blockSize, C, rng) : null;
+        this.sinusoids = config.positions() == Positions.SINUSOIDAL ? sinusoids(blockSize, C) : null;
+        List<TransformerBlock> bs = new ArrayList<>();
+        for (int l = 0; l < config.layers(); l++) {
+            bs.add(new TransformerBlock("h" + l, C, config.heads(), blockSize, config.residual(), config.layerNorm(), rng));
+        }
+        this.blocks = List.copyOf(bs);
+        this.lnF = config.layerNorm() ? new LayerNorm("ln_f", C) : null;
+        this.head = new Linear("head", C, V, false, rng);
+        List<Param> ps = new ArrayList<>(wte.params());
+        if (wpe != null) ps.addAll(wpe.params());
+        for (TransformerBlock b : blocks) ps.addAll(b.params());
+        if (lnF != null) ps.addAll(lnF.params());
+        ps.addAll(head.params());
+        this.params = List.copyOf(ps);
+        this.xBuf = new RowBuffer(C);
+    }
+
+    /** P[t][2i] = sin(t / 10000^(2i/C)), P[t][2i+1] = cos(t / 10000^(2i/C))  (T × C). */
+    public static Matrix sinusoids(int T, int C) {
+        Matrix P = new Matrix(T, C);
+        for (int t = 0; t < T; t++) {
+            for (int j = 0; j < C; j++) {
+                double angle = t / Math.pow(10000, (j - j % 2) / (double) C);
+                P.data[t][j] = j % 2 == 0 ? Math.sin(angle) : Math.cos(angle);
+            }
+        }
+        return P;
+    }
+
+    @Override
+    public List<Param> params() {
+        return params;
+    }
+
+    @Override
+    public int vocabSize() {
+        return V;
+    }
+
+    /**
+     * When true, every position of a batch is computed, also the padding after the last target of a sequence (as
+     * makemore does); the loss and the gradients are the same either way. Default false.
+     */
+    public Transformer computeIgnoredPositions(boolean on) {
+        this.computeIgnored = on;
+        return this;
+    }
+
+    @Override
+    public double loss(Batch batch) {
+        double sum = 0;
+        long count = 0;
+        for (int from = 0; from < batch.size(); ) {
+            int next = pack(batch, from, MAX_ROWS);
+            if (N > 0) {
+                double l = ce.forward(logits(), targetViews[N]);
+                sum += l * ce.count();
+                count += ce.count();
+            }
+            from = next;
+        }
+        return count == 0 ? 0.0 : sum / count;
+    }
+
+    @Override
+    public double lossAndGrad(Batch batch) {
+        double loss = forward(batch);
+        backward();
+        return loss;
+    }
+
+    /** The loss of the whole batch (one pass, no chunks); follow with {@link #backward()} for the gradients. */
+    public double forward(Batch batch) {
+        pack(batch, 0, Integer.MAX_VALUE);
+        if (N == 0) return 0.0;                                                 // no targets at all
+        return ce.forward(logits(), targetViews[N]);
+    }
+
+    /** x = wte[tokens] + positions;  x = blocks(x);  z = ln_f(x)·W_head. */
+    private Matrix logits() {
+        Matrix x = xBuf.rows(N).setFrom(wte.forward(tokRows, N));               // wte[token_t]   (N × C)
+        if (wpe != null) x.addInPlace(wpe.forward(posRows, N));                // + wpe[t]
+        if (sinusoids != null) for (int r = 0; r < N; r++) {                   // + P[t]
+            double[] xr = x.data[r], p = sinusoids.data[pos[r]];
+            for (int j = 0; j < C; j++) xr[j] += p[j];
+        }
+        int[] lengths = lengthViews[currentCount];
+        for (TransformerBlock b : blocks) x = b.forward(x, lengths);           // the blocks
+        if (lnF != null) x = lnF.forward(x);                                    // ln_f
+        return head.forward(x);                                                 // z = x·W_head   (N × V)
+    }
+
+    /** Backward through the whole model for the last {@link #forward}; adds into every gradient. */
+    public void backward() {
+        if (N == 0) return;
+        Matrix dx = head.backward(ce.backward());                               // (N × C)
+        if (lnF != null) dx = lnF.backward(dx);
+        for (int l = blocks.size() - 1; l >= 0; l--) dx = blocks.get(l).backward(dx);
+        wte.backward(dx);                                                       // dwte: scatter-add by token
+        if (wpe != null) wpe.backward(dx);                                      // dwpe: scatter-add by position
+        dX = dx;
+    }
+
+    /**
+     * ∂L/∂x of the last {@link #backward()} (N × C): the gradient at the input of the first block, x_t = wte[token_t]
+     * + position, one row per computed position (sequences end to end, as {@link #rowsOf}). Valid until the next pass.
+     */
+    public Matrix inputGradient() {
+        if (dX == null) throw new IllegalStateException("Transformer: no backward pass yet");
+        return dX;
+    }
+
+    /** The number of rows of each sequence of the last forward pass, in order (sequences without a target are left out). */
+    public int[] rowsOf() {
+        return lengthViews[currentCount].clone();
+    }
+
+    private int currentCount;
+
+    /**
+     * Packs the sequences from batch row {@code from} on, whole sequences up to maxRows rows (at least one), into the
+     * row arrays; returns the batch row where the next chunk starts. Sets N and the lengths.
+     */
+    private int pack(Batch batch, int from, int maxRows) {
+        int[][] bx = batch.x(), by = batch.y();
+        int B = batch.size(), T = batch.length();
+        int rows = 0, count = 0, b = from;
+        int[] lens = lensScratch(B);
+        for (; b < B; b++) {
+            if (bx[b].length != T) {
+                throw new IllegalArgumentException("Transformer: row " + b + " has " + bx[b].length + " tokens, row 0 has " + T);
+            }
+            int L = computeIgnored ? T : lastTarget(by[b]) + 1;                  // cut after the last target
+            if (L == 0) continue;                                               // nothing to predict here
+            if (L > blockSize) {
+                throw new IllegalArgumentException("Transformer: sequence " + b + " needs " + L + " positions, the "
+                        + "block size is " + blockSize);
+            }
+            if (count > 0 && rows + L > maxRows) break;
+            ensureRows(rows + L);
+            for (int t = 0; t < L; t++) {
+                int id = bx[b][t];
+                if (id < 0 || id >= V) {
+                    throw new IllegalArgumentException("Transformer: input token " + id + " outside [0, " + V + ")");
+                }
+                int y = by[b][t];
+                if (y != Batch.IGNORE && (y < 0 || y >= V)) {
+                    throw new IllegalArgumentException("Transformer: target " + y + " outside [0, " + V + ") (−1 = ignore)");
+                }
+                tokRows[rows + t][0] = id;
+                posRows[rows + t][0] = t;
+                pos[rows + t] = t;
+                scratchTargets[rows + t] = y;
+            }
+            lens[count++] = L;
+            rows += L;
+        }
+        N = rows;
+        int[] targets = targetView(rows);
+        System.arraycopy(scratchTargets, 0, targets, 0, rows);
+        int[] lengths = lengthView(count);
+        System.arraycopy(lens, 0, lengths, 0, count);
+        currentCount = count;
+        return b;
+    }
+
+    private int[] scratchTargets = new int[0], scratchLens = new int[0];
+
+    private int[] lensScratch(int B) {
+        if (scratchLens.length < B) scratchLens = new int[B];
+        return scratchLens;
+    }
+
+    private static int lastTarget(int[] y) {
+        for (int t = y.length - 1; t >= 0; t--) if (y[t] != Batch.IGNORE) return t;
+        return -1;
+    }
+
+    private void ensureRows(int n) {
+        if (tokRows.length >= n) return;
+        int cap = Math.max(n, 2 * tokRows.length);
+        int[][] tr = java.util.Arrays.copyOf(tokRows, cap), pr = java.util.Arrays.copyOf(posRows, cap);
+        for (int i = tokRows.length; i < cap; i++) {
+            tr[i] = new int[1];
+            pr[i] = new int[1];
+        }
+        tokRows = tr;
+        posRows = pr;
+        pos = java.util.Arrays.copyOf(pos, cap);
+        scratchTargets = java.util.Arrays.copyOf(scratchTargets, cap);
+    }
+
+    private int[] targetView(int n) {
+        if (targetViews.length <= n) targetViews = java.util.Arrays.copyOf(targetViews, Math.max(n + 1, 2 * targetViews.length));
+        if (targetViews[n] == null) targetViews[n] = new int[n];
+        return targetViews[n];
+    }
+
+    private int[] lengthView(int n) {
+        if (lengthViews.length <= n) lengthViews = java.util.Arrays.copyOf(lengthViews, Math.max(n + 1, 2 * lengthViews.length));
+        if (lengthViews[n] == null) lengthViews[n] = new int[n];
+        return lengthViews[n];
+    }
+
+    /**
+     * The logits of the token that follows each row of context (B rows of ≥ 1 tokens, any lengths): each row is cropped
+     * to its last blockSize tokens, as makemore's {@code generate} does.
+     */
+    @Override
+    public void nextLogits(int[][] context, Matrix logits) {
+        int B = context.length;
+        if (logits.rows != B || logits.cols != V) {
+            throw new IllegalArgumentException("Transformer: logits " + logits.shape() + ", expected (" + B + "×" + V + ")");
+        }
+        for (int start = 0; start < B; ) {
+            int rows = 0, count = 0;
+            int[] lens = lensScratch(B);
+            int b = start;
+            for (; b < B; b++) {
+                int[] row = context[b];
+                if (row.length == 0) throw new IllegalArgumentException("Transformer: context row " + b + " is empty");
+                int L = Math.min(row.length, blockSize), first = row.length - L;
+                if (count > 0 && rows + L > MAX_ROWS) break;
+                ensureRows(rows + L);
+                for (int t = 0; t < L; t++) {
+                    int id = row[first + t];
+                    if (id < 0 || id >= V) {
+                        throw new IllegalArgumentException("Transformer: input token " + id + " outside [0, " + V + ")");
+                    }
+                    tokRows[rows + t][0] = id;
+                    posRows[rows + t][0] = t;
+                    pos[rows + t] = t;
+                }
+                lens[count++] = L;
+                rows += L;
+            }
+            N = rows;
+            int[] lengths = lengthView(count);
+            System.arraycopy(lens, 0, lengths, 0, count);
+            currentCount = count;
+            Matrix z = logits();
+            for (int k = 0, r = 0; k < count; r += lengths[k], k++) {
+                System.arraycopy(z.data[r + lengths[k] - 1], 0, logits.data[start + k], 0, V);
+            }
+            start = b;
+        }
+    }
+
+    /**
+     * Generation for B streams: each keeps its last blockSize tokens and every new token re-reads that window (O(T²)
+     * attention per token; makemore's {@code generate} does the same, without a key–value cache).
+     */
+    @Override
+    public Generator generator(int B) {
+        return new Generator() {
+            private final int[][] window = new int[B][blockSize];
+            private int n;                                                       // tokens in every window
+            private int[][] context = new int[0][];
+
+            @Override
+            public void reset() {
+                n = 0;
+            }
+
+            @Override
+            public void next(int[] tokens, Matrix logits) {
+                if (tokens.length != B) {
+                    throw new IllegalArgumentException("Transformer generator: " + tokens.length + " tokens for " + B
+                            + " streams");
+                }
+                for (int b = 0; b < B; b++) {
+                    if (n == blockSize) System.arraycopy(window[b], 1, window[b], 0, blockSize - 1);  // drop the oldest
+                    window[b][Math.min(n, blockSize - 1)] = tokens[b];
+                }
+                n = Math.min(n + 1, blockSize);
+                if (context.length != B || (B > 0 && context[0].length != n)) {
+                    context = new int[B][n];
+                }
+                for (int b = 0; b < B; b++) System.arraycopy(window[b], 0, context[b], 0, n);
+                nextLogits(context, logits);
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        Config c = config;
+        return String.format(Locale.ROOT, "Transformer(V=%d, block %d, %d layers, %d heads, n_embd %d, %s positions%s%s; "
+                        + "%d parameters)", V, blockSize, c.layers(), c.heads(), C, c.positions().name().toLowerCase(Locale.ROOT),
+                c.residual() ? "" : ", no residual", c.layerNorm() ? "" : ", no LayerNorm", numParams());
+    }
+}
