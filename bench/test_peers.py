@@ -14,6 +14,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peer_info  # noqa: E402
 import peers  # noqa: E402
+import makemore_peer  # noqa: E402  (stdlib only at import time)
 
 
 def peer_line(model, ms, label="pypi", variant="makemore", loss=2.1, torch="2.15.0", **kw):
@@ -202,18 +203,42 @@ class JoinTest(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn("no JSON lines", err)
 
-    def test_tag_sets_the_model_of_a_java_line(self):
-        java_output = 'step 0 | loss 3.3\n{"side": "lmworkbook-java", "median_step_ms": 4.2}\n'
-        rc, out, _ = run_main(["tag", "rnn"], stdin=java_output)
-        self.assertEqual(rc, 0)
-        self.assertEqual(json.loads(out), {"side": "lmworkbook-java", "median_step_ms": 4.2, "model": "rnn"})
-        rc, out, _ = run_main(["tag", "mlp", "--set", "threads=1", "--set", "kernel=vector x"], stdin=java_output)
-        self.assertEqual((json.loads(out)["threads"], json.loads(out)["kernel"]), (1, "vector x"))
-        rc, out, err = run_main(["tag", "mlp", "--set", "threads"], stdin=java_output)
-        self.assertEqual((rc, err.strip()), (2, "peers.py: --set wants KEY=VALUE (got 'threads')"))
-        rc, out, err = run_main(["tag", "rnn"], stdin="no json\n")
-        self.assertEqual(rc, 2)
-        self.assertIn("no JSON line on stdin for model rnn", err)
+    def test_rounds_are_merged_into_medians(self):
+        recs = [peer_line("rnn", ms, round=r) for r, ms in ((1, 10.0), (2, 30.0), (3, 12.0))]
+        recs += [{"side": "lmworkbook-java", "model": "rnn", "median_step_ms": ms, "median_step_cpu_ms": ms - 1,
+                  "round": r} for r, ms in ((1, 5.0), (2, 4.0), (3, 9.0))]
+        rows = peers.join_rows(recs)
+        self.assertEqual(len(rows), 1)
+        cells = dict(zip(peers.COLUMNS, peers.row_cells(rows[0])))
+        self.assertEqual((cells["torch ms/step"], cells["Java ms/step"], cells["Java/torch"]), ("12.00", "5.00", "0.42"))
+        self.assertEqual(cells["CPU ms torch / Java"], "— / 4.00")
+        self.assertEqual(cells["rounds"], "3/3")
+
+    def test_each_java_variant_of_a_model_gets_its_row_beside_the_same_peer(self):
+        recs = [peer_line("mlp", 10.0),
+                {"side": "lmworkbook-java", "model": "mlp", "java_variant": "all positions", "median_step_ms": 9.0,
+                 "median_step_cpu_ms": 8.0},
+                {"side": "lmworkbook-java", "model": "mlp", "java_variant": "skip padding", "median_step_ms": 6.0}]
+        rows = [dict(zip(peers.COLUMNS, peers.row_cells(r))) for r in peers.join_rows(recs)]
+        self.assertEqual([(r["model"], r["Java/torch"]) for r in rows],
+                         [("mlp (all positions)", "0.90"), ("mlp (skip padding)", "0.60")])
+
+
+class CpuPerStepTest(unittest.TestCase):
+    def test_median_of_the_intervals_after_warm_up(self):
+        marks = [(0, 0.0), (10, 0.5), (20, 0.6), (30, 0.8), (40, 1.1)]
+        # intervals from step 10 on: 10, 20, 30 ms per step -> median 20
+        self.assertAlmostEqual(makemore_peer.cpu_ms_per_step(marks, 10), 20.0)
+
+    def test_none_without_two_lines_after_warm_up(self):
+        self.assertIsNone(makemore_peer.cpu_ms_per_step([(0, 0.0), (10, 1.0)], 10))
+        self.assertIsNone(makemore_peer.cpu_ms_per_step([], 0))
+
+    def test_the_tee_marks_step_lines_only(self):
+        tee = makemore_peer.Tee()
+        tee.write("model #params: 5\nstep 0 | loss 3.3 | step time 12.5ms\nstep 10 | loss 3.")
+        tee.write("1 | step time 11.0ms\nstep 500 train loss: 2.1 test loss: 2.2\n")
+        self.assertEqual([s for s, _ in tee.cpu_marks], [0, 10])
 
 
 class OpenBlasCoreTest(unittest.TestCase):

@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
  * lmworkbook train --model mlp --steps 3000 --out mlp.bin
  * lmworkbook sample --model mlp --params mlp.bin -n 20
  * lmworkbook gradcheck --model rnn
+ * lmworkbook train --model gru --steps 3000 --out gru.bin        (mlp, rnn or gru)
  * </pre>
  * Add {@code --add-modules=jdk.incubator.vector} to the java command for the fast product kernels.
  *
