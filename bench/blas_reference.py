@@ -11,6 +11,15 @@ BLAS column is not a fair reference. With threadpoolctl the BLAS is also limited
 SHAPES_FILE has one "m,k,n" per line (the Java benchmark writes it with --print-shapes). Output: CSV with
 columns m,k,n,kind,gflops (median),best,library on stdout; a line about the BLAS library on stderr.
 
+With --serve instead of SHAPES_FILE it is driven by the Java benchmark (MatmulBenchmark --blas-python), which
+interleaves its own timed batches with this one's, so that both sides of every ratio see the same load. One
+command per line on stdin, one answer line on stdout:
+    info                   -> the BLAS library: short form, TAB, long form, TAB, warning (empty if none)
+    prep M K N KIND        -> allocates A, B, C for that product, warms up for >= 0.2 s; answers the seconds per call
+    batch CALLS            -> runs CALLS products; answers the elapsed seconds, wall clock and this thread's CPU
+                              time (time.thread_time: OpenBLAS runs on the calling thread with one thread)
+    quit
+
 Kinds, with C (m x n):  AB  C = A.B,   A (m x k), B (k x n)
                         AtB C = A^T.B, A (k x m), B (k x n)   (numpy passes the transpose flag to dgemm, no copy)
                         ABt C = A.B^T, A (m x k), B (n x k)
@@ -72,12 +81,62 @@ def measure(f, flop, reps=9, batch_seconds=0.04, warmup_seconds=0.2):
     return statistics.median(rates), max(rates)
 
 
+def operands(m, k, n, kind, rng):
+    """(A, B, C, call) for one product: call() computes C = op(A).op(B) with numpy (dgemm underneath)."""
+    C = np.zeros((m, n))
+    if kind == "AB":
+        A, B = rng.standard_normal((m, k)), rng.standard_normal((k, n))
+        return A, B, C, lambda: np.dot(A, B, out=C)
+    if kind == "AtB":
+        A, B = rng.standard_normal((k, m)), rng.standard_normal((k, n))
+        return A, B, C, lambda: np.dot(A.T, B, out=C)
+    if kind == "ABt":
+        A, B = rng.standard_normal((m, k)), rng.standard_normal((n, k))
+        return A, B, C, lambda: np.dot(A, B.T, out=C)
+    raise ValueError("unknown kind %r (expected AB, AtB or ABt)" % kind)
+
+
+def serve(info):
+    """The --serve loop (see the module documentation)."""
+    rng = np.random.default_rng(1)
+    call = None
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            break
+        if words[0] == "info":
+            answer = info
+        elif words[0] == "prep":
+            m, k, n = (int(v) for v in words[1:4])
+            call = operands(m, k, n, words[4], rng)[3]
+            t0 = time.perf_counter()
+            calls = 0
+            while calls < 2 or time.perf_counter() - t0 < 0.2:
+                call()
+                calls += 1
+            answer = "%.9g" % ((time.perf_counter() - t0) / calls)
+        elif words[0] == "batch":
+            calls = int(words[1])
+            t, c = time.perf_counter(), time.thread_time()
+            for _ in range(calls):
+                call()
+            answer = "%.9g %.9g" % (time.perf_counter() - t, time.thread_time() - c)
+        else:
+            answer = "error unknown command %r" % words[0]
+        print(answer, flush=True)
+
+
 def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: blas_reference.py SHAPES_FILE | --serve")
     shapes = []
-    with open(sys.argv[1]) as f:
-        for line in f:
-            if line.strip():
-                shapes.append(tuple(int(v) for v in line.split(",")))
+    if sys.argv[1] != "--serve":
+        with open(sys.argv[1]) as f:
+            for line in f:
+                if line.strip():
+                    shapes.append(tuple(int(v) for v in line.split(",")))
     np.dot(np.ones((4, 4)), np.ones((4, 4)))  # load the BLAS before looking for it
     try:
         from threadpoolctl import threadpool_limits
@@ -85,6 +144,10 @@ def main():
     except ImportError:
         pass
     lib, short, warning = blas_library()
+    if sys.argv[1] == "--serve":
+        long = "numpy %s (%s), %s" % (np.__version__, sys.executable, lib)
+        serve("\t".join(x.replace("\t", " ").replace("\n", " ") for x in (short, long, warning or "")))
+        return
     print("BLAS reference: numpy %s (%s), %s, OPENBLAS_NUM_THREADS=%s"
           % (np.__version__, sys.executable, lib, os.environ.get("OPENBLAS_NUM_THREADS", "unset")), file=sys.stderr)
     if warning:
@@ -96,14 +159,8 @@ def main():
     print("m,k,n,kind,gflops,best,library")
     for m, k, n in shapes:
         flop = 2.0 * m * k * n
-        C = np.zeros((m, n))
-        kinds = {
-            "AB": (rng.standard_normal((m, k)), rng.standard_normal((k, n)), lambda A, B: np.dot(A, B, out=C)),
-            "AtB": (rng.standard_normal((k, m)), rng.standard_normal((k, n)), lambda A, B: np.dot(A.T, B, out=C)),
-            "ABt": (rng.standard_normal((m, k)), rng.standard_normal((n, k)), lambda A, B: np.dot(A, B.T, out=C)),
-        }
-        for kind, (A, B, op) in kinds.items():
-            g, best = measure(lambda: op(A, B), flop)
+        for kind in ("AB", "AtB", "ABt"):
+            g, best = measure(operands(m, k, n, kind, rng)[3], flop)
             print("%d,%d,%d,%s,%.3f,%.3f,\"%s\"" % (m, k, n, kind, g, best, short.replace('"', "'")), flush=True)
 
 

@@ -3,7 +3,8 @@
 # java_side MODEL runs the library's benchmark for MODEL with the peers' configuration and prints its output,
 # ending with one JSON line (median_step_ms, last_test_loss, dtype, threads, ...); it returns 3 for a model
 # that has no Java side yet. To add a model: a benchmark class that prints such a line, and a case below.
-# Environment: JAVA (default java), JAVA_OPTS (e.g. -Dlmworkbook.threads=2), STEPS (default 3001), NAMES.
+# Environment: JAVA (default java), JAVA_OPTS (e.g. -Dlmworkbook.threads=2), JAVA_ARGS (options of the model's
+# benchmark, e.g. --all-positions for the MLP: makemore's work), STEPS (default 3001), NAMES.
 
 java_side_jar() {
   local root jar
@@ -34,7 +35,7 @@ java_side() {
       echo "== library (Java, float64): mlp, ${STEPS:-3001} steps" >&2
       # shellcheck disable=SC2086
       "${JAVA:-java}" --add-modules=jdk.incubator.vector ${JAVA_OPTS:-} -cp "$jar" \
-        io.github.lmworkbook.bench.MlpBenchmark -i "$names" --steps "${STEPS:-3001}" --json-only \
+        io.github.lmworkbook.bench.MlpBenchmark -i "$names" --steps "${STEPS:-3001}" --json-only ${JAVA_ARGS:-} \
         2> >(grep -v 'incubator' >&2) \
         | python3 "$(dirname "${BASH_SOURCE[0]}")/peers.py" tag mlp --set "threads=$(java_side_threads)"
       ;;

@@ -50,6 +50,7 @@ class Tee(io.TextIOBase):
 
     def __init__(self, echo=None, progress=None):
         self.lines = []
+        self.cpu_marks = []  # (step, CPU seconds of the printing thread) at each makemore step line
         self.partial = ""
         self.echo = echo
         self.progress = progress
@@ -60,6 +61,10 @@ class Tee(io.TextIOBase):
         self.partial += s
         *done, self.partial = self.partial.split("\n")
         self.lines.extend(done)
+        for line in done:
+            m = STEP_RE.match(line)
+            if m:
+                self.cpu_marks.append((int(m.group(1)), time.thread_time()))
         if self.echo is not None and self.progress is not None:
             for line in done:
                 if self.progress.match(line):
@@ -122,6 +127,17 @@ def parse_log(lines):
         if m:
             evals.append((int(m.group(1)), float(m.group(2)), float(m.group(3))))
     return steps, evals
+
+
+def cpu_ms_per_step(marks, warmup_steps):
+    """Median CPU milliseconds per step of the thread that prints makemore's step lines (its training loop), over
+    the intervals between consecutive step lines from warmup_steps on; None without two such lines. With one torch
+    intra-op thread all of a step's computation runs on that thread (the data-loader workers are other processes
+    and are not counted, as in makemore's own step time); time the thread waited for a CPU does not count, so on
+    a loaded machine this is steadier than the wall-clock step time."""
+    per = [(c1 - c0) * 1e3 / (s1 - s0) for (s0, c0), (s1, c1) in zip(marks, marks[1:])
+           if s0 >= warmup_steps and s1 > s0]
+    return statistics.median(per) if per else None
 
 
 def option_value(args, names, default=None):
@@ -210,6 +226,7 @@ def main():
         "type": type_arg,
         "workers": int(option_value(mm_args, ["--num-workers", "-n"], MAKEMORE_DEFAULT_WORKERS)),
         "tensorboard_stubbed": stubbed,
+        "median_step_cpu_ms": cpu_ms_per_step(tee.cpu_marks, a.warmup_steps),
         "wall_s": round(wall, 2),
         "makemore": os.path.abspath(a.makemore),
         "makemore_args": mm_args,

@@ -14,6 +14,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peer_info  # noqa: E402
 import peers  # noqa: E402
+import makemore_peer  # noqa: E402  (stdlib only at import time)
 
 
 def peer_line(model, ms, label="pypi", variant="makemore", loss=2.1, torch="2.15.0", **kw):
@@ -214,6 +215,23 @@ class JoinTest(unittest.TestCase):
         rc, out, err = run_main(["tag", "rnn"], stdin="no json\n")
         self.assertEqual(rc, 2)
         self.assertIn("no JSON line on stdin for model rnn", err)
+
+
+class CpuPerStepTest(unittest.TestCase):
+    def test_median_of_the_intervals_after_warm_up(self):
+        marks = [(0, 0.0), (10, 0.5), (20, 0.6), (30, 0.8), (40, 1.1)]
+        # intervals from step 10 on: 10, 20, 30 ms per step -> median 20
+        self.assertAlmostEqual(makemore_peer.cpu_ms_per_step(marks, 10), 20.0)
+
+    def test_none_without_two_lines_after_warm_up(self):
+        self.assertIsNone(makemore_peer.cpu_ms_per_step([(0, 0.0), (10, 1.0)], 10))
+        self.assertIsNone(makemore_peer.cpu_ms_per_step([], 0))
+
+    def test_the_tee_marks_step_lines_only(self):
+        tee = makemore_peer.Tee()
+        tee.write("model #params: 5\nstep 0 | loss 3.3 | step time 12.5ms\nstep 10 | loss 3.")
+        tee.write("1 | step time 11.0ms\nstep 500 train loss: 2.1 test loss: 2.2\n")
+        self.assertEqual([s for s, _ in tee.cpu_marks], [0, 10])
 
 
 class OpenBlasCoreTest(unittest.TestCase):

@@ -27,13 +27,15 @@ import tech.tablesaw.io.csv.CsvReadOptions;
 /**
  * GFLOP/s of the product kernels, C += A·B, C += Aᵀ·B and C += A·Bᵀ in double, one thread, for the shapes the
  * models use: naive i-j-k loops (reference), {@link PlainKernels}, {@link VectorKernels}, and optionally a BLAS
- * figure measured in the same run by {@code bench/blas_reference.py} (numpy + OpenBLAS). Run it through
- * {@code bench/matmul.sh}, or directly:
+ * figure measured in the same run by {@code bench/blas_reference.py --serve} (numpy + OpenBLAS) in a child
+ * process. Run it through {@code bench/matmul.sh}, or directly:
  * <pre>
- * java --add-modules=jdk.incubator.vector -cp bench/target/lmworkbook-bench.jar io.github.lmworkbook.bench.MatmulBenchmark [--blas blas.csv]
+ * java --add-modules=jdk.incubator.vector -cp bench/target/lmworkbook-bench.jar io.github.lmworkbook.bench.MatmulBenchmark [--blas-python PYTHON]
  * </pre>
- * Each figure is the median over {@code --reps} batches of calls (each batch ≥ {@code --batch-ms}), after a
- * warm-up of ≥ 0.3 s per variant and shape so that C2 has compiled the kernel.
+ * Each figure is the median over {@code --reps} rounds; a round runs one batch of calls (≥ {@code --batch-ms}) of
+ * every variant, BLAS included, in an order that rotates from round to round, after a warm-up of ≥ 0.3 s per
+ * variant and shape so that C2 has compiled the kernel. A ratio to BLAS is the median of the per-round ratios:
+ * both of its sides ran within the same ~200 ms, under the same load.
  */
 @Command(name = "MatmulBenchmark", mixinStandardHelpOptions = true,
         description = "GFLOP/s of the matrix-product kernels (one thread, double) against a BLAS reference.")
@@ -53,13 +55,23 @@ public final class MatmulBenchmark implements Callable<Integer> {
         {128, 128, 128},
         {256, 256, 256},
         {512, 512, 512},
+        {512, 1024, 64}, // makemore's MLP at all 512 positions: x (context 16 × embedding 64) · H
     };
 
     static final String[] KINDS = {"AB", "AtB", "ABt"};
     static final Map<String, String> KIND_LABEL = Map.of("AB", "A·B", "AtB", "Aᵀ·B", "ABt", "A·Bᵀ");
 
-    @Option(names = "--blas", description = "CSV written by bench/blas_reference.py (m,k,n,kind,gflops,best,library).")
+    @Option(names = "--blas", description = "CSV written by bench/blas_reference.py (m,k,n,kind,gflops,best,library); "
+            + "measured before, not interleaved: prefer --blas-python.")
     Path blas;
+
+    @Option(names = "--blas-python", description = "Python whose numpy is the BLAS reference: runs "
+            + "bench/blas_reference.py --serve and interleaves its batches with the Java ones (bench/matmul.sh passes it).")
+    String blasPython;
+
+    @Option(names = "--blas-script", defaultValue = "bench/blas_reference.py",
+            description = "The reference script for --blas-python (default: ${DEFAULT-VALUE}).")
+    Path blasScript;
 
     @Option(names = "--print-shapes", description = "Print the shapes (m,k,n per line) and exit.")
     boolean printShapes;
@@ -76,6 +88,11 @@ public final class MatmulBenchmark implements Callable<Integer> {
 
     @Option(names = "--batch-ms", defaultValue = "40", description = "Minimum duration of one timed batch.")
     double batchMs;
+
+    @Option(names = "--clock", defaultValue = "wall", description = "wall: elapsed time (default); cpu: the measuring "
+            + "thread's CPU time on both sides (time the thread was not scheduled does not count: steadier ratios on a "
+            + "loaded machine, but not what a user waits for).")
+    String clock;
 
     @Option(names = "--peak-gflops", description = "Peak GFLOP/s of one core (default: cpu MHz × 2 FMA units × lanes × 2).")
     Double peakGflops;
@@ -101,23 +118,43 @@ public final class MatmulBenchmark implements Callable<Integer> {
             for (int[] s : shapeList) System.out.println(s[0] + "," + s[1] + "," + s[2]);
             return 0;
         }
+        if (!clock.equals("wall") && !clock.equals("cpu")) {
+            System.err.println("--clock " + clock + ": expected wall or cpu");
+            return 2;
+        }
+        cpu = clock.equals("cpu");
         double peak = peak();
         boolean vector = Kernels.vectorAvailable();
         System.out.println("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("Kernels.active(): " + Kernels.active());
         if (!vector) System.out.println("vector variant skipped: run java with --add-modules=jdk.incubator.vector");
+        else System.out.println("vector micro-kernel: " + VectorVariant.block() + " block of C (rows × columns)");
 
         Map<String, double[]> blasGflops = new LinkedHashMap<>();
-        if (blas != null) {
+        BlasServer server = null;
+        if (blasPython != null) {
+            server = new BlasServer(blasPython, blasScript);
+            String[] info = server.info().split("\t", -1);   // short, long, warning
+            System.out.println("BLAS reference: " + info[1]);
+            if (info.length > 2 && !info[2].isEmpty()) {
+                String bar = "!".repeat(100);
+                System.out.println(bar + "\n!!! WARNING: " + info[2] + "\n!!! The BLAS column of this run is NOT a fair "
+                        + "reference. Use a current numpy without OPENBLAS_CORETYPE (bench/peer_env.sh).\n" + bar);
+            }
+            System.out.println("BLAS reference: " + info[0] + " (interleaved with the Java kernels, batch by batch)");
+        } else if (blas != null) {
             Table b = Table.read().csv(CsvReadOptions.builder(blas.toFile()).build());
             for (Row r : b) {
-                blasGflops.put(key(r.getInt("m"), r.getInt("k"), r.getInt("n"), r.getString("kind")), 
+                blasGflops.put(key(r.getInt("m"), r.getInt("k"), r.getInt("n"), r.getString("kind")),
                         new double[] {r.getDouble("gflops"), r.getDouble("best")});
             }
-            if (b.rowCount() > 0) System.out.println("BLAS reference: " + b.stringColumn("library").get(0));
+            if (b.rowCount() > 0) System.out.println("BLAS reference: " + b.stringColumn("library").get(0)
+                    + " (measured before the Java kernels, not interleaved)");
         } else {
-            System.out.println("BLAS reference: none (pass --blas, or run bench/matmul.sh)");
+            System.out.println("BLAS reference: none (pass --blas-python, or run bench/matmul.sh)");
         }
+        System.out.println("load average at the start: " + loadAverage());
+        System.out.println("clock: " + (cpu ? "CPU time of the measuring thread (--clock cpu)" : "wall (elapsed) time"));
         System.out.println();
 
         Map<String, Kernel> plainK = Map.of("AB", PlainKernels::gemm, "AtB", PlainKernels::gemmTransA,
@@ -140,7 +177,7 @@ public final class MatmulBenchmark implements Callable<Integer> {
         System.out.println("warming up the kernels (JIT) ...");
         // Shapes with edge blocks and more than one block in m, k and n, so that every branch has been profiled
         // (a branch never seen by C2 becomes an uncommon trap: deoptimization and recompilation mid-measurement).
-        for (int[] s : new int[][] {{64, 64, 64}, {133, 259, 27}, {37, 70, 515}}) {
+        for (int[] s : new int[][] {{64, 64, 64}, {133, 259, 27}, {37, 70, 515}, {30, 27, 61}}) {
             int m = s[0], k = s[1], n = s[2], r = Math.max(Math.max(m, k), n);
             double[][] A = random(r, r, rng), B = random(r, r, rng), C = random(m, n, rng);
             for (String kind : KINDS) {
@@ -148,7 +185,7 @@ public final class MatmulBenchmark implements Callable<Integer> {
                     Kernel f = ks.get(kind);
                     if (f == null) continue;
                     long t = System.nanoTime();
-                    while (System.nanoTime() - t < 250_000_000L) f.run(A, B, C, m, k, n);
+                    while (System.nanoTime() - t < 200_000_000L) f.run(A, B, C, m, k, n);
                 }
             }
         }
@@ -159,23 +196,34 @@ public final class MatmulBenchmark implements Callable<Integer> {
                 double[][] A = kind.equals("AtB") ? random(k, m, rng) : random(m, k, rng);
                 double[][] B = kind.equals("ABt") ? random(n, k, rng) : random(k, n, rng);
                 double[][] C = random(m, n, rng);
-                double[] refs = blasGflops.get(key(m, k, n, kind));
-                Double ref = refs == null ? null : refs[0];
+                Map<String, Timed> variants = new LinkedHashMap<>();
+                if (naive) variants.put("naive", javaVariant(naiveK.get(kind), A, B, C, m, k, n));
+                variants.put("plain", javaVariant(plainK.get(kind), A, B, C, m, k, n));
+                if (vector) variants.put("vector", javaVariant(vectorK.get(kind), A, B, C, m, k, n));
+                if (server != null) variants.put("BLAS", server.variant(m, k, n, kind));
+                Map<String, double[]> rates = interleave(variants, 2.0 * m * k * n);
                 Map<String, double[]> row = new LinkedHashMap<>();
-                if (naive) row.put("naive", measure(naiveK.get(kind), A, B, C, m, k, n));
-                row.put("plain", measure(plainK.get(kind), A, B, C, m, k, n));
-                if (vector) row.put("vector", measure(vectorK.get(kind), A, B, C, m, k, n));
-                if (refs != null) row.put("BLAS", refs);
+                rates.forEach((v, g) -> row.put(v, medianAndBest(g)));
+                double[] csvRef = blasGflops.get(key(m, k, n, kind));
+                if (csvRef != null) row.put("BLAS", csvRef);
+                double[] ref = row.get("BLAS");
+                Map<String, Double> ratio = new LinkedHashMap<>();
+                for (String v : row.keySet()) {
+                    // interleaved: the median of the per-round ratios (both sides of each ratio measured within
+                    // one round, i.e. under the same load); from a CSV: the ratio of the medians
+                    ratio.put(v, ref == null ? Double.NaN : rates.containsKey("BLAS") && rates.containsKey(v)
+                            ? median(pairedRatios(rates.get(v), rates.get("BLAS"))) : row.get(v)[0] / ref[0]);
+                }
                 for (Map.Entry<String, double[]> e : row.entrySet()) {
                     shapeCol.append(shape);
                     kindCol.append(KIND_LABEL.get(kind));
                     variantCol.append(e.getKey());
                     gCol.append(e.getValue()[0]);
                     peakCol.append(100 * e.getValue()[0] / peak);
-                    ratioCol.append(ref == null ? Double.NaN : e.getValue()[0] / ref);
+                    ratioCol.append(ratio.get(e.getKey()));
                     bestCol.append(e.getValue()[1]);
                 }
-                double blasG = ref == null ? Double.NaN : ref;
+                double blasG = ref == null ? Double.NaN : ref[0];
                 double pl = row.get("plain")[0], ve = row.containsKey("vector") ? row.get("vector")[0] : Double.NaN;
                 wide.stringColumn(0).append(shape);
                 wide.stringColumn(1).append(KIND_LABEL.get(kind));
@@ -183,13 +231,16 @@ public final class MatmulBenchmark implements Callable<Integer> {
                 wide.doubleColumn(3).append(pl);
                 wide.doubleColumn(4).append(ve);
                 wide.doubleColumn(5).append(blasG);
-                wide.doubleColumn(6).append(pl / blasG);
-                wide.doubleColumn(7).append(ve / blasG);
+                wide.doubleColumn(6).append(ratio.get("plain"));
+                wide.doubleColumn(7).append(ratio.getOrDefault("vector", Double.NaN));
                 wide.doubleColumn(8).append(100 * ve / peak);
-                System.out.printf(Locale.ROOT, "%-12s %-5s %s%n", shape, KIND_LABEL.get(kind), format(row));
+                System.out.printf(Locale.ROOT, "%-12s %-5s %s  [load %s]%n", shape, KIND_LABEL.get(kind), format(row),
+                        loadAverage());
             }
         }
-        Table results = Table.create("C += op(A)·op(B), double, one thread; GFLOP/s = median of " + reps + " batches",
+        if (server != null) server.close();
+        Table results = Table.create("C += op(A)·op(B), double, one thread; GFLOP/s = median of " + reps + " batches"
+                + (cpu ? " (per CPU second)" : ""),
                 shapeCol, kindCol, variantCol, gCol, peakCol, ratioCol, bestCol);
         for (DoubleColumn c : List.of(gCol, peakCol, bestCol)) c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
         ratioCol.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
@@ -200,15 +251,187 @@ public final class MatmulBenchmark implements Callable<Integer> {
         System.out.println(results.printAll());
         System.out.println();
         System.out.println(wide.printAll());
-        if (blas != null) {
-            DoubleColumn ratio = wide.doubleColumn(7);
-            if (vector && ratio.countMissing() < ratio.size()) {
-                System.out.printf(Locale.ROOT, "%nvector/BLAS over all shapes and kinds: min %.2f, median %.2f, max %.2f%n",
-                        ratio.min(), ratio.median(), ratio.max());
-            }
+        DoubleColumn ratio = wide.doubleColumn(7);
+        if (vector && ratio.countMissing() < ratio.size()) {
+            System.out.printf(Locale.ROOT, "%nvector/BLAS over all shapes and kinds: min %.2f, median %.2f, max %.2f"
+                    + " (%s)%n", ratio.min(), ratio.median(), ratio.max(), server != null
+                    ? "each the median of " + reps + " per-round ratios, BLAS and Java interleaved batch by batch"
+                    : "ratios of medians, BLAS measured before the Java kernels");
         }
+        System.out.println("load average at the end: " + loadAverage());
         if (csvOut != null) results.write().csv(csvOut.toFile());
         return 0;
+    }
+
+    /**
+     * A timed variant: {@code warmUp()} returns seconds per call once it is warm, {@code batch(c)} times c calls:
+     * {wall seconds, CPU seconds of the measuring thread}.
+     */
+    interface Timed {
+        double warmUp();
+
+        double[] batch(int calls);
+    }
+
+    private boolean cpu;
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private Timed javaVariant(Kernel f, double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        return new Timed() {
+            @Override
+            public double warmUp() {
+                // At least 0.3 s, then until two consecutive 50 ms batches agree within 10% (C2 has compiled the
+                // kernel: interpreted Vector API code is ~1000× slower), at most 5 s.
+                long start = System.nanoTime();
+                double last = 0, perCall;
+                while (true) {
+                    long t = System.nanoTime();
+                    long calls = 0;
+                    do {
+                        f.run(A, B, C, m, k, n);
+                        calls++;
+                    } while (System.nanoTime() - t < 50_000_000L);
+                    perCall = (System.nanoTime() - t) * 1e-9 / calls;
+                    double rate = 1 / perCall;
+                    long elapsed = System.nanoTime() - start;
+                    if (elapsed > 5_000_000_000L || (elapsed > 300_000_000L && Math.abs(rate - last) < 0.1 * rate)) break;
+                    last = rate;
+                }
+                return perCall;
+            }
+
+            @Override
+            public double[] batch(int calls) {
+                long t = System.nanoTime(), c0 = THREADS.getCurrentThreadCpuTime();
+                for (int c = 0; c < calls; c++) f.run(A, B, C, m, k, n);
+                long c1 = THREADS.getCurrentThreadCpuTime(), t1 = System.nanoTime();
+                return new double[] {(t1 - t) * 1e-9, (c1 - c0) * 1e-9};
+            }
+        };
+    }
+
+    /**
+     * GFLOP/s of every variant in each of {@code reps} rounds. Each variant is warmed up, then every round runs
+     * one batch (≥ {@code batchMs}) of each variant, the order rotating from round to round, so that every variant
+     * sees the same load (the machine is shared) and a ratio can be taken within each round.
+     */
+    private Map<String, double[]> interleave(Map<String, Timed> variants, double flop) {
+        List<String> names = new ArrayList<>(variants.keySet());
+        Map<String, Integer> calls = new LinkedHashMap<>();
+        for (String v : names) {
+            double perCall = variants.get(v).warmUp();
+            calls.put(v, (int) Math.max(1, Math.ceil(batchMs * 1e-3 / perCall)));
+        }
+        Map<String, double[]> g = new LinkedHashMap<>();
+        for (String v : names) g.put(v, new double[reps]);
+        for (int r = 0; r < reps; r++) {
+            for (int i = 0; i < names.size(); i++) {
+                String v = names.get((i + r) % names.size());
+                double seconds = variants.get(v).batch(calls.get(v))[cpu ? 1 : 0];
+                g.get(v)[r] = flop * calls.get(v) / seconds * 1e-9;
+            }
+        }
+        return g;
+    }
+
+    private static double[] pairedRatios(double[] a, double[] b) {
+        double[] q = new double[a.length];
+        for (int i = 0; i < a.length; i++) q[i] = a[i] / b[i];
+        return q;
+    }
+
+    private static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    /** {median, best} of a variant's rounds. */
+    private static double[] medianAndBest(double[] g) {
+        return new double[] {median(g), Arrays.stream(g).max().orElse(Double.NaN)};
+    }
+
+    /** The 1, 5 and 15 minute load averages (/proc/loadavg), or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * {@code bench/blas_reference.py --serve} in a child process (one BLAS thread; OPENBLAS_CORETYPE and
+     * OPENBLAS_L2_SIZE removed so that OpenBLAS picks its own kernel): a BLAS variant whose batches run between the
+     * Java ones. While one side runs, the other waits on the pipe and uses no CPU.
+     */
+    static final class BlasServer implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedWriter in;
+        private final java.io.BufferedReader out;
+
+        BlasServer(String python, Path script) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve");
+            pb.environment().remove("OPENBLAS_CORETYPE");
+            pb.environment().remove("OPENBLAS_L2_SIZE");
+            pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+            pb.environment().put("OMP_NUM_THREADS", "1");
+            pb.redirectError(ProcessBuilder.Redirect.INHERIT);   // errors only: the BLAS is described by "info"
+            process = pb.start();
+            in = new java.io.BufferedWriter(new java.io.OutputStreamWriter(process.getOutputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        String ask(String command) {
+            try {
+                in.write(command);
+                in.newLine();
+                in.flush();
+                String answer = out.readLine();
+                if (answer == null || answer.startsWith("error")) {
+                    throw new IllegalStateException("BLAS reference: no answer to '" + command + "' ("
+                            + (answer == null ? "the process ended; see its message above" : answer) + ")");
+                }
+                return answer.trim();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("BLAS reference: " + e.getMessage(), e);
+            }
+        }
+
+        String info() {
+            return ask("info");
+        }
+
+        Timed variant(int m, int k, int n, String kind) {
+            return new Timed() {
+                @Override
+                public double warmUp() {
+                    return Double.parseDouble(ask("prep " + m + " " + k + " " + n + " " + kind));
+                }
+
+                @Override
+                public double[] batch(int calls) {
+                    String[] t = ask("batch " + calls).split(" ");
+                    return new double[] {Double.parseDouble(t[0]), Double.parseDouble(t[1])};
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            try {
+                ask("quit");
+            } catch (RuntimeException e) {
+                // no answer expected: the process ends
+            }
+            process.destroy();
+        }
     }
 
     /** Separate class so that {@link VectorKernels} is only loaded when the module is present. */
@@ -219,6 +442,10 @@ public final class MatmulBenchmark implements Callable<Integer> {
 
         static int lanes() {
             return VectorKernels.lanes();
+        }
+
+        static String block() {
+            return VectorKernels.block();
         }
     }
 
@@ -244,39 +471,6 @@ public final class MatmulBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "peak: %.1f GFLOP/s per core = %.0f MHz (/proc/cpuinfo, %s) × %d flop/cycle "
                 + "(2 FMA units × %d doubles × 2 flop; override with --peak-gflops)%n", peak, mhz, model, flopPerCycle, lanes);
         return peak;
-    }
-
-    /** {median, best} GFLOP/s over the timed batches. */
-    private double[] measure(Kernel f, double[][] A, double[][] B, double[][] C, int m, int k, int n) {
-        double flop = 2.0 * m * k * n;
-        // Warm-up: at least 0.3 s, then until two consecutive 50 ms batches agree within 10% (C2 has compiled
-        // the kernel: interpreted Vector API code is ~1000× slower), at most 5 s.
-        long start = System.nanoTime();
-        double last = 0;
-        while (true) {
-            long t = System.nanoTime();
-            long calls = 0;
-            do {
-                f.run(A, B, C, m, k, n);
-                calls++;
-            } while (System.nanoTime() - t < 50_000_000L);
-            double rate = flop * calls / (System.nanoTime() - t);
-            long elapsed = System.nanoTime() - start;
-            if (elapsed > 5_000_000_000L || (elapsed > 300_000_000L && Math.abs(rate - last) < 0.1 * rate)) break;
-            last = rate;
-        }
-        long t0 = System.nanoTime();
-        f.run(A, B, C, m, k, n);
-        double perCall = System.nanoTime() - t0;
-        int batch = (int) Math.max(1, Math.ceil(batchMs * 1e6 / perCall));
-        double[] g = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            long t = System.nanoTime();
-            for (int c = 0; c < batch; c++) f.run(A, B, C, m, k, n);
-            g[r] = flop * batch / (System.nanoTime() - t);                // flop per ns = GFLOP/s
-        }
-        Arrays.sort(g);
-        return new double[] {g[reps / 2], g[reps - 1]};
     }
 
     private static String key(int m, int k, int n, String kind) {

@@ -82,16 +82,19 @@ public final class MlpBenchmark implements Callable<Integer> {
                 train.size(), test.size(), lr, weightDecay, allPositions ? "all positions computed" : "ignored positions skipped");
 
         double[] ms = new double[steps];
+        double[] cpuMs = new double[steps];    // CPU time of this thread (with one library thread: the step's work)
+        var threadBean = java.lang.management.ManagementFactory.getThreadMXBean();
         double loss = Double.NaN;
         long rows = 0;
         for (int s = 0; s < steps; s++) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = threadBean.getCurrentThreadCpuTime();
             Batch batch = batches.get();
             model.zeroGrad();
             loss = model.lossAndGrad(batch);
             if (clip > 0) GradClip.clipByGlobalNorm(model, clip);
             opt.step();
             ms[s] = (System.nanoTime() - t0) / 1e6;
+            cpuMs[s] = (threadBean.getCurrentThreadCpuTime() - c0) / 1e6;
             if (s >= warmup) rows += allPositions ? (long) batch.size() * batch.length() : counted(batch);
             if (!Double.isFinite(loss)) throw new IllegalStateException("loss " + loss + " at step " + s);
             if (!jsonOnly && (s % 500 == 0 || s == steps - 1)) say("step %d | loss %.4f | step time %.2fms", s, loss, ms[s]);
@@ -99,6 +102,9 @@ public final class MlpBenchmark implements Callable<Integer> {
         double[] timed = Arrays.copyOfRange(ms, Math.min(warmup, steps), steps);
         Arrays.sort(timed);
         double median = timed.length == 0 ? Double.NaN : timed[timed.length / 2];
+        double[] timedCpu = Arrays.copyOfRange(cpuMs, Math.min(warmup, steps), steps);
+        Arrays.sort(timedCpu);
+        double medianCpu = timedCpu.length == 0 ? Double.NaN : timedCpu[timedCpu.length / 2];
         double trainLoss = Trainer.evaluate(model, train.inOrder(1000));
         double testLoss = Trainer.evaluate(model, test.inOrder(1000));
         double rowsPerStep = timed.length == 0 ? 0 : (double) rows / timed.length;
@@ -111,11 +117,12 @@ public final class MlpBenchmark implements Callable<Integer> {
                 testLoss, test.size());
         String kernel = kernelPath();
         System.out.println(String.format(Locale.ROOT,
-                "{\"side\": \"lmworkbook-java\", \"median_step_ms\": %.4f, \"steps\": %d, \"warmup_steps\": %d, "
+                "{\"side\": \"lmworkbook-java\", \"median_step_ms\": %.4f, \"median_step_cpu_ms\": %.4f, "
+                        + "\"steps\": %d, \"warmup_steps\": %d, "
                         + "\"last_train_loss\": %.6f, \"last_test_loss\": %.6f, \"rows_per_step\": %.1f, "
                         + "\"all_positions\": %b, \"gflops\": %.2f, \"dtype\": \"float64\", \"kernel\": \"%s\", "
                         + "\"java\": \"%s\", \"cores\": %d}",
-                median, steps, warmup, trainLoss, testLoss, rowsPerStep, allPositions, gflops, kernel,
+                median, medianCpu, steps, warmup, trainLoss, testLoss, rowsPerStep, allPositions, gflops, kernel,
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors()));
         return 0;
     }

@@ -4,17 +4,20 @@ package io.github.lmworkbook.core;
  * The product kernels behind {@link Matrix#addMatmul}, {@link Matrix#addMatmulTransA} and
  * {@link Matrix#addMatmulTransB}, and the choice between two implementations:
  * <ul>
- *   <li>{@link VectorKernels}: packed panels and a 4 × 8 register-blocked FMA micro-kernel written with the
- *       Vector API (incubating in JDK 17; needs {@code --add-modules=jdk.incubator.vector});</li>
+ *   <li>{@link VectorKernels}: packed panels and a register-blocked FMA micro-kernel written with the Vector API
+ *       (incubating in JDK 17; needs {@code --add-modules=jdk.incubator.vector}), its block chosen from the
+ *       vector width (6 × 8 doubles on AVX2, 8 × 16 on AVX-512);</li>
  *   <li>{@link PlainKernels}: blocked row-array loops, k unrolled by four, that C2 vectorizes on its own;
  *       always available.</li>
  * </ul>
  * The vector path is used when the module is present, unless the system property
  * {@code -Dlmworkbook.kernel=plain} forces the plain one ({@code vector} forces the vector path where it is
- * available; {@code auto}, the default, picks it). {@link #active()} says which path runs and why. An invalid
- * value of {@code lmworkbook.kernel} or {@code lmworkbook.threads} does not break class loading: every product
- * (and {@link #active()}) then throws an {@link IllegalArgumentException} naming the property and the values
- * allowed ({@link #checkConfiguration()}).
+ * available; {@code auto}, the default, picks it). {@code -Dlmworkbook.vectorBits=128|256|512} makes the vector
+ * path use that width instead of the CPU's own (the tests check both widths this way; a width wider than the
+ * CPU's is emulated, slowly). {@link #active()} says which path runs and why. An invalid value of
+ * {@code lmworkbook.kernel}, {@code lmworkbook.vectorBits} or {@code lmworkbook.threads} does not break class
+ * loading: every product (and {@link #active()}) then throws an {@link IllegalArgumentException} naming the
+ * property and the values allowed ({@link #checkConfiguration()}).
  *
  * <p>Very small products (fewer than {@value #SMALL} multiply-adds, or C with fewer than 4 rows) take the plain
  * path even when the vector path is active: packing costs more than it saves there.
@@ -38,6 +41,9 @@ public final class Kernels {
     /** Why -Dlmworkbook.kernel was not understood (then the default, auto, was taken), or null. */
     private static final String KERNEL_PROBLEM;
 
+    /** The system property that names the vector width of {@link VectorKernels} (default: the CPU's). */
+    static final String VECTOR_BITS = "lmworkbook.vectorBits";
+
     static {
         // A bad system property must not fail class initialization (an ExceptionInInitializerError chain that
         // hides the message and makes the class unusable): the problem is recorded and every product, and
@@ -49,6 +55,12 @@ public final class Kernels {
             requested = "auto";
             problem = e.getMessage();
         }
+        int bits = 0;
+        try {
+            bits = parseVectorBits(System.getProperty(VECTOR_BITS, "auto"));
+        } catch (IllegalArgumentException e) {
+            problem = problem == null ? e.getMessage() : problem + "; " + e.getMessage();
+        }
         KERNEL_PROBLEM = problem;
         String vectorProblem = vectorProblem();
         if (requested.equals("plain")) {
@@ -57,7 +69,8 @@ public final class Kernels {
         } else {
             VECTOR = vectorProblem == null;
             DESCRIPTION = VECTOR
-                    ? "vector (" + VectorKernels.bits() + "-bit, " + VectorKernels.lanes() + " doubles per register)"
+                    ? "vector (" + VectorKernels.bits() + "-bit, " + VectorKernels.lanes() + " doubles per register"
+                            + forcedWidth(bits) + ")"
                     : "plain (" + (requested.equals("vector") ? "-Dlmworkbook.kernel=vector requested, but " : "")
                             + vectorProblem + ")";
         }
@@ -85,9 +98,40 @@ public final class Kernels {
     }
 
     /**
-     * Throws if a system property of the kernels ({@code -Dlmworkbook.kernel}, {@code -Dlmworkbook.threads}) has
-     * a value they do not understand; every product calls this. A command line calls it first so that the problem
-     * is its one line of output.
+     * The vector width named by {@code -Dlmworkbook.vectorBits}: 128, 256 or 512 bits, or 0 for "auto" (also an
+     * empty value): the CPU's preferred width.
+     *
+     * @throws IllegalArgumentException naming the property and the value, for anything else
+     */
+    static int parseVectorBits(String s) {
+        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (v) {
+            case "":
+            case "auto":
+                return 0;
+            case "128":
+            case "256":
+            case "512":
+                return Integer.parseInt(v);
+            default:
+                throw new IllegalArgumentException("-D" + VECTOR_BITS + "=" + s
+                        + ": unknown vector width, expected 128, 256, 512 or auto");
+        }
+    }
+
+    /** "" for the CPU's own width, else what -Dlmworkbook.vectorBits changed (for the description). */
+    private static String forcedWidth(int bits) {
+        if (bits == 0) return "";
+        int cpu = VectorKernels.hardwareBits();
+        return "; forced by -D" + VECTOR_BITS + "=" + bits + (bits > cpu
+                ? ", wider than this CPU's " + cpu + "-bit vectors: emulated in Java, slow, for tests only"
+                : bits < cpu ? ", this CPU has " + cpu + "-bit vectors" : "");
+    }
+
+    /**
+     * Throws if a system property of the kernels ({@code -Dlmworkbook.kernel}, {@code -Dlmworkbook.vectorBits},
+     * {@code -Dlmworkbook.threads}) has a value they do not understand; every product calls this. A command line
+     * calls it first so that the problem is its one line of output.
      *
      * @throws IllegalArgumentException naming the property, its value and the values allowed
      */

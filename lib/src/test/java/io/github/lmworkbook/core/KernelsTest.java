@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every product kernel path (plain and vector) against the naive triple loop, for the three kinds of product,
- * on awkward sizes (edge remainders of the 4 × 8 micro-kernel, of the k/m/n blocks), accumulating into a
- * non-zero C.
+ * on awkward sizes (edge remainders of the MR × NR micro-kernel: 6 × 4, 6 × 8 or 8 × 16 by vector width; of the
+ * k/m/n blocks), accumulating into a non-zero C. lib/pom.xml runs this class again at each vector width
+ * (-Dlmworkbook.vectorBits=128, 256, 512).
  */
 class KernelsTest {
 
@@ -27,16 +28,45 @@ class KernelsTest {
         void run(double[][] A, double[][] B, double[][] C, int m, int k, int n);
     }
 
-    static final int[] SIZES = {1, 3, 7, 8, 9, 31, 33, 65};
+    /** Around the micro-kernel's rows (MR = 6 or 8) and columns (NR = 4, 8 or 16), and the models' 27. */
+    static final int[] SIZES = {1, 3, 6, 7, 8, 9, 17, 27, 33, 65};
 
-    /** Larger shapes crossing the block sizes: KC = 256 (k), MC = 128 (m), NC = 512 (n), plain KB = 128, NB = 256. */
-    static final int[][] LARGE = {{130, 257, 19}, {5, 300, 517}, {129, 1, 520}, {4, 513, 8}, {257, 129, 33}};
+    /**
+     * Larger shapes crossing the block sizes: KC = 256 (k), MC = 20·MR = 120 or 160 (m), NC = 512 (n), plain
+     * KB = 128, NB = 256.
+     */
+    static final int[][] LARGE = {{130, 257, 19}, {5, 300, 517}, {129, 1, 520}, {4, 513, 8}, {257, 129, 33},
+        {161, 64, 27}, {512, 64, 27}};
 
     @Test
     void vectorPathIsAvailableUnderSurefire() {
         assertTrue(Kernels.vectorAvailable(),
                 "the test JVM should run with --add-modules=jdk.incubator.vector; active: " + Kernels.active());
         assertTrue(Kernels.active().startsWith("vector"), Kernels.active());
+    }
+
+    /**
+     * The vector kernels run at the width -Dlmworkbook.vectorBits names (lib/pom.xml runs this class at 128, 256
+     * and 512 bits), else at the CPU's own; the register block follows the width.
+     */
+    @Test
+    void theVectorWidthIsTheOneRequested() {
+        String bits = System.getProperty(Kernels.VECTOR_BITS, "auto").trim();
+        int expected = bits.isEmpty() || bits.equals("auto") ? VectorKernels.hardwareBits() : Integer.parseInt(bits);
+        assertEquals(expected, VectorKernels.bits(), Kernels.active());
+        assertEquals(expected / 64, VectorKernels.lanes());
+        assertEquals(VectorKernels.lanes() >= 8 ? "8 × 16" : "6 × " + 2 * VectorKernels.lanes(), VectorKernels.block());
+        assertTrue(Kernels.active().startsWith("vector (" + expected + "-bit"), Kernels.active());
+    }
+
+    @Test
+    void vectorBitsPropertyIsParsed() {
+        assertEquals(0, Kernels.parseVectorBits(" auto "));
+        assertEquals(0, Kernels.parseVectorBits(""));
+        assertEquals(512, Kernels.parseVectorBits("512"));
+        assertEquals(128, Kernels.parseVectorBits(" 128"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.parseVectorBits("384"));
+        assertEquals("-Dlmworkbook.vectorBits=384: unknown vector width, expected 128, 256, 512 or auto", e.getMessage());
     }
 
     @Test
