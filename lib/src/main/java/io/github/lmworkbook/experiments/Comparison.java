@@ -90,9 +90,9 @@ public final class Comparison {
             seeds = seeds.clone();
         }
 
-        /** The notebook's budget: ~12,000 parameters, 600 steps of 32, T = 32, three seeds; small tasks. */
+        /** The notebook's budget: ~8,000 parameters, 300 steps of 32, T = 32, three seeds; small tasks. */
         public static Budget notebook() {
-            return new Budget(Seeds.THREE, 12_000, 600, 100, 32, 32, 1e-2, 1.0, 500, 40, 16, 6, Tasks.notebook());
+            return new Budget(Seeds.THREE, 8_000, 300, 50, 32, 32, 1e-2, 1.0, 500, 32, 16, 6, Tasks.notebook());
         }
 
         /** The command line's default: ~50,000 parameters, 3,000 steps, T = 64, three seeds, longer tasks. */
@@ -140,32 +140,37 @@ public final class Comparison {
      * @param params        the parameter count of every task model
      * @param addingLengths the adding problem's sequence lengths T
      * @param addingSteps   training steps per adding-problem run
+     * @param addingBatch   sequences per adding-problem step
      * @param solved        a run solves its task when its loss is at most this share of the baseline's
      */
-    public record Tasks(long params, int[] addingLengths, int addingSteps, double solved) {
+    public record Tasks(long params, int[] addingLengths, int addingSteps, int addingBatch, double solved) {
         public Tasks {
-            if (params < 1 || addingLengths.length == 0 || addingSteps < 1 || !(solved > 0)) {
-                throw new IllegalArgumentException("comparison tasks: need a parameter count, lengths and steps");
+            if (params < 1 || addingLengths.length == 0 || addingSteps < 1 || addingBatch < 1 || !(solved > 0)) {
+                throw new IllegalArgumentException("comparison tasks: need a parameter count, lengths, steps and a"
+                        + " batch size");
             }
             addingLengths = addingLengths.clone();
         }
 
+        /** The notebook's: ~900 parameters (a GRU of H = 16), T = 25 and 50, 400 steps of 16. */
         public static Tasks notebook() {
-            return new Tasks(1_500, new int[] {10, 30}, 300, 0.1);
+            return new Tasks(900, new int[] {25, 50}, 400, 16, 0.1);
         }
 
+        /** The command line's: ~3,000 parameters, T = 25 … 200, 1,500 steps of 32. */
         public static Tasks standard() {
-            return new Tasks(3_000, new int[] {25, 50, 100, 200}, 1500, 0.1);
+            return new Tasks(3_000, new int[] {25, 50, 100, 200}, 1500, 32, 0.1);
         }
 
         public static Tasks smoke() {
-            return new Tasks(200, new int[] {5}, 10, 0.1);
+            return new Tasks(200, new int[] {5}, 10, 8, 0.1);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "adding problem T ∈ %s, %d steps, ~%,d parameters, solved at ≤ %s ×"
-                    + " baseline", Arrays.toString(addingLengths), addingSteps, params, solved);
+            return String.format(Locale.ROOT, "adding problem T ∈ %s, %d steps of %d, ~%,d parameters, solved at ≤"
+                    + " %s × the baseline's MSE", Arrays.toString(addingLengths), addingSteps, addingBatch, params,
+                    solved);
         }
     }
 
@@ -344,7 +349,7 @@ public final class Comparison {
                                 regressorParams(cell, 2, H));
                     }
                     SeedResults<Integer> r = AddingProblemSweep.run(cell, tk.addingLengths(), b.seeds(),
-                            new AddingProblemSweep.Config(H, 32, tk.addingSteps(), tk.addingSteps(), 1e-2, 1.0, 256));
+                            new AddingProblemSweep.Config(H, tk.addingBatch(), tk.addingSteps(), tk.addingSteps(), 1e-2, 1.0, 256));
                     for (int j = 0; j < longest.length; j++) {
                         for (int L : tk.addingLengths()) {
                             if (r.outcome(L, b.seeds()[j]).metric(AddingProblemSweep.RATIO) <= tk.solved()) {
@@ -557,6 +562,28 @@ public final class Comparison {
             t.addColumns(DoubleColumn.create(m, s.stream().mapToDouble(x -> Summary.round(x.mean(), d)).toArray()),
                     DoubleColumn.create(m + " ± std", s.stream().mapToDouble(x -> Summary.round(x.std(), d))
                             .toArray()));
+        }
+        return t;
+    }
+
+    /**
+     * The same table for reading: the parameter counts, then every metric as "mean ± std" over the seeds ("—" where a
+     * contender has no run, e.g. the adding problem for a model that is not a recurrent cell).
+     */
+    public Table compactTable() {
+        Table t = Table.create(table().name());
+        t.addColumns(StringColumn.create("model", contenders.stream().map(Contender::name).toList()));
+        for (String corpus : List.of(NAMES, SHAKESPEARE)) {
+            t.addColumns(LongColumn.create(corpus + ": " + PARAMS,
+                    sized.get(corpus).stream().mapToLong(Sized::params).toArray()));
+        }
+        for (String m : metrics()) {
+            List<String> cells = new ArrayList<>();
+            for (Contender c : contenders) {
+                Summary s = summary(c, m);
+                cells.add(Double.isNaN(s.mean()) ? "—" : s.meanPlusMinus());
+            }
+            t.addColumns(StringColumn.create(m, cells));
         }
         return t;
     }
