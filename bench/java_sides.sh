@@ -2,7 +2,8 @@
 #   JAVA_SIDES=bench/java_sides.sh MAKEMORE=... bench/all.sh mlp
 # java_side MODEL runs the library's benchmark for MODEL with the peers' configuration and prints its output,
 # ending with one JSON line (median_step_ms, last_test_loss, dtype, threads, ...); it returns 3 for a model
-# that has no Java side yet. To add a model: a benchmark class that prints such a line, and a case below.
+# that has no Java side yet (mlp: MlpBenchmark; rnn, gru, lstm: RnnBenchmark --cell). To add a model: a
+# benchmark class that prints such a line, and a case below.
 # Environment: JAVA (default java), JAVA_OPTS (e.g. -Dlmworkbook.threads=2), JAVA_ARGS (options of the model's
 # benchmark, e.g. --all-positions for the MLP: makemore's work), STEPS (default 3001), NAMES.
 
@@ -38,6 +39,16 @@ java_side() {
         io.github.lmworkbook.bench.MlpBenchmark -i "$names" --steps "${STEPS:-3001}" --json-only ${JAVA_ARGS:-} \
         2> >(grep -v 'incubator' >&2) \
         | python3 "$(dirname "${BASH_SOURCE[0]}")/peers.py" tag mlp --set "threads=$(java_side_threads)"
+      ;;
+    rnn|gru|lstm)
+      jar="$(java_side_jar)" || return 1
+      [[ -f "$names" ]] || { echo "java_sides.sh: names.txt not found ('$names'): set NAMES or LMW_DATA_MIRROR" >&2; return 1; }
+      echo "== library (Java, float64): $model, ${STEPS:-3001} steps" >&2
+      # shellcheck disable=SC2086
+      "${JAVA:-java}" --add-modules=jdk.incubator.vector ${JAVA_OPTS:-} -cp "$jar" \
+        io.github.lmworkbook.bench.RnnBenchmark --cell "$model" -i "$names" --steps "${STEPS:-3001}" \
+        --json-only 2> >(grep -v 'incubator' >&2) \
+        | python3 "$(dirname "${BASH_SOURCE[0]}")/peers.py" tag "$model" --set "threads=$(java_side_threads)"
       ;;
     *) return 3 ;;
   esac

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# makemore's rnn configuration, library vs PyTorch makemore, side by side in one run (see bench/README.md).
+# makemore's rnn configuration, library vs PyTorch makemore, side by side in one run (see bench/README.md);
+# --cell lstm: the same model with the LSTM cell against bench/lstm_peer.py (LSTMCell loop and nn.LSTM).
 # Builds the library jar if it is missing or older than the sources. Arguments go to RnnBenchmark
-# (--steps N, --makemore PATH (default $MAKEMORE), --harness PATH, --no-peer, --clip X, --help).
+# (--cell rnn|lstm, --steps N, --makemore PATH (default $MAKEMORE), --harness PATH, --no-peer, --json-only,
+# -i NAMES, --clip X, --help).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/bench/target/lmworkbook-bench.jar"

@@ -6,7 +6,9 @@ import java.util.Random;
 /** The cells the models can be built with, by name (for configurations, the command line and saved models). */
 public enum CellType {
     /** The vanilla (Elman) RNN: {@link RnnCell}, one block of pre-activations. */
-    RNN(1, false, RnnCell::new);
+    RNN(1, false, RnnCell::new),
+    /** The LSTM: {@link LstmCell}, four blocks (i, f, o, g), state (h, c). */
+    LSTM(4, true, LstmCell::new);
 
     /** Makes a cell with D inputs and H hidden units, initialised from rng. */
     @FunctionalInterface
@@ -41,7 +43,7 @@ public enum CellType {
         return factory.create(D, H, rng);
     }
 
-    /** The type named s (case-insensitive: "rnn", …), or one line naming the choices. */
+    /** The type named s (case-insensitive: "rnn", "lstm", …), or one line naming the choices. */
     public static CellType of(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));

@@ -183,6 +183,31 @@ public final class Kernels {
         return VECTOR && m >= 4 && (long) m * k * n >= SMALL;
     }
 
+    /**
+     * a[i] = e^a[i] for i in [from, to), in place: through the Vector API's exponential (the CPU's vector math
+     * library) on the vector path, Math.exp otherwise. Both are within 1 ulp of the exact value; they may differ
+     * from each other in the last bit. The elementwise non-linearities of the layers ({@code Sigmoid},
+     * {@code Tanh}) call it for a whole block of a row at once.
+     */
+    public static void exp(double[] a, int from, int to) {
+        checkRange("exp", a, from, to);
+        if (VECTOR) VectorKernels.exp(a, from, to);
+        else for (int i = from; i < to; i++) a[i] = Math.exp(a[i]);
+    }
+
+    /** a[i] = e^a[i] − 1 for i in [from, to), in place: as {@link #exp}, with Math.expm1 on the plain path. */
+    public static void expm1(double[] a, int from, int to) {
+        checkRange("expm1", a, from, to);
+        if (VECTOR) VectorKernels.expm1(a, from, to);
+        else for (int i = from; i < to; i++) a[i] = Math.expm1(a[i]);
+    }
+
+    private static void checkRange(String op, double[] a, int from, int to) {
+        if (from < 0 || to > a.length || from > to) {
+            throw new IllegalArgumentException(op + ": range " + from + "…" + to + " outside an array of " + a.length);
+        }
+    }
+
     /** C (m × n) += A (m × k) · B (k × n). */
     static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         checkConfiguration();

@@ -1,6 +1,7 @@
 package io.github.lmworkbook.core;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -83,6 +84,24 @@ public final class VectorKernels {
         }
         return bits == 0 ? DoubleVector.SPECIES_PREFERRED
                 : VectorSpecies.of(double.class, VectorShape.forBitSize(bits));
+    }
+
+    /** a[i] = e^a[i] for i in [from, to), L lanes at a time (C2 calls the CPU's vector math library, SVML). */
+    static void exp(double[] a, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.EXP).intoArray(a, i);
+        }
+        for (; i < to; i++) a[i] = Math.exp(a[i]);
+    }
+
+    /** a[i] = e^a[i] − 1 for i in [from, to), L lanes at a time. */
+    static void expm1(double[] a, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.EXPM1).intoArray(a, i);
+        }
+        for (; i < to; i++) a[i] = Math.expm1(a[i]);
     }
 
     /** Number of doubles in one vector register. */

@@ -1,5 +1,6 @@
 package io.github.lmworkbook.layers;
 
+import io.github.lmworkbook.core.Kernels;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.RowBuffer;
 
@@ -10,9 +11,9 @@ import io.github.lmworkbook.core.RowBuffer;
  * forward:   h  = tanh(z)               z, h (N × n)
  * backward:  dz = dh ⊙ (1 − h²)        dh, dz (N × n)
  * </pre>
- * The static methods are the same two equations on caller-owned matrices (and on one number), for code that
- * keeps its own caches: the recurrent cells call them at every step. This class is the one place tanh and its
- * derivative are written.
+ * The static methods are the same two equations on caller-owned matrices (and on a block of an array, and on one
+ * number), for code that keeps its own caches: the recurrent cells call them at every step. This class is the one
+ * place tanh and its derivative are written.
  */
 public final class Tanh implements Layer {
     private Matrix h;                    // cache: the last output, (N × n)
@@ -57,19 +58,38 @@ public final class Tanh implements Layer {
         return dz;
     }
 
+    /**
+     * z[i] = tanh(z[i]) for i in [from, to), in place, with the exponentials of the whole block at once
+     * ({@link Kernels#expm1}, vectorised where the Vector API is present): tanh(z) = e / (e + 2) with e = e^(2z) − 1,
+     * z clamped to ±20 first (tanh(±20) = ±1 in double). e^(2z) − 1 keeps full relative precision for small |z| and
+     * e + 2 cancels nothing for z &lt; 0, so the block has no branch. Within 3 ulp of Math.tanh (tested). The
+     * recurrent cells call it on the candidate block and on the cell state of each row.
+     */
+    public static void forward(double[] z, int from, int to) {
+        for (int i = from; i < to; i++) z[i] = 2 * Math.max(-20.0, Math.min(20.0, z[i]));
+        Kernels.expm1(z, from, to);                    // e = e^(2z) − 1
+        for (int i = from; i < to; i++) z[i] = z[i] / (z[i] + 2);
+    }
+
     /** dz = dh·(1 − h²) for one number, given h = tanh(z). */
     public static double backward(double h, double dh) {
         return dh * (1 - h * h);
     }
 
     /**
-     * tanh(z) through one exp (Math.tanh is not an intrinsic on JDK 17 and costs several times more):
-     * tanh(z) = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), with the numerator written −expm1(−2|z|) so that small
-     * |z| keeps full relative precision. Within 2 ulp of Math.tanh (tested).
+     * tanh(z) through one exponential (Math.tanh is not an intrinsic on JDK 17 and costs several times more):
+     * tanh(z) = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)). For |z| ≥ 0.55, e^(−2|z|) ≤ 1/3, so 1 − e cancels
+     * nothing and Math.exp (an intrinsic) is used; below, the numerator is written −expm1(−2|z|) so that small |z|
+     * keeps full relative precision. Within 2 ulp of Math.tanh (tested). The exp branch halves the cost for the
+     * |z| the gates of a trained LSTM or GRU mostly see.
      */
     public static double tanh(double z) {
         double a = Math.abs(z);
         if (a > 20) return Math.copySign(1.0, z);      // 1 − tanh(20) < 2⁻⁵³: the nearest double is ±1
+        if (a >= 0.55) {                               // e^(−2|z|) ≤ 1/3: 1 − e loses nothing
+            double e = Math.exp(-2 * a);
+            return Math.copySign((1 - e) / (1 + e), z);
+        }
         double e = Math.expm1(-2 * a);                 // e^(−2|z|) − 1, in (−1, 0]
         return Math.copySign(-e / (2 + e), z);
     }

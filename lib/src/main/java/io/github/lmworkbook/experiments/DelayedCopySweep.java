@@ -1,0 +1,125 @@
+package io.github.lmworkbook.experiments;
+
+import io.github.lmworkbook.analysis.LstmTrace;
+import io.github.lmworkbook.cells.CellType;
+import io.github.lmworkbook.cells.LstmCell;
+import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.data.DelayedCopyTask;
+import io.github.lmworkbook.models.RecurrentLM;
+import io.github.lmworkbook.core.Matrix;
+import io.github.lmworkbook.train.AdamW;
+import io.github.lmworkbook.train.LrSchedule;
+import io.github.lmworkbook.train.Trainer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A long-range task at an equal budget for several recurrent models: the delayed copy ({@link DelayedCopyTask}, the
+ * token to predict is the one seen k steps earlier). One {@link RecurrentLM} per (arm, seed), AdamW (warm-up over
+ * the first 5 % of the steps, cosine decay to lr/10) with global-norm clipping; every {@code every} steps the loss on a
+ * fixed held-out set (the learning curve). A model that keeps nothing for k steps stays at the chance loss log A. For
+ * an LSTM, the trained forget gates are measured on the first 32 held-out sequences ({@link LstmTrace}): the number
+ * of units whose mean f is at least 0.9, and the longest memory time τ = −1/mean ln f of a unit.
+ *
+ * <p>An arm is a cell and, for the LSTM, the initial forget-gate bias b_f ({@link LstmCell#setForgetBias}; NaN keeps
+ * the cell's own initialisation): at initialisation f ≈ σ(b_f), so the cell keeps σ(b_f)^k of what it held k steps
+ * ago — and so does the gradient on the cell's own path (Gers et al. 2000; Jozefowicz, Zaremba &amp; Sutskever 2015).
+ */
+public final class DelayedCopySweep {
+    private DelayedCopySweep() {}
+
+    /** A model to train: a cell and, for an LSTM, its initial forget-gate bias (NaN: the cell's own). */
+    public record Arm(CellType cell, double forgetBias) {
+        /** The cell with its own initialisation. */
+        public static Arm of(CellType cell) {
+            return new Arm(cell, Double.NaN);
+        }
+
+        /** An LSTM with b_f set to bias. */
+        public static Arm lstm(double forgetBias) {
+            return new Arm(CellType.LSTM, forgetBias);
+        }
+
+        @Override
+        public String toString() {
+            if (Double.isNaN(forgetBias)) return cell.toString().toUpperCase(Locale.ROOT);
+            return String.format(Locale.ROOT, "%S, b_f = %s", cell, forgetBias == Math.rint(forgetBias)
+                    ? String.valueOf((long) forgetBias) : String.valueOf(forgetBias));
+        }
+    }
+
+    /**
+     * The task and the budget.
+     *
+     * @param alphabet A, symbols (the vocabulary)
+     * @param lag      k, how far back the answer is
+     * @param length   T, the sequence length (&gt; k)
+     * @param embed    m, the size of a token's vector
+     * @param hidden   H, the hidden size
+     * @param batch    sequences per step
+     * @param steps    training steps of every run
+     * @param every    steps between two evaluations (the points of the curves)
+     * @param lr       the AdamW learning rate (weight decay 0)
+     * @param clip     the global-norm clipping threshold
+     * @param test     held-out sequences
+     */
+    public record Config(int alphabet, int lag, int length, int embed, int hidden, int batch, int steps, int every,
+                         double lr, double clip, int test) {
+        public Config {
+            if (steps < 1 || every < 1 || steps % every != 0 || test < 1 || embed < 1 || hidden < 1 || batch < 1) {
+                throw new IllegalArgumentException("delayed-copy sweep: need positive sizes and steps a multiple of"
+                        + " every, got m " + embed + ", H " + hidden + ", B " + batch + ", steps " + steps + ", every "
+                        + every + ", test " + test);
+            }
+            new DelayedCopyTask(alphabet, length, lag);                // checks A, T and k
+        }
+    }
+
+    /** Metric and curve names. */
+    public static final String LOSS = "held-out loss", RATIO = "loss / chance", KEEPING = "units with mean f ≥ 0.9",
+            TAU = "longest memory time";
+
+    /** Trains every arm at every seed; metrics: the final held-out loss and its ratio to log A; curve: the loss. */
+    public static SeedResults<Arm> run(List<Arm> arms, long[] seeds, Config c) {
+        DelayedCopyTask task = new DelayedCopyTask(c.alphabet(), c.length(), c.lag());
+        return Seeds.run(arms, Arm::toString, seeds, (arm, seed) -> {
+            RecurrentLM m = new RecurrentLM(new RecurrentLM.Config(c.alphabet(), arm.cell(), c.embed(), c.hidden(),
+                    false, seed));
+            if (!Double.isNaN(arm.forgetBias())) {
+                if (!(m.cell instanceof LstmCell lstm)) {
+                    throw new IllegalArgumentException("delayed-copy sweep: a forget-gate bias needs an LSTM, arm " + arm);
+                }
+                lstm.setForgetBias(arm.forgetBias());
+            }
+            List<Batch> test = task.fixedSet(1, c.test(), 1_000_000L + c.lag());
+            Trainer<Batch> trainer = Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(task.batches(c.batch(), seed))
+                    .schedule(LrSchedule.warmupCosine(c.lr(), Math.max(1, c.steps() / 20), c.steps(), c.lr() / 10))
+                    .clipGradNorm(c.clip()).steps(c.every()).quiet();
+            int points = c.steps() / c.every() + 1;
+            double[] at = new double[points], loss = new double[points];
+            for (int i = 0; i < points; i++) {
+                if (i > 0) trainer.run();
+                at[i] = (double) i * c.every();
+                loss[i] = Trainer.evaluate(m, test);
+            }
+            double[] gates = m.cell instanceof LstmCell ? forgetGates(m, test.get(0), 32) : new double[] {NaN, NaN};
+            return new Outcome().metric(LOSS, loss[points - 1]).metric(RATIO, loss[points - 1] / task.chanceLoss())
+                    .metric(KEEPING, gates[0]).metric(TAU, gates[1]).curve(LOSS, at, loss);
+        });
+    }
+
+    private static final double NaN = Double.NaN;
+
+    /** {units with mean f ≥ 0.9, the longest memory time} of an LSTM model over the first n sequences of a batch. */
+    static double[] forgetGates(RecurrentLM m, Batch batch, int n) {
+        List<LstmTrace> traces = new ArrayList<>();
+        for (int b = 0; b < Math.min(n, batch.size()); b++) {
+            traces.add(LstmTrace.of((LstmCell) m.cell, new Matrix(1, 2 * m.H), m.embed(batch.x()[b])));
+        }
+        double keeping = Arrays.stream(LstmTrace.meanForget(traces)).filter(f -> f >= 0.9).count();
+        return new double[] {keeping, Arrays.stream(LstmTrace.memoryTimes(traces)).max().orElse(NaN)};
+    }
+}
