@@ -6,6 +6,7 @@ import io.github.lmworkbook.charts.Charts;
 import io.github.lmworkbook.charts.LineChart;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.data.CountingLanguage;
 import io.github.lmworkbook.data.Datasets;
 import io.github.lmworkbook.data.NamesDataset;
 import io.github.lmworkbook.data.Splits;
@@ -51,8 +52,11 @@ import java.util.function.Supplier;
  *   <li>the decay: on the model trained on Tiny Shakespeare, ‖∂L/∂x_t‖ for the loss L of the last position of a
  *       held-out chunk against the distance T − 1 − t (x_t is what the model reads at position t), the mean over
  *       chunks, and its fitted per-step factor ({@link DecayFit}) over the distances where it is not zero;</li>
- *   <li>for a recurrent contender, the longest T of the adding problem solved ({@link AddingProblemSweep}: test MSE
- *       at most a tenth of the baseline's), per seed, at a matched parameter count of its own.</li>
+ *   <li>for a recurrent contender, through the tasks' own sweeps and at a small matched parameter count of their
+ *       own ({@link Tasks}): the longest T of the adding problem solved ({@link AddingProblemSweep}), the longest lag
+ *       of the delayed copy solved ({@link DelayedCopySweep}), and how far beyond its training range a model
+ *       trained on aⁿbⁿ accepts every word ({@link CountingSweep}). Models that are not a cell get NaN there: the
+ *       sweeps take a cell.</li>
  * </ul>
  * Everything is a function of the budget and the seed, except what is timed (milliseconds per step, the loss at equal
  * time, the time axis of the curves): those depend on the machine and its load. Times are CPU seconds of the thread
@@ -135,42 +139,54 @@ public final class Comparison {
     }
 
     /**
-     * The synthetic tasks' budget (recurrent contenders; each sized to its own parameter count).
+     * The synthetic tasks' budget (recurrent contenders, through the tasks' own sweeps; every task model is sized to
+     * the same parameter count). A run solves a task when its loss ends at most {@code solved} times the loss of
+     * knowing nothing (the adding problem: the MSE of predicting 1; the delayed copy: log A).
      *
      * @param params        the parameter count of every task model
-     * @param addingLengths the adding problem's sequence lengths T
+     * @param addingLengths the adding problem's sequence lengths T ({@link AddingProblemSweep})
      * @param addingSteps   training steps per adding-problem run
      * @param addingBatch   sequences per adding-problem step
-     * @param solved        a run solves its task when its loss is at most this share of the baseline's
+     * @param lags          the delayed copy's lags k ({@link DelayedCopySweep}: A = 4 symbols, T = k + 16, m = 4)
+     * @param copySteps     training steps per delayed-copy run (batches of 32)
+     * @param countTrain    counting ({@link CountingSweep}, aⁿbⁿ, m = 4): trained on n = 1 … countTrain
+     * @param countTest     scored on n = 1 … countTest
+     * @param countSteps    training steps per counting run (batches of 32)
+     * @param solved        the share of the know-nothing loss at or below which a task counts as solved
      */
-    public record Tasks(long params, int[] addingLengths, int addingSteps, int addingBatch, double solved) {
+    public record Tasks(long params, int[] addingLengths, int addingSteps, int addingBatch, int[] lags, int copySteps,
+                        int countTrain, int countTest, int countSteps, double solved) {
         public Tasks {
-            if (params < 1 || addingLengths.length == 0 || addingSteps < 1 || addingBatch < 1 || !(solved > 0)) {
-                throw new IllegalArgumentException("comparison tasks: need a parameter count, lengths, steps and a"
-                        + " batch size");
+            if (params < 1 || addingLengths.length == 0 || addingSteps < 1 || addingBatch < 1 || lags.length == 0
+                    || copySteps < 1 || countTrain < 1 || countTest < countTrain || countSteps < 1 || !(solved > 0)) {
+                throw new IllegalArgumentException("comparison tasks: need a parameter count, lengths, lags, steps,"
+                        + " a batch size and 1 ≤ countTrain ≤ countTest");
             }
             addingLengths = addingLengths.clone();
+            lags = lags.clone();
         }
 
-        /** The notebook's: ~900 parameters (a GRU of H = 16), T = 25 and 50, 400 steps of 16. */
+        /** The notebook's: ~900 parameters, T = 25 and 50, lags 4 and 16, counting trained up to 8. */
         public static Tasks notebook() {
-            return new Tasks(900, new int[] {25, 50}, 400, 16, 0.1);
+            return new Tasks(900, new int[] {25, 50}, 1000, 16, new int[] {4, 16}, 600, 8, 24, 600, 0.1);
         }
 
-        /** The command line's: ~3,000 parameters, T = 25 … 200, 1,500 steps of 32. */
+        /** The command line's: ~3,000 parameters, T = 25 … 200, lags 4 … 64, counting trained up to 16. */
         public static Tasks standard() {
-            return new Tasks(3_000, new int[] {25, 50, 100, 200}, 1500, 32, 0.1);
+            return new Tasks(3_000, new int[] {25, 50, 100, 200}, 1500, 32, new int[] {4, 16, 32, 64}, 1500, 16, 64,
+                    1500, 0.1);
         }
 
         public static Tasks smoke() {
-            return new Tasks(200, new int[] {5}, 10, 8, 0.1);
+            return new Tasks(200, new int[] {5}, 10, 8, new int[] {2}, 10, 2, 4, 10, 0.1);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "adding problem T ∈ %s, %d steps of %d, ~%,d parameters, solved at ≤"
-                    + " %s × the baseline's MSE", Arrays.toString(addingLengths), addingSteps, addingBatch, params,
-                    solved);
+            return String.format(Locale.ROOT, "~%,d parameters per task model; adding problem T ∈ %s (%d steps of %d);"
+                    + " delayed copy k ∈ %s (%d steps); aⁿbⁿ trained on n ≤ %d, tested to %d (%d steps); solved at ≤"
+                    + " %s × the know-nothing loss", params, Arrays.toString(addingLengths), addingSteps, addingBatch,
+                    Arrays.toString(lags), copySteps, countTrain, countTest, countSteps, solved);
         }
     }
 
@@ -187,7 +203,8 @@ public final class Comparison {
     /** Metric names of the table (per corpus: prefixed with the corpus's key and ": "). */
     public static final String PARAMS = "params", LOSS_STEPS = "test loss, equal steps",
             LOSS_TIME = "test loss, equal time", MS = "ms per step", SECONDS = "CPU seconds", LOSS = "test loss",
-            DECAY = "‖∂L/∂x_t‖", FACTOR = "per-step factor", REACH = "reach", ADDING = "adding problem: longest T";
+            DECAY = "‖∂L/∂x_t‖", FACTOR = "per-step factor", REACH = "reach", ADDING = "adding problem: longest T",
+            COPY = "delayed copy: longest lag", COUNTING = "aⁿbⁿ: accepted beyond the training n";
 
     // ---------------------------------------------------------------------------------------------------------------
 
@@ -336,32 +353,67 @@ public final class Comparison {
         Map<String, Map<String, double[]>> tasks = new LinkedHashMap<>();
         for (Contender c : contenders) tasks.put(c.name(), new LinkedHashMap<>());
         if (b.tasks() != null) {
-            Tasks tk = b.tasks();
             for (Contender c : contenders) {
-                CellType cell = c.cell();
-                double[] longest = new double[b.seeds().length];
-                if (cell == null) {
-                    Arrays.fill(longest, Double.NaN);
+                Map<String, double[]> m = tasks.get(c.name());
+                if (c.cell() == null) {
+                    for (String k : List.of(ADDING, COPY, COUNTING)) {
+                        double[] none = new double[b.seeds().length];
+                        Arrays.fill(none, Double.NaN);
+                        m.put(k, none);
+                    }
                 } else {
-                    int H = hiddenFor(cell, 2, tk.params());
-                    if (progress != null) {
-                        progress.printf(Locale.ROOT, "adding problem, %s: H = %d, %,d parameters%n", c.name(), H,
-                                regressorParams(cell, 2, H));
-                    }
-                    SeedResults<Integer> r = AddingProblemSweep.run(cell, tk.addingLengths(), b.seeds(),
-                            new AddingProblemSweep.Config(H, tk.addingBatch(), tk.addingSteps(), tk.addingSteps(), 1e-2, 1.0, 256));
-                    for (int j = 0; j < longest.length; j++) {
-                        for (int L : tk.addingLengths()) {
-                            if (r.outcome(L, b.seeds()[j]).metric(AddingProblemSweep.RATIO) <= tk.solved()) {
-                                longest[j] = Math.max(longest[j], L);
-                            }
-                        }
-                    }
+                    m.putAll(tasks(c.cell(), b.seeds(), b.tasks(), progress));
                 }
-                tasks.get(c.name()).put(ADDING, longest);
             }
         }
         return new Comparison(b, List.copyOf(contenders), sized, lm, tau, tasks, samples);
+    }
+
+    /** The three tasks for one cell: per seed, the longest T and lag solved and how far counting goes beyond n. */
+    private static Map<String, double[]> tasks(CellType cell, long[] seeds, Tasks tk, PrintStream progress) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        int ns = seeds.length;
+        int Ha = hiddenFor(H -> regressorParams(cell, 2, H), tk.params());
+        int Hc = hiddenFor(H -> new RecurrentLM.Config(4, cell, 4, H, false, 0).numParams(), tk.params());
+        CountingLanguage lang = new CountingLanguage(2);
+        int Hn = hiddenFor(H -> new RecurrentLM.Config(lang.vocabSize(), cell, 4, H, false, 0).numParams(),
+                tk.params());
+        if (progress != null) {
+            progress.printf(Locale.ROOT, "tasks, %s: adding problem H = %d (%,d parameters), delayed copy H = %d"
+                    + " (%,d), counting H = %d (%,d)%n", cell.name(), Ha, regressorParams(cell, 2, Ha), Hc,
+                    new RecurrentLM.Config(4, cell, 4, Hc, false, 0).numParams(), Hn,
+                    new RecurrentLM.Config(lang.vocabSize(), cell, 4, Hn, false, 0).numParams());
+        }
+        SeedResults<Integer> adding = AddingProblemSweep.run(cell, tk.addingLengths(), seeds,
+                new AddingProblemSweep.Config(Ha, tk.addingBatch(), tk.addingSteps(), tk.addingSteps(), 1e-2, 1.0, 256));
+        double[] longest = new double[ns];
+        for (int j = 0; j < ns; j++) {
+            for (int T : tk.addingLengths()) {
+                if (adding.outcome(T, seeds[j]).metric(AddingProblemSweep.RATIO) <= tk.solved()) {
+                    longest[j] = Math.max(longest[j], T);
+                }
+            }
+        }
+        out.put(ADDING, longest);
+        double[] lag = new double[ns];
+        DelayedCopySweep.Arm arm = DelayedCopySweep.Arm.of(cell);
+        for (int k : tk.lags()) {
+            SeedResults<DelayedCopySweep.Arm> r = DelayedCopySweep.run(List.of(arm), seeds,
+                    new DelayedCopySweep.Config(4, k, k + 16, 4, Hc, 32, tk.copySteps(), tk.copySteps(), 1e-2, 1.0,
+                            128));
+            for (int j = 0; j < ns; j++) {
+                if (r.outcome(arm, seeds[j]).metric(DelayedCopySweep.RATIO) <= tk.solved()) lag[j] = Math.max(lag[j], k);
+            }
+        }
+        out.put(COPY, lag);
+        SeedResults<CellType> counting = CountingSweep.run(List.of(cell), seeds, new CountingSweep.Config(2,
+                tk.countTrain(), tk.countTest(), 4, Hn, 32, tk.countSteps(), 1e-2, 1.0)).results();
+        double[] beyond = new double[ns];
+        for (int j = 0; j < ns; j++) {
+            beyond[j] = counting.outcome(cell, seeds[j]).metric(CountingSweep.ACCEPTS) - tk.countTrain();
+        }
+        out.put(COUNTING, beyond);
+        return out;
     }
 
     /** Trains one model on one corpus and records its curves and metrics under the corpus's key. */
@@ -450,12 +502,12 @@ public final class Comparison {
         return mean;
     }
 
-    /** The hidden size whose sequence regressor over the cell (D inputs) has about params parameters. */
-    static int hiddenFor(CellType cell, int D, long params) {
+    /** The hidden size H ≥ 1 whose model (count(H) parameters) is closest to params. */
+    static int hiddenFor(java.util.function.IntToLongFunction count, long params) {
         int best = 1;
         for (int H = 1; H <= 4096; H++) {
-            long p = regressorParams(cell, D, H);
-            if (Math.abs(p - params) < Math.abs(regressorParams(cell, D, best) - params)) best = H;
+            long p = count.applyAsLong(H);
+            if (Math.abs(p - params) < Math.abs(count.applyAsLong(best) - params)) best = H;
             if (p > params) break;
         }
         return best;
@@ -538,7 +590,7 @@ public final class Comparison {
         }
         m.add(FACTOR);
         m.add(REACH);
-        if (budget.tasks() != null) m.add(ADDING);
+        if (budget.tasks() != null) m.addAll(List.of(ADDING, COPY, COUNTING));
         return m;
     }
 

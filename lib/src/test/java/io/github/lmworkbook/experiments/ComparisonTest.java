@@ -83,12 +83,19 @@ class ComparisonTest {
     }
 
     @Test
-    void theAddingProblemRanForTheCellsOnly() {
+    void theTasksRanForTheCellsOnly() {
         for (Contender c : Contender.defaults()) {
-            double[] v = result.values(c, Comparison.ADDING);
-            if (c.cell() == null) assertTrue(Double.isNaN(v[0]), c.name());
-            else for (double x : v) assertTrue(x == 0 || x == 5, c.name() + " " + x);
+            double[] add = result.values(c, Comparison.ADDING), copy = result.values(c, Comparison.COPY),
+                    count = result.values(c, Comparison.COUNTING);
+            if (c.cell() == null) {
+                assertTrue(Double.isNaN(add[0]) && Double.isNaN(copy[0]) && Double.isNaN(count[0]), c.name());
+                continue;
+            }
+            for (double x : add) assertTrue(x == 0 || x == 5, c.name() + " adding " + x);
+            for (double x : copy) assertTrue(x == 0 || x == 2, c.name() + " copy " + x);
+            for (double x : count) assertTrue(x >= -2 && x <= 2 && x == Math.rint(x), c.name() + " counting " + x);
         }
+        assertTrue(progress.contains("delayed copy H = "), progress);
     }
 
     @Test
