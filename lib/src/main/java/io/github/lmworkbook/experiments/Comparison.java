@@ -631,13 +631,25 @@ public final class Comparison {
         }
         for (String m : metrics()) {
             List<String> cells = new ArrayList<>();
-            for (Contender c : contenders) {
-                Summary s = summary(c, m);
-                cells.add(Double.isNaN(s.mean()) ? "—" : s.meanPlusMinus());
-            }
+            for (Contender c : contenders) cells.add(cell(values(c, m)));
             t.addColumns(StringColumn.create(m, cells));
         }
         return t;
+    }
+
+    /**
+     * A table cell for the values of the seeds: "mean ± std"; for whole numbers (a length, a lag) the number when the
+     * seeds agree, else "mean ± std (each seed's)"; "—" for NaN (no run).
+     */
+    static String cell(double[] v) {
+        Summary s = Summary.of(v);
+        if (Double.isNaN(s.mean())) return "—";
+        boolean whole = Arrays.stream(v).allMatch(x -> x == Math.rint(x) && Math.abs(x) < 1e15);
+        if (!whole) return s.meanPlusMinus();
+        if (s.std() == 0) return String.valueOf((long) v[0]);
+        StringBuilder each = new StringBuilder();
+        for (double x : v) each.append(each.length() == 0 ? "" : ", ").append((long) x);
+        return String.format(Locale.ROOT, "%.1f ± %.1f (%s)", s.mean(), s.std(), each);
     }
 
     /**
@@ -646,8 +658,9 @@ public final class Comparison {
      * contender's gradient is exactly 0 (beyond the MLP's window) are left out (they cannot be drawn on a log axis).
      */
     public LineChart decayChart() {
-        LineChart chart = Charts.lines("‖∂L/∂x_t‖ against the distance T − 1 − t (Tiny Shakespeare, T = "
-                + budget.block() + ", mean over seeds, band: min–max)", "distance T − 1 − t", "‖∂L/∂x_t‖").logY();
+        LineChart chart = Charts.lines("‖∂L/∂x_t‖ by distance (Tiny Shakespeare, T = " + budget.block()
+                + "; band: min–max of " + budget.seeds().length + " seeds)", "distance T − 1 − t", "‖∂L/∂x_t‖")
+                .logY();
         for (Contender c : contenders) {
             SeedResults.Band band = lm.band(c, DECAY);
             int n = 0;
@@ -665,8 +678,9 @@ public final class Comparison {
      */
     public LineChart timeChart(String corpus) {
         tau(corpus);
-        LineChart chart = Charts.lines("held-out loss against CPU time of training (" + corpus + ", "
-                + budget.seeds().length + " seeds, band: min–max)", "CPU seconds of training", "test loss (nats)");
+        LineChart chart = Charts.lines((corpus.equals(NAMES) ? "names" : "Tiny Shakespeare")
+                + ": held-out loss against CPU time (band: min–max of " + budget.seeds().length + " seeds)",
+                "CPU seconds of training (one thread)", "test loss (nats per character)");
         double top = Double.NEGATIVE_INFINITY, bottom = Double.POSITIVE_INFINITY;
         for (Contender c : contenders) {
             SeedResults.Band loss = lm.band(c, corpus + ": " + LOSS), secs = lm.band(c, corpus + ": " + SECONDS);

@@ -163,6 +163,14 @@ class ComparisonTest {
     }
 
     @Test
+    void tableCellsShowWholeNumbersAsThemselves() {
+        assertEquals("25", Comparison.cell(new double[] {25, 25, 25}));
+        assertEquals("3.7 ± 1.2 (3, 3, 5)", Comparison.cell(new double[] {3, 3, 5}));
+        assertEquals("—", Comparison.cell(new double[] {Double.NaN, Double.NaN}));
+        assertEquals(Summary.of(new double[] {2.25, 2.5}).meanPlusMinus(), Comparison.cell(new double[] {2.25, 2.5}));
+    }
+
+    @Test
     void equalTimeReadsTheCurveLinearly() {
         double[] x = {0, 1, 3}, y = {4, 2, 1};
         assertEquals(4, Comparison.interpolate(x, y, -1));
