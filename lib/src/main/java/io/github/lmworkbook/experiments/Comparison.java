@@ -55,8 +55,8 @@ import java.util.function.Supplier;
  *   <li>for a recurrent contender, through the tasks' own sweeps and at a small matched parameter count of their
  *       own ({@link Tasks}): the longest T of the adding problem solved ({@link AddingProblemSweep}), the longest lag
  *       of the delayed copy solved ({@link DelayedCopySweep}), and how far beyond its training range a model
- *       trained on aⁿbⁿ accepts every word ({@link CountingSweep}). Models that are not a cell get NaN there: the
- *       sweeps take a cell.</li>
+ *       trained on aⁿbⁿ accepts every word ({@link CountingSweep}). A model that is not a cell runs the delayed copy
+ *       too (sized the same way), and gets NaN for the adding problem (a regression over a cell) and counting.</li>
  * </ul>
  * Everything is a function of the budget and the seed, except what is timed (milliseconds per step, the loss at equal
  * time, the time axis of the curves): those depend on the machine and its load. Times are CPU seconds of the thread
@@ -356,11 +356,12 @@ public final class Comparison {
             for (Contender c : contenders) {
                 Map<String, double[]> m = tasks.get(c.name());
                 if (c.cell() == null) {
-                    for (String k : List.of(ADDING, COPY, COUNTING)) {
+                    for (String k : List.of(ADDING, COUNTING)) {
                         double[] none = new double[b.seeds().length];
                         Arrays.fill(none, Double.NaN);
                         m.put(k, none);
                     }
+                    m.put(COPY, longestLag(c, b.seeds(), b.tasks(), progress));
                 } else {
                     m.putAll(tasks(c.cell(), b.seeds(), b.tasks(), progress));
                 }
@@ -398,9 +399,7 @@ public final class Comparison {
         double[] lag = new double[ns];
         DelayedCopySweep.Arm arm = DelayedCopySweep.Arm.of(cell);
         for (int k : tk.lags()) {
-            SeedResults<DelayedCopySweep.Arm> r = DelayedCopySweep.run(List.of(arm), seeds,
-                    new DelayedCopySweep.Config(4, k, k + 16, 4, Hc, 32, tk.copySteps(), tk.copySteps(), 1e-2, 1.0,
-                            128));
+            SeedResults<DelayedCopySweep.Arm> r = DelayedCopySweep.run(List.of(arm), seeds, copyConfig(k, Hc, tk));
             for (int j = 0; j < ns; j++) {
                 if (r.outcome(arm, seeds[j]).metric(DelayedCopySweep.RATIO) <= tk.solved()) lag[j] = Math.max(lag[j], k);
             }
@@ -414,6 +413,32 @@ public final class Comparison {
         }
         out.put(COUNTING, beyond);
         return out;
+    }
+
+    /** The delayed copy's task and budget at lag k: A = 4, T = k + 16, m = 4, H (for a cell), batches of 32. */
+    private static DelayedCopySweep.Config copyConfig(int k, int H, Tasks tk) {
+        return new DelayedCopySweep.Config(4, k, k + 16, 4, H, 32, tk.copySteps(), tk.copySteps(), 1e-2, 1.0, 128);
+    }
+
+    /**
+     * The delayed copy for a contender that is not a cell (its sweep's models from the contender, sized to the
+     * tasks' parameter count at each lag's sequence length): per seed, the longest lag solved.
+     */
+    private static double[] longestLag(Contender c, long[] seeds, Tasks tk, PrintStream progress) {
+        double[] lag = new double[seeds.length];
+        for (int k : tk.lags()) {
+            Sized s = match(c, 4, k + 16, tk.params());
+            if (progress != null) {
+                progress.printf(Locale.ROOT, "delayed copy, %s, k = %d: %s, %,d parameters%n", c.name(), k, s.sizes(),
+                        s.params());
+            }
+            SeedResults<Contender> r = DelayedCopySweep.run(List.of(c), Contender::name, seeds, copyConfig(k, 1, tk),
+                    (cond, seed) -> cond.create(4, k + 16, s.width(), seed));
+            for (int j = 0; j < seeds.length; j++) {
+                if (r.outcome(c, seeds[j]).metric(DelayedCopySweep.RATIO) <= tk.solved()) lag[j] = Math.max(lag[j], k);
+            }
+        }
+        return lag;
     }
 
     /** Trains one model on one corpus and records its curves and metrics under the corpus's key. */
