@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# Every model side by side: the PyTorch peers (PyPI torch, and Debian's torch when /usr/bin/python3 has it) and,
-# where one is plugged in, the library's Java side; one table at the end (bench/peers.py table).
+# The one benchmark command: every model of the workbook beside its PyTorch peer, one after the other, one table.
+# Per model: the library's side (bench/java_sides.sh: ModelBenchmark in makemore's configuration), then the peer on
+# each torch build (PyPI's wheel in bench/.venv-torch, and Debian's python3-torch when /usr/bin/python3 has it);
+# with ROUNDS > 1 the sides alternate that many times and the table reports medians. The table
+# (bench/peers.py table): ms per step (wall; CPU of the training thread beside it), the ratio Java/torch, test loss
+# on both sides, precisions, threads, PyTorch and BLAS versions, load average.
 #
-# Usage: bench/all.sh [MODEL ...]      MODEL: mlp rnn gru lstm transformer (default: all; lstm = both variants)
+# Usage: MAKEMORE=/path/to/makemore.py bench/all.sh [MODEL ...]
+#   MODEL: mlp rnn gru lstm transformer (default: all; lstm runs both LSTM peer variants, lstm-cell / lstm-nn one)
 # Environment:
 #   MAKEMORE      path to makemore.py (required; see bench/README.md, "The PyTorch peers")
 #   NAMES         names.txt (default: $LMW_DATA_MIRROR/names.txt, else data/cache/names.txt)
-#   STEPS         training steps (default 3001: makemore evaluates at step index 3000)
+#   STEPS         training steps on each side (default 3001: makemore evaluates at step index 3000)
+#   ROUNDS        how many times the sides alternate per model (default 1); the table shows medians over rounds
 #   THREADS       torch intra-op threads (default: all cores);  WORKERS  data-loader workers (default: makemore's 4)
+#   JAVA_OPTS     options of the Java side, e.g. -Dlmworkbook.threads=2 (default: one library thread)
 #   WARMUP        logged steps left out of the median (default 100)
 #   TORCH_BUILDS  which torch builds, in order (default "pypi debian"; debian is skipped if it has no torch)
 #   NO_INSTALL=1  do not create bench/.venv-torch when it is missing (then the pypi column is skipped)
+#   JAVA_SIDES    the file defining `java_side MODEL` (default bench/java_sides.sh; "none": peers only)
 #   OUT           also keep every JSON line in this file (appended)
-# Java side, per model (none by default):
-#   JAVA_SIDES=FILE   a bash file defining `java_side MODEL`: run the library's benchmark for MODEL, print its
-#                     output ending with one JSON line (median_step_ms, last_test_loss, dtype, threads or cores,
-#                     ...), return 3 when there is no Java side for MODEL. bench/java_sides.sh is the one kept
-#                     in the repository (mlp so far).
-#   JAVA_CMD_<model>  alternatively a command per model, e.g. JAVA_CMD_mlp='java -cp ... MlpBenchmark --json-only'
-# The Java line is tagged with its model (peers.py tag) and joined with the peers' lines by model name.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 peers=("python3" "$root/bench/peers.py")
@@ -34,7 +35,10 @@ done
 [[ -n "${MAKEMORE:-}" && -f "${MAKEMORE:-}" ]] || {
   echo "all.sh: makemore.py not found ('${MAKEMORE:-}'): set MAKEMORE (see bench/README.md, 'The PyTorch peers')" >&2
   exit 2; }
-if [[ -n "${JAVA_SIDES:-}" ]]; then
+JAVA_SIDES="${JAVA_SIDES:-$root/bench/java_sides.sh}"
+rounds="${ROUNDS:-1}"
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "all.sh: ROUNDS must be a positive integer, got '$rounds'" >&2; exit 2; }
+if [[ "$JAVA_SIDES" != none ]]; then
   [[ -f "$JAVA_SIDES" ]] || { echo "all.sh: JAVA_SIDES file '$JAVA_SIDES' not found" >&2; exit 2; }
   # shellcheck source=/dev/null
   source "$JAVA_SIDES"
@@ -66,28 +70,25 @@ run_args=(--steps "${STEPS:-3001}")
 [[ -n "${WARMUP:-}" ]] && run_args+=(--warmup-steps "$WARMUP")
 [[ -n "${NAMES:-}" ]] && run_args+=(-i "$NAMES")
 
-# The Java side of one model: java_side from JAVA_SIDES, else JAVA_CMD_<model>, else none (status 3).
-java_for() {
-  local m="$1" var="JAVA_CMD_${1//-/_}"
-  if declare -F java_side >/dev/null; then java_side "$m"
-  elif [[ -n "${!var:-}" ]]; then eval "${!var}"
-  else return 3; fi
-}
-
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(uptime | sed 's/.*load average/load average/')" >&2
 failed=0
 for m in "${models[@]}"; do
   jm="${m%%-*}"   # lstm-cell / lstm-nn -> lstm
-  set +e
-  java_out="$(java_for "$jm")"; rc=$?
-  set -e
-  if [[ $rc == 0 ]]; then
-    printf '%s\n' "$java_out" | "${peers[@]}" tag "$jm" >> "$results" || failed=1
-  elif [[ $rc != 3 ]]; then
-    echo "all.sh: the Java side of $jm failed (exit $rc)" >&2; failed=1
-  fi
-  for b in "${builds[@]}"; do
-    "${peers[@]}" run --python "$b" "${run_args[@]}" "$m" >> "$results" || failed=1
+  for ((r = 1; r <= rounds; r++)); do
+    [[ $rounds == 1 ]] || echo "== $m: round $r of $rounds" >&2
+    if declare -F java_side >/dev/null; then
+      set +e
+      java_out="$(java_side "$jm")"; rc=$?
+      set -e
+      if [[ $rc == 0 ]]; then
+        printf '%s\n' "$java_out" | grep '^{' | sed "s/^{/{\"round\": $r, /" >> "$results" || true
+      elif [[ $rc != 3 ]]; then
+        echo "all.sh: the Java side of $jm failed (exit $rc)" >&2; failed=1
+      fi
+    fi
+    for b in "${builds[@]}"; do
+      "${peers[@]}" run --python "$b" "${run_args[@]}" "$m" | sed "s/^{/{\"round\": $r, /" >> "$results" || failed=1
+    done
   done
 done
 echo "== done $(date -u '+%H:%M UTC'); $(uptime | sed 's/.*load average/load average/')" >&2

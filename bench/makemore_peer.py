@@ -18,7 +18,7 @@ Usage:
 PATH defaults to $MAKEMORE, then ./makemore.py. makemore evaluates at step index s (after that step's update)
 when s > 0 and s % 500 == 0, and stops before index max-steps: --max-steps 3001 gives the evaluation at 3000.
 
-The JSON keys (bench/src/.../RnnBenchmark.java and bench/mlp.sh read median_step_ms, last_test_loss, eval_step,
+The JSON keys (bench/peers.py table reads median_step_ms, median_step_cpu_ms, last_test_loss, eval_step,
 torch_version, threads, dtype, blas.loaded_libs, blas.build_blas_info; bench/peers.py reads all):
   side, model, variant, type, last_step, median_step_ms, timed_samples, warmup_steps, last_batch_loss,
   eval_step, last_train_loss, last_test_loss, test_loss_note, torch_version, threads, dtype, workers, params,

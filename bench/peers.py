@@ -4,7 +4,6 @@
     peers.py run   [--python pypi|debian|PATH] [--makemore PATH] [-i names.txt] [--steps 3001] [--threads N]
                    [--workers N] [--warmup-steps 100] [--out FILE] [--verbose] [MODEL ...]
     peers.py table [--all-variants] [FILE ...]     join JSON lines (peers and Java) by model into one table
-    peers.py tag MODEL [--side S] [--set K=V]      last JSON line of stdin, with "model" set (for a Java side)
     peers.py models                                the models and what runs them
 
 MODEL: mlp, rnn, gru, transformer (makemore.py --type MODEL, default configuration, unmodified), lstm-cell,
@@ -19,6 +18,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,7 +84,7 @@ def default_names():
 def parser():
     ap = argparse.ArgumentParser(prog="peers.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = ap.add_subparsers(dest="cmd", metavar="{run,table,tag,models}")
+    sub = ap.add_subparsers(dest="cmd", metavar="{run,table,models}")
     sub.required = True
     r = sub.add_parser("run", help="run peers, one JSON line each")
     r.add_argument("models", nargs="*", metavar="MODEL", help="mlp rnn gru transformer lstm-cell lstm-nn lstm all")
@@ -102,11 +102,6 @@ def parser():
     t = sub.add_parser("table", help="join JSON lines by model into one table")
     t.add_argument("files", nargs="*", help="files of JSON lines (default: stdin)")
     t.add_argument("--all-variants", action="store_true", help="one row per peer variant, not only the fastest")
-    g = sub.add_parser("tag", help="print the last JSON line of stdin with its model set")
-    g.add_argument("model")
-    g.add_argument("--side", default="lmworkbook-java")
-    g.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="also set KEY (VALUE as JSON if it parses, else as a string), e.g. threads=1")
     sub.add_parser("models", help="list the models")
     return ap
 
@@ -248,54 +243,81 @@ def _num(v, spec):
     return "—" if not isinstance(v, (int, float)) else format(v, spec)
 
 
+def merge_rounds(rs):
+    """Several rounds of one side (same model, build, variant) -> one record: the last one, with the medians of
+    median_step_ms and median_step_cpu_ms over the rounds and "rounds" set."""
+    out = dict(rs[-1])
+    for key in ("median_step_ms", "median_step_cpu_ms"):
+        vs = [r[key] for r in rs if isinstance(r.get(key), (int, float))]
+        out[key] = statistics.median(vs) if vs else None
+    out["rounds"] = len(rs)
+    return out
+
+
+def _ms(r):
+    v = r.get("median_step_ms")
+    return v if isinstance(v, (int, float)) else float("inf")
+
+
 def join_rows(records, all_variants=False):
-    """One row per (model, torch build): the fastest peer variant (or every variant), beside the Java line."""
-    peers = [r for r in records if is_peer(r) and r.get("model")]
-    java = {}
+    """One row per (model, Java variant, torch build): the fastest peer variant (or every variant) beside the Java
+    line; repeated rounds of one side are merged first (medians, merge_rounds)."""
+    peer_groups, java_groups = {}, {}
     for r in records:
-        if not is_peer(r) and r.get("model"):
-            java[r["model"]] = r  # the last Java line of a model wins
-    groups = {}
-    for r in peers:
-        key = (r["model"], r.get("python_label") or r.get("torch_version"))
-        groups.setdefault(key, []).append(r)
-    models = sorted({m for m, _ in groups} | set(java),
+        if not r.get("model"):
+            continue
+        if is_peer(r):
+            key = (r["model"], r.get("python_label") or r.get("torch_version"), r.get("variant"))
+            peer_groups.setdefault(key, []).append(r)
+        else:
+            java_groups.setdefault((r["model"], r.get("java_variant") or ""), []).append(r)
+    peers, java = {}, {}
+    for (m, label, _), rs in peer_groups.items():
+        peers.setdefault((m, label), []).append(merge_rounds(rs))
+    for (m, jv), rs in java_groups.items():
+        java.setdefault(m, []).append(merge_rounds(rs))
+    models = sorted({m for m, _ in peers} | set(java),
                     key=lambda m: (MODEL_ORDER.index(m) if m in MODEL_ORDER else len(MODEL_ORDER), m))
     rows = []
     for m in models:
-        keys = [k for k in groups if k[0] == m]
-        if not keys:
-            rows.append({"model": m, "peer": None, "java": java.get(m), "variants": 0})
-        for k in keys:
-            rs = [r for r in groups[k] if isinstance(r.get("median_step_ms"), (int, float))] or groups[k]
-            rs = sorted(rs, key=lambda r: r.get("median_step_ms") if isinstance(r.get("median_step_ms"),
-                                                                                (int, float)) else float("inf"))
-            for i, r in enumerate(rs if all_variants else rs[:1]):
-                rows.append({"model": m, "peer": r, "java": java.get(m), "variants": len(rs), "rank": i})
+        labels = [k for k in peers if k[0] == m]
+        for j in java.get(m) or [None]:
+            if not labels:
+                rows.append({"model": m, "peer": None, "java": j, "variants": 0})
+            for k in labels:
+                rs = sorted(peers[k], key=_ms)
+                for i, r in enumerate(rs if all_variants else rs[:1]):
+                    rows.append({"model": m, "peer": r, "java": j, "variants": len(rs), "rank": i})
     return rows
 
 
 COLUMNS = ["model", "torch build", "PyTorch variant", "torch ms/step", "Java ms/step", "Java/torch",
-           "test loss torch", "test loss Java", "dtype torch / Java", "threads torch / Java", "workers",
-           "torch", "BLAS", "load avg"]
+           "CPU ms torch / Java", "Java/torch CPU", "test loss torch", "test loss Java", "dtype torch / Java",
+           "threads torch / Java", "rounds", "torch", "BLAS", "load avg"]
+
+
+def _ratio(a, b):
+    return a / b if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b > 0 else None
 
 
 def row_cells(row):
     p, j = row["peer"] or {}, row["java"] or {}
     pm, jm = p.get("median_step_ms"), j.get("median_step_ms")
-    ratio = jm / pm if isinstance(pm, (int, float)) and isinstance(jm, (int, float)) and pm > 0 else None
+    pc, jc = p.get("median_step_cpu_ms"), j.get("median_step_cpu_ms")
     variant = p.get("variant") or "—"
     if row["variants"] > 1 and row.get("rank", 0) == 0:
         variant += f" [fastest of {row['variants']}]"
     java_threads = j.get("threads", j.get("cores")) if j else None
     step = p.get("eval_step")
-    return [row["model"], p.get("python_label") or "—", variant, _num(pm, ".2f"), _num(jm, ".2f"),
-            _num(ratio, ".2f"),
+    model = row["model"] + (f" ({j['java_variant']})" if j.get("java_variant") else "")
+    rounds = "/".join(str(x.get("rounds", 1)) for x in (p, j) if x) or "—"
+    return [model, p.get("python_label") or "—", variant, _num(pm, ".2f"), _num(jm, ".2f"),
+            _num(_ratio(jm, pm), ".2f"), f"{_num(pc, '.2f')} / {_num(jc, '.2f')}", _num(_ratio(jc, pc), ".2f"),
             _num(p.get("last_test_loss"), ".4f") + (f" @{step}" if step is not None else ""),
             _num(j.get("last_test_loss"), ".4f"),
             f"{p.get('dtype', '—')} / {j.get('dtype', '—') if j else '—'}",
-            f"{p.get('threads', '—')} / {java_threads if java_threads is not None else '—'}",
-            str(p.get("workers", "—")), str(p.get("torch_version", "—")), blas_of(p) if p else "—",
+            f"{p.get('threads', '—')} / {java_threads if java_threads is not None else '—'}", rounds,
+            str(p.get("torch_version", "—")), blas_of(p) if p else "—",
             f"{_num(p.get('loadavg_before'), '.1f')} → {_num(p.get('loadavg_after'), '.1f')}" if p else "—"]
 
 
@@ -326,24 +348,6 @@ def cmd_table(a):
     return 0
 
 
-def cmd_tag(a):
-    r = last_json_line(sys.stdin.read())
-    if r is None:
-        raise UsageError(f"no JSON line on stdin for model {a.model}")
-    r["model"] = a.model
-    r.setdefault("side", a.side)
-    for kv in a.set:
-        key, eq, value = kv.partition("=")
-        if not eq or not key:
-            raise UsageError(f"--set wants KEY=VALUE (got '{kv}')")
-        try:
-            r[key] = json.loads(value)
-        except ValueError:
-            r[key] = value
-    print(json.dumps(r))
-    return 0
-
-
 def cmd_models(_):
     for m, (h, extra, jm) in MODELS.items():
         print(f"{m:12s} {h} {' '.join(extra)}  (JSON model '{jm}')")
@@ -353,7 +357,7 @@ def cmd_models(_):
 def main(argv=None):
     a = parser().parse_args(argv)
     try:
-        return {"run": cmd_run, "table": cmd_table, "tag": cmd_tag, "models": cmd_models}[a.cmd](a)
+        return {"run": cmd_run, "table": cmd_table, "models": cmd_models}[a.cmd](a)
     except UsageError as e:
         print(f"peers.py: {e}", file=sys.stderr)
         return 2

@@ -203,18 +203,25 @@ class JoinTest(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn("no JSON lines", err)
 
-    def test_tag_sets_the_model_of_a_java_line(self):
-        java_output = 'step 0 | loss 3.3\n{"side": "lmworkbook-java", "median_step_ms": 4.2}\n'
-        rc, out, _ = run_main(["tag", "rnn"], stdin=java_output)
-        self.assertEqual(rc, 0)
-        self.assertEqual(json.loads(out), {"side": "lmworkbook-java", "median_step_ms": 4.2, "model": "rnn"})
-        rc, out, _ = run_main(["tag", "mlp", "--set", "threads=1", "--set", "kernel=vector x"], stdin=java_output)
-        self.assertEqual((json.loads(out)["threads"], json.loads(out)["kernel"]), (1, "vector x"))
-        rc, out, err = run_main(["tag", "mlp", "--set", "threads"], stdin=java_output)
-        self.assertEqual((rc, err.strip()), (2, "peers.py: --set wants KEY=VALUE (got 'threads')"))
-        rc, out, err = run_main(["tag", "rnn"], stdin="no json\n")
-        self.assertEqual(rc, 2)
-        self.assertIn("no JSON line on stdin for model rnn", err)
+    def test_rounds_are_merged_into_medians(self):
+        recs = [peer_line("rnn", ms, round=r) for r, ms in ((1, 10.0), (2, 30.0), (3, 12.0))]
+        recs += [{"side": "lmworkbook-java", "model": "rnn", "median_step_ms": ms, "median_step_cpu_ms": ms - 1,
+                  "round": r} for r, ms in ((1, 5.0), (2, 4.0), (3, 9.0))]
+        rows = peers.join_rows(recs)
+        self.assertEqual(len(rows), 1)
+        cells = dict(zip(peers.COLUMNS, peers.row_cells(rows[0])))
+        self.assertEqual((cells["torch ms/step"], cells["Java ms/step"], cells["Java/torch"]), ("12.00", "5.00", "0.42"))
+        self.assertEqual(cells["CPU ms torch / Java"], "— / 4.00")
+        self.assertEqual(cells["rounds"], "3/3")
+
+    def test_each_java_variant_of_a_model_gets_its_row_beside_the_same_peer(self):
+        recs = [peer_line("mlp", 10.0),
+                {"side": "lmworkbook-java", "model": "mlp", "java_variant": "all positions", "median_step_ms": 9.0,
+                 "median_step_cpu_ms": 8.0},
+                {"side": "lmworkbook-java", "model": "mlp", "java_variant": "skip padding", "median_step_ms": 6.0}]
+        rows = [dict(zip(peers.COLUMNS, peers.row_cells(r))) for r in peers.join_rows(recs)]
+        self.assertEqual([(r["model"], r["Java/torch"]) for r in rows],
+                         [("mlp (all positions)", "0.90"), ("mlp (skip padding)", "0.60")])
 
 
 class CpuPerStepTest(unittest.TestCase):

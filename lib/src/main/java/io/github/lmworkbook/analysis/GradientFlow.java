@@ -135,6 +135,34 @@ public final class GradientFlow {
         }
     }
 
+    /**
+     * The Jacobian product ∂s_T/∂s_t = J_T ⋯ J_{t+1} (S × S; the identity for t = T) of the cell from s0 over x
+     * (T × D), each J_u from the cell's own backward: e.g. its diagonal, the gain of each unit's own path.
+     */
+    public static Matrix jacobianProduct(RecurrentCell<?> cell, Matrix s0, Matrix x, int t) {
+        return jacobianProductOf(cell, s0, x, t);
+    }
+
+    private static <S extends Step> Matrix jacobianProductOf(RecurrentCell<S> cell, Matrix s0, Matrix x, int t) {
+        int S = cell.stateSize(), T = x.rows;
+        if (t < 0 || t > T) throw new IllegalArgumentException("gradient flow: step " + t + " outside 0…" + T);
+        Recurrence<S> rec = new Recurrence<>(cell, false);
+        rec.forward(cell.input().forward(x), T, s0);
+        List<Matrix> saved = new ArrayList<>();
+        for (Param p : cell.params()) saved.add(p.grad.copy());
+        try {
+            Matrix P = new Matrix(S, S), next = new Matrix(S, S);
+            for (int i = 0; i < S; i++) P.data[i][i] = 1.0;
+            for (int u = T; u > t; u--) {
+                next.setMatmul(P, jacobian(rec, u, S));               // P ← P · J_u
+                Matrix tmp = P; P = next; next = tmp;
+            }
+            return P;
+        } finally {
+            for (int i = 0; i < saved.size(); i++) cell.params().get(i).grad.setFrom(saved.get(i));
+        }
+    }
+
     private static double[] nans(int n) {
         double[] a = new double[n];
         Arrays.fill(a, Double.NaN);

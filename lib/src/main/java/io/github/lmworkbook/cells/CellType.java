@@ -7,6 +7,8 @@ import java.util.Random;
 public enum CellType {
     /** The vanilla (Elman) RNN: {@link RnnCell}, one block of pre-activations. */
     RNN(1, false, RnnCell::new),
+    /** The gated recurrent unit (makemore's, Cho et al.'s): {@link GruCell}, three blocks (z, r, h̃). */
+    GRU(3, false, GruCell::new),
     /** The LSTM: {@link LstmCell}, four blocks (i, f, o, g), state (h, c). */
     LSTM(4, true, LstmCell::new);
 
@@ -43,7 +45,7 @@ public enum CellType {
         return factory.create(D, H, rng);
     }
 
-    /** The type named s (case-insensitive: "rnn", "lstm", …), or one line naming the choices. */
+    /** The type named s (case-insensitive: "rnn", "gru", "lstm"), or one line naming the choices. */
     public static CellType of(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));

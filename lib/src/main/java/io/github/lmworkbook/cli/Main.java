@@ -22,6 +22,7 @@ import java.nio.file.NoSuchFileException;
  * lmworkbook sample --model mlp --params mlp.bin -n 20
  * lmworkbook gradcheck --model rnn
  * lmworkbook compare --out results          the models side by side: table (CSV, HTML) and charts (PNG)
+ * lmworkbook train --model gru --steps 3000 --out gru.bin        (mlp, rnn or gru)
  * </pre>
  * Add {@code --add-modules=jdk.incubator.vector} to the java command for the fast product kernels.
  *

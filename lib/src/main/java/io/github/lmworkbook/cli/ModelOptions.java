@@ -49,7 +49,7 @@ final class ModelOptions {
     long seed;
 
     /** mlp: Bengio et al.'s MLP; every other kind is a recurrent language model over the cell of that name. */
-    enum ModelKind { mlp, rnn, lstm }
+    enum ModelKind { mlp, rnn, gru, lstm }
 
     /** The data: vocabulary, training batches and held-out batches. */
     record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,

@@ -70,8 +70,8 @@ class MainTest {
     }
 
     @Test
-    void gradcheckPassesOnTheMlpTheRnnAndTheLstm() {
-        for (String model : new String[] {"mlp", "rnn", "lstm"}) {
+    void gradcheckPassesOnTheMlpAndEveryCell() {
+        for (String model : new String[] {"mlp", "rnn", "gru", "lstm"}) {
             Run r = capture(() -> Main.run("gradcheck", "--model", model, "--n-embd", "3", "--n-embd2", "5",
                     "--context", "3", "--batch-size", "1", "--threshold", "1e-6"));
             assertEquals(0, r.code(), model + ": " + r.out() + r.err());
