@@ -166,9 +166,9 @@ public final class Comparison {
             lags = lags.clone();
         }
 
-        /** The notebook's: ~900 parameters, T = 25 and 50, lags 4 and 16, counting trained up to 8. */
+        /** The notebook's: ~900 parameters, T = 25 and 50, lags 4, 8, 12 (the MLP's window is 8), aⁿbⁿ up to 8. */
         public static Tasks notebook() {
-            return new Tasks(900, new int[] {25, 50}, 1000, 16, new int[] {4, 16}, 600, 8, 24, 600, 0.1);
+            return new Tasks(900, new int[] {25, 50}, 1000, 16, new int[] {4, 8, 12}, 600, 8, 24, 600, 0.1);
         }
 
         /** The command line's: ~3,000 parameters, T = 25 … 200, lags 4 … 64, counting trained up to 16. */
@@ -662,11 +662,16 @@ public final class Comparison {
         return t;
     }
 
+    /** A metric of a contender as the compact table shows it ({@link #cell}). */
+    public String format(Contender c, String metric) {
+        return cell(values(c, metric));
+    }
+
     /**
      * A table cell for the values of the seeds: "mean ± std"; for whole numbers (a length, a lag) the number when the
      * seeds agree, else "mean ± std (each seed's)"; "—" for NaN (no run).
      */
-    static String cell(double[] v) {
+    public static String cell(double[] v) {
         Summary s = Summary.of(v);
         if (Double.isNaN(s.mean())) return "—";
         boolean whole = Arrays.stream(v).allMatch(x -> x == Math.rint(x) && Math.abs(x) < 1e15);
