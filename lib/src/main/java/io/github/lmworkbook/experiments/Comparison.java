@@ -96,7 +96,7 @@ public final class Comparison {
 
         /** The notebook's budget: ~8,000 parameters, 300 steps of 32, T = 32, three seeds; small tasks. */
         public static Budget notebook() {
-            return new Budget(Seeds.THREE, 8_000, 300, 50, 32, 32, 1e-2, 1.0, 500, 32, 16, 6, Tasks.notebook());
+            return new Budget(Seeds.THREE, 8_000, 300, 50, 32, 32, 1e-2, 1.0, 300, 24, 16, 6, Tasks.notebook());
         }
 
         /** The command line's default: ~50,000 parameters, 3,000 steps, T = 64, three seeds, longer tasks. */
@@ -147,7 +147,7 @@ public final class Comparison {
      * @param addingLengths the adding problem's sequence lengths T ({@link AddingProblemSweep})
      * @param addingSteps   training steps per adding-problem run
      * @param addingBatch   sequences per adding-problem step
-     * @param lags          the delayed copy's lags k ({@link DelayedCopySweep}: A = 4 symbols, T = k + 16, m = 4)
+     * @param lags          the delayed copy's lags k ({@link DelayedCopySweep}: A = 4 symbols, T = k + 8, m = 4)
      * @param copySteps     training steps per delayed-copy run (batches of 32)
      * @param countTrain    counting ({@link CountingSweep}, aⁿbⁿ, m = 4): trained on n = 1 … countTrain
      * @param countTest     scored on n = 1 … countTest
@@ -415,9 +415,9 @@ public final class Comparison {
         return out;
     }
 
-    /** The delayed copy's task and budget at lag k: A = 4, T = k + 16, m = 4, H (for a cell), batches of 32. */
+    /** The delayed copy's task and budget at lag k: A = 4, T = k + 8, m = 4, H (for a cell), batches of 32. */
     private static DelayedCopySweep.Config copyConfig(int k, int H, Tasks tk) {
-        return new DelayedCopySweep.Config(4, k, k + 16, 4, H, 32, tk.copySteps(), tk.copySteps(), 1e-2, 1.0, 128);
+        return new DelayedCopySweep.Config(4, k, k + 8, 4, H, 32, tk.copySteps(), tk.copySteps(), 1e-2, 1.0, 128);
     }
 
     /**
@@ -427,13 +427,13 @@ public final class Comparison {
     private static double[] longestLag(Contender c, long[] seeds, Tasks tk, PrintStream progress) {
         double[] lag = new double[seeds.length];
         for (int k : tk.lags()) {
-            Sized s = match(c, 4, k + 16, tk.params());
+            Sized s = match(c, 4, k + 8, tk.params());
             if (progress != null) {
                 progress.printf(Locale.ROOT, "delayed copy, %s, k = %d: %s, %,d parameters%n", c.name(), k, s.sizes(),
                         s.params());
             }
             SeedResults<Contender> r = DelayedCopySweep.run(List.of(c), Contender::name, seeds, copyConfig(k, 1, tk),
-                    (cond, seed) -> cond.create(4, k + 16, s.width(), seed));
+                    (cond, seed) -> cond.create(4, k + 8, s.width(), seed));
             for (int j = 0; j < seeds.length; j++) {
                 if (r.outcome(c, seeds[j]).metric(DelayedCopySweep.RATIO) <= tk.solved()) lag[j] = Math.max(lag[j], k);
             }
