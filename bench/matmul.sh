@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Matrix-product benchmark: the library's kernels (naive, plain, vector) against numpy/OpenBLAS, one thread,
-# double precision, measured in the same run, batch by batch. Usage: bench/matmul.sh [MatmulBenchmark options, e.g. --no-naive]
-# PYTHON: the python whose numpy is the reference (default: bench/.venv-torch/bin/python if it exists, else
+# Matrix-product benchmark: the library's kernels (naive, plain, vector) against numpy/OpenBLAS and torch/MKL, one
+# thread, double precision, measured in the same run, batch by batch. Usage: bench/matmul.sh [MatmulBenchmark options, e.g. --no-naive]
+# PYTHON: the python whose numpy (and torch, if it has it) is the reference (default: bench/.venv-torch/bin/python if it exists, else
 # /usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,9 +28,11 @@ elif [ -x bench/.venv-torch/bin/python ]; then
 else
   py=/usr/bin/python3
 fi
-blas_args=()
+# The same Python's torch (MKL in the PyPI wheel) is the second reference, in a second child process
+# (bench/blas_reference.py --serve --lib torch): without torch there the benchmark leaves its column out and says why.
+blas_args=(--torch-python "$py")
 if "$py" -c "import numpy" 2>/dev/null; then
-  blas_args=(--blas-python "$py")
+  blas_args+=(--blas-python "$py")
 else
   echo "numpy is missing for $py: no BLAS reference this run."
   echo "  set it up with bench/peer_env.sh (PyPI numpy in bench/.venv-torch), or:"

@@ -28,14 +28,16 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  * GFLOP/s of the product kernels, C += A·B, C += Aᵀ·B and C += A·Bᵀ in double, one thread, for the shapes the
  * models use: naive i-j-k loops (reference), {@link PlainKernels}, {@link VectorKernels}, and optionally a BLAS
  * figure measured in the same run by {@code bench/blas_reference.py --serve} (numpy + OpenBLAS) in a child
- * process. Run it through {@code bench/matmul.sh}, or directly:
+ * process, and optionally an MKL figure, {@code bench/blas_reference.py --serve --lib torch} (torch.mm in float64
+ * on one thread, MKL's dgemm in the PyPI wheel) in a second child process. Run it through {@code bench/matmul.sh},
+ * or directly:
  * <pre>
- * java --add-modules=jdk.incubator.vector -cp bench/target/lmworkbook-bench.jar io.github.lmworkbook.bench.MatmulBenchmark [--blas-python PYTHON]
+ * java --add-modules=jdk.incubator.vector -cp bench/target/lmworkbook-bench.jar io.github.lmworkbook.bench.MatmulBenchmark [--blas-python PYTHON] [--torch-python PYTHON]
  * </pre>
  * Each figure is the median over {@code --reps} rounds; a round runs one batch of calls (≥ {@code --batch-ms}) of
  * every variant, BLAS included, in an order that rotates from round to round, after a warm-up of ≥ 0.3 s per
- * variant and shape so that C2 has compiled the kernel. A ratio to BLAS is the median of the per-round ratios:
- * both of its sides ran within the same ~200 ms, under the same load.
+ * variant and shape so that C2 has compiled the kernel. A ratio to BLAS (or to MKL) is the median of the
+ * per-round ratios: both of its sides ran within the same ~200 ms, under the same load.
  */
 @Command(name = "MatmulBenchmark", mixinStandardHelpOptions = true,
         description = "GFLOP/s of the matrix-product kernels (one thread, double) against a BLAS reference.")
@@ -69,8 +71,13 @@ public final class MatmulBenchmark implements Callable<Integer> {
             + "bench/blas_reference.py --serve and interleaves its batches with the Java ones (bench/matmul.sh passes it).")
     String blasPython;
 
+    @Option(names = "--torch-python", description = "Python whose torch (MKL in the PyPI wheel) is the second "
+            + "reference: runs bench/blas_reference.py --serve --lib torch and interleaves its batches too (bench/matmul.sh "
+            + "passes it). Without torch there the column is left out, with one line saying why.")
+    String torchPython;
+
     @Option(names = "--blas-script", defaultValue = "bench/blas_reference.py",
-            description = "The reference script for --blas-python (default: ${DEFAULT-VALUE}).")
+            description = "The reference script for --blas-python and --torch-python (default: ${DEFAULT-VALUE}).")
     Path blasScript;
 
     @Option(names = "--print-shapes", description = "Print the shapes (m,k,n per line) and exit.")
@@ -88,6 +95,10 @@ public final class MatmulBenchmark implements Callable<Integer> {
 
     @Option(names = "--batch-ms", defaultValue = "40", description = "Minimum duration of one timed batch.")
     double batchMs;
+
+    @Option(names = "--jit-warmup-ms", defaultValue = "200", description = "Global warm-up per kernel, kind and "
+            + "warm-up shape before the first timed shape (default: ${DEFAULT-VALUE}).")
+    long jitWarmupMs;
 
     @Option(names = "--clock", defaultValue = "wall", description = "wall: elapsed time (default); cpu: the measuring "
             + "thread's CPU time on both sides (time the thread was not scheduled does not count: steadier ratios on a "
@@ -132,9 +143,12 @@ public final class MatmulBenchmark implements Callable<Integer> {
 
         Map<String, double[]> blasGflops = new LinkedHashMap<>();
         BlasServer server = null;
-        if (blasPython != null) {
-            server = new BlasServer(blasPython, blasScript);
-            String[] info = server.info().split("\t", -1);   // short, long, warning
+        Reference blasRef = blasPython == null ? null : startReference(blasPython, blasScript, "numpy");
+        if (blasRef != null && blasRef.server == null) {
+            System.out.println("BLAS reference: none (" + blasRef.reason + ")");
+        } else if (blasRef != null) {
+            server = blasRef.server;
+            String[] info = blasRef.info;   // short, long, warning, label
             System.out.println("BLAS reference: " + info[1]);
             if (info.length > 2 && !info[2].isEmpty()) {
                 String bar = "!".repeat(100);
@@ -153,6 +167,29 @@ public final class MatmulBenchmark implements Callable<Integer> {
         } else {
             System.out.println("BLAS reference: none (pass --blas-python, or run bench/matmul.sh)");
         }
+        BlasServer mklServer = null;
+        String mkl = "MKL";   // the column's label: MKL, or torch when torch's BLAS is not MKL
+        if (torchPython != null) {
+            Reference r = startReference(torchPython, blasScript, "torch");
+            if (r.server == null) {
+                System.out.println("MKL column: none (" + r.reason + ")");
+            } else {
+                mklServer = r.server;
+                String[] info = r.info;   // short, long, warning, label
+                if (info.length > 3 && !info[3].isEmpty()) mkl = info[3];
+                System.out.println(mkl + " reference: " + info[1]);
+                if (info.length > 2 && !info[2].isEmpty()) {
+                    String bar = "!".repeat(100);
+                    System.out.println(bar + "\n!!! WARNING: " + info[2] + "\n!!! The " + mkl + " column of this run "
+                            + "is NOT a fair reference. Use the PyPI torch wheel without ATEN_CPU_CAPABILITY / "
+                            + "MKL_ENABLE_INSTRUCTIONS (bench/peer_env.sh).\n" + bar);
+                }
+                System.out.println(mkl + " reference: " + info[0] + " (interleaved with the Java kernels and BLAS, "
+                        + "batch by batch)");
+            }
+        } else {
+            System.out.println("MKL column: none (pass --torch-python, or run bench/matmul.sh with torch in its venv)");
+        }
         System.out.println("load average at the start: " + loadAverage());
         System.out.println("clock: " + (cpu ? "CPU time of the measuring thread (--clock cpu)" : "wall (elapsed) time"));
         System.out.println();
@@ -166,11 +203,16 @@ public final class MatmulBenchmark implements Callable<Integer> {
         StringColumn shapeCol = StringColumn.create("shape m×k×n"), kindCol = StringColumn.create("kind"),
                 variantCol = StringColumn.create("variant");
         DoubleColumn gCol = DoubleColumn.create("GFLOP/s"), peakCol = DoubleColumn.create("%peak"),
-                ratioCol = DoubleColumn.create("ratio to BLAS"), bestCol = DoubleColumn.create("best GFLOP/s");
-        Table wide = Table.create("Summary (GFLOP/s; ratio = kernel / BLAS)",
-                StringColumn.create("shape m×k×n"), StringColumn.create("kind"), DoubleColumn.create("naive"),
+                ratioCol = DoubleColumn.create("ratio to BLAS"), bestCol = DoubleColumn.create("best GFLOP/s"),
+                mklRatioCol = DoubleColumn.create("ratio to " + mkl);
+        Table wide = Table.create("Summary (GFLOP/s; ratio = kernel / BLAS" + (mklServer != null ? " or / " + mkl : "")
+                + ")", StringColumn.create("shape m×k×n"), StringColumn.create("kind"), DoubleColumn.create("naive"),
                 DoubleColumn.create("plain"), DoubleColumn.create("vector"), DoubleColumn.create("BLAS"),
                 DoubleColumn.create("plain/BLAS"), DoubleColumn.create("vector/BLAS"), DoubleColumn.create("vector %peak"));
+        if (mklServer != null) {
+            wide.insertColumn(6, DoubleColumn.create(mkl));
+            wide.addColumns(DoubleColumn.create("vector/" + mkl), DoubleColumn.create(mkl + "/BLAS"));
+        }
 
         SplittableRandom rng = new SplittableRandom(1);
         // Global warm-up: get every kernel compiled by C2 before the first timed shape.
@@ -185,7 +227,7 @@ public final class MatmulBenchmark implements Callable<Integer> {
                     Kernel f = ks.get(kind);
                     if (f == null) continue;
                     long t = System.nanoTime();
-                    while (System.nanoTime() - t < 200_000_000L) f.run(A, B, C, m, k, n);
+                    while (System.nanoTime() - t < jitWarmupMs * 1_000_000L) f.run(A, B, C, m, k, n);
                 }
             }
         }
@@ -201,6 +243,7 @@ public final class MatmulBenchmark implements Callable<Integer> {
                 variants.put("plain", javaVariant(plainK.get(kind), A, B, C, m, k, n));
                 if (vector) variants.put("vector", javaVariant(vectorK.get(kind), A, B, C, m, k, n));
                 if (server != null) variants.put("BLAS", server.variant(m, k, n, kind));
+                if (mklServer != null) variants.put(mkl, mklServer.variant(m, k, n, kind));
                 Map<String, double[]> rates = interleave(variants, 2.0 * m * k * n);
                 Map<String, double[]> row = new LinkedHashMap<>();
                 rates.forEach((v, g) -> row.put(v, medianAndBest(g)));
@@ -214,6 +257,13 @@ public final class MatmulBenchmark implements Callable<Integer> {
                     ratio.put(v, ref == null ? Double.NaN : rates.containsKey("BLAS") && rates.containsKey(v)
                             ? median(pairedRatios(rates.get(v), rates.get("BLAS"))) : row.get(v)[0] / ref[0]);
                 }
+                Map<String, Double> mklRatio = new LinkedHashMap<>();
+                if (mklServer != null) {
+                    for (String v : row.keySet()) {
+                        mklRatio.put(v, rates.containsKey(v) ? median(pairedRatios(rates.get(v), rates.get(mkl)))
+                                : row.get(v)[0] / row.get(mkl)[0]);
+                    }
+                }
                 for (Map.Entry<String, double[]> e : row.entrySet()) {
                     shapeCol.append(shape);
                     kindCol.append(KIND_LABEL.get(kind));
@@ -221,46 +271,104 @@ public final class MatmulBenchmark implements Callable<Integer> {
                     gCol.append(e.getValue()[0]);
                     peakCol.append(100 * e.getValue()[0] / peak);
                     ratioCol.append(ratio.get(e.getKey()));
+                    mklRatioCol.append(mklRatio.getOrDefault(e.getKey(), Double.NaN));
                     bestCol.append(e.getValue()[1]);
                 }
                 double blasG = ref == null ? Double.NaN : ref[0];
                 double pl = row.get("plain")[0], ve = row.containsKey("vector") ? row.get("vector")[0] : Double.NaN;
-                wide.stringColumn(0).append(shape);
-                wide.stringColumn(1).append(KIND_LABEL.get(kind));
-                wide.doubleColumn(2).append(row.containsKey("naive") ? row.get("naive")[0] : Double.NaN);
-                wide.doubleColumn(3).append(pl);
-                wide.doubleColumn(4).append(ve);
-                wide.doubleColumn(5).append(blasG);
-                wide.doubleColumn(6).append(ratio.get("plain"));
-                wide.doubleColumn(7).append(ratio.getOrDefault("vector", Double.NaN));
-                wide.doubleColumn(8).append(100 * ve / peak);
-                System.out.printf(Locale.ROOT, "%-12s %-5s %s  [load %s]%n", shape, KIND_LABEL.get(kind), format(row),
-                        loadAverage());
+                wide.stringColumn("shape m×k×n").append(shape);
+                wide.stringColumn("kind").append(KIND_LABEL.get(kind));
+                wide.doubleColumn("naive").append(row.containsKey("naive") ? row.get("naive")[0] : Double.NaN);
+                wide.doubleColumn("plain").append(pl);
+                wide.doubleColumn("vector").append(ve);
+                wide.doubleColumn("BLAS").append(blasG);
+                wide.doubleColumn("plain/BLAS").append(ratio.get("plain"));
+                wide.doubleColumn("vector/BLAS").append(ratio.getOrDefault("vector", Double.NaN));
+                wide.doubleColumn("vector %peak").append(100 * ve / peak);
+                String ratios = "";
+                if (ref != null && vector) ratios += String.format(Locale.ROOT, "  vector/BLAS %.2f", ratio.get("vector"));
+                if (mklServer != null) {
+                    wide.doubleColumn(mkl).append(row.get(mkl)[0]);
+                    wide.doubleColumn("vector/" + mkl).append(mklRatio.getOrDefault("vector", Double.NaN));
+                    wide.doubleColumn(mkl + "/BLAS").append(ratio.get(mkl));
+                    if (vector) ratios += String.format(Locale.ROOT, "  vector/%s %.2f", mkl, mklRatio.get("vector"));
+                }
+                System.out.printf(Locale.ROOT, "%-12s %-5s %s%s  [load %s]%n", shape, KIND_LABEL.get(kind), format(row),
+                        ratios, loadAverage());
             }
         }
         if (server != null) server.close();
+        if (mklServer != null) mklServer.close();
         Table results = Table.create("C += op(A)·op(B), double, one thread; GFLOP/s = median of " + reps + " batches"
                 + (cpu ? " (per CPU second)" : ""),
                 shapeCol, kindCol, variantCol, gCol, peakCol, ratioCol, bestCol);
+        if (mklServer != null) results.insertColumn(6, mklRatioCol);
         for (DoubleColumn c : List.of(gCol, peakCol, bestCol)) c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
         ratioCol.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
+        mklRatioCol.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
         for (int c = 2; c < wide.columnCount(); c++) {
-            wide.doubleColumn(c).setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(c == 6 || c == 7 ? 2 : 1));
+            DoubleColumn col = wide.doubleColumn(c);
+            col.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(col.name().contains("/") ? 2 : 1));
         }
         System.out.println();
         System.out.println(results.printAll());
         System.out.println();
         System.out.println(wide.printAll());
-        DoubleColumn ratio = wide.doubleColumn(7);
-        if (vector && ratio.countMissing() < ratio.size()) {
-            System.out.printf(Locale.ROOT, "%nvector/BLAS over all shapes and kinds: min %.2f, median %.2f, max %.2f"
-                    + " (%s)%n", ratio.min(), ratio.median(), ratio.max(), server != null
-                    ? "each the median of " + reps + " per-round ratios, BLAS and Java interleaved batch by batch"
-                    : "ratios of medians, BLAS measured before the Java kernels");
+        String how = server != null
+                ? "each the median of " + reps + " per-round ratios, BLAS and Java interleaved batch by batch"
+                : "ratios of medians, BLAS measured before the Java kernels";
+        System.out.println();
+        if (vector) summarize(wide.doubleColumn("vector/BLAS"), how);
+        if (mklServer != null) {
+            String howMkl = "each the median of " + reps + " per-round ratios, " + mkl + " interleaved likewise";
+            if (vector) summarize(wide.doubleColumn("vector/" + mkl), howMkl);
+            if (server != null) summarize(wide.doubleColumn(mkl + "/BLAS"), howMkl);
         }
         System.out.println("load average at the end: " + loadAverage());
         if (csvOut != null) results.write().csv(csvOut.toFile());
         return 0;
+    }
+
+    /** "NAME over all shapes and kinds: min, median, max" of a ratio column, if it has any value. */
+    private static void summarize(DoubleColumn ratio, String how) {
+        if (ratio.countMissing() == ratio.size()) return;
+        System.out.printf(Locale.ROOT, "%s over all shapes and kinds: min %.2f, median %.2f, max %.2f (%s)%n",
+                ratio.name(), ratio.min(), ratio.median(), ratio.max(), how);
+    }
+
+    /** A started reference server with its info fields, or no server and the one-line reason why. */
+    static final class Reference {
+        final BlasServer server;
+        final String[] info;
+        final String reason;
+
+        Reference(BlasServer server, String[] info, String reason) {
+            this.server = server;
+            this.info = info;
+            this.reason = reason;
+        }
+    }
+
+    /**
+     * Starts {@code script --serve --lib lib} under {@code python} and asks for its info; if that fails (no such
+     * python, the library is not installed there, the process ended), no server and the reason on one line.
+     */
+    static Reference startReference(String python, Path script, String lib) {
+        BlasServer s;
+        try {
+            s = new BlasServer(python, script, lib);
+        } catch (IOException e) {
+            return new Reference(null, null, "cannot run " + python + ": " + e.getMessage());
+        }
+        try {
+            return new Reference(s, s.info().split("\t", -1), null);
+        } catch (RuntimeException e) {
+            s.close();
+            String m = e.getMessage();
+            int at = m.indexOf("(error ");
+            return new Reference(null, null, at >= 0 ? m.substring(at + 7, m.length() - 1)
+                    : python + " " + script + " --serve --lib " + lib + " gave no answer (see its message above)");
+        }
     }
 
     /**
@@ -365,21 +473,25 @@ public final class MatmulBenchmark implements Callable<Integer> {
     }
 
     /**
-     * {@code bench/blas_reference.py --serve} in a child process (one BLAS thread; OPENBLAS_CORETYPE and
-     * OPENBLAS_L2_SIZE removed so that OpenBLAS picks its own kernel): a BLAS variant whose batches run between the
-     * Java ones. While one side runs, the other waits on the pipe and uses no CPU.
+     * {@code bench/blas_reference.py --serve --lib numpy|torch} in a child process (one BLAS thread;
+     * OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE, MKL_ENABLE_INSTRUCTIONS, MKL_CBWR, MKL_DEBUG_CPU_TYPE and
+     * ATEN_CPU_CAPABILITY removed so that OpenBLAS, MKL and torch pick their own kernels): a BLAS variant whose
+     * batches run between the Java ones. While one side runs, the others wait on their pipes and use no CPU.
      */
     static final class BlasServer implements AutoCloseable {
         private final Process process;
         private final java.io.BufferedWriter in;
         private final java.io.BufferedReader out;
 
-        BlasServer(String python, Path script) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve");
-            pb.environment().remove("OPENBLAS_CORETYPE");
-            pb.environment().remove("OPENBLAS_L2_SIZE");
+        BlasServer(String python, Path script, String lib) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--lib", lib);
+            for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR",
+                    "MKL_DEBUG_CPU_TYPE", "ATEN_CPU_CAPABILITY", "MKL_VERBOSE")) {
+                pb.environment().remove(v);
+            }
             pb.environment().put("OPENBLAS_NUM_THREADS", "1");
             pb.environment().put("OMP_NUM_THREADS", "1");
+            pb.environment().put("MKL_NUM_THREADS", "1");
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);   // errors only: the BLAS is described by "info"
             process = pb.start();
             in = new java.io.BufferedWriter(new java.io.OutputStreamWriter(process.getOutputStream(),

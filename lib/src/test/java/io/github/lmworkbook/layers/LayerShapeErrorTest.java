@@ -48,6 +48,7 @@ class LayerShapeErrorTest {
         assertMessage(IllegalArgumentException.class, () -> Tanh.backward(z, other, z), "tanh backward", "(2×3)", "(3×2)");
         assertMessage(IllegalArgumentException.class, () -> Tanh.backward(z, z, other), "tanh backward", "(3×2)");
         assertMessage(IllegalArgumentException.class, () -> Sigmoid.forward(z, other), "sigmoid forward", "(2×3)", "(3×2)");
+        assertMessage(IllegalArgumentException.class, () -> Sigmoid.backward(z, other, z), "sigmoid backward", "(2×3)", "(3×2)");
         assertMessage(IllegalArgumentException.class, () -> Sigmoid.backward(z, z, other), "sigmoid backward", "(3×2)");
     }
 
