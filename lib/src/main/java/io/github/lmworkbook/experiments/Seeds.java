@@ -126,8 +126,9 @@ public final class Seeds {
         for (double[] row : seconds) for (double v : row) cpu += v;
         if (progress != null) {
             int used = Math.min(threads, nc * ns);
-            progress.println(String.format(Locale.ROOT, "%d runs (%d conditions × %d seeds): %.1f s CPU, %.1f s on the "
-                    + "clock on %d thread%s", nc * ns, nc, ns, cpu, total, used, used == 1 ? "" : "s"));
+            progress.println(String.format(Locale.ROOT, "%d runs (%d condition%s × %d seeds): %.1f s CPU, %.1f s on "
+                    + "the clock on %d thread%s", nc * ns, nc, nc == 1 ? "" : "s", ns, cpu, total, used,
+                    used == 1 ? "" : "s"));
         }
         List<String> labels = new ArrayList<>();
         for (C c : conditions) labels.add(label.apply(c));
