@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
  * lmworkbook train --model mlp --steps 3000 --out mlp.bin
  * lmworkbook sample --model mlp --params mlp.bin -n 20
  * lmworkbook gradcheck --model rnn
+ * lmworkbook compare --out results          the models side by side: table (CSV, HTML) and charts (PNG)
  * lmworkbook train --model gru --steps 3000 --out gru.bin        (mlp, rnn or gru)
  * </pre>
  * Add {@code --add-modules=jdk.incubator.vector} to the java command for the fast product kernels.
@@ -31,7 +32,8 @@ import java.nio.file.NoSuchFileException;
  */
 @Command(name = "lmworkbook", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Language models from first principles: train, sample and gradient-check the workbook's models.",
-        subcommands = {DatasetsCommand.class, TrainCommand.class, SampleCommand.class, GradCheckCommand.class})
+        subcommands = {DatasetsCommand.class, TrainCommand.class, SampleCommand.class, GradCheckCommand.class,
+                CompareCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

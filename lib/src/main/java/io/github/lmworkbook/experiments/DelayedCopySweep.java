@@ -5,6 +5,7 @@ import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.cells.LstmCell;
 import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.data.DelayedCopyTask;
+import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.RecurrentLM;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.train.AdamW;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * A long-range task at an equal budget for several recurrent models: the delayed copy ({@link DelayedCopyTask}, the
@@ -84,8 +86,7 @@ public final class DelayedCopySweep {
 
     /** Trains every arm at every seed; metrics: the final held-out loss and its ratio to log A; curve: the loss. */
     public static SeedResults<Arm> run(List<Arm> arms, long[] seeds, Config c) {
-        DelayedCopyTask task = new DelayedCopyTask(c.alphabet(), c.length(), c.lag());
-        return Seeds.run(arms, Arm::toString, seeds, (arm, seed) -> {
+        return run(arms, Arm::toString, seeds, c, (arm, seed) -> {
             RecurrentLM m = new RecurrentLM(new RecurrentLM.Config(c.alphabet(), arm.cell(), c.embed(), c.hidden(),
                     false, seed));
             if (!Double.isNaN(arm.forgetBias())) {
@@ -94,6 +95,26 @@ public final class DelayedCopySweep {
                 }
                 lstm.setForgetBias(arm.forgetBias());
             }
+            return m;
+        });
+    }
+
+    /** Makes the model of a condition for a seed: vocabulary A, sequences of T tokens (the config's). */
+    @FunctionalInterface
+    public interface Models<C> {
+        LanguageModel make(C condition, long seed);
+    }
+
+    /**
+     * The same task, training and measurements for any language models (the MLP, the transformer, a recurrent
+     * model sized per condition): the models come from the factory, the config's m and H are not used. The
+     * forget-gate metrics are NaN unless the model is an LSTM language model.
+     */
+    public static <C> SeedResults<C> run(List<C> conditions, Function<C, String> label, long[] seeds, Config c,
+                                         Models<C> models) {
+        DelayedCopyTask task = new DelayedCopyTask(c.alphabet(), c.length(), c.lag());
+        return Seeds.run(conditions, label, seeds, (cond, seed) -> {
+            LanguageModel m = models.make(cond, seed);
             List<Batch> test = task.fixedSet(1, c.test(), 1_000_000L + c.lag());
             Trainer<Batch> trainer = Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(task.batches(c.batch(), seed))
                     .schedule(LrSchedule.warmupCosine(c.lr(), Math.max(1, c.steps() / 20), c.steps(), c.lr() / 10))
@@ -105,7 +126,8 @@ public final class DelayedCopySweep {
                 at[i] = (double) i * c.every();
                 loss[i] = Trainer.evaluate(m, test);
             }
-            double[] gates = m.cell instanceof LstmCell ? forgetGates(m, test.get(0), 32) : new double[] {NaN, NaN};
+            double[] gates = m instanceof RecurrentLM r && r.cell instanceof LstmCell
+                    ? forgetGates(r, test.get(0), 32) : new double[] {NaN, NaN};
             return new Outcome().metric(LOSS, loss[points - 1]).metric(RATIO, loss[points - 1] / task.chanceLoss())
                     .metric(KEEPING, gates[0]).metric(TAU, gates[1]).curve(LOSS, at, loss);
         });

@@ -1,0 +1,117 @@
+package io.github.lmworkbook.experiments;
+
+import io.github.lmworkbook.cells.CellType;
+import io.github.lmworkbook.models.LanguageModel;
+import io.github.lmworkbook.models.Mlp;
+import io.github.lmworkbook.models.RecurrentLM;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A kind of language model in the {@link Comparison}, with one size knob (its "width": the MLP's hidden units, a
+ * recurrent model's hidden size H, …) turned until the model has about the parameter count asked for. The count
+ * comes from each model's own {@code Config.numParams()}.
+ */
+public interface Contender {
+    /** The name in tables and charts ("MLP", "RNN", …). */
+    String name();
+
+    /** The model for a vocabulary of V tokens and sequences of at most block tokens, at this width. */
+    LanguageModel create(int V, int block, int width, long seed);
+
+    /** Its parameter count, from the model's Config.numParams(). */
+    long numParams(int V, int block, int width);
+
+    /** The sizes at this width, e.g. "n = 8, m = 16, h = 70". */
+    String sizes(int width);
+
+    /** The smallest width and the step between widths (the transformer's width is a multiple of its heads). */
+    default int minWidth() {
+        return 1;
+    }
+
+    default int widthStep() {
+        return 1;
+    }
+
+    /** The recurrent cell, for a recurrent model (the synthetic tasks' sweeps take a cell); null otherwise. */
+    default CellType cell() {
+        return null;
+    }
+
+    /** The MLP of Bengio et al.: a window of n tokens, m numbers per token, the width is the hidden layer h. */
+    static Contender mlp(int context, int embed) {
+        return new MlpContender(context, embed);
+    }
+
+    /** A recurrent language model over a cell, m numbers per token, learned start state; the width is H. */
+    static Contender recurrent(CellType cell, int embed) {
+        return new RecurrentContender(cell, embed);
+    }
+
+    /** The MLP (n = 8, m = 16) and every cell (m = 16), in the order of the workbook. */
+    static List<Contender> defaults() {
+        List<Contender> out = new ArrayList<>();
+        out.add(mlp(8, 16));
+        for (CellType c : CellType.values()) out.add(recurrent(c, 16));
+        return out;
+    }
+
+    /** The contender named s among the defaults (case-insensitive), or one line naming the choices. */
+    static Contender of(String s) {
+        List<String> names = new ArrayList<>();
+        for (Contender c : defaults()) {
+            if (c.name().equalsIgnoreCase(s.trim())) return c;
+            names.add(c.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException("unknown model '" + s + "'; expected one of " + names);
+    }
+
+    /** The MLP contender. */
+    record MlpContender(int context, int embed) implements Contender {
+        public String name() {
+            return "MLP";
+        }
+
+        public LanguageModel create(int V, int block, int width, long seed) {
+            return new Mlp(config(V, width, seed));
+        }
+
+        public long numParams(int V, int block, int width) {
+            return config(V, width, 0).numParams();
+        }
+
+        public String sizes(int width) {
+            return "n = " + context + ", m = " + embed + ", h = " + width;
+        }
+
+        private Mlp.Config config(int V, int width, long seed) {
+            return new Mlp.Config(V, context, embed, width, false, seed);
+        }
+    }
+
+    /** A recurrent contender. */
+    record RecurrentContender(CellType cell, int embed) implements Contender {
+        public String name() {
+            return cell.name();
+        }
+
+        public LanguageModel create(int V, int block, int width, long seed) {
+            return new RecurrentLM(config(V, width, seed));
+        }
+
+        public long numParams(int V, int block, int width) {
+            return config(V, width, 0).numParams();
+        }
+
+        public String sizes(int width) {
+            return "m = " + embed + ", H = " + width;
+        }
+
+        private RecurrentLM.Config config(int V, int width, long seed) {
+            return new RecurrentLM.Config(V, cell, embed, width, true, seed);
+        }
+    }
+}
