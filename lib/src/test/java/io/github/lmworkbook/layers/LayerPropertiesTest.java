@@ -64,6 +64,51 @@ class LayerPropertiesTest {
                 .assertPassed();
     }
 
+    @Property(tries = 80, seed = SEED)
+    void geluBackwardPassesTheChecker(@ForAll @IntRange(min = 1, max = 6) int N,
+                                      @ForAll @IntRange(min = 1, max = 6) int n, @ForAll long seed,
+                                      @ForAll @DoubleRange(min = 0.1, max = 3) double scale) {
+        Random rng = new Random(seed);
+        checkLayer(new Gelu(), new Param("z", Matrix.randn(N, n, scale, rng)), Matrix.randn(N, n, 1.0, rng))
+                .assertPassed();
+    }
+
+    @Property(tries = 80, seed = SEED)
+    void layerNormBackwardPassesTheChecker(@ForAll @IntRange(min = 1, max = 5) int N,
+                                           @ForAll @IntRange(min = 2, max = 6) int n, @ForAll long seed,
+                                           @ForAll @DoubleRange(min = 0.1, max = 3) double scale) {
+        Random rng = new Random(seed);
+        LayerNorm ln = new LayerNorm("ln", n);
+        for (int j = 0; j < n; j++) {            // γ and β away from 1 and 0, so that their gradients matter
+            ln.gamma.value.data[0][j] = 1 + 0.5 * rng.nextGaussian();
+            ln.beta.value.data[0][j] = 0.5 * rng.nextGaussian();
+        }
+        checkLayer(ln, new Param("x", Matrix.randn(N, n, scale, rng)), Matrix.randn(N, n, 1.0, rng))
+                .assertPassed();
+    }
+
+    @Property(tries = 60, seed = SEED)
+    void causalSelfAttentionBackwardPassesTheChecker(@ForAll @IntRange(min = 1, max = 3) int B,
+                                                     @ForAll @IntRange(min = 1, max = 4) int maxLength,
+                                                     @ForAll @IntRange(min = 1, max = 2) int heads,
+                                                     @ForAll @IntRange(min = 1, max = 3) int d,
+                                                     @ForAll boolean scaled, @ForAll long seed) {
+        Random rng = new Random(seed);
+        int C = heads * d;
+        int[] lengths = new int[B];
+        int N = 0;
+        for (int b = 0; b < B; b++) N += lengths[b] = 1 + rng.nextInt(maxLength);
+        CausalSelfAttention att = new CausalSelfAttention("att", C, heads, maxLength, rng).scaled(scaled);
+        Param x = new Param("x", Matrix.randn(N, C, 1.0, rng));
+        Matrix dout = Matrix.randn(N, C, 1.0, rng);
+        List<Param> ps = new ArrayList<>(att.params());
+        ps.add(x);
+        GradientChecker.check(() -> ps, () -> dot(dout, att.forward(x.value, lengths)), () -> {
+            att.forward(x.value, lengths);
+            x.grad.addInPlace(att.backward(dout));
+        }).assertPassed();
+    }
+
     @Property(tries = 100, seed = SEED)
     void softmaxBackwardPassesTheChecker(@ForAll @IntRange(min = 1, max = 5) int N,
                                          @ForAll @IntRange(min = 1, max = 7) int n, @ForAll long seed,
