@@ -17,6 +17,7 @@ import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
 import io.github.lmworkbook.models.SequenceRegressor;
+import io.github.lmworkbook.models.Transformer;
 import io.github.lmworkbook.train.AdamW;
 import io.github.lmworkbook.train.Sampler;
 import io.github.lmworkbook.train.Trainer;
@@ -94,9 +95,9 @@ public final class Comparison {
             seeds = seeds.clone();
         }
 
-        /** The notebook's budget: ~8,000 parameters, 300 steps of 32, T = 32, three seeds; small tasks. */
+        /** The notebook's budget: ~8,000 parameters, 250 steps of 32, T = 32, three seeds; small tasks. */
         public static Budget notebook() {
-            return new Budget(Seeds.THREE, 8_000, 300, 50, 32, 32, 1e-2, 1.0, 300, 24, 16, 6, Tasks.notebook());
+            return new Budget(Seeds.THREE, 8_000, 250, 50, 32, 32, 1e-2, 1.0, 300, 24, 16, 6, Tasks.notebook());
         }
 
         /** The command line's default: ~50,000 parameters, 3,000 steps, T = 64, three seeds, longer tasks. */
@@ -166,9 +167,12 @@ public final class Comparison {
             lags = lags.clone();
         }
 
-        /** The notebook's: ~900 parameters, T = 25 and 50, lags 4, 8, 12 (the MLP's window is 8), aⁿbⁿ up to 8. */
+        /**
+         * The notebook's: ~900 parameters, T = 25 and 50 (800 steps), lags 4, 8, 12 (the MLP's window is 8; 500 steps),
+         * aⁿbⁿ up to 8 (500 steps).
+         */
         public static Tasks notebook() {
-            return new Tasks(900, new int[] {25, 50}, 1000, 16, new int[] {4, 8, 12}, 600, 8, 24, 600, 0.1);
+            return new Tasks(900, new int[] {25, 50}, 800, 16, new int[] {4, 8, 12}, 500, 8, 24, 500, 0.1);
         }
 
         /** The command line's: ~3,000 parameters, T = 25 … 200, lags 4 … 64, counting trained up to 16. */
@@ -469,7 +473,8 @@ public final class Comparison {
     /** The mean over the sequences of ‖∂L/∂x_t‖ by distance k = T − 1 − t, L the loss at the last position. */
     static double[] inputGradients(LanguageModel m, List<int[]> xs, List<int[]> ys) {
         if (m instanceof Mlp mlp) return mlpInputGradients(mlp, xs, ys);
-        if (m instanceof RecurrentLM r) return recurrentInputGradients(r, xs, ys);
+        if (m instanceof RecurrentLM r) return InputGradients.recurrent(r, xs, ys);
+        if (m instanceof Transformer t) return InputGradients.transformer(t, xs, ys);
         throw new IllegalArgumentException("comparison: no input-gradient measurement for " + m);
     }
 
@@ -495,32 +500,6 @@ public final class Comparison {
                 double q = 0;
                 for (int j = k * mm; j < (k + 1) * mm; j++) q += dx.data[0][j] * dx.data[0][j];
                 mean[k] += Math.sqrt(q) / xs.size();
-            }
-        }
-        m.zeroGrad();
-        return mean;
-    }
-
-    /**
-     * For a recurrent model: x_t = C[token_t] through the readable path (input projection, recurrence from the start
-     * state, head), backward through the same layers.
-     */
-    static double[] recurrentInputGradients(RecurrentLM m, List<int[]> xs, List<int[]> ys) {
-        int T = xs.get(0).length;
-        double[] mean = new double[T];
-        Matrix dz = new Matrix(T, m.V);
-        for (int s = 0; s < xs.size(); s++) {
-            m.zeroGrad();
-            Matrix X = m.embed(xs.get(s));                                      // (T × m)
-            Matrix Z = m.head.forward(m.recurrence.forward(m.cell.input().forward(X), T, null));  // (T × V)
-            dz.zero();
-            Softmax.row(Z.data[T - 1], dz.data[T - 1], m.V);
-            dz.data[T - 1][ys.get(s)[T - 1]] -= 1;
-            Matrix dX = m.cell.input().backward(m.recurrence.backward(m.head.backward(dz)));   // (T × m)
-            for (int t = 0; t < T; t++) {
-                double q = 0;
-                for (double v : dX.data[t]) q += v * v;
-                mean[T - 1 - t] += Math.sqrt(q) / xs.size();
             }
         }
         m.zeroGrad();

@@ -4,6 +4,7 @@ import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
+import io.github.lmworkbook.models.Transformer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ public interface Contender {
     /** The sizes at this width, e.g. "n = 8, m = 16, h = 70". */
     String sizes(int width);
 
-    /** The smallest width and the step between widths (the transformer's width is a multiple of its heads). */
+    /** The smallest width and the step between widths (for a model whose width is constrained). */
     default int minWidth() {
         return 1;
     }
@@ -51,11 +52,12 @@ public interface Contender {
         return new RecurrentContender(cell, embed);
     }
 
-    /** The MLP (n = 8, m = 16) and every cell (m = 16), in the order of the workbook. */
+    /** The MLP (n = 8, m = 16), every cell (m = 16) and the transformer (2 layers, up to 2 heads), in order. */
     static List<Contender> defaults() {
         List<Contender> out = new ArrayList<>();
         out.add(mlp(8, 16));
         for (CellType c : CellType.values()) out.add(recurrent(c, 16));
+        out.add(transformer(2, 2));
         return out;
     }
 
@@ -67,6 +69,47 @@ public interface Contender {
             names.add(c.name().toLowerCase(Locale.ROOT));
         }
         throw new IllegalArgumentException("unknown model '" + s + "'; expected one of " + names);
+    }
+
+    /**
+     * The transformer (makemore's block: learned positions, residuals, LayerNorms) with a number of layers; the width
+     * is n_embd, and the heads are the most of 1 … maxHeads that divide it (every width can be tried, so the parameter
+     * count is matched as closely as one width step allows: the count grows as ~24·C², one step is a few percent).
+     */
+    static Contender transformer(int layers, int maxHeads) {
+        return new TransformerContender(layers, maxHeads);
+    }
+
+    /** The transformer contender. */
+    record TransformerContender(int layers, int maxHeads) implements Contender {
+        public String name() {
+            return "Transformer";
+        }
+
+        public LanguageModel create(int V, int block, int width, long seed) {
+            return new Transformer(config(V, block, width, seed));
+        }
+
+        public long numParams(int V, int block, int width) {
+            return config(V, block, width, 0).numParams();
+        }
+
+        public String sizes(int width) {
+            int h = heads(width);
+            return layers + " layers, " + h + (h == 1 ? " head" : " heads") + ", C = " + width;
+        }
+
+        /** The most heads ≤ maxHeads that divide the width. */
+        int heads(int width) {
+            int h = maxHeads;
+            while (width % h != 0) h--;
+            return h;
+        }
+
+        private Transformer.Config config(int V, int block, int width, long seed) {
+            return new Transformer.Config(V, block, layers, heads(width), width, Transformer.Positions.LEARNED, true,
+                    true, seed);
+        }
     }
 
     /** The MLP contender. */

@@ -19,21 +19,25 @@ class CompareCommandTest {
     @Test
     void compareWritesTheTableAndTheChartsThatParse(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("results");
-        MainTest.Run r = capture(() -> Main.run("compare", "--budget", "smoke", "--models", "mlp,rnn",
+        MainTest.Run r = capture(() -> Main.run("compare", "--budget", "smoke", "--models", "mlp,rnn,transformer",
                 "--out", out.toString()));
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("equal time"), r.out());
         for (String f : CompareCommand.FILES) assertTrue(Files.isRegularFile(out.resolve(f)), f);
         Table t = Table.read().csv(out.resolve("table.csv").toFile());
-        assertEquals(2, t.rowCount());
+        assertEquals(3, t.rowCount());
         assertEquals("MLP", t.stringColumn("model").get(0));
         assertEquals("RNN", t.stringColumn("model").get(1));
-        double loss = t.numberColumn("names: test loss, equal steps").getDouble(1);
-        assertTrue(loss > 0 && loss < 5, "RNN names loss " + loss);
+        assertEquals("Transformer", t.stringColumn("model").get(2));
+        for (int i = 1; i < 3; i++) {
+            double loss = t.numberColumn("names: test loss, equal steps").getDouble(i);
+            assertTrue(loss > 0 && loss < 5, t.stringColumn("model").get(i) + " names loss " + loss);
+        }
         Table s = Table.read().csv(out.resolve("samples.csv").toFile());
         assertEquals(2, s.rowCount());
         String html = Files.readString(out.resolve("table.html"));
-        assertTrue(html.contains("<table") && html.contains("RNN") && html.contains("decay.png"), html);
+        assertTrue(html.contains("<table") && html.contains("RNN") && html.contains("Transformer")
+                && html.contains("decay.png"), html);
         for (String png : new String[] {"decay.png", "time-names.png", "time-tinyshakespeare.png"}) {
             BufferedImage img = ImageIO.read(out.resolve(png).toFile());
             assertNotNull(img, png);

@@ -36,7 +36,11 @@ class ComparisonTest {
             for (Contender c : Contender.defaults()) {
                 for (int V : new int[] {27, 65}) {
                     Comparison.Sized s = Comparison.match(c, V, 32, target);
-                    assertEquals(target, s.params(), 0.03 * target, c.name() + " at " + target + ", V = " + V);
+                    // the transformer's count grows as ~24·C² (two layers): one width step is up to ~10% at 3,000
+                    double tol = c instanceof Contender.TransformerContender ? 0.10 : 0.03;
+                    assertEquals(target, s.params(), tol * target, c.name() + " at " + target + ", V = " + V);
+                    long other = c.numParams(V, 32, s.width() + c.widthStep());
+                    assertTrue(Math.abs(other - target) >= Math.abs(s.params() - target), c.name() + " closest");
                     assertEquals(c.create(V, 32, s.width(), 1).numParams(), s.params(), c.name());
                 }
             }
@@ -62,9 +66,12 @@ class ComparisonTest {
     @Test
     void theMlpsGradientStopsAtItsWindowAndTheRnnsReachesTheStart() {
         Contender mlp = Contender.defaults().get(0), rnn = Contender.defaults().get(1);
+        Contender tf = Contender.defaults().get(Contender.defaults().size() - 1);
         int T = result.budget().block();
         for (double r : result.values(mlp, Comparison.REACH)) assertEquals(7, r);   // n = 8: distances 0 … 7
         for (double r : result.values(rnn, Comparison.REACH)) assertEquals(T - 1, r);
+        for (double r : result.values(tf, Comparison.REACH)) assertEquals(T - 1, r);
+        assertEquals("Transformer", tf.name());
         double[][] d = result.results().outcome(mlp, 1).curve(Comparison.DECAY);
         for (int k = 8; k < T; k++) assertEquals(0.0, d[1][k]);
         assertTrue(d[1][0] > 0);
@@ -134,32 +141,6 @@ class ComparisonTest {
         Matrix z = m.output.forward(m.tanh.forward(m.hidden.forward(e)));
         double[] p = new double[m.V];
         Softmax.row(z.data[0], p, m.V);
-        return -Math.log(p[target]);
-    }
-
-    @Test
-    void theRecurrentInputGradientMatchesCentralDifferences() {
-        RecurrentLM m = new RecurrentLM(new RecurrentLM.Config(5, CellType.RNN, 3, 4, true, 2));
-        int[] x = {1, 4, 2, 0}, y = {4, 2, 0, 3};
-        double[] g = Comparison.recurrentInputGradients(m, List.of(x), List.of(y));
-        double h = 1e-5;
-        for (int t = 0; t < 4; t++) {
-            double q = 0;
-            for (int j = 0; j < 3; j++) {
-                double d = (rnnLoss(m, x, t, j, h, y[3]) - rnnLoss(m, x, t, j, -h, y[3])) / (2 * h);
-                q += d * d;
-            }
-            assertEquals(Math.sqrt(q), g[3 - t], 1e-8 * (1 + g[3 - t]), "position " + t);
-        }
-    }
-
-    private static double rnnLoss(RecurrentLM m, int[] x, int t, int j, double h, int target) {
-        Matrix X = m.embed(x);
-        X.data[t][j] += h;
-        int T = x.length;
-        Matrix z = m.head.forward(m.recurrence.forward(m.cell.input().forward(X), T, null));
-        double[] p = new double[m.V];
-        Softmax.row(z.data[T - 1], p, m.V);
         return -Math.log(p[target]);
     }
 
