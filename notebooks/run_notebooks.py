@@ -8,7 +8,10 @@ Each notebook runs in a fresh kernel (default kernelspec "java", installed by ./
 as the working directory, so relative paths such as ../lib/target/lmworkbook-all.jar work as in JupyterLab.
 The environment (e.g. LMW_DATA_MIRROR) is passed on to the kernel.
 
-A notebook fails when a cell raises an error, when the kernel dies or the time limit is reached, or when it
+A notebook fails when a cell raises an error, when the kernel dies or the time limit is reached, when it is over
+the time budget (--budget, default 120 s: the workbook's rule that each notebook runs in at most 2 minutes on 2
+cores; it is over when BOTH its time on the clock and the kernel's CPU time exceed the budget, so that a loaded
+machine — long on the clock — or a notebook using two threads — more CPU than clock — does not fail it), or when it
 produced no image/png output at all (every workbook notebook draws at least one chart; --no-image-check turns
 this off). On failure the runner prints the notebook, the cell number (1-based, counting ALL cells, markdown
 included, as shown in JupyterLab; the code-cell number is given too), the error name, value and traceback and
@@ -20,6 +23,7 @@ re-running an unchanged notebook gives a stable diff.
 import argparse
 import os
 import re
+import resource
 import signal
 import sys
 import time
@@ -38,6 +42,12 @@ class NotebookTimeout(Exception):
 
 def plain(text):
     return ANSI.sub("", text)
+
+
+def children_cpu():
+    """User + system CPU seconds of the finished (reaped) child processes of this one: the kernels run so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def count_images(nb):
@@ -122,6 +132,7 @@ def run_one(path, args):
 
     print("run_notebooks: executing %s (kernel %s, timeout %d s)" % (rel, args.kernel, args.timeout), flush=True)
     start = time.monotonic()
+    cpu_start = children_cpu()
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(args.timeout)
     try:
@@ -142,6 +153,8 @@ def run_one(path, args):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     elapsed = time.monotonic() - start
+    # the kernel has been shut down and reaped by now: its CPU time is in RUSAGE_CHILDREN
+    cpu = children_cpu() - cpu_start
 
     images = count_images(nb)
     if images == 0 and not args.no_image_check:
@@ -150,9 +163,14 @@ def run_one(path, args):
     normalize(nb)
     if args.inplace:
         nbformat.write(nb, path)
+    written = ", written back" if args.inplace else ""
+    if args.budget > 0 and min(elapsed, cpu) > args.budget:
+        return False, ("NOTEBOOK FAILED: %s\n  over the time budget: %.1f s on the clock and %.1f s of kernel CPU, "
+                       "both above %d s (--budget: each notebook runs in at most 2 minutes on 2 cores)%s"
+                       % (rel, elapsed, cpu, args.budget, written))
     n_code = sum(1 for c in nb.cells if c.cell_type == "code")
-    return True, "run_notebooks: OK %s: %d code cells, %d image(s), %.1f s%s" % (
-        rel, n_code, images, elapsed, ", written back" if args.inplace else "")
+    return True, "run_notebooks: OK %s: %d code cells, %d image(s), %.1f s on the clock, %.1f s kernel CPU%s" % (
+        rel, n_code, images, elapsed, cpu, written)
 
 
 def main(argv=None):
@@ -161,6 +179,9 @@ def main(argv=None):
     p.add_argument("--inplace", action="store_true", help="write each executed notebook back (only if it passed)")
     p.add_argument("--timeout", type=int, default=int(os.environ.get("LMW_NOTEBOOK_TIMEOUT", "600")),
                    help="seconds allowed per notebook (default 600, or $LMW_NOTEBOOK_TIMEOUT)")
+    p.add_argument("--budget", type=int, default=int(os.environ.get("LMW_NOTEBOOK_BUDGET", "120")),
+                   help="seconds a notebook may take, on the clock AND in kernel CPU (default 120, or "
+                        "$LMW_NOTEBOOK_BUDGET; 0 = no budget)")
     p.add_argument("--kernel", default="java", help="kernelspec name (default: java)")
     p.add_argument("--no-image-check", action="store_true", help="do not require an image/png output")
     args = p.parse_args(argv)

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (the Python environment with Jupyter and the JJava kernel).
  *
  * <p>Python: {@code $LMW_PYTHON}, else {@code <root>/.venv/bin/python}. Per-notebook time limit:
- * {@code $LMW_NOTEBOOK_TIMEOUT} seconds (default 600). The environment, e.g. {@code LMW_DATA_MIRROR}, reaches the
+ * {@code $LMW_NOTEBOOK_TIMEOUT} seconds (default 600); the time budget, 2 minutes on the clock and in kernel CPU,
+ * is the runner's ({@code --budget}, {@code $LMW_NOTEBOOK_BUDGET}). The environment, e.g. {@code LMW_DATA_MIRROR}, reaches the
  * kernel.
  */
 class NotebooksIT {
@@ -195,6 +196,43 @@ class NotebooksIT {
 
         assertNotEquals(0, run.exitCode(), run.output());
         assertTrue(run.failureReport().contains("no image/png output"), run.failureReport());
+    }
+
+    /**
+     * The time budget (run_notebooks.py --budget): a notebook is over it when BOTH its time on the clock and its
+     * kernel's CPU time exceed it. A cell that keeps a core busy for 14 s of CPU is over a 10 s budget; one that
+     * sleeps 14 s is not (long on the clock, little CPU: what a loaded machine looks like).
+     */
+    @Test
+    void aNotebookOverTheTimeBudgetFailsButASleepingOneDoesNot() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Path busy = tmp.resolve("busy.ipynb"), sleepy = tmp.resolve("sleepy.ipynb");
+        for (Path file : List.of(busy, sleepy)) {
+            var nb = json.createObjectNode();
+            var cells = nb.putArray("cells");
+            if (file.equals(busy)) {
+                cells.add(codeCell(json, false,
+                        "var cpu = java.lang.management.ManagementFactory.getThreadMXBean();",
+                        "double x = 0;",
+                        "while (cpu.getCurrentThreadCpuTime() < 14_000_000_000L) x += Math.sqrt(x + 1);",
+                        "System.out.println(x > 0);"));
+            } else {
+                cells.add(codeCell(json, false, "Thread.sleep(14_000);", "System.out.println(\"slept\");"));
+            }
+            var meta = nb.putObject("metadata").putObject("kernelspec");
+            meta.put("name", "java").put("display_name", "Java (jjava)").put("language", "java");
+            nb.put("nbformat", 4).put("nbformat_minor", 5);
+            json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), nb);
+        }
+
+        Run over = runNotebooks("--no-image-check", "--budget", "10", busy.toString());
+        assertNotEquals(0, over.exitCode(), over.output());
+        assertTrue(over.failureReport().contains("over the time budget"), over.failureReport());
+        assertTrue(over.failureReport().contains("both above 10 s"), over.failureReport());
+
+        Run slept = runNotebooks("--no-image-check", "--budget", "10", sleepy.toString());
+        assertEquals(0, slept.exitCode(), slept.failureReport());
+        assertTrue(slept.output().contains("s kernel CPU"), slept.output());
     }
 
     /** A code cell; tagged "raises-exception" when its error is expected (the runner then goes on). */
