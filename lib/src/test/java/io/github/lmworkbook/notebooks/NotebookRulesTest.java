@@ -93,6 +93,57 @@ class NotebookRulesTest {
         }));
     }
 
+    private static final Pattern SHOW =
+            Pattern.compile("Code\\.show\\(\\s*(\\w+)\\.class((?:\\s*,\\s*\"\\w+\")+)\\s*\\)");
+
+    /**
+     * The library code a notebook shows under its derivation ({@code Code.show(X.class, "forward", ...)}) keeps
+     * the same line limit as the cells: it is read in the same column.
+     */
+    @TestFactory
+    Stream<DynamicTest> theLibraryCodeANotebookShowsFitsTheColumn() throws IOException {
+        List<Path> notebooks;
+        try (Stream<Path> s = Files.list(NotebookProseTest.notebooksDir())) {
+            notebooks = s.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+        }
+        return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> {
+            List<String> p = new ArrayList<>();
+            for (Cell c : cells(new ObjectMapper().readTree(nb.toFile()))) {
+                if (!c.type().equals("code")) continue;
+                var m = SHOW.matcher(c.source());
+                while (m.find()) {
+                    String[] members = java.util.Arrays.stream(m.group(2).split(","))
+                            .map(String::strip).filter(x -> !x.isEmpty())
+                            .map(x -> x.substring(1, x.length() - 1)).toArray(String[]::new);
+                    Class<?> type = libraryClass(m.group(1));
+                    String[] lines = io.github.lmworkbook.source.Code.source(type, members).split("\n");
+                    for (String l : lines) {
+                        if (l.length() > MAX_LINE) {
+                            p.add(type.getSimpleName() + " " + String.join("/", members) + ": " + l.length()
+                                    + " characters (at most " + MAX_LINE + "): " + l.strip());
+                        }
+                    }
+                }
+            }
+            if (!p.isEmpty()) fail(nb.getFileName() + " shows lines too long:\n  " + String.join("\n  ", p));
+        }));
+    }
+
+    /** The library class of that simple name (any package). */
+    static Class<?> libraryClass(String simpleName) throws IOException {
+        Path base = NotebookProseTest.notebooksDir().getParent()
+                .resolve("lib/src/main/java/io/github/lmworkbook");
+        try (Stream<Path> s = Files.walk(base)) {
+            Path file = s.filter(f -> f.getFileName().toString().equals(simpleName + ".java")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no library class " + simpleName));
+            String name = base.getParent().getParent().getParent().relativize(file).toString()
+                    .replace('/', '.').replaceAll("\\.java$", "");
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void anImportAfterTheFirstCodeCellIsCaught() {
         List<Cell> cells = List.of(
