@@ -101,59 +101,67 @@ public final class GruCell implements RecurrentCell<GruCell.GruStep> {
         }
     }
 
-    /** z = σ(a_z), r = σ(a_r), h̃ = tanh(a_h), h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃ (see the class comment). */
+    /**
+     * z = σ(a_z), r = σ(a_r), h̃ = tanh(a_h), h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃
+     * (see the class comment).
+     */
     @Override
     public void forward(GruStep prev, GruStep t) {
         int B = t.h.rows;
         for (int n = 0; n < B; n++) System.arraycopy(t.xw.data[n], 0, t.zr.data[n], 0, 2 * H);
-        t.zr.addMatmul(prev.h, Whzr.value);                     // [a_z | a_r] = x·[W_xz | W_xr] + [b_z | b_r]
-                                                                //               + h_{t−1}·[W_hz | W_hr]   (B × 2H)
+        t.zr.addMatmul(prev.h, Whzr.value);         // [a_z | a_r] = x·[W_xz | W_xr] + [b_z | b_r]
+                                                    //               + h_{t−1}·[W_hz | W_hr]   (B × 2H)
         for (int n = 0; n < B; n++) {
             double[] zr = t.zr.data[n], hp = prev.h.data[n], rh = t.rh.data[n];
             for (int j = 0; j < H; j++) {
-                zr[j] = Sigmoid.sigmoid(zr[j]);                       // z = σ(a_z)
-                zr[H + j] = Sigmoid.sigmoid(zr[H + j]);               // r = σ(a_r)
-                rh[j] = zr[H + j] * hp[j];                            // r ⊙ h_{t−1}
+                zr[j] = Sigmoid.sigmoid(zr[j]);                     // z = σ(a_z)
+                zr[H + j] = Sigmoid.sigmoid(zr[H + j]);             // r = σ(a_r)
+                rh[j] = zr[H + j] * hp[j];                          // r ⊙ h_{t−1}
             }
         }
         for (int n = 0; n < B; n++) System.arraycopy(t.xw.data[n], 2 * H, t.hTilde.data[n], 0, H);
-        t.hTilde.addMatmul(t.rh, Whh.value);                    // a_h = x·W_xh + b_h + (r ⊙ h_{t−1})·W_hh  (B × H)
+        t.hTilde.addMatmul(t.rh, Whh.value);        // a_h = x·W_xh + b_h + (r ⊙ h_{t−1})·W_hh  (B × H)
         for (int n = 0; n < B; n++) {
             double[] z = t.zr.data[n], hp = prev.h.data[n], hTilde = t.hTilde.data[n], h = t.h.data[n];
             for (int j = 0; j < H; j++) {
-                hTilde[j] = Tanh.tanh(hTilde[j]);                     // h̃ = tanh(a_h)
-                h[j] = (1 - z[j]) * hp[j] + z[j] * hTilde[j];         // h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃
+                hTilde[j] = Tanh.tanh(hTilde[j]);                   // h̃ = tanh(a_h)
+                h[j] = (1 - z[j]) * hp[j] + z[j] * hTilde[j];       // h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃
             }
         }
     }
 
-    /** From dh_t: the additive path, the candidate, the update gate, the reset gate (see the class comment). */
+    /**
+     * From dh_t: the additive path, the candidate, the update gate, the reset gate
+     * (see the class comment).
+     */
     @Override
     public void backward(GruStep prev, GruStep t) {
         int B = t.h.rows;
         for (int n = 0; n < B; n++) {
-            double[] dh = t.dh.data[n], z = t.zr.data[n], hTilde = t.hTilde.data[n], hp = prev.h.data[n],
-                    dhp = prev.dh.data[n], dzr = t.dzr.data[n], dah = t.dah.data[n];
+            double[] dh = t.dh.data[n], z = t.zr.data[n], hTilde = t.hTilde.data[n],
+                    hp = prev.h.data[n], dhp = prev.dh.data[n],
+                    dzr = t.dzr.data[n], dah = t.dah.data[n];
             for (int j = 0; j < H; j++) {
-                dhp[j] += dh[j] * (1 - z[j]);                                 // dh_{t−1} += dh ⊙ (1 − z)
-                dah[j] = Tanh.backward(hTilde[j], dh[j] * z[j]);              // da_h = (dh ⊙ z) ⊙ (1 − h̃²)
-                dzr[j] = Sigmoid.backward(z[j], dh[j] * (hTilde[j] - hp[j])); // da_z = dh ⊙ (h̃ − h_{t−1}) ⊙ z(1 − z)
+                dhp[j] += dh[j] * (1 - z[j]);                      // dh_{t−1} += dh ⊙ (1 − z)
+                dah[j] = Tanh.backward(hTilde[j], dh[j] * z[j]);   // da_h = (dh ⊙ z) ⊙ (1 − h̃²)
+                // da_z = dh ⊙ (h̃ − h_{t−1}) ⊙ z(1 − z)
+                dzr[j] = Sigmoid.backward(z[j], dh[j] * (hTilde[j] - hp[j]));
             }
         }
-        Whh.grad.addMatmulTransA(t.rh, t.dah);                  // dW_hh += (r ⊙ h_{t−1})ᵀ·da_h
-        t.drh.zero().addMatmulTransB(t.dah, Whh.value);         // d(r ⊙ h_{t−1}) = da_h·W_hhᵀ   (B × H)
+        Whh.grad.addMatmulTransA(t.rh, t.dah);              // dW_hh += (r ⊙ h_{t−1})ᵀ·da_h
+        t.drh.zero().addMatmulTransB(t.dah, Whh.value);     // d(r ⊙ h_{t−1}) = da_h·W_hhᵀ   (B × H)
         for (int n = 0; n < B; n++) {
             double[] drh = t.drh.data[n], zr = t.zr.data[n], hp = prev.h.data[n], dhp = prev.dh.data[n],
                     dzr = t.dzr.data[n];
             for (int j = 0; j < H; j++) {
                 double r = zr[H + j];
-                dzr[H + j] = Sigmoid.backward(r, drh[j] * hp[j]);         // da_r = d(r⊙h) ⊙ h_{t−1} ⊙ r(1 − r)
-                dhp[j] += drh[j] * r;                                     // dh_{t−1} += d(r⊙h) ⊙ r
+                dzr[H + j] = Sigmoid.backward(r, drh[j] * hp[j]);  // da_r = d(r⊙h) ⊙ h_{t−1} ⊙ r(1 − r)
+                dhp[j] += drh[j] * r;                              // dh_{t−1} += d(r⊙h) ⊙ r
             }
         }
-        Whzr.grad.addMatmulTransA(prev.h, t.dzr);               // dW_hzr += h_{t−1}ᵀ·[da_z | da_r]
-        prev.dh.addMatmulTransB(t.dzr, Whzr.value);             // dh_{t−1} += [da_z | da_r]·[W_hz | W_hr]ᵀ
-        for (int n = 0; n < B; n++) {                           // t.dxw = [da_z | da_r | da_h]
+        Whzr.grad.addMatmulTransA(prev.h, t.dzr);           // dW_hzr += h_{t−1}ᵀ·[da_z | da_r]
+        prev.dh.addMatmulTransB(t.dzr, Whzr.value);         // dh_{t−1} += [da_z | da_r]·[W_hz | W_hr]ᵀ
+        for (int n = 0; n < B; n++) {                       // t.dxw = [da_z | da_r | da_h]
             System.arraycopy(t.dzr.data[n], 0, t.dxw.data[n], 0, 2 * H);
             System.arraycopy(t.dah.data[n], 0, t.dxw.data[n], 2 * H, H);
         }

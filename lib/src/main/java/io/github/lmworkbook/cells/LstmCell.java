@@ -87,48 +87,53 @@ public final class LstmCell implements RecurrentCell<LstmCell.LstmStep> {
         this.Wh = new Param("Wh", Matrix.uniform(H, 4 * H, bound, rng));
     }
 
-    /** a = x_t·W_x + b + h_{t−1}·W_h;  i, f, o = σ(·), g = tanh(·);  c_t = f⊙c_{t−1} + i⊙g;  h_t = o⊙tanh(c_t). */
+    /**
+     * a = x_t·W_x + b + h_{t−1}·W_h;  i, f, o = σ(·), g = tanh(·);
+     * c_t = f⊙c_{t−1} + i⊙g;  h_t = o⊙tanh(c_t).
+     */
     @Override
     public void forward(LstmStep prev, LstmStep t) {
-        Matrix a = t.gates;                                  // (B × 4H), pre-activations, then the gates in place
-        a.setFrom(t.xw);                                     // a = x_t·W_x + b      (computed before the loop)
-        a.addMatmul(prev.h, Wh.value);                       //   + h_{t−1}·W_h
+        Matrix a = t.gates;                   // (B × 4H), pre-activations, then the gates in place
+        a.setFrom(t.xw);                      // a = x_t·W_x + b      (computed before the loop)
+        a.addMatmul(prev.h, Wh.value);        //   + h_{t−1}·W_h
         for (int r = 0; r < a.rows; r++) {
             double[] ar = a.data[r], cPrev = prev.c.data[r];
             double[] c = t.c.data[r], tanhC = t.tanhC.data[r], h = t.h.data[r];
-            Sigmoid.forward(ar, 0, 3 * H);                   // [i f o] = σ([a_i a_f a_o])
-            Tanh.forward(ar, 3 * H, 4 * H);                  // g = tanh(a_g)
+            Sigmoid.forward(ar, 0, 3 * H);    // [i f o] = σ([a_i a_f a_o])
+            Tanh.forward(ar, 3 * H, 4 * H);   // g = tanh(a_g)
             for (int j = 0; j < H; j++) {
                 double i = ar[j], f = ar[H + j], g = ar[3 * H + j];
-                c[j] = f * cPrev[j] + i * g;                 // c_t = f ⊙ c_{t−1} + i ⊙ g
+                c[j] = f * cPrev[j] + i * g;  // c_t = f ⊙ c_{t−1} + i ⊙ g
             }
             System.arraycopy(c, 0, tanhC, 0, H);
-            Tanh.forward(tanhC, 0, H);                       // tanh(c_t)
+            Tanh.forward(tanhC, 0, H);        // tanh(c_t)
             for (int j = 0; j < H; j++) {
                 double o = ar[2 * H + j];
-                h[j] = o * tanhC[j];                         // h_t = o ⊙ tanh(c_t)
+                h[j] = o * tanhC[j];          // h_t = o ⊙ tanh(c_t)
             }
         }
     }
 
     /**
-     * dc = dc_t + dh_t⊙o⊙(1 − tanh²c_t);  da = [dc⊙g, dc⊙c_{t−1}, dh_t⊙tanh c_t, dc⊙i] through each gate's
-     * derivative;  dc_{t−1} += dc⊙f;  dW_h += h_{t−1}ᵀ·da;  dh_{t−1} += da·W_hᵀ.
+     * dc = dc_t + dh_t⊙o⊙(1 − tanh²c_t);  da = [dc⊙g, dc⊙c_{t−1}, dh_t⊙tanh c_t, dc⊙i] through
+     * each gate's derivative;  dc_{t−1} += dc⊙f;  dW_h += h_{t−1}ᵀ·da;  dh_{t−1} += da·W_hᵀ.
      */
     @Override
     public void backward(LstmStep prev, LstmStep t) {
         Matrix da = t.dxw;                                   // (B × 4H) = ∂L/∂a = ∂L/∂(x_t·W_x + b)
         for (int r = 0; r < da.rows; r++) {
-            double[] gr = t.gates.data[r], tanhC = t.tanhC.data[r], dh = t.dh.data[r], dcr = t.dc.data[r];
+            double[] gr = t.gates.data[r], tanhC = t.tanhC.data[r], dh = t.dh.data[r],
+                    dcr = t.dc.data[r];
             double[] cPrev = prev.c.data[r], dcPrev = prev.dc.data[r], dar = da.data[r];
             for (int j = 0; j < H; j++) {
                 double i = gr[j], f = gr[H + j], o = gr[2 * H + j], g = gr[3 * H + j];
-                double dc = dcr[j] + Tanh.backward(tanhC[j], dh[j] * o);    // dc = dc_t + dh⊙o⊙(1 − tanh²c_t)
-                dar[j] = Sigmoid.backward(i, dc * g);                       // da_i = dc⊙g⊙i(1 − i)
-                dar[H + j] = Sigmoid.backward(f, dc * cPrev[j]);            // da_f = dc⊙c_{t−1}⊙f(1 − f)
-                dar[2 * H + j] = Sigmoid.backward(o, dh[j] * tanhC[j]);     // da_o = dh⊙tanh(c_t)⊙o(1 − o)
-                dar[3 * H + j] = Tanh.backward(g, dc * i);                  // da_g = dc⊙i⊙(1 − g²)
-                dcPrev[j] += dc * f;                                        // dc_{t−1} += dc ⊙ f
+                // dc = dc_t + dh⊙o⊙(1 − tanh²c_t)
+                double dc = dcr[j] + Tanh.backward(tanhC[j], dh[j] * o);
+                dar[j] = Sigmoid.backward(i, dc * g);                    // da_i = dc⊙g⊙i(1 − i)
+                dar[H + j] = Sigmoid.backward(f, dc * cPrev[j]);         // da_f = dc⊙c_{t−1}⊙f(1 − f)
+                dar[2 * H + j] = Sigmoid.backward(o, dh[j] * tanhC[j]);  // da_o = dh⊙tanh(c_t)⊙o(1 − o)
+                dar[3 * H + j] = Tanh.backward(g, dc * i);               // da_g = dc⊙i⊙(1 − g²)
+                dcPrev[j] += dc * f;                                     // dc_{t−1} += dc ⊙ f
             }
         }
         Wh.grad.addMatmulTransA(prev.h, da);                 // dW_h += h_{t−1}ᵀ·da

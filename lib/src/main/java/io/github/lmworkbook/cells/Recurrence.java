@@ -78,8 +78,8 @@ public final class Recurrence<S extends Step> {
      */
     public Matrix forward(Matrix XW, int T, Matrix s0) {
         if (T < 1 || XW.rows % T != 0 || XW.rows == 0) {
-            throw new IllegalArgumentException("Recurrence: " + XW.rows + " rows are not B sequences of T = " + T
-                    + " steps");
+            throw new IllegalArgumentException("Recurrence: " + XW.rows
+                    + " rows are not B sequences of T = " + T + " steps");
         }
         if (XW.cols != width) {
             throw new IllegalArgumentException("Recurrence: inputs " + XW.shape() + " have " + XW.cols
@@ -92,8 +92,8 @@ public final class Recurrence<S extends Step> {
         double[] s = w.s;
         if (s0 != null) {
             if (s0.rows != B || s0.cols != S) {
-                throw new IllegalArgumentException("Recurrence: start state " + s0.shape() + ", expected (" + B + "×"
-                        + S + ")");
+                throw new IllegalArgumentException("Recurrence: start state " + s0.shape()
+                        + ", expected (" + B + "×" + S + ")");
             }
             for (int b = 0; b < B; b++) first.setState(b, s0.data[b]);
         } else {
@@ -108,25 +108,27 @@ public final class Recurrence<S extends Step> {
     }
 
     /**
-     * Backpropagation through time from dH = ∂L/∂h_t of every step (B·T × H, batch-major), for the last forward
-     * pass: adds into the cell's weights' gradients (and the start state's) and returns dXW = ∂L/∂(x·W_x + b)
-     * (B·T × G·H), for the input projection's backward.
+     * Backpropagation through time from dH = ∂L/∂h_t of every step (B·T × H, batch-major), for the
+     * last forward pass: adds into the cell's weights' gradients (and the start state's) and returns
+     * dXW = ∂L/∂(x·W_x + b) (B·T × G·H), for the input projection's backward.
      */
     public Matrix backward(Matrix dH) {
         Workspace w = last;
         if (w == null) throw new IllegalStateException("Recurrence: backward before forward");
         if (dH.rows != w.B * w.T || dH.cols != H) {
-            throw new IllegalArgumentException("Recurrence: dH " + dH.shape() + ", expected (" + w.B * w.T + "×" + H
-                    + ")");
+            throw new IllegalArgumentException("Recurrence: dH " + dH.shape()
+                    + ", expected (" + w.B * w.T + "×" + H + ")");
         }
-        w.dHs.setFrom(dH);                       // step t's dh = its share of dH; the future adds to it below
+        // step t's dh = its share of dH; the future adds to it below
+        w.dHs.setFrom(dH);
         w.steps.get(0).zeroStateGradient();
         for (int t = 1; t <= w.T; t++) if (w.steps.get(t).dc != null) w.steps.get(t).dc.zero();
         for (int t = w.T; t >= 1; t--) cell.backward(w.steps.get(t - 1), w.steps.get(t));
         if (start != null && w.fromStart) {
             Step first = w.steps.get(0);
             double[] ds = w.s, g = start.grad.data[0];
-            for (int b = 0; b < w.B; b++) {      // start was broadcast to every row: its gradient is the sum
+            // start was broadcast to every row: its gradient is the sum
+            for (int b = 0; b < w.B; b++) {
                 first.stateGradient(b, ds);
                 for (int j = 0; j < S; j++) g[j] += ds[j];
             }

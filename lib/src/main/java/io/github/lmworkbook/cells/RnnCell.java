@@ -51,7 +51,7 @@ public final class RnnCell implements RecurrentCell<Step> {
     @Override
     public void forward(Step prev, Step t) {
         Matrix z = t.h;                                  // (B × H), becomes h_t in place
-        z.setFrom(t.xw);                                 // z = x_t·W_xh + b        (computed before the loop)
+        z.setFrom(t.xw);                                 // z = x_t·W_xh + b  (computed before the loop)
         z.addMatmul(prev.h, Whh.value);                  //   + h_{t−1}·W_hh
         Tanh.forward(z, t.h);                            // h_t = tanh(z)
     }

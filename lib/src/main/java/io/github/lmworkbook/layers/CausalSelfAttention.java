@@ -111,8 +111,8 @@ public final class CausalSelfAttention implements SequenceLayer {
     @Override
     public Matrix forward(Matrix x, int T) {
         if (T < 1 || x.rows % T != 0) {
-            throw new IllegalArgumentException("CausalSelfAttention: " + x.rows + " rows are not sequences of T = " + T
-                    + " positions");
+            throw new IllegalArgumentException("CausalSelfAttention: " + x.rows
+                    + " rows are not sequences of T = " + T + " positions");
         }
         int B = x.rows / T;
         if (uniform.length != B) uniform = new int[B];
@@ -132,7 +132,8 @@ public final class CausalSelfAttention implements SequenceLayer {
         for (int b = 0, off = 0; b < count; off += this.lengths[b], b++) {
             int L = this.lengths[b];
             for (int h = 0; h < heads; h++) {
-                int qc = h * d, kc = C + h * d, vc = 2 * C + h * d; // head h's columns of Q, K, V (and of y: qc)
+                // head h's columns of Q, K, V (and of y: qc)
+                int qc = h * d, kc = C + h * d, vc = 2 * C + h * d;
                 copyIn(QKV, off, L, qc, q);
                 copyIn(QKV, off, L, kc, k);
                 copyIn(QKV, off, L, vc, v);
@@ -150,24 +151,31 @@ public final class CausalSelfAttention implements SequenceLayer {
      * </pre>
      * writing a[i][0 … i] (the weights; entries above the diagonal are not touched) and y[i].
      */
-    public static void headForward(double[][] q, double[][] k, double[][] v, int L, double scale, double[][] a,
-                                   double[][] y) {
+    public static void headForward(double[][] q, double[][] k, double[][] v, int L, double scale,
+                                   double[][] a, double[][] y) {
         int d = q[0].length;
         for (int i = 0; i < L; i++) {
             double[] ai = a[i];
-            for (int j = 0; j <= i; j++) ai[j] = dot(q[i], k[j], d) * scale;  // s_ij = q_i·k_j / √d; j ≤ i: the mask
+            // j ≤ i only: the mask
+            for (int j = 0; j <= i; j++) ai[j] = dot(q[i], k[j], d) * scale;  // s_ij = q_i·k_j / √d
             Softmax.row(ai, ai, i + 1);                                      // a_i = softmax(s_i)
             java.util.Arrays.fill(y[i], 0, d, 0.0);
             for (int j = 0; j <= i; j++) axpy(ai[j], v[j], y[i], d);        // y_i = Σ_j a_ij v_j
         }
     }
 
-    /** dy = dout·W_oᵀ; per sequence and head: da, dv, ds (softmax VJP), dq, dk; dx = d[Q | K | V]·W_qkvᵀ. */
+    /**
+     * dy = dout·W_oᵀ; per sequence and head: da, dv, ds (softmax VJP), dq, dk;
+     * dx = d[Q | K | V]·W_qkvᵀ.
+     */
     @Override
     public Matrix backward(Matrix dout) {
-        if (QKV == null) throw new IllegalStateException("CausalSelfAttention: backward before forward");
+        if (QKV == null) {
+            throw new IllegalStateException("CausalSelfAttention: backward before forward");
+        }
         Matrix dY = out.backward(dout);                           // (N × C)
-        Matrix dQKV = dQKVBuf.rows(dY.rows);                      // (N × 3C), every head's columns written below
+        // every head's columns of dQKV are written below
+        Matrix dQKV = dQKVBuf.rows(dY.rows);                      // (N × 3C)
         double s = scaled ? scale : 1.0;
         for (int b = 0, off = 0; b < count; off += lengths[b], b++) {
             int L = lengths[b];
@@ -192,17 +200,18 @@ public final class CausalSelfAttention implements SequenceLayer {
     }
 
     /**
-     * The backward pass of {@link #headForward}: from dy (∂L/∂y_i, i &lt; L) and the weights a of the forward pass,
-     * adds ∂L/∂q_i, ∂L/∂k_j, ∂L/∂v_j into dq, dk, dv (≥ L × d):
+     * The backward pass of {@link #headForward}: from dy (∂L/∂y_i, i &lt; L) and the weights a of
+     * the forward pass, adds ∂L/∂q_i, ∂L/∂k_j, ∂L/∂v_j into dq, dk, dv (≥ L × d):
      * <pre>
-     * da_ij = dy_i·v_j                 dv_j += a_ij dy_i            for j ≤ i
-     * ds_i  = a_i ⊙ (da_i − da_i·a_i)                              the softmax's vector–Jacobian product
+     * da_ij = dy_i·v_j                 dv_j += a_ij dy_i          for j ≤ i
+     * ds_i  = a_i ⊙ (da_i − da_i·a_i)                             the softmax's vector–Jacobian product
      * dq_i += Σ_j ds_ij k_j · scale    dk_j += ds_ij q_i · scale
      * </pre>
      * da is scratch of length ≥ L.
      */
-    public static void headBackward(double[][] q, double[][] k, double[][] v, double[][] a, double[][] dy, int L,
-                                    double scale, double[] da, double[][] dq, double[][] dk, double[][] dv) {
+    public static void headBackward(double[][] q, double[][] k, double[][] v, double[][] a,
+                                    double[][] dy, int L, double scale, double[] da,
+                                    double[][] dq, double[][] dk, double[][] dv) {
         int d = q[0].length;
         for (int i = 0; i < L; i++) {
             double[] ai = a[i];

@@ -45,8 +45,8 @@ public final class Embedding {
         cache(N, n);
         for (int r = 0; r < N; r++) {
             if (x[r].length != n) {
-                throw new IllegalArgumentException("Embedding " + C.name + ": row " + r + " has " + x[r].length
-                        + " tokens, row 0 has " + n);
+                throw new IllegalArgumentException("Embedding " + C.name + ": row " + r + " has "
+                        + x[r].length + " tokens, row 0 has " + n);
             }
             for (int k = 0; k < n; k++) ids[r * n + k] = check(x[r][k]);
         }
@@ -62,10 +62,12 @@ public final class Embedding {
 
     /** dC[x[r][k]] += de[r][k·m … k·m+m−1]: the scatter-add. */
     public void backward(Matrix de) {
-        if (e == null) throw new IllegalStateException("Embedding " + C.name + ": backward before forward");
+        if (e == null) {
+            throw new IllegalStateException("Embedding " + C.name + ": backward before forward");
+        }
         if (de.rows != N || de.cols != n * m) {
-            throw new IllegalArgumentException("Embedding " + C.name + ": de " + de.shape() + " does not match e ("
-                    + N + "×" + n * m + ")");
+            throw new IllegalArgumentException("Embedding " + C.name + ": de " + de.shape()
+                    + " does not match e (" + N + "×" + n * m + ")");
         }
         double[][] dC = C.grad.data;
         for (int r = 0; r < N; r++) {

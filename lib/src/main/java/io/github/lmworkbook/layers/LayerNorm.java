@@ -61,8 +61,8 @@ public final class LayerNorm implements Layer {
     @Override
     public Matrix forward(Matrix x) {
         if (x.cols != n) {
-            throw new IllegalArgumentException("LayerNorm " + gamma.name + ": input " + x.shape() + ", expected " + n
-                    + " columns");
+            throw new IllegalArgumentException("LayerNorm " + gamma.name + ": input " + x.shape()
+                    + ", expected " + n + " columns");
         }
         int N = x.rows;
         if (r.length < N) r = new double[Math.max(N, 2 * r.length)];
@@ -89,13 +89,18 @@ public final class LayerNorm implements Layer {
         return out;
     }
 
-    /** dγ += Σ dy ⊙ x̂, dβ += Σ dy; returns dx = r·(dx̂ − mean(dx̂) − x̂ ⊙ mean(dx̂ ⊙ x̂)) with dx̂ = dy ⊙ γ. */
+    /**
+     * dγ += Σ dy ⊙ x̂, dβ += Σ dy; returns dx = r·(dx̂ − mean(dx̂) − x̂ ⊙ mean(dx̂ ⊙ x̂))
+     * with dx̂ = dy ⊙ γ.
+     */
     @Override
     public Matrix backward(Matrix dy) {
-        if (xh == null) throw new IllegalStateException("LayerNorm " + gamma.name + ": backward before forward");
+        if (xh == null) {
+            throw new IllegalStateException("LayerNorm " + gamma.name + ": backward before forward");
+        }
         if (!xh.sameShape(dy)) {
-            throw new IllegalArgumentException("LayerNorm " + gamma.name + ": dy " + dy.shape() + " does not match y "
-                    + xh.shape());
+            throw new IllegalArgumentException("LayerNorm " + gamma.name + ": dy " + dy.shape()
+                    + " does not match y " + xh.shape());
         }
         int N = dy.rows;
         Matrix out = dx.rows(N);

@@ -59,8 +59,8 @@ public final class Linear implements Layer {
     @Override
     public Matrix forward(Matrix x) {
         if (x.cols != in) {
-            throw new IllegalArgumentException("Linear " + W.name + ": input " + x.shape() + " does not match W "
-                    + W.shape() + " (expected " + in + " columns)");
+            throw new IllegalArgumentException("Linear " + W.name + ": input " + x.shape()
+                    + " does not match W " + W.shape() + " (expected " + in + " columns)");
         }
         this.x = x;
         Matrix y = this.y.rows(x.rows);                    // (N × out)
@@ -72,10 +72,12 @@ public final class Linear implements Layer {
     /** dW += xᵀ·dy, db += Σ_rows dy; returns dx = dy·Wᵀ. */
     @Override
     public Matrix backward(Matrix dy) {
-        if (x == null) throw new IllegalStateException("Linear " + W.name + ": backward before forward");
+        if (x == null) {
+            throw new IllegalStateException("Linear " + W.name + ": backward before forward");
+        }
         if (dy.rows != x.rows || dy.cols != out) {
-            throw new IllegalArgumentException("Linear " + W.name + ": dy " + dy.shape() + " does not match y ("
-                    + x.rows + "×" + out + ")");
+            throw new IllegalArgumentException("Linear " + W.name + ": dy " + dy.shape()
+                    + " does not match y (" + x.rows + "×" + out + ")");
         }
         W.grad.addMatmulTransA(x, dy);                     // dW += xᵀ·dy
         if (b != null) dy.addColumnSumsTo(b.grad);         // db += Σ_rows dy

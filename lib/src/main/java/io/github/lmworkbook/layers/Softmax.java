@@ -42,9 +42,9 @@ public final class Softmax implements Layer {
     }
 
     /**
-     * p[0 … n) = softmax(z[0 … n)); returns log Σ_j exp(z_j), the log-normaliser, so that log p_j = z_j − it.
-     * Entries of z equal to −∞ get probability 0 (a mask); a NaN in z makes the row NaN (so that a diverged model
-     * shows up as a NaN loss). p may be z itself.
+     * p[0 … n) = softmax(z[0 … n)); returns log Σ_j exp(z_j), the log-normaliser, so that
+     * log p_j = z_j − it. Entries of z equal to −∞ get probability 0 (a mask); a NaN in z makes
+     * the row NaN (so that a diverged model shows up as a NaN loss). p may be z itself.
      */
     public static double row(double[] z, double[] p, int n) {
         double max = Double.NEGATIVE_INFINITY;

@@ -166,7 +166,8 @@ public final class Mlp implements LanguageModel {
     /** Backward through the same layers, from the loss of the last forward pass. */
     private void backward() {
         Matrix dy = ce.backward();                        // dy = (p − onehot) / N
-        Matrix dx = hidden.backward(tanh.backward(output.backward(dy))); // da, dz, dx (and dU, db, dH, dd)
+        // da, dz, dx (and dU, db, dH, dd)
+        Matrix dx = hidden.backward(tanh.backward(output.backward(dy)));
         if (direct != null) dx.addInPlace(direct.backward(dy));          //  + dy·Wᵀ (and dW)
         embedding.backward(dx);                           // dC: the scatter-add over the windows
     }

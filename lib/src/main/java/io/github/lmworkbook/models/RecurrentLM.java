@@ -135,25 +135,31 @@ public final class RecurrentLM implements LanguageModel {
     }
 
     /**
-     * The loss of the batch starting from the state s0 (B × S), a constant, or from the start state when s0 is null;
-     * follow with {@link #backward()} for the gradients. Neither reads nor moves the carried state.
+     * The loss of the batch starting from the state s0 (B × S), a constant, or from the start state
+     * when s0 is null; follow with {@link #backward()} for the gradients. Neither reads nor moves the
+     * carried state.
      */
     public double forward(Batch batch, Matrix s0) {
         int B = batch.size(), T = batch.length();
-        if (B == 0 || T == 0) throw new IllegalArgumentException("RecurrentLM: empty batch (" + B + "×" + T + ")");
-        flatten(batch);                                                 // ids, targets (B·T), row b·T + t
-        Matrix XW = fused ? table.forward(ids)                          // x_t·W_x + b, by lookup
-                          : cell.input().forward(embedding.forward(ids)); // or C[token] then the product
-        Matrix Hs = recurrence.forward(XW, T, s0);                      // (B·T × H)
-        Matrix logits = head.forward(Hs);                               // (B·T × V)
+        if (B == 0 || T == 0) {
+            throw new IllegalArgumentException("RecurrentLM: empty batch (" + B + "×" + T + ")");
+        }
+        flatten(batch);                                             // ids, targets (B·T), row b·T + t
+        Matrix XW = fused
+                ? table.forward(ids)                                // x_t·W_x + b, by lookup
+                : cell.input().forward(embedding.forward(ids));     // or C[token] then the product
+        Matrix Hs = recurrence.forward(XW, T, s0);                  // (B·T × H)
+        Matrix logits = head.forward(Hs);                           // (B·T × V)
         return ce.forward(logits, targets);
     }
 
-    /** Backpropagation through the whole model for the last {@link #forward}; adds into every gradient. */
+    /**
+     * Backpropagation through the whole model for the last {@link #forward}; adds into every gradient.
+     */
     public void backward() {
-        Matrix dLogits = ce.backward();                                 // (B·T × V)
-        Matrix dHs = head.backward(dLogits);                            // (B·T × H)
-        Matrix dXW = recurrence.backward(dHs);                          // (B·T × G·H), through time
+        Matrix dLogits = ce.backward();                             // (B·T × V)
+        Matrix dHs = head.backward(dLogits);                        // (B·T × H)
+        Matrix dXW = recurrence.backward(dHs);                      // (B·T × G·H), through time
         if (fused) table.backward(dXW);
         else embedding.backward(cell.input().backward(dXW));
     }

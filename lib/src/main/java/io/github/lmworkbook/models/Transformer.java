@@ -208,26 +208,26 @@ public final class Transformer implements LanguageModel {
 
     /** x = wte[tokens] + positions;  x = blocks(x);  z = ln_f(x)·W_head. */
     private Matrix logits() {
-        Matrix x = xBuf.rows(N).setFrom(wte.forward(tokRows, N));               // wte[token_t]   (N × C)
-        if (wpe != null) x.addInPlace(wpe.forward(posRows, N));                // + wpe[t]
-        if (sinusoids != null) for (int r = 0; r < N; r++) {                   // + P[t]
+        Matrix x = xBuf.rows(N).setFrom(wte.forward(tokRows, N));     // wte[token_t]   (N × C)
+        if (wpe != null) x.addInPlace(wpe.forward(posRows, N));       // + wpe[t]
+        if (sinusoids != null) for (int r = 0; r < N; r++) {          // + P[t]
             double[] xr = x.data[r], p = sinusoids.data[pos[r]];
             for (int j = 0; j < C; j++) xr[j] += p[j];
         }
         int[] lengths = lengthViews[currentCount];
-        for (TransformerBlock b : blocks) x = b.forward(x, lengths);           // the blocks
-        if (lnF != null) x = lnF.forward(x);                                    // ln_f
-        return head.forward(x);                                                 // z = x·W_head   (N × V)
+        for (TransformerBlock b : blocks) x = b.forward(x, lengths);  // the blocks
+        if (lnF != null) x = lnF.forward(x);                          // ln_f
+        return head.forward(x);                                       // z = x·W_head   (N × V)
     }
 
     /** Backward through the whole model for the last {@link #forward}; adds into every gradient. */
     public void backward() {
         if (N == 0) return;
-        Matrix dx = head.backward(ce.backward());                               // (N × C)
+        Matrix dx = head.backward(ce.backward());                     // (N × C)
         if (lnF != null) dx = lnF.backward(dx);
         for (int l = blocks.size() - 1; l >= 0; l--) dx = blocks.get(l).backward(dx);
-        wte.backward(dx);                                                       // dwte: scatter-add by token
-        if (wpe != null) wpe.backward(dx);                                      // dwpe: scatter-add by position
+        wte.backward(dx);                                             // dwte: scatter-add by token
+        if (wpe != null) wpe.backward(dx);                            // dwpe: scatter-add by position
         dX = dx;
     }
 

@@ -79,15 +79,16 @@ public final class TransformerBlock implements SequenceLayer {
     public Matrix forward(Matrix x, int[] lengths) {
         Matrix a = attn.forward(ln1 == null ? x : ln1.forward(x), lengths);      // attn(ln₁(x))
         Matrix x1 = add(x1Buf, residual ? x : null, a);                          // x₁ = x + …
-        Matrix m = proj.forward(gelu.forward(fc.forward(ln2 == null ? x1 : ln2.forward(x1)))); // mlp(ln₂(x₁))
+        Matrix m = proj.forward(gelu.forward(fc.forward(                          // mlp(ln₂(x₁))
+                ln2 == null ? x1 : ln2.forward(x1))));
         return add(x2Buf, residual ? x1 : null, m);                              // x₂ = x₁ + …
     }
 
     @Override
     public Matrix forward(Matrix x, int T) {
         if (T < 1 || x.rows % T != 0) {
-            throw new IllegalArgumentException("TransformerBlock: " + x.rows + " rows are not sequences of T = " + T
-                    + " positions");
+            throw new IllegalArgumentException("TransformerBlock: " + x.rows
+                    + " rows are not sequences of T = " + T + " positions");
         }
         return forward(x, uniformLengths(x.rows, T));
     }
