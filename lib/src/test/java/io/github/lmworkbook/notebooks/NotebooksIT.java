@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (the Python environment with Jupyter and the JJava kernel).
  *
  * <p>Python: {@code $LMW_PYTHON}, else {@code <root>/.venv/bin/python}. Per-notebook time limit:
- * {@code $LMW_NOTEBOOK_TIMEOUT} seconds (default 600); the time budget, 2 minutes on the clock and in kernel CPU,
- * is the runner's ({@code --budget}, {@code $LMW_NOTEBOOK_BUDGET}). The environment, e.g. {@code LMW_DATA_MIRROR}, reaches the
+ * {@code $LMW_NOTEBOOK_TIMEOUT} seconds (default 600); the time budget, 2 minutes on 2 cores (150 s on the clock
+ * and in kernel CPU), is the runner's ({@code --budget}, {@code $LMW_NOTEBOOK_BUDGET}). The environment, e.g. {@code LMW_DATA_MIRROR}, reaches the
  * kernel.
  */
 class NotebooksIT {
