@@ -81,8 +81,9 @@ public final class RnnMechanism {
     /** σ_max, ρ and ρ/σ_max of the cell's W_hh. */
     static Map<String, Double> weights(RnnCell cell) {
         Matrix W = cell.Whh.value;
-        double sigma = Spectra.sigmaMax(W), rho = Spectra.spectralRadius(W);
-        Map<String, Double> m = new LinkedHashMap<>();
+        double sigma = Spectra.sigmaMax(W);
+        double rho = sigma * Spectra.spectralRadius(W.copy().scaleInPlace(1 / sigma));   // ρ(cW) = c·ρ(W); the
+        Map<String, Double> m = new LinkedHashMap<>();                // eigensolver fails on W ≈ 0 unscaled
         m.put(SIGMA, sigma);
         m.put(RHO, rho);
         m.put(RHO_RATIO, rho / sigma);

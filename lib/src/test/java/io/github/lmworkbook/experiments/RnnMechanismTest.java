@@ -74,6 +74,8 @@ class RnnMechanismTest {
                 Matrix.randn(10, 3, 1.0, new Random(7)));
         assertEquals(6.0, none.get(RnnMechanism.BELOW), 1e-12, "every singular value of J_t below 0.01");
         assertEquals(0.0, none.get(RnnMechanism.ABOVE));
+        assertEquals(Spectra.spectralRadius(v.get(RnnMechanism.TRAINED).Whh.value) / 2.0 * RnnMechanism.NEAR_ZERO,
+                none.get(RnnMechanism.RHO), 1e-12 * RnnMechanism.NEAR_ZERO, "ρ of W_hh ≈ 0, scaled back");
         assertTrue(none.get(RnnMechanism.FACTOR) < 1e-6, "the gradient does not travel back: " + none);
     }
 
