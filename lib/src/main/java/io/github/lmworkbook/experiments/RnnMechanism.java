@@ -15,6 +15,7 @@ import tech.tablesaw.api.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -146,30 +147,37 @@ public final class RnnMechanism {
         }
 
         /**
-         * One row per variant; per metric its pooled mean ± standard deviation as text ("0.204 ± 0.012", "—" for
-         * NaN), the mean at the precision the spread allows.
+         * "0.204 ± 0.012": the mean at the precision the spread allows; a value without spread (σ_max of a
+         * rescaling) as "1.500"; a tiny one (the control's ρ) in scientific notation; NaN as "—".
          */
+        public static String format(Summary s) {
+            double m = s.mean(), sd = s.std();
+            if (!Double.isFinite(m)) return "—";
+            if (m != 0 && Math.abs(m) < 1e-4) return String.format(Locale.ROOT, "%.2g ± %.2g", m, sd);
+            if (!(sd > 1e-9 * Math.abs(m))) return String.format(Locale.ROOT, "%.4g", m);
+            return s.meanPlusMinus();
+        }
+
+        /** One row per variant; per metric its pooled mean ± standard deviation as text ({@link #format}). */
         public Table table(String title) {
             Table t = Table.create(title, StringColumn.create("W_hh", variants()));
             for (String metric : METRICS) {
                 StringColumn col = StringColumn.create(metric);
                 for (String v : variants()) {
                     Summary s = pooled(v, metric);
-                    col.append(Double.isFinite(s.mean()) ? s.meanPlusMinus() : "—");
+                    col.append(format(s));
                 }
                 t.addColumns(col);
             }
             return t;
         }
 
-        /** "trained: ρ / σ_max 0.76 ± 0.02, mean 1 − h² 0.204 ± 0.010, …": a variant's pooled numbers. */
+        /** "trained: σ_max 4.05 ± 0.12, ρ …, mean 1 − h² 0.204 ± 0.010, …": a variant's pooled numbers. */
         public String line(String variant) {
             StringBuilder sb = new StringBuilder(variant).append(':');
             for (String metric : METRICS) {
-                if (metric.equals(SIGMA) || metric.equals(RHO)) continue;
                 Summary s = pooled(variant, metric);
-                sb.append(' ').append(metric).append(' ')
-                        .append(Double.isFinite(s.mean()) ? s.meanPlusMinus() : "—").append(',');
+                sb.append(' ').append(metric).append(' ').append(format(s)).append(',');
             }
             sb.setLength(sb.length() - 1);
             return sb.toString();

@@ -104,8 +104,12 @@ class RnnMechanismTest {
         assertEquals(4, t.rowCount());
         assertEquals(1 + RnnMechanism.METRICS.size(), t.columnCount());
         assertEquals("—", t.stringColumn(RnnMechanism.FACTOR).get(3));
-        assertEquals(sigma.meanPlusMinus(), t.stringColumn(RnnMechanism.SIGMA).get(1));
-        assertTrue(r.line("trained").startsWith("trained: ρ / σ_max "), r.line("trained"));
+        assertEquals("1.500", t.stringColumn(RnnMechanism.SIGMA).get(1), "no spread: the value alone");
+        assertEquals(r.pooled("trained", RnnMechanism.SLOPE).meanPlusMinus(),
+                t.stringColumn(RnnMechanism.SLOPE).get(2));
+        assertEquals("1.0e-09 ± 2.1e-25", RnnMechanism.Result.format(new Summary(2, 1e-9, 2.1e-25, 1e-9, 1e-9)));
+        assertTrue(r.line("trained").startsWith("trained: σ_max "), r.line("trained"));
+        assertTrue(r.line("W_hh ≈ 0").endsWith("fitted factor —"), r.line("W_hh ≈ 0"));
 
         RecurrentLM gru = new RecurrentLM(new RecurrentLM.Config(5, CellType.GRU, 3, 4, false, 1));
         assertThrows(IllegalArgumentException.class, () -> RnnMechanism.run(Map.of(1L, gru), passages, 1.0));
