@@ -11,6 +11,7 @@ import io.github.lmworkbook.train.Trainer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The adding problem ({@link AddingProblem}) for several sequence lengths T and seeds, with the learning curve and
@@ -57,24 +58,62 @@ public final class AddingProblemSweep {
     public static SeedResults<Integer> run(CellType cell, int[] lengths, long[] seeds, Config c) {
         List<Integer> Ts = new ArrayList<>();
         for (int T : lengths) Ts.add(T);
-        return Seeds.run(Ts, T -> "T = " + T, seeds, (T, seed) -> {
-            SequenceRegressor m = new SequenceRegressor(new SequenceRegressor.Config(cell, 2, c.hidden(), seed));
-            AddingProblem train = new AddingProblem(T, seed);
-            SequenceBatch probe = new AddingProblem(T, 1_000_000L + T).sample(c.test());
-            Trainer<SequenceBatch> trainer = Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(() -> train.sample(c.batch()))
-                    .schedule(LrSchedule.warmupCosine(c.lr(), Math.max(1, c.steps() / 20), c.steps(), c.lr() / 10))
-                    .clipGradNorm(c.clip()).steps(c.every()).quiet();
-            int points = c.steps() / c.every() + 1;
-            double[] at = new double[points], mse = new double[points], share = new double[points];
-            for (int k = 0; k < points; k++) {
-                if (k > 0) trainer.run();
-                at[k] = (double) k * c.every();
-                mse[k] = m.loss(probe);
-                share[k] = Math.log10(Math.max(SHARE_FLOOR, markedShare(m, probe)));
+        return Seeds.run(Ts, T -> "T = " + T, seeds, (T, seed) -> train(cell, T, c.steps(), seed, c));
+    }
+
+    /**
+     * One condition of {@link #run(CellType, List, long[], Config)}: a sequence length T and its own number of
+     * training steps (a multiple of the config's {@code every}), e.g. the same T at two budgets.
+     */
+    public record Budget(int length, int steps) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "T = %d, %,d steps", length, steps);
+        }
+    }
+
+    /**
+     * As {@link #run(CellType, int[], long[], Config)}, each condition with its own number of steps (the
+     * learning-rate schedule stretched to it); everything else from the config. A condition with the config's
+     * steps gives exactly the outcome of the other method.
+     */
+    public static SeedResults<Budget> run(CellType cell, List<Budget> budgets, long[] seeds, Config c) {
+        for (Budget b : budgets) {
+            if (b.steps() < 1 || b.steps() % c.every() != 0) {
+                throw new IllegalArgumentException("adding problem sweep: " + b + ": steps must be a positive "
+                        + "multiple of every " + c.every());
             }
-            return new Outcome().metric(MSE, mse[points - 1]).metric(RATIO, mse[points - 1] / AddingProblem.BASELINE_MSE)
-                    .metric(LOG_SHARE, share[points - 1]).curve(MSE, at, mse).curve(LOG_SHARE, at, share);
-        });
+        }
+        return Seeds.run(budgets, Budget::toString, seeds, (b, seed) -> train(cell, b.length(), b.steps(), seed, c));
+    }
+
+    private static Outcome train(CellType cell, int T, int steps, long seed, Config c) {
+        SequenceRegressor m = new SequenceRegressor(new SequenceRegressor.Config(cell, 2, c.hidden(), seed));
+        AddingProblem train = new AddingProblem(T, seed);
+        SequenceBatch probe = new AddingProblem(T, 1_000_000L + T).sample(c.test());
+        Trainer<SequenceBatch> trainer = Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(() -> train.sample(c.batch()))
+                .schedule(LrSchedule.warmupCosine(c.lr(), Math.max(1, steps / 20), steps, c.lr() / 10))
+                .clipGradNorm(c.clip()).steps(c.every()).quiet();
+        int points = steps / c.every() + 1;
+        double[] at = new double[points], mse = new double[points], share = new double[points];
+        for (int k = 0; k < points; k++) {
+            if (k > 0) trainer.run();
+            at[k] = (double) k * c.every();
+            mse[k] = m.loss(probe);
+            share[k] = Math.log10(Math.max(SHARE_FLOOR, markedShare(m, probe)));
+        }
+        return new Outcome().metric(MSE, mse[points - 1]).metric(RATIO, mse[points - 1] / AddingProblem.BASELINE_MSE)
+                .metric(LOG_SHARE, share[points - 1]).curve(MSE, at, mse).curve(LOG_SHARE, at, share);
+    }
+
+    /**
+     * log₁₀ of {@link #markedShare} of an untrained model (the seed's initialisation) on the probe set of length T:
+     * how far the signal "remember this value" is from the marked step before any training, at no training cost.
+     */
+    public static double initialLogShare(CellType cell, int T, long seed, Config c) {
+        SequenceRegressor m = new SequenceRegressor(new SequenceRegressor.Config(cell, 2, c.hidden(), seed));
+        SequenceBatch probe = new AddingProblem(T, 1_000_000L + T).sample(c.test());
+        return Math.log10(Math.max(SHARE_FLOOR, markedShare(m, probe)));
     }
 
     /**

@@ -37,4 +37,24 @@ class AddingProblemSweepTest {
         assertTrue(share > 0 && share < 1e3, "share " + share);
         m.zeroGrad();
     }
+
+    @Test
+    void aBudgetPerConditionGivesTheSameRunsAtTheSameStepsAndLongerCurvesAtMore() {
+        AddingProblemSweep.Config c = new AddingProblemSweep.Config(8, 16, 400, 200, 1e-2, 1.0, 64);
+        SeedResults<Integer> plain = AddingProblemSweep.run(CellType.RNN, new int[] {6}, new long[] {1}, c);
+        var short6 = new AddingProblemSweep.Budget(6, 400);
+        var long6 = new AddingProblemSweep.Budget(6, 800);
+        SeedResults<AddingProblemSweep.Budget> r = AddingProblemSweep.run(CellType.RNN, java.util.List.of(short6,
+                long6), new long[] {1}, c);
+        assertEquals(java.util.List.of("T = 6, 400 steps", "T = 6, 800 steps"), r.labels());
+        assertArrayEquals(plain.outcome(6, 1).curve(AddingProblemSweep.MSE)[1],
+                r.outcome(short6, 1).curve(AddingProblemSweep.MSE)[1], 0.0, "same T, steps and seed: same run");
+        assertArrayEquals(new double[] {0, 200, 400, 600, 800}, r.band(long6, AddingProblemSweep.MSE).x(), 0.0);
+        assertNotEquals(r.summary(short6, AddingProblemSweep.MSE).mean(), r.summary(long6, AddingProblemSweep.MSE)
+                .mean(), "the longer run is another run (its schedule is stretched)");
+        assertEquals(r.outcome(long6, 1).curve(AddingProblemSweep.LOG_SHARE)[1][0],
+                AddingProblemSweep.initialLogShare(CellType.RNN, 6, 1, c), 0.0, "step 0 is the untrained model");
+        assertThrows(IllegalArgumentException.class, () -> AddingProblemSweep.run(CellType.RNN,
+                java.util.List.of(new AddingProblemSweep.Budget(6, 500)), new long[] {1}, c));
+    }
 }
