@@ -205,7 +205,9 @@ public final class Charts {
 
     /**
      * A labelled scatter chart; with {@code equalAxes} one unit is as long on the x axis as on the y axis (the
-     * picture of a projection, where distances in any direction must compare), on a square-ish image.
+     * picture of a projection, where distances in any direction must compare), on a tall image as wide as the
+     * notebook column. Each label goes beside its point, on the first side where it covers no other label and no
+     * other point ({@link #placeLabels}); where the points crowd, farther out, joined to its point by a thin line.
      */
     public static BufferedImage scatter(String title, String xLabel, String yLabel, double[] xs, double[] ys,
                                         String[] labels, boolean equalAxes) {
@@ -213,19 +215,121 @@ public final class Charts {
         if (labels.length != xs.length) {
             throw new IllegalArgumentException("labels: " + labels.length + " labels for " + xs.length + " points");
         }
-        int width = equalAxes ? 800 : WIDTH, height = equalAxes ? 760 : HEIGHT;
+        int width = WIDTH, height = equalAxes ? 900 : HEIGHT;
         XYChart chart = base(title, xLabel, yLabel, width, height);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setMarkerSize(12);
+        chart.getStyler().setMarkerSize(2 * MARKER_RADIUS);
         chart.getStyler().setAnnotationTextFontColor(Color.BLACK);
-        XYSeries s = chart.addSeries("points", xs, ys);
-        s.setMarkerColor(new Color(120, 170, 230, 150));
-        for (int i = 0; i < xs.length; i++) {
-            chart.addAnnotation(new AnnotationText(labels[i], xs[i], ys[i], false));
-        }
         if (equalAxes) equalAxes(chart, xs, ys, width, height);
+        else paddedAxes(chart, xs, ys);
+        // pixels of the plot area per unit of data, from the axis ranges just set and the estimated margins
+        double pw = width - MARGIN_LEFT - MARGIN_RIGHT, ph = height - MARGIN_TOP - MARGIN_BOTTOM;
+        double x0 = chart.getStyler().getXAxisMin(), y0 = chart.getStyler().getYAxisMin();
+        double sx = pw / (chart.getStyler().getXAxisMax() - x0), sy = ph / (chart.getStyler().getYAxisMax() - y0);
+        int n = xs.length;
+        double[] px = new double[n], py = new double[n], w = new double[n], h = new double[n];
+        java.awt.font.FontRenderContext frc = new java.awt.font.FontRenderContext(null, true, true);
+        for (int i = 0; i < n; i++) {
+            px[i] = (xs[i] - x0) * sx;                     // pixels from the plot's left edge
+            py[i] = ph - (ys[i] - y0) * sy;                // pixels from the plot's top edge
+            java.awt.geom.Rectangle2D b = LABEL_FONT.getStringBounds(labels[i].isEmpty() ? " " : labels[i], frc);
+            w[i] = b.getWidth();
+            h[i] = LABEL_FONT.getLineMetrics("Xg", frc).getAscent() * 0.8;  // x-height-ish: what the eye sees
+        }
+        double[][] at = placeLabels(px, py, w, h, MARKER_RADIUS, pw, ph);
+        Color leader = new Color(150, 150, 150);
+        for (int i = 0; i < n; i++) {
+            double lx = x0 + at[i][0] / sx, ly = y0 + (ph - at[i][1]) / sy;
+            if (at[i][2] > 0) {                            // a leader line from the point to the label's edge
+                double dx = at[i][0] - px[i], dy = at[i][1] - py[i], len = Math.hypot(dx, dy);
+                double inset = Math.min(len, Math.max(w[i], h[i]) / 2 + 3);
+                double ex = px[i] + dx * (len - inset) / len, ey = py[i] + dy * (len - inset) / len;
+                double sx0 = px[i] + dx * MARKER_RADIUS / len, sy0 = py[i] + dy * MARKER_RADIUS / len;
+                XYSeries line = chart.addSeries("leader " + i, new double[] {x0 + sx0 / sx, x0 + ex / sx},
+                        new double[] {y0 + (ph - sy0) / sy, y0 + (ph - ey) / sy});
+                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                line.setMarker(SeriesMarkers.NONE);
+                line.setLineColor(leader);
+                line.setLineStyle(new BasicStroke(1.2f));
+            }
+            chart.addAnnotation(new AnnotationText(labels[i], lx, ly, false));
+        }
+        XYSeries s = chart.addSeries("points", xs, ys);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setMarkerColor(new Color(31, 119, 180, 200));
         return image(chart);
+    }
+
+    /** Radius in pixels of a labelled scatter's points. */
+    static final int MARKER_RADIUS = 5;
+
+    /**
+     * Where the labels of a scatter go, in pixels of a plot area pw × ph (origin top left, y down): for each point
+     * (px, py) with a label w × h pixels, the label's centre and whether it sits away from its point (1: draw a
+     * leader line) or beside it (0). Greedy and deterministic: the labels of the most crowded points choose first;
+     * each takes the first place, trying rings at growing distance and on each ring eight directions (right, left,
+     * up, down, then the diagonals), where its box (2 px of room around) overlaps no label placed before, no point
+     * (a disc of the given radius) and stays inside the plot. If there is no such place, the label goes to the right
+     * of its point.
+     */
+    static double[][] placeLabels(double[] px, double[] py, double[] w, double[] h, double radius, double pw,
+                                  double ph) {
+        int n = px.length;
+        Integer[] order = new Integer[n];
+        int[] crowd = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            for (int j = 0; j < n; j++) {
+                if (j != i && Math.hypot(px[i] - px[j], py[i] - py[j]) < 4 * (radius + Math.max(w[i], h[i]))) {
+                    crowd[i]++;
+                }
+            }
+        }
+        Arrays.sort(order, (a, b) -> crowd[a] != crowd[b] ? Integer.compare(crowd[b], crowd[a]) : Integer.compare(a, b));
+        double[][] at = new double[n][];
+        double[][] boxes = new double[n][];              // placed labels: {left, top, right, bottom}
+        double[][] dirs = {{1, 0}, {-1, 0}, {0, -1}, {0, 1}, {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
+        double pad = 2;
+        for (int i : order) {
+            double hw = w[i] / 2 + pad, hh = h[i] / 2 + pad;
+            double[] chosen = null;
+            for (int ring = 0; ring < 8 && chosen == null; ring++) {
+                for (double[] d : dirs) {
+                    double norm = Math.hypot(d[0], d[1]), gap = (radius + 1) / norm, out = ring * (h[i] + 2 * pad);
+                    // the box's nearest edge (or corner, on a diagonal) radius + 1 from the point, then the ring
+                    double cx = px[i] + d[0] * (hw + gap + out / norm), cy = py[i] + d[1] * (hh + gap + out / norm);
+                    double[] box = {cx - hw, cy - hh, cx + hw, cy + hh};
+                    if (box[0] < 0 || box[1] < 0 || box[2] > pw || box[3] > ph) continue;
+                    boolean free = true;
+                    for (int j = 0; j < n && free; j++) {
+                        if (boxes[j] != null && overlaps(box, boxes[j])) free = false;
+                        if (discTouches(box, px[j], py[j], radius)) free = false;
+                    }
+                    if (free) {
+                        chosen = new double[] {cx, cy, ring > 0 ? 1 : 0};
+                        boxes[i] = box;
+                        break;
+                    }
+                }
+            }
+            if (chosen == null) {
+                double cx = px[i] + radius + 1 + hw;
+                chosen = new double[] {cx, py[i], 0};
+                boxes[i] = new double[] {cx - hw, py[i] - hh, cx + hw, py[i] + hh};
+            }
+            at[i] = chosen;
+        }
+        return at;
+    }
+
+    private static boolean overlaps(double[] a, double[] b) {
+        return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    }
+
+    private static boolean discTouches(double[] box, double cx, double cy, double r) {
+        double nx = Math.max(box[0], Math.min(cx, box[2])), ny = Math.max(box[1], Math.min(cy, box[3]));
+        return Math.hypot(cx - nx, cy - ny) < r;
     }
 
     /** Plot area of an image of this size, estimated from the margins XChart leaves at these fonts (pixels). */
@@ -240,6 +344,15 @@ public final class Charts {
         double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
         chart.getStyler().setXAxisMin(cx - perPixel * pw / 2).setXAxisMax(cx + perPixel * pw / 2);
         chart.getStyler().setYAxisMin(cy - perPixel * ph / 2).setYAxisMax(cy + perPixel * ph / 2);
+    }
+
+    /** Sets each axis to the data's range with 8 % room on either side. */
+    static void paddedAxes(XYChart chart, double[] xs, double[] ys) {
+        double x0 = Arrays.stream(xs).min().getAsDouble(), x1 = Arrays.stream(xs).max().getAsDouble();
+        double y0 = Arrays.stream(ys).min().getAsDouble(), y1 = Arrays.stream(ys).max().getAsDouble();
+        double rx = Math.max(x1 - x0, 1e-12) * 0.08, ry = Math.max(y1 - y0, 1e-12) * 0.08;
+        chart.getStyler().setXAxisMin(x0 - rx).setXAxisMax(x1 + rx);
+        chart.getStyler().setYAxisMin(y0 - ry).setYAxisMax(y1 + ry);
     }
 
     private static XYChart base(String title, String xLabel, String yLabel) {

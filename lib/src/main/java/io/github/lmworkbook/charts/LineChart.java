@@ -100,6 +100,7 @@ public final class LineChart {
     private int width = Charts.WIDTH, height = Charts.HEIGHT;
     private Styler.LegendPosition legendPosition = Styler.LegendPosition.InsideNE;
     private final List<Series> series = new ArrayList<>();
+    private double yMin = Double.NaN, yMax = Double.NaN;
 
     LineChart(String title, String xLabel, String yLabel) {
         this.title = title == null ? "" : title;
@@ -132,6 +133,19 @@ public final class LineChart {
     /** Labels the x axis at whole numbers only (for a count on x, e.g. a context length: no "2.5"). */
     public LineChart integerX() {
         this.integerX = true;
+        return this;
+    }
+
+    /**
+     * The y axis from lo to hi instead of the data's range, e.g. to leave room above the lines for the legend
+     * (a linear y axis only; the lines are clipped to the range).
+     */
+    public LineChart yRange(double lo, double hi) {
+        if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
+            throw new IllegalArgumentException("y range [" + lo + ", " + hi + "] must be finite with lo < hi");
+        }
+        this.yMin = lo;
+        this.yMax = hi;
         return this;
     }
 
@@ -280,6 +294,7 @@ public final class LineChart {
         }
         chart.getStyler().setLegendVisible(shown > 1);
         if (!logX) Charts.roundXTicks(chart);
+        if (!logY && !Double.isNaN(yMin)) chart.getStyler().setYAxisMin(yMin).setYAxisMax(yMax);
         if (integerX && !logX) {
             chart.getStyler().setxAxisTickLabelsFormattingFunction(
                     v -> Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : "");

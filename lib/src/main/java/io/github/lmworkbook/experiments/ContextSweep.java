@@ -39,15 +39,46 @@ public final class ContextSweep {
      */
     public static SeedResults<Integer> run(int[] ns, long[] seeds, Factory<? extends LanguageModel> model,
                                            Factory<Supplier<Batch>> train, Iterable<Batch> dev, int steps, double lr) {
+        return run(ns, seeds, model, train, dev, steps, lr, 0);
+    }
+
+    /** The curve of the held-out loss over training: x = the steps done, y = the loss on dev after them. */
+    public static final String DEV_CURVE = "dev curve";
+
+    /**
+     * {@link #run(int[], long[], Factory, Factory, Iterable, int, double)} that also records the learning curve
+     * {@link #DEV_CURVE}: the loss on dev after every {@code evalEvery} steps and after the last (evalEvery ≤ 0:
+     * none). The runs are the same steps either way: the curve only adds evaluations between them.
+     */
+    public static SeedResults<Integer> run(int[] ns, long[] seeds, Factory<? extends LanguageModel> model,
+                                           Factory<Supplier<Batch>> train, Iterable<Batch> dev, int steps, double lr,
+                                           int evalEvery) {
+        if (steps < 1) throw new IllegalArgumentException("context sweep: steps " + steps + " must be ≥ 1");
         List<Integer> conditions = new ArrayList<>();
         for (int n : ns) conditions.add(n);
         return Seeds.run(conditions, n -> "n = " + n, seeds, (n, seed) -> {
             LanguageModel m = model.make(n, seed);
-            var history = Trainer.of(m, new AdamW(m, lr, 0.0)).data(train.make(n, seed))
-                    .schedule(LrSchedule.warmupCosine(lr, Math.max(1, steps / 20), steps, lr / 10))
-                    .steps(steps).quiet().run();
-            return new Outcome().metric(DEV, Trainer.evaluate(m, dev))
-                    .metric(TRAIN, history.lastTrainLoss(Math.min(100, steps))).metric(PARAMS, m.numParams());
+            var trainer = Trainer.of(m, new AdamW(m, lr, 0.0)).data(train.make(n, seed))
+                    .schedule(LrSchedule.warmupCosine(lr, Math.max(1, steps / 20), steps, lr / 10)).quiet();
+            double[][] curve = null;
+            if (evalEvery <= 0) {
+                trainer.steps(steps).run();
+            } else {
+                int points = (steps + evalEvery - 1) / evalEvery;
+                double[] x = new double[points], y = new double[points];
+                for (int k = 0; k < points; k++) {
+                    int to = Math.min(steps, (k + 1) * evalEvery);       // steps done after this chunk
+                    trainer.steps(to - trainer.step()).run();
+                    x[k] = to;
+                    y[k] = Trainer.evaluate(m, dev);
+                }
+                curve = new double[][] {x, y};
+            }
+            double devLoss = curve == null ? Trainer.evaluate(m, dev) : curve[1][curve[1].length - 1];
+            Outcome out = new Outcome().metric(DEV, devLoss)
+                    .metric(TRAIN, trainer.history().lastTrainLoss(Math.min(100, steps)))
+                    .metric(PARAMS, m.numParams());
+            return curve == null ? out : out.curve(DEV_CURVE, curve[0], curve[1]);
         });
     }
 }

@@ -28,7 +28,8 @@ import java.util.function.Function;
  * the runs then go in parallel on {@link #threads()} threads and the results are the same as one after the
  * other. Progress: one line per condition when its last seed is done, in the order of the conditions, with the
  * first metric's mean ± standard deviation and the CPU seconds its runs took (the time they would take alone, on a
- * machine shared with other work as well); then a total with the wall-clock time.
+ * machine shared with other work as well); then a total with the wall-clock time. {@link #runVerbose} adds a line
+ * per run, for conditions whose runs are long.
  */
 public final class Seeds {
     private Seeds() {}
@@ -77,6 +78,29 @@ public final class Seeds {
      */
     public static <C> SeedResults<C> run(List<C> conditions, Function<C, String> label, long[] seeds,
                                          Experiment<C> experiment, PrintStream progress) {
+        return run(conditions, label, seeds, experiment, progress, false);
+    }
+
+    /**
+     * {@link #run(List, Function, long[], Experiment)} with a progress line for every run as well, for conditions
+     * whose runs are long (one condition of three seeds would otherwise print nothing until all three are done):
+     * each line names the condition and the seed, gives the first metric and the run's CPU seconds, and comes when
+     * the run is done, in the order of the runs (condition by condition, seed by seed), so the output is the same
+     * every time.
+     */
+    public static <C> SeedResults<C> runVerbose(List<C> conditions, Function<C, String> label, long[] seeds,
+                                                Experiment<C> experiment) {
+        return run(conditions, label, seeds, experiment, System.out, true);
+    }
+
+    /** {@link #runVerbose(List, Function, long[], Experiment)} with labels String.valueOf(c). */
+    public static <C> SeedResults<C> runVerbose(List<C> conditions, long[] seeds, Experiment<C> experiment) {
+        return runVerbose(conditions, String::valueOf, seeds, experiment);
+    }
+
+    /** {@link #run(List, Function, long[], Experiment, PrintStream)}; eachRun adds a progress line per run. */
+    static <C> SeedResults<C> run(List<C> conditions, Function<C, String> label, long[] seeds,
+                                  Experiment<C> experiment, PrintStream progress, boolean eachRun) {
         if (conditions.isEmpty()) throw new IllegalArgumentException("seeds: no conditions");
         if (seeds.length == 0) throw new IllegalArgumentException("seeds: no seeds");
         int nc = conditions.size(), ns = seeds.length;
@@ -116,6 +140,10 @@ public final class Seeds {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException("seeds: interrupted", e);
                     }
+                    if (progress != null && eachRun) {
+                        progress.println(runLine(label.apply(conditions.get(i)), seeds[j], outcomes[i][j],
+                                seconds[i][j], i * ns + j + 1, nc * ns));
+                    }
                 }
                 if (progress != null) progress.println(progressLine(label.apply(conditions.get(i)), outcomes[i], seconds[i]));
             }
@@ -139,6 +167,17 @@ public final class Seeds {
     private static long cpuNanos() {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         return mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static String runLine(String label, long seed, Outcome run, double seconds, int done, int runs) {
+        String metric = run.metrics().isEmpty() ? null : run.metrics().keySet().iterator().next();
+        String value = "";
+        if (metric != null) {
+            double v = run.metric(metric);
+            value = String.format(Locale.ROOT, " · %s %." + Summary.of(new double[] {v}).decimals() + "f", metric, v);
+        }
+        return String.format(Locale.ROOT, "  %s, seed %d%s · %.1f s CPU (run %d of %d)", label, seed, value,
+                seconds, done, runs);
     }
 
     private static String progressLine(String label, Outcome[] runs, double[] seconds) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
@@ -108,6 +109,40 @@ class ChartsTest {
         assertTrue(xSpan > 6 && chart.getStyler().getXAxisMin() < -3, "every point inside");
         BufferedImage img = Charts.scatter("e", "x", "y", xs, ys, new String[] {"a", "b", "c", "d"}, true);
         assertTrue(colours(img) > 10);
+    }
+
+    @Test
+    void labelsOfCrowdedPointsNeitherOverlapNorCoverAPoint() {
+        // three points 6 px apart (k, h, x in the embedding) and two more close by, one far away
+        double[] px = {300, 306, 303, 310, 296, 600}, py = {200, 200, 205, 194, 208, 100};
+        int n = px.length;
+        double[] w = new double[n], h = new double[n];
+        Arrays.fill(w, 11);
+        Arrays.fill(h, 12);
+        double r = 5;
+        double[][] at = Charts.placeLabels(px, py, w, h, r, 800, 600);
+        for (int i = 0; i < n; i++) {
+            double[] a = box(at[i], w[i], h[i]);
+            assertTrue(a[0] >= 0 && a[1] >= 0 && a[2] <= 800 && a[3] <= 600, "inside the plot: " + i);
+            for (int j = 0; j < n; j++) {
+                if (j != i) {
+                    double[] b = box(at[j], w[j], h[j]);
+                    assertFalse(a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3], "labels " + i + ", " + j);
+                }
+                double nx = Math.max(a[0], Math.min(px[j], a[2])), ny = Math.max(a[1], Math.min(py[j], a[3]));
+                assertTrue(Math.hypot(px[j] - nx, py[j] - ny) >= r, "label " + i + " covers point " + j);
+            }
+        }
+        // the lone point keeps its label right beside it, on the right, without a leader line
+        assertEquals(0, at[5][2]);
+        assertTrue(at[5][0] > px[5] && at[5][0] - px[5] < r + w[5], "beside: " + Arrays.toString(at[5]));
+        assertEquals(py[5], at[5][1], 1e-9);
+        // and the same input gives the same places
+        assertArrayEquals(at[2], Charts.placeLabels(px, py, w, h, r, 800, 600)[2], 0.0);
+    }
+
+    private static double[] box(double[] centre, double w, double h) {
+        return new double[] {centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2};
     }
 
     @Test

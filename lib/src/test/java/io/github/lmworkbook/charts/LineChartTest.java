@@ -215,4 +215,19 @@ class LineChartTest {
         assertTrue(labels.contains("1") && labels.contains("8"), labels.toString());
         assertTrue(labels.stream().allMatch(l -> l.isEmpty() || l.matches("\\d+")), labels.toString());
     }
+
+    @Test
+    void aYRangeLeavesRoomAboveTheLines() {
+        LineChart c = Charts.lines("t", "step", "loss");
+        c.add("a", new double[] {0, 1, 2}, new double[] {2.5, 2.3, 2.2});
+        XYChart auto = c.xyChart();
+        assertNull(auto.getStyler().getYAxisMax(), "the data's range by default");
+        c.yRange(2.0, 2.8);
+        XYChart set = c.xyChart();
+        assertEquals(2.0, set.getStyler().getYAxisMin());
+        assertEquals(2.8, set.getStyler().getYAxisMax());
+        assertTrue(c.image().getHeight() > 0);
+        assertThrows(IllegalArgumentException.class, () -> c.yRange(3, 2));
+        assertThrows(IllegalArgumentException.class, () -> c.yRange(Double.NaN, 2));
+    }
 }

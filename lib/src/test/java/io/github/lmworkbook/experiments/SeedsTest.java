@@ -82,6 +82,33 @@ class SeedsTest {
     }
 
     @Test
+    void verboseProgressHasALinePerRunInTheOrderOfTheRuns() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int old = Seeds.threads();
+        Seeds.threads(2);
+        SeedResults<Integer> r;
+        try {          // later seeds finish first (see run): the lines must still come seed by seed
+            r = Seeds.run(List.of(1, 2), c -> "c = " + c, new long[] {1, 2, 3}, SeedsTest::run,
+                    new PrintStream(buf, true, StandardCharsets.UTF_8), true);
+        } finally {
+            Seeds.threads(old);
+        }
+        String[] lines = buf.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(2 * 3 + 2 + 1, lines.length, String.join("\n", lines));
+        assertTrue(lines[0].startsWith("  c = 1, seed 1 · v ") && lines[0].endsWith("s CPU (run 1 of 6)"), lines[0]);
+        assertTrue(lines[1].startsWith("  c = 1, seed 2 · v "), lines[1]);
+        assertTrue(lines[2].startsWith("  c = 1, seed 3 · v ") && lines[2].endsWith("(run 3 of 6)"), lines[2]);
+        assertTrue(lines[3].startsWith("c = 1 · v ") && lines[3].contains("3 seeds"), "then the condition: " + lines[3]);
+        assertTrue(lines[4].startsWith("  c = 2, seed 1"), lines[4]);
+        assertTrue(lines[8].startsWith("6 runs (2 conditions × 3 seeds)"), lines[8]);
+        double v = r.values(1, "v")[1];
+        String own = String.format(java.util.Locale.ROOT, " · v %." + Summary.of(new double[] {v}).decimals() + "f ·", v);
+        assertTrue(lines[1].contains(own), "the run's own value, not a mean: " + lines[1] + " vs " + own);
+        assertArrayEquals(Seeds.run(List.of(2), c -> "c = " + c, new long[] {1, 2, 3}, SeedsTest::run, null)
+                .values(2, "v"), r.values(2, "v"), 0.0, "the same results as without the lines");
+    }
+
+    @Test
     void aFailingRunIsNamedByConditionAndSeed() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Seeds.run(List.of(1, 2),
                 c -> "c = " + c, new long[] {7, 8}, (c, seed) -> {
