@@ -113,6 +113,23 @@ class LayerGradientTest {
         assertArrayEquals(emb.C.value.data[3], emb.forward(ids).data[1], 0.0);
     }
 
+    /**
+     * One embedding (m = 2) read as windows of 1, 4, 9 and 2 tokens: e (N × n·m) is the concatenation of the rows of
+     * C every time. The widths 1·m and 4·m differ although 4/m = 1·m: the buffer must be resized on n·m.
+     */
+    @Test
+    void embeddingReusedAcrossWindowSizes() {
+        Embedding emb = new Embedding("C", 5, 2, rng);
+        for (int n : new int[] {1, 4, 9, 2}) {
+            int[][] x = new int[3][n];
+            for (int[] row : x) for (int k = 0; k < n; k++) row[k] = rng.nextInt(5);
+            Matrix e = emb.forward(x, 3);
+            assertEquals("(3×" + 2 * n + ")", e.shape());
+            for (int r = 0; r < 3; r++) for (int k = 0; k < n; k++)
+                assertArrayEquals(emb.C.value.data[x[r][k]], java.util.Arrays.copyOfRange(e.data[r], 2 * k, 2 * k + 2), 0.0);
+        }
+    }
+
     @Test
     void embeddingRefusesBadIdsAndShapes() {
         Embedding emb = new Embedding("C", 4, 2, rng);
