@@ -120,19 +120,20 @@ public final class GradientFlow {
 
     /** The step Jacobian J_t = ∂s_t/∂s_{t−1} (S × S) of the cell from s0 over x (T × D), by its own backward. */
     public static Matrix stepJacobian(RecurrentCell<?> cell, Matrix s0, Matrix x, int t) {
-        return stepJacobianOf(cell, s0, x, t);
+        checkStep(t, 1, x.rows);
+        return afterForward(cell, s0, x, rec -> jacobian(rec, t, cell.stateSize()));
     }
 
-    private static <S extends Step> Matrix stepJacobianOf(RecurrentCell<S> cell, Matrix s0, Matrix x, int t) {
-        Recurrence<S> rec = new Recurrence<>(cell, false);
-        rec.forward(cell.input().forward(x), x.rows, s0);
-        List<Matrix> saved = new ArrayList<>();
-        for (Param p : cell.params()) saved.add(p.grad.copy());
-        try {
-            return jacobian(rec, t, cell.stateSize());
-        } finally {
-            for (int i = 0; i < saved.size(); i++) cell.params().get(i).grad.setFrom(saved.get(i));
-        }
+    /**
+     * Every step Jacobian J_t = ∂s_t/∂s_{t−1} (S × S), t = 1 … T (entry 0 is null), of the cell from s0 over x
+     * (T × D), from one forward pass and the cell's own backward.
+     */
+    public static Matrix[] stepJacobians(RecurrentCell<?> cell, Matrix s0, Matrix x) {
+        return afterForward(cell, s0, x, rec -> {
+            Matrix[] J = new Matrix[x.rows + 1];
+            for (int t = 1; t <= x.rows; t++) J[t] = jacobian(rec, t, cell.stateSize());
+            return J;
+        });
     }
 
     /**
@@ -140,17 +141,9 @@ public final class GradientFlow {
      * (T × D), each J_u from the cell's own backward: e.g. its diagonal, the gain of each unit's own path.
      */
     public static Matrix jacobianProduct(RecurrentCell<?> cell, Matrix s0, Matrix x, int t) {
-        return jacobianProductOf(cell, s0, x, t);
-    }
-
-    private static <S extends Step> Matrix jacobianProductOf(RecurrentCell<S> cell, Matrix s0, Matrix x, int t) {
         int S = cell.stateSize(), T = x.rows;
-        if (t < 0 || t > T) throw new IllegalArgumentException("gradient flow: step " + t + " outside 0…" + T);
-        Recurrence<S> rec = new Recurrence<>(cell, false);
-        rec.forward(cell.input().forward(x), T, s0);
-        List<Matrix> saved = new ArrayList<>();
-        for (Param p : cell.params()) saved.add(p.grad.copy());
-        try {
+        checkStep(t, 0, T);
+        return afterForward(cell, s0, x, rec -> {
             Matrix P = new Matrix(S, S), next = new Matrix(S, S);
             for (int i = 0; i < S; i++) P.data[i][i] = 1.0;
             for (int u = T; u > t; u--) {
@@ -158,6 +151,28 @@ public final class GradientFlow {
                 Matrix tmp = P; P = next; next = tmp;
             }
             return P;
+        });
+    }
+
+    private static void checkStep(int t, int from, int T) {
+        if (t < from || t > T) {
+            throw new IllegalArgumentException("gradient flow: step " + t + " outside " + from + "…" + T);
+        }
+    }
+
+    /**
+     * Runs the cell from s0 over x (one sequence), hands the recurrence to {@code body} (which takes
+     * vector–Jacobian products through it) and puts the weights' gradients back as they were: the backward steps
+     * add into them.
+     */
+    private static <S extends Step, R> R afterForward(RecurrentCell<S> cell, Matrix s0, Matrix x,
+                                                      java.util.function.Function<Recurrence<S>, R> body) {
+        Recurrence<S> rec = new Recurrence<>(cell, false);
+        rec.forward(cell.input().forward(x), x.rows, s0);
+        List<Matrix> saved = new ArrayList<>();
+        for (Param p : cell.params()) saved.add(p.grad.copy());
+        try {
+            return body.apply(rec);
         } finally {
             for (int i = 0; i < saved.size(); i++) cell.params().get(i).grad.setFrom(saved.get(i));
         }

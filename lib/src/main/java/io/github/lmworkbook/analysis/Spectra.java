@@ -35,11 +35,17 @@ public final class Spectra {
      */
     public static double spectralRadius(Matrix W) {
         if (W.rows != W.cols) throw new IllegalArgumentException("spectral radius: " + W.shape() + " is not square");
-        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(W.data, true));
+        // ρ(cW) = c·ρ(W): scale by a power of two (exact) so that the largest entry is near 1 — the eigensolver's
+        // tolerances are absolute and it does not converge on a tiny W (e.g. 1e-9·W, "no recurrence" controls)
+        double max = W.maxAbs();
+        if (max == 0) return 0;
+        double c = Math.scalb(1.0, -Math.getExponent(max));
+        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(W.copy().scaleInPlace(c).data,
+                false));
         double[] re = eig.getRealEigenvalues(), im = eig.getImagEigenvalues();
         double rho = 0;
         for (int i = 0; i < re.length; i++) rho = Math.max(rho, Math.hypot(re[i], im[i]));
-        return rho;
+        return rho / c;
     }
 
     /** A copy of the cell with W_hh rescaled so that σ_max(W_hh) = sigmaMax (W_xh and b copied unchanged). */

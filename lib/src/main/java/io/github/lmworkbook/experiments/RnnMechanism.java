@@ -83,8 +83,8 @@ public final class RnnMechanism {
     static Map<String, Double> weights(RnnCell cell) {
         Matrix W = cell.Whh.value;
         double sigma = Spectra.sigmaMax(W);
-        double rho = sigma * Spectra.spectralRadius(W.copy().scaleInPlace(1 / sigma));   // ρ(cW) = c·ρ(W); the
-        Map<String, Double> m = new LinkedHashMap<>();                // eigensolver fails on W ≈ 0 unscaled
+        double rho = Spectra.spectralRadius(W);
+        Map<String, Double> m = new LinkedHashMap<>();
         m.put(SIGMA, sigma);
         m.put(RHO, rho);
         m.put(RHO_RATIO, rho / sigma);
@@ -99,17 +99,17 @@ public final class RnnMechanism {
         double[][] h = rep.states().data;                             // row t = h_t, t = 0 … T
         double sum = 0, low = 0, below = 0, above = 0;
         int count = 0;
-        Matrix J = new Matrix(H, H), JtJ = new Matrix(H, H);
+        Matrix[] J = GradientFlow.stepJacobians(cell, new Matrix(1, H), x);   // J_t = diag(1−h_t²)·W_hhᵀ,
+        Matrix JtJ = new Matrix(H, H);                                // by the cell's own backward
         for (int t = 1; t < h.length; t++) {
             for (int i = 0; i < H; i++) {
                 double d = 1 - h[t][i] * h[t][i];                     // tanh'(z) = 1 − h²
                 sum += d;
                 if (d < 0.01) low++;
                 count++;
-                for (int j = 0; j < H; j++) J.data[i][j] = d * cell.Whh.value.data[j][i];   // diag(1−h²)·W_hhᵀ
             }
             JtJ.zero();
-            JtJ.addMatmulTransA(J, J);                                // JᵀJ (H × H): its eigenvalues are σ_i(J)²
+            JtJ.addMatmulTransA(J[t], J[t]);                          // JᵀJ (H × H): its eigenvalues are σ_i(J)²
             EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(JtJ.data, false));
             for (double e : eig.getRealEigenvalues()) {
                 if (e < 0.01 * 0.01) below++;

@@ -270,10 +270,17 @@ class GradientFlowTest {
                 assertEquals((1 - h * h) * cell.Whh.value.data[j][i], J.data[i][j], 1e-15, "t=" + t);
             }
         }
+        Matrix[] all = GradientFlow.stepJacobians(cell, s0, x);   // one pass: the same matrices
+        assertEquals(5, all.length);
+        for (int t = 1; t <= 4; t++) {
+            assertArrayEquals(GradientFlow.stepJacobian(cell, s0, x, t).data[2], all[t].data[2], 0.0, "t=" + t);
+        }
+        assertThrows(IllegalArgumentException.class, () -> GradientFlow.stepJacobian(cell, s0, x, 5));
         // the analysis leaves the weights' gradients as they were
         cell.Whh.grad.fill(0.25);
         GradientFlow.analyze(cell, s0, x);
         GradientFlow.stepJacobian(cell, s0, x, 2);
+        GradientFlow.stepJacobians(cell, s0, x);
         assertEquals(0.25 * 25, cell.Whh.grad.sum(), 1e-12);
         assertEquals(0.0, cell.Wxh.grad.maxAbs(), 0.0);
     }
@@ -282,6 +289,10 @@ class GradientFlowTest {
     void spectraOfTheToyCell() {
         RnnCell a = Spectra.tanhCell(12, 3, 1.7, 9), b = Spectra.tanhCell(12, 3, 1.7, 9);
         assertEquals(1.7, Spectra.sigmaMax(a.Whh.value), 1e-12);
+        double rhoA = Spectra.spectralRadius(a.Whh.value);             // ρ(cW) = c·ρ(W), also for a tiny c
+        assertTrue(rhoA > 0 && rhoA <= 1.7 + 1e-12, "rho " + rhoA);
+        assertEquals(1e-9 * rhoA, Spectra.spectralRadius(a.Whh.value.copy().scaleInPlace(1e-9)), 1e-18 * rhoA);
+        assertEquals(0.0, Spectra.spectralRadius(new Matrix(4, 4)), 0.0);
         assertArrayEquals(a.Whh.value.data[3], b.Whh.value.data[3], 0.0);
         assertEquals(0.0, a.b.value.maxAbs(), 0.0);
         double rho = Spectra.spectralRadius(a.Whh.value);
