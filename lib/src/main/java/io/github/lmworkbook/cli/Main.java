@@ -33,7 +33,7 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "lmworkbook", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Language models from first principles: train, sample and gradient-check the workbook's models.",
         subcommands = {DatasetsCommand.class, TrainCommand.class, SampleCommand.class, GradCheckCommand.class,
-                CompareCommand.class})
+                CompareCommand.class, EvidenceCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

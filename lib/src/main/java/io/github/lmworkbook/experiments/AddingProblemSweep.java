@@ -88,7 +88,15 @@ public final class AddingProblemSweep {
     }
 
     private static Outcome train(CellType cell, int T, int steps, long seed, Config c) {
-        SequenceRegressor m = new SequenceRegressor(new SequenceRegressor.Config(cell, 2, c.hidden(), seed));
+        return one(new SequenceRegressor(new SequenceRegressor.Config(cell, 2, c.hidden(), seed)), T, steps, seed, c);
+    }
+
+    /**
+     * One run: trains the given model (2 inputs; the config's hidden size is not used) on the adding problem of length
+     * T for the given steps with the seed's data, probing every {@code every} steps; the metrics and curves of
+     * {@link #run(CellType, int[], long[], Config)}.
+     */
+    public static Outcome one(SequenceRegressor m, int T, int steps, long seed, Config c) {
         AddingProblem train = new AddingProblem(T, seed);
         SequenceBatch probe = new AddingProblem(T, 1_000_000L + T).sample(c.test());
         Trainer<SequenceBatch> trainer = Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(() -> train.sample(c.batch()))

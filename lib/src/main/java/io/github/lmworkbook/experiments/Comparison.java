@@ -471,7 +471,7 @@ public final class Comparison {
     }
 
     /** The mean over the sequences of ‖∂L/∂x_t‖ by distance k = T − 1 − t, L the loss at the last position. */
-    static double[] inputGradients(LanguageModel m, List<int[]> xs, List<int[]> ys) {
+    public static double[] inputGradients(LanguageModel m, List<int[]> xs, List<int[]> ys) {
         if (m instanceof Mlp mlp) return mlpInputGradients(mlp, xs, ys);
         if (m instanceof RecurrentLM r) return InputGradients.recurrent(r, xs, ys);
         if (m instanceof Transformer t) return InputGradients.transformer(t, xs, ys);

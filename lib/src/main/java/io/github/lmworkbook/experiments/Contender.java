@@ -80,6 +80,79 @@ public interface Contender {
         return new TransformerContender(layers, maxHeads);
     }
 
+    /**
+     * The transformer with heads of a useful width: a number of layers, and as many heads as fit {@code headSize}
+     * dimensions each (C / headSize rounded down, at least 1, the most that divide C): at C = 18 one head of 18, at
+     * C = 44 two heads of 22. Narrow heads (makemore's C = 16 with 2 heads of 8) spend their dot products on too
+     * few dimensions to tell positions apart.
+     */
+    static Contender transformerWithHeadSize(int layers, int headSize) {
+        return new HeadSizeTransformer(layers, headSize);
+    }
+
+    /** An LSTM language model (m numbers per token, learned start) whose forget-gate bias b_f is set at initialisation. */
+    static Contender lstm(int embed, double forgetBias) {
+        return new LstmContender(embed, forgetBias);
+    }
+
+    /** The transformer sized by head width. */
+    record HeadSizeTransformer(int layers, int headSize) implements Contender {
+        public String name() {
+            return "Transformer";
+        }
+
+        public LanguageModel create(int V, int block, int width, long seed) {
+            return new Transformer(config(V, block, width, seed));
+        }
+
+        public long numParams(int V, int block, int width) {
+            return config(V, block, width, 0).numParams();
+        }
+
+        public String sizes(int width) {
+            int h = heads(width);
+            return layers + " layers, " + h + (h == 1 ? " head" : " heads") + " of " + width / h + ", C = " + width;
+        }
+
+        /** The most heads ≤ max(1, C / headSize) that divide C. */
+        public int heads(int width) {
+            int h = Math.max(1, width / headSize);
+            while (width % h != 0) h--;
+            return h;
+        }
+
+        private Transformer.Config config(int V, int block, int width, long seed) {
+            return new Transformer.Config(V, block, layers, heads(width), width, Transformer.Positions.LEARNED, true,
+                    true, seed);
+        }
+    }
+
+    /** The LSTM with a forget-gate bias. */
+    record LstmContender(int embed, double forgetBias) implements Contender {
+        public String name() {
+            return forgetBias == 1 ? "LSTM" : "LSTM b_f=" + (forgetBias == Math.rint(forgetBias)
+                    ? String.valueOf((long) forgetBias) : String.valueOf(forgetBias));
+        }
+
+        public LanguageModel create(int V, int block, int width, long seed) {
+            RecurrentLM m = new RecurrentLM(new RecurrentLM.Config(V, CellType.LSTM, embed, width, true, seed));
+            ((io.github.lmworkbook.cells.LstmCell) m.cell).setForgetBias(forgetBias);
+            return m;
+        }
+
+        public long numParams(int V, int block, int width) {
+            return new RecurrentLM.Config(V, CellType.LSTM, embed, width, true, 0).numParams();
+        }
+
+        public String sizes(int width) {
+            return "m = " + embed + ", H = " + width + ", b_f = " + forgetBias;
+        }
+
+        public CellType cell() {
+            return CellType.LSTM;
+        }
+    }
+
     /** The transformer contender. */
     record TransformerContender(int layers, int maxHeads) implements Contender {
         public String name() {

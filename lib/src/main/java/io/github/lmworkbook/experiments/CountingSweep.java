@@ -72,16 +72,26 @@ public final class CountingSweep {
         SeedResults<CellType> r = Seeds.run(cells, CellType::toString, seeds, (cell, seed) -> {
             RecurrentLM m = new RecurrentLM(new RecurrentLM.Config(lang.vocabSize(), cell, c.embed(), c.hidden(), false,
                     seed));
-            Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(lang.randomBatches(c.batch(), 1, c.nTrain(), seed))
-                    .clipGradNorm(c.clip()).steps(c.steps()).quiet().run();
+            Outcome o = one(m, seed, c);
             models.put(cell + "/" + seed, m);
-            double[] acc = accuracy(m, lang, c.nTest());                  // index n − 1
-            double[] n = new double[acc.length];
-            for (int i = 0; i < n.length; i++) n[i] = i + 1;
-            return new Outcome().metric(ACCEPTS, acceptsUpTo(m, lang, c.nTest()))
-                    .metric(ACCURACY_AT_TEST, acc[acc.length - 1]).curve(ACCURACY, n, acc);
+            return o;
         });
         return new Result(r, Map.copyOf(models));
+    }
+
+    /**
+     * One run: trains the model (over the language's vocabulary; the config's m and H are not used) on n = 1 … nTrain
+     * with the seed's batches, then scores it on n = 1 … nTest; the metrics and the curve of {@link #run}.
+     */
+    public static Outcome one(RecurrentLM m, long seed, Config c) {
+        CountingLanguage lang = new CountingLanguage(c.letters());
+        Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(lang.randomBatches(c.batch(), 1, c.nTrain(), seed))
+                .clipGradNorm(c.clip()).steps(c.steps()).quiet().run();
+        double[] acc = accuracy(m, lang, c.nTest());                  // index n − 1
+        double[] n = new double[acc.length];
+        for (int i = 0; i < n.length; i++) n[i] = i + 1;
+        return new Outcome().metric(ACCEPTS, acceptsUpTo(m, lang, c.nTest()))
+                .metric(ACCURACY_AT_TEST, acc[acc.length - 1]).curve(ACCURACY, n, acc);
     }
 
     /** The share of the determined positions predicted right, for the words of order n = 1 … nMax (index n − 1). */

@@ -112,9 +112,16 @@ public final class DelayedCopySweep {
      */
     public static <C> SeedResults<C> run(List<C> conditions, Function<C, String> label, long[] seeds, Config c,
                                          Models<C> models) {
+        return Seeds.run(conditions, label, seeds, (cond, seed) -> one(models.make(cond, seed), seed, c));
+    }
+
+    /**
+     * One run: trains the model on the delayed copy of the config (its m and H are not used) with the seed's batches;
+     * the metrics and the curve of {@link #run(List, long[], Config)}.
+     */
+    public static Outcome one(LanguageModel m, long seed, Config c) {
         DelayedCopyTask task = new DelayedCopyTask(c.alphabet(), c.length(), c.lag());
-        return Seeds.run(conditions, label, seeds, (cond, seed) -> {
-            LanguageModel m = models.make(cond, seed);
+        {
             List<Batch> test = task.fixedSet(1, c.test(), 1_000_000L + c.lag());
             Trainer<Batch> trainer = Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(task.batches(c.batch(), seed))
                     .schedule(LrSchedule.warmupCosine(c.lr(), Math.max(1, c.steps() / 20), c.steps(), c.lr() / 10))
@@ -130,7 +137,7 @@ public final class DelayedCopySweep {
                     ? forgetGates(r, test.get(0), 32) : new double[] {NaN, NaN};
             return new Outcome().metric(LOSS, loss[points - 1]).metric(RATIO, loss[points - 1] / task.chanceLoss())
                     .metric(KEEPING, gates[0]).metric(TAU, gates[1]).curve(LOSS, at, loss);
-        });
+        }
     }
 
     private static final double NaN = Double.NaN;

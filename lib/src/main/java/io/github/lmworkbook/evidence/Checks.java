@@ -1,0 +1,118 @@
+package io.github.lmworkbook.evidence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/**
+ * The building blocks of claims: a metric against a bound at every seed and budget, two conditions compared seed by
+ * seed, the condition chosen on dev. Each returns a {@link Verdict} whose lines print every number it looked at.
+ */
+public final class Checks {
+    private Checks() {}
+
+    /** A comparison. */
+    public enum Op {
+        LT("<"), LE("≤"), GT(">"), GE("≥");
+
+        final String symbol;
+
+        Op(String symbol) {
+            this.symbol = symbol;
+        }
+
+        boolean test(double a, double b) {
+            return switch (this) {
+                case LT -> a < b;
+                case LE -> a <= b;
+                case GT -> a > b;
+                case GE -> a >= b;
+            };
+        }
+    }
+
+    /** metric(c) op bound at every seed, at every budget with results. */
+    public static Verdict every(Evidence ev, Condition c, String metric, Op op, double bound) {
+        return every(ev, s -> c, metric, op, bound);
+    }
+
+    /** metric op bound at every seed, at every budget, the condition chosen per budget (e.g. its best lr). */
+    public static Verdict every(Evidence ev, IntFunction<Condition> at, String metric, Op op, double bound) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            Condition c = at.apply(s);
+            double[] v = ev.values(c, s, metric);
+            int ok = 0;
+            for (double x : v) if (op.test(x, bound)) ok++;
+            parts.add(Verdict.of(ok == v.length, String.format(Locale.ROOT, "%d×: %s: %s %s %s at %d of %d seeds (%s)",
+                    s, c.label(), metric, op.symbol, fmt(bound), ok, v.length, list(v))));
+        }
+        return Verdict.all(parts);
+    }
+
+    /** metric(a) op metric(b), seed by seed, at every budget with results. */
+    public static Verdict pairs(Evidence ev, Condition a, Condition b, String metric, Op op) {
+        return pairs(ev, s -> a, s -> b, metric, op);
+    }
+
+    /** metric(a) op metric(b), seed by seed, at every budget, the conditions chosen per budget. */
+    public static Verdict pairs(Evidence ev, IntFunction<Condition> a, IntFunction<Condition> b, String metric, Op op) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            Condition ca = a.apply(s), cb = b.apply(s);
+            long[] seeds = ev.seeds(ca, s);
+            double[] va = new double[seeds.length], vb = new double[seeds.length];
+            int ok = 0;
+            for (int j = 0; j < seeds.length; j++) {
+                va[j] = ev.run(ca, s, seeds[j]).metric(metric);
+                vb[j] = ev.run(cb, s, seeds[j]).metric(metric);
+                if (op.test(va[j], vb[j])) ok++;
+            }
+            parts.add(Verdict.of(ok == seeds.length && seeds.length > 0, String.format(Locale.ROOT,
+                    "%d×: %s: %s [%s] %s [%s] (%s) at %d of %d seeds", s, metric, ca.label(), list(va), op.symbol,
+                    list(vb), cb.label(), ok, seeds.length)));
+        }
+        return Verdict.all(parts);
+    }
+
+    /**
+     * The condition among those matching {@code partial} with the lowest mean of {@code metric} at each budget (the
+     * learning rate chosen on dev), as a function of the budget, and a note line naming the choice.
+     */
+    public static IntFunction<Condition> bestOn(Evidence ev, String metric, Object... partial) {
+        return s -> ev.best(s, metric, partial);
+    }
+
+    /** A note naming the condition chosen on dev at each budget. */
+    public static Verdict chosen(Evidence ev, String metric, Object... partial) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            Condition c = ev.best(s, metric, partial);
+            parts.add(Verdict.note(String.format(Locale.ROOT, "%d×: chosen on %s: %s (mean %s)", s, metric, c.label(),
+                    fmt(ev.mean(c, s, metric)))));
+        }
+        return Verdict.all(parts);
+    }
+
+    /** A number with four significant digits. */
+    public static String fmt(double v) {
+        if (Double.isNaN(v)) return "NaN";
+        if (Double.isInfinite(v)) return v > 0 ? "∞" : "−∞";
+        if (v == Math.rint(v) && Math.abs(v) < 1e7) return String.valueOf((long) v);
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e5) {
+            String s = String.format(Locale.ROOT, "%.4g", v);
+            if (s.contains(".")) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+            return s;
+        }
+        return String.format(Locale.ROOT, "%.3e", v);
+    }
+
+    /** The values, space-separated, four significant digits each. */
+    public static String list(double[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (double x : v) sb.append(sb.length() == 0 ? "" : " ").append(fmt(x));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.lmworkbook.evidence;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A claim a notebook makes about training, written once beside its evidence: an id the notebook cites, the
+ * statement in words, the experiments it reads, and a predicate over their committed results that must hold at
+ * every seed and at both budgets (or the statement says what does hold). {@code mvn verify} checks every claim
+ * against the committed evidence; {@code lmworkbook evidence check --dir D} checks them against anyone's re-run.
+ *
+ * <pre>{@code
+ * System.out.println(Claim.check("06.window"));   // the statement, ✓ or ✗, and the numbers of every seed and budget
+ * }</pre>
+ *
+ * @param id          e.g. {@code 06.window} (the notebook, a dot, a name)
+ * @param statement   the claim in words, as the notebook's prose makes it
+ * @param experiments the ids of the experiments it reads
+ * @param check       the predicate
+ */
+public record Claim(String id, String statement, List<String> experiments, Check check) {
+
+    /** The predicate of a claim: the evidence in, a verdict with the numbers it looked at out. */
+    @FunctionalInterface
+    public interface Check {
+        Verdict check(Sources evidence);
+    }
+
+    /** The results a claim reads, by experiment id, loaded once from one directory. */
+    public static final class Sources {
+        private final Path dir;
+        private final Map<String, Evidence> loaded = new HashMap<>();
+
+        public Sources(Path dir) {
+            this.dir = dir;
+        }
+
+        /** The results of an experiment. */
+        public synchronized Evidence get(String id) {
+            return loaded.computeIfAbsent(id, k -> Evidence.load(dir, k));
+        }
+
+        /** Whether the directory holds results of the experiment. */
+        public boolean has(String id) {
+            return EvidenceStore.at(dir).has(id);
+        }
+
+        public Path dir() {
+            return dir;
+        }
+    }
+
+    private static final Pattern ID = Pattern.compile("[0-9a-z]+(\\.[a-z0-9-]+)+");
+
+    public Claim {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("claim id '" + id + "': like 06.window (lower case, dots)");
+        }
+        experiments = List.copyOf(experiments);
+        if (experiments.isEmpty()) throw new IllegalArgumentException("claim " + id + ": reads no experiment");
+    }
+
+    /** Checks the claim against the results in a directory. */
+    public Verdict verify(Sources evidence) {
+        for (String e : experiments) {
+            if (!evidence.has(e)) {
+                return Verdict.of(false, "no results of " + e + " in " + evidence.dir() + " (lmworkbook evidence run "
+                        + e + ")");
+            }
+        }
+        return check.check(evidence);
+    }
+
+    /** The claim, checked against the committed evidence, as a notebook shows it. */
+    public static Result check(String id) {
+        Claim c = Catalog.claim(id);
+        return new Result(c, c.verify(new Sources(EvidenceStore.dir())));
+    }
+
+    /** A claim and its verdict. */
+    public record Result(Claim claim, Verdict verdict) {
+        public boolean holds() {
+            return verdict.holds();
+        }
+
+        @Override
+        public String toString() {
+            return (verdict.holds() ? "HOLDS" : "DOES NOT HOLD") + " [" + claim.id() + "] " + claim.statement() + "\n"
+                    + verdict.toString().indent(2).stripTrailing();
+        }
+    }
+}
