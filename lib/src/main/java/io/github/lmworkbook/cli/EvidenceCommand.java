@@ -91,6 +91,10 @@ final class EvidenceCommand implements Runnable {
         @Option(names = "--fresh", description = "Discard the results in the directory first.")
         boolean fresh;
 
+        @Option(names = "--where", split = ",", description = "Only the conditions with these fields, e.g."
+                + " --where model=GRU,size=10k (one experiment).")
+        List<String> where = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             if (all == !ids.isEmpty()) throw Main.invalid(spec, "name experiment ids or give --all, not both or none");
@@ -117,6 +121,23 @@ final class EvidenceCommand implements Runnable {
                     } catch (IllegalArgumentException e) {
                         throw Main.invalid(spec, e.getMessage());
                     }
+                }
+            }
+            io.github.lmworkbook.evidence.Condition partial = null;
+            if (!where.isEmpty()) {
+                if (todo.size() != 1) throw Main.invalid(spec, "--where: name exactly one experiment");
+                List<Object> kv = new ArrayList<>();
+                for (String w : where) {
+                    int eq = w.indexOf('=');
+                    if (eq < 1) throw Main.invalid(spec, "--where '" + w + "': expected field=value");
+                    kv.add(w.substring(0, eq));
+                    kv.add(w.substring(eq + 1));
+                }
+                partial = io.github.lmworkbook.evidence.Condition.of(kv.toArray());
+                try {
+                    todo.set(0, todo.get(0).only(partial));
+                } catch (IllegalArgumentException e) {
+                    throw Main.invalid(spec, e.getMessage());
                 }
             }
             Path d = dir(spec, dir);

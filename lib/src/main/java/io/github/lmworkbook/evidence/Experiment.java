@@ -98,6 +98,16 @@ public record Experiment(String id, String title, String notebook, List<Conditio
         return new Experiment(id, title, notebook, conditions, s, scales, budget, config, run);
     }
 
+    /** The same experiment with only the conditions that match a partial condition (a re-run of part of it). */
+    public Experiment only(Condition partial) {
+        List<Condition> cs = where(partial);
+        if (cs.isEmpty()) {
+            throw new IllegalArgumentException("experiment " + id + ": no condition matches " + partial + "; fields "
+                    + fields() + ", e.g. " + conditions.get(0));
+        }
+        return new Experiment(id, title, notebook, cs, seeds, scales, budget, config, run);
+    }
+
     /** The same experiment at other scales. */
     public Experiment withScales(int[] s) {
         return new Experiment(id, title, notebook, conditions, seeds, s, budget, config, run);
