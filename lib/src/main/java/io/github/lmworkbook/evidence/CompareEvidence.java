@@ -44,7 +44,7 @@ final class CompareEvidence implements Catalog.Topic {
     /** The language-model contenders, in order. */
     static final List<String> MODELS = List.of("MLP", "RNN", "GRU", "LSTM", "Transformer");
     static final List<String> SIZES = List.of("10k", "50k");
-    static final List<String> LRS = List.of("1e-3", "3e-3", "1e-2");
+    static final List<String> LRS = List.of("1e-3", "3e-3", "1e-2", "3e-2");
 
     /**
      * A contender by name: the MLP (a window of n = 8, m = 16), the RNN and the GRU (m = 16, learned start), the LSTM
@@ -194,7 +194,7 @@ final class CompareEvidence implements Catalog.Topic {
     }
 
     static Experiment lmExperiment(String id, String what, Supplier<Corpus> corpus, String data) {
-        return new Experiment(id, "language models on " + what + ": five models, two sizes, three learning rates", "06",
+        return new Experiment(id, "language models on " + what + ": five models, two sizes, four learning rates", "06",
                 Experiment.grid("model", MODELS, "size", SIZES, "lr", LRS), Experiment.FIVE, Experiment.BUDGETS,
                 LM_STEPS + " steps of " + BATCH + " " + (what.equals("names") ? "names" : "chunks of " + BARD_T),
                 "data: " + data + "; each model as CompareEvidence.contender(name, m = 16) makes it, sized to"
@@ -351,9 +351,9 @@ final class CompareEvidence implements Catalog.Topic {
                                 + " warm-up 5 % + cosine to lr/10, clip 1.0, batch 32, probes every steps/10 on 256"
                                 + " held-out sequences (AddingProblemSweep.one)",
                         CompareEvidence::adding),
-                new Experiment("copy", "the delayed copy: five models at three lags and three learning rates", "06",
+                new Experiment("copy", "the delayed copy: five models at three lags and four learning rates", "06",
                         Experiment.grid("model", COPY_MODELS, "lag", List.of(4, 12, 32), "lr",
-                                List.of("1e-3", "3e-3", "1e-2")),
+                                List.of("1e-3", "3e-3", "1e-2", "3e-2")),
                         Experiment.FIVE, Experiment.BUDGETS, TASK_STEPS + " steps of " + BATCH + " sequences",
                         "DelayedCopySweep.one: A = 4, T = lag + 8; contenders with m = 4 (MLP n = 8; LSTM b_f = 1;"
                                 + " Transformer 2 layers heads of 16) sized to ~3,000 parameters at V = 4, block T;"
