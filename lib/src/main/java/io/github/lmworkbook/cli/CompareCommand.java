@@ -1,11 +1,16 @@
 package io.github.lmworkbook.cli;
 
+import io.github.lmworkbook.charts.LineChart;
 import io.github.lmworkbook.charts.Tables;
 import io.github.lmworkbook.core.Kernels;
-import io.github.lmworkbook.experiments.Comparison;
-import io.github.lmworkbook.experiments.Contender;
+import io.github.lmworkbook.evidence.Catalog;
+import io.github.lmworkbook.evidence.Claim;
+import io.github.lmworkbook.evidence.CompareReport;
+import io.github.lmworkbook.evidence.EvidenceRunner;
+import io.github.lmworkbook.evidence.EvidenceStore;
+import io.github.lmworkbook.evidence.Experiment;
+import io.github.lmworkbook.evidence.Verdict;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,20 +24,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * Runs the comparison of the workbook's models ({@link Comparison}) headless and writes its table (CSV and HTML),
- * its charts (PNG) and the samples into a directory. The files are written into a temporary directory beside the
- * target and renamed into place at the end: the directory holds all of them or none.
+ * Notebook 06's comparison headless: its tables (CSV, HTML), charts (PNG) and the verdicts of its claims, from the
+ * evidence — the committed results by default, or results run here at the evidence's budget ({@code --run}: every
+ * run of 06's experiments that the evidence directory does not hold yet, resumable; with {@code --seeds}, an
+ * outsider's re-run at other seeds). The report's files are written into a temporary directory beside the target
+ * and renamed into place at the end: the directory holds all of them or none.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Compare the models at matched parameter counts (names, Tiny Shakespeare, the decay of the"
-                + " gradient, the adding problem); write the table (CSV, HTML) and the charts (PNG) into a directory.")
+        description = "The models side by side (notebook 06) from the evidence: tables (CSV, HTML), charts (PNG) and"
+                + " the claims' verdicts; --run runs the evidence's experiments first (hours on 2 cores; resumable).")
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,123 +48,106 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The directory to create (must not exist, or be empty).")
     Path out;
 
-    @Option(names = "--budget", defaultValue = "standard",
-            description = "standard (the default, ~50,000 parameters, 3,000 steps), notebook (the notebook's), smoke"
-                    + " (seconds; checks that everything runs).")
-    String budget;
+    @Option(names = "--evidence", description = "The evidence directory (default: the committed notebooks/evidence).")
+    Path evidence;
 
-    @Option(names = "--models", split = ",", description = "Comma-separated models (default: all: ${COMPLETION-CANDIDATES}).",
-            completionCandidates = ModelNames.class)
-    List<String> models;
+    @Option(names = "--run", description = "Run 06's experiments into --evidence first (only the runs it does not"
+            + " hold yet): the evidence's budget, 5 seeds, 1× and 4×.")
+    boolean run;
 
-    @Option(names = "--seeds", description = "The number of seeds, 1, 2, … (default: the budget's).")
-    Integer seeds;
+    @Option(names = "--seeds", split = ",", description = "With --run: these seeds instead of 1–5, e.g. 7,8,9 (give"
+            + " --evidence, so that the committed results keep their seeds).")
+    long[] seeds;
 
-    @Option(names = "--params", description = "The parameter count every model is sized to (default: the budget's).")
-    Long params;
-
-    @Option(names = "--steps", description = "Training steps on each corpus (default: the budget's; a multiple of"
-            + " the budget's evaluation interval is kept by evaluating every steps/10 steps).")
-    Integer steps;
-
-    @Option(names = "--no-tasks", description = "Skip the synthetic tasks (the adding problem).")
-    boolean noTasks;
+    @Option(names = "--jobs", defaultValue = "2", description = "With --run: runs at once (default 2).")
+    int jobs;
 
     @Override
     public Integer call() throws Exception {
-        Comparison.Budget b = budget();
-        List<Contender> contenders = contenders();
+        if (seeds != null && !run) throw Main.invalid(spec, "--seeds: only with --run");
+        if (seeds != null && evidence == null) {
+            throw Main.invalid(spec, "--seeds: give --evidence too (a directory of your own)");
+        }
+        if (seeds != null && (seeds.length == 0 || Arrays.stream(seeds).distinct().count() != seeds.length)) {
+            throw Main.invalid(spec, "--seeds: give distinct seeds, e.g. 7,8,9");
+        }
+        if (jobs < 1 || jobs > 64) throw Main.invalid(spec, "--jobs " + jobs + ": must be 1 … 64");
+        if (run && evidence == null) throw Main.invalid(spec, "--run: give --evidence (where the runs go)");
         Path target = out.toAbsolutePath().normalize();
         checkTarget(target);
-        Kernels.checkConfiguration();
-        System.out.println("comparing " + contenders.stream().map(Contender::name).toList() + "; product kernels: "
-                + Kernels.active());
-        Comparison c = Comparison.run(contenders, b);
+        Path ev = EvidenceCommand.dir(spec, evidence);
+        if (!run) {
+            for (String id : CompareReport.experiments()) {
+                if (!EvidenceStore.at(ev).has(id)) {
+                    throw Main.invalid(spec, "--evidence " + ev + ": no results of " + id + " (compare --run"
+                            + " --evidence " + ev + " runs them)");
+                }
+            }
+        }
+        if (run) {
+            Kernels.checkConfiguration();
+            Files.createDirectories(ev);
+            System.out.println("running notebook 06's experiments into " + ev + "; product kernels: "
+                    + Kernels.active());
+            EvidenceRunner runner = new EvidenceRunner(ev, jobs, System.out);
+            for (Experiment e : CompareReport.declared()) runner.run(seeds == null ? e : e.withSeeds(seeds), false);
+        }
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".part-");
         try {
-            write(c, tmp);
+            List<String> files = write(new Claim.Sources(ev), tmp);
             if (Files.isDirectory(target)) Files.delete(target);   // empty (checked): replaced by the full one
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target);
             }
+            System.out.println("wrote " + files.size() + " files to " + target + ": " + String.join(", ", files));
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;
         }
-        System.out.println("wrote " + String.join(", ", FILES) + " to " + target);
         return 0;
     }
 
-    /** The files written, in order. */
-    static final List<String> FILES = List.of("table.csv", "table.html", "samples.csv", "decay.png",
-            "time-names.png", "time-tinyshakespeare.png");
-
-    static void write(Comparison c, Path dir) throws IOException {
-        Table t = c.table();
-        t.write().csv(dir.resolve("table.csv").toFile());
-        String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(t.name())
-                + "</title></head>\n<body>\n<h1>" + escape(t.name()) + "</h1>\n<p>" + escape(c.budget().toString())
-                + "</p>\n" + Tables.html(t, Integer.MAX_VALUE) + "\n<h2>samples</h2>\n"
-                + Tables.html(c.samples(), Integer.MAX_VALUE) + "\n<p><img src=\"decay.png\"></p>\n"
-                + "<p><img src=\"time-names.png\"></p>\n<p><img src=\"time-tinyshakespeare.png\"></p>\n</body></html>\n";
-        Files.writeString(dir.resolve("table.html"), html, StandardCharsets.UTF_8);
-        c.samples().write().csv(dir.resolve("samples.csv").toFile());
-        png(c.decayChart().xyChart(), dir.resolve("decay.png"));
-        png(c.timeChart(Comparison.NAMES).xyChart(), dir.resolve("time-names.png"));
-        png(c.timeChart(Comparison.SHAKESPEARE).xyChart(), dir.resolve("time-tinyshakespeare.png"));
-    }
-
-    private static void png(XYChart chart, Path file) throws IOException {
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);   // adds no suffix: ends .png
+    /** Writes the report into a directory; returns the file names, in order. */
+    static List<String> write(Claim.Sources ev, Path dir) throws IOException {
+        List<String> files = new ArrayList<>();
+        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>LM"
+                + " Workbook: the models side by side</title></head>\n<body>\n<h1>The models side by side</h1>\n<p>From"
+                + " the evidence in " + escape(ev.dir().toAbsolutePath().normalize().toString()) + ".</p>\n");
+        for (Map.Entry<String, Table> t : CompareReport.tables(ev).entrySet()) {
+            t.getValue().write().csv(dir.resolve(t.getKey() + ".csv").toFile());
+            files.add(t.getKey() + ".csv");
+            html.append("<h2>").append(escape(t.getValue().name())).append("</h2>\n")
+                    .append(Tables.html(t.getValue(), Integer.MAX_VALUE)).append('\n');
+        }
+        for (Map.Entry<String, LineChart> c : CompareReport.charts(ev).entrySet()) {
+            BitmapEncoder.saveBitmap(c.getValue().xyChart(), dir.resolve(c.getKey() + ".png").toString(),
+                    BitmapEncoder.BitmapFormat.PNG);
+            files.add(c.getKey() + ".png");
+            html.append("<p><img src=\"").append(c.getKey()).append(".png\" alt=\"").append(escape(c.getKey()))
+                    .append("\"></p>\n");
+        }
+        StringBuilder claims = new StringBuilder();
+        html.append("<h2>claims</h2>\n<pre>\n");
+        for (Claim c : Catalog.claims()) {
+            if (!c.id().startsWith("06.") || !c.experiments().stream().allMatch(ev::has)) continue;
+            Verdict v = c.verify(ev);
+            String block = (v.holds() ? "HOLDS " : "FAILS ") + "[" + c.id() + "] " + c.statement() + "\n"
+                    + v.toString().indent(2);
+            claims.append(block).append('\n');
+            html.append(escape(block)).append('\n');
+        }
+        html.append("</pre>\n</body></html>\n");
+        Files.writeString(dir.resolve("claims.txt"), claims.toString(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("index.html"), html.toString(), StandardCharsets.UTF_8);
+        files.add("claims.txt");
+        files.add("index.html");
+        return files;
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    private Comparison.Budget budget() {
-        Comparison.Budget b = switch (budget.toLowerCase(Locale.ROOT)) {
-            case "standard" -> Comparison.Budget.standard();
-            case "notebook" -> Comparison.Budget.notebook();
-            case "smoke" -> Comparison.Budget.smoke();
-            default -> throw Main.invalid(spec, "--budget '" + budget + "': expected standard, notebook or smoke");
-        };
-        if (seeds != null) {
-            if (seeds < 1 || seeds > 100) throw Main.invalid(spec, "--seeds " + seeds + ": must be 1 … 100");
-            long[] s = new long[seeds];
-            for (int i = 0; i < s.length; i++) s[i] = i + 1;
-            b = b.withSeeds(s);
-        }
-        if (params != null) {
-            if (params < 100 || params > 100_000_000) {
-                throw Main.invalid(spec, "--params " + params + ": must be 100 … 100,000,000");
-            }
-            b = b.withParams(params);
-        }
-        if (steps != null) {
-            if (steps < 10 || steps % 10 != 0) throw Main.invalid(spec, "--steps " + steps + ": must be a multiple of 10, ≥ 10");
-            b = b.withSteps(steps, steps / 10);
-        }
-        if (noTasks) b = b.withTasks(null);
-        return b;
-    }
-
-    private List<Contender> contenders() {
-        if (models == null || models.isEmpty()) return Contender.defaults();
-        List<Contender> out = new ArrayList<>();
-        for (String m : models) {
-            Contender c;
-            try {
-                c = Contender.of(m);
-            } catch (IllegalArgumentException e) {
-                throw Main.invalid(spec, "--models: " + e.getMessage());
-            }
-            if (out.contains(c)) throw Main.invalid(spec, "--models: '" + m + "' is named twice");
-            out.add(c);
-        }
-        return out;
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private void checkTarget(Path target) throws IOException {
@@ -180,13 +171,6 @@ final class CompareCommand implements Callable<Integer> {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException ignored) {
             // best effort: a leftover hidden .part directory names itself
-        }
-    }
-
-    /** The model names for --help. */
-    static final class ModelNames extends ArrayList<String> {
-        ModelNames() {
-            for (Contender c : Contender.defaults()) add(c.name().toLowerCase(Locale.ROOT));
         }
     }
 }

@@ -77,6 +77,28 @@ public final class Checks {
     }
 
     /**
+     * metric at the larger budget op metric at the smaller one, seed by seed (e.g. 4× lowers the loss of every seed),
+     * the condition chosen per budget.
+     */
+    public static Verdict acrossBudgets(Evidence ev, IntFunction<Condition> at, String metric, Op op) {
+        int[] scales = ev.scales();
+        if (scales.length < 2) return Verdict.of(false, metric + ": needs two budgets, found " + scales.length);
+        int lo = scales[0], hi = scales[scales.length - 1];
+        Condition cl = at.apply(lo), ch = at.apply(hi);
+        long[] seeds = ev.seeds(ch, hi);
+        double[] a = new double[seeds.length], b = new double[seeds.length];
+        int ok = 0;
+        for (int j = 0; j < seeds.length; j++) {
+            a[j] = ev.run(ch, hi, seeds[j]).metric(metric);
+            b[j] = ev.run(cl, lo, seeds[j]).metric(metric);
+            if (op.test(a[j], b[j])) ok++;
+        }
+        return Verdict.of(ok == seeds.length && seeds.length > 0, String.format(Locale.ROOT,
+                "%s: %d× %s [%s] %s %d× %s [%s] at %d of %d seeds", metric, hi, ch.label(), list(a), op.symbol, lo,
+                cl.label(), list(b), ok, seeds.length));
+    }
+
+    /**
      * The condition among those matching {@code partial} with the lowest mean of {@code metric} at each budget (the
      * learning rate chosen on dev), as a function of the budget, and a note line naming the choice.
      */

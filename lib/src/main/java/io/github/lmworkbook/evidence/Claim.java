@@ -86,10 +86,27 @@ public record Claim(String id, String statement, List<String> experiments, Check
             return verdict.holds();
         }
 
+        /** The verdict, the statement and every line of numbers, wrapped at 100 characters. */
         @Override
         public String toString() {
-            return (verdict.holds() ? "HOLDS" : "DOES NOT HOLD") + " [" + claim.id() + "] " + claim.statement() + "\n"
-                    + verdict.toString().indent(2).stripTrailing();
+            StringBuilder sb = new StringBuilder(wrap((verdict.holds() ? "HOLDS" : "DOES NOT HOLD") + " ["
+                    + claim.id() + "] " + claim.statement(), 100, ""));
+            for (String line : verdict.lines()) sb.append('\n').append(wrap("  " + line, 100, "      "));
+            return sb.toString();
         }
+    }
+
+    /** Breaks a line at spaces so that no line is longer than width; continuation lines start with indent. */
+    static String wrap(String line, int width, String indent) {
+        StringBuilder out = new StringBuilder();
+        String rest = line;
+        while (rest.length() > width) {
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut <= indent.length()) cut = rest.indexOf(' ', width);
+            if (cut < 0) break;
+            out.append(rest, 0, cut).append('\n');
+            rest = indent + rest.substring(cut + 1);
+        }
+        return out.append(rest).toString();
     }
 }

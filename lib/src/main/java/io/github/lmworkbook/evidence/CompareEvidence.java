@@ -370,8 +370,38 @@ final class CompareEvidence implements Catalog.Topic {
                         CompareEvidence::counting));
     }
 
+    // ------------------------------------------------------------------------------------------ the claims
+
     @Override
     public List<Claim> claims() {
-        return List.of();
+        return List.of(
+                new Claim("06.window.gradient", "The MLP's gradient is exactly zero beyond its window: for every trained"
+                        + " MLP (every size, learning rate, seed and budget) ‖∂L/∂x_t‖ is non-zero up to distance 7 ="
+                        + " n − 1 and exactly 0 beyond.", List.of("lm-shakespeare"), ev -> {
+                            Evidence lm = ev.get("lm-shakespeare");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (Condition c : lm.where("model", "MLP")) {
+                                parts.add(Checks.every(lm, c, REACH, Checks.Op.LE, 7)
+                                        .and(Checks.every(lm, c, REACH, Checks.Op.GE, 7)));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("06.window.copy", "The MLP (a window of 8) copies a symbol 4 steps back (held-out loss at most"
+                        + " 1 % of chance at its best learning rate) and stays at chance (at least 99 % of it) at lags 12"
+                        + " and 32 at every learning rate, seed and budget: what is outside the window does not exist"
+                        + " for it.", List.of("copy"), ev -> {
+                            Evidence e = ev.get("copy");
+                            List<Verdict> parts = new ArrayList<>();
+                            parts.add(Checks.every(e, Checks.bestOn(e, RATIO_COPY, "model", "MLP", "lag", "4"),
+                                    RATIO_COPY, Checks.Op.LE, 0.01));
+                            for (String lag : List.of("12", "32")) {
+                                for (Condition c : e.where("model", "MLP", "lag", lag)) {
+                                    parts.add(Checks.every(e, c, RATIO_COPY, Checks.Op.GE, 0.99));
+                                }
+                            }
+                            return Verdict.all(parts);
+                        }));
     }
+
+    static final String RATIO_COPY = DelayedCopySweep.RATIO;
 }

@@ -158,6 +158,7 @@ public final class Evidence {
         for (Condition c : where(partial)) {
             if (seeds(c, scale).length == 0) continue;
             double m = mean(c, scale, metric);
+            if (Double.isNaN(m)) continue;                  // a diverged seed: never the best
             if (best == null || m < bestMean) {
                 best = c;
                 bestMean = m;

@@ -1,5 +1,6 @@
 package io.github.lmworkbook.cli;
 
+import io.github.lmworkbook.evidence.CompareReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
@@ -13,36 +14,32 @@ import java.util.stream.Stream;
 import static io.github.lmworkbook.cli.MainTest.capture;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@code compare} end to end at the smoke budget: the files are there and parse. */
+/** {@code compare}: notebook 06's tables, charts and claims from the committed evidence; bad options. */
 class CompareCommandTest {
+    static Path committed() {
+        return Path.of(System.getProperty("lmworkbook.root", ".."), "notebooks", "evidence");
+    }
 
     @Test
-    void compareWritesTheTableAndTheChartsThatParse(@TempDir Path dir) throws Exception {
+    void compareWritesTheReportFromTheCommittedEvidence(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("results");
-        MainTest.Run r = capture(() -> Main.run("compare", "--budget", "smoke", "--models", "mlp,rnn,transformer",
-                "--out", out.toString()));
+        MainTest.Run r = capture(() -> Main.run("compare", "--out", out.toString(), "--evidence",
+                committed().toString()));
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("equal time"), r.out());
-        for (String f : CompareCommand.FILES) assertTrue(Files.isRegularFile(out.resolve(f)), f);
-        Table t = Table.read().csv(out.resolve("table.csv").toFile());
-        assertEquals(3, t.rowCount());
+        for (String f : new String[] {"lm-names.csv", "lm-shakespeare.csv", "factors.csv", "copy.csv", "adding.csv",
+                "counting.csv", "decay.png", "claims.txt", "index.html"}) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f + " in " + r.out());
+        }
+        Table t = Table.read().csv(out.resolve("lm-shakespeare.csv").toFile());
+        assertEquals(CompareReport.models().size(), t.rowCount());
         assertEquals("MLP", t.stringColumn("model").get(0));
-        assertEquals("RNN", t.stringColumn("model").get(1));
-        assertEquals("Transformer", t.stringColumn("model").get(2));
-        for (int i = 1; i < 3; i++) {
-            double loss = t.numberColumn("names: test loss, equal steps").getDouble(i);
-            assertTrue(loss > 0 && loss < 5, t.stringColumn("model").get(i) + " names loss " + loss);
-        }
-        Table s = Table.read().csv(out.resolve("samples.csv").toFile());
-        assertEquals(2, s.rowCount());
-        String html = Files.readString(out.resolve("table.html"));
-        assertTrue(html.contains("<table") && html.contains("RNN") && html.contains("Transformer")
-                && html.contains("decay.png"), html);
-        for (String png : new String[] {"decay.png", "time-names.png", "time-tinyshakespeare.png"}) {
-            BufferedImage img = ImageIO.read(out.resolve(png).toFile());
-            assertNotNull(img, png);
-            assertTrue(img.getWidth() >= 900, png + " " + img.getWidth());
-        }
+        String claims = Files.readString(out.resolve("claims.txt"));
+        assertTrue(claims.contains("[06.window.gradient]") && !claims.contains("FAILS"), claims);
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("<table") && html.contains("decay.png") && html.contains("alt="), html);
+        BufferedImage img = ImageIO.read(out.resolve("decay.png").toFile());
+        assertNotNull(img);
+        assertTrue(img.getWidth() >= 900, "decay.png " + img.getWidth());
         try (Stream<Path> left = Files.list(dir)) {
             assertEquals(1, left.count(), "no temporary directory is left behind");
         }
@@ -52,14 +49,17 @@ class CompareCommandTest {
     void badOptionsAreOneLineBeforeAnyWork(@TempDir Path dir) throws Exception {
         Path full = Files.createDirectory(dir.resolve("full"));
         Files.writeString(full.resolve("keep.txt"), "x");
+        Path empty = Files.createDirectory(dir.resolve("empty-evidence"));
+        String a = dir.resolve("a").toString();
         String[][] bad = {
-            {"compare", "--out", full.toString()},
-            {"compare", "--out", dir.resolve("a").toString(), "--models", "mlp,cnn"},
-            {"compare", "--out", dir.resolve("a").toString(), "--budget", "huge"},
-            {"compare", "--out", dir.resolve("a").toString(), "--seeds", "0"},
-            {"compare", "--out", dir.resolve("a").toString(), "--steps", "15"},
-            {"compare", "--out", dir.resolve("no/such/dir").toString()},
-            {"compare", "--out", dir.resolve("a").toString(), "--models", "rnn,rnn"},
+            {"compare", "--out", full.toString(), "--evidence", committed().toString()},
+            {"compare", "--out", a, "--seeds", "7,8,9", "--evidence", empty.toString()},
+            {"compare", "--out", a, "--run"},
+            {"compare", "--out", a, "--run", "--seeds", "7,8,9"},
+            {"compare", "--out", a, "--run", "--evidence", empty.toString(), "--seeds", "7,7"},
+            {"compare", "--out", a, "--evidence", empty.toString()},
+            {"compare", "--out", a, "--jobs", "0", "--evidence", committed().toString()},
+            {"compare", "--out", dir.resolve("no/such/dir").toString(), "--evidence", committed().toString()},
         };
         for (String[] args : bad) {
             MainTest.Run r = capture(() -> Main.run(args));
