@@ -76,6 +76,55 @@ public final class Checks {
         return Verdict.all(parts);
     }
 
+    /** mean over seeds of metric(a) op that of metric(b), at every budget (a claim about the average, said so). */
+    public static Verdict means(Evidence ev, Condition a, Condition b, String metric, Op op) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            double ma = ev.mean(a, s, metric), mb = ev.mean(b, s, metric);
+            parts.add(Verdict.of(op.test(ma, mb), String.format(Locale.ROOT, "%d×: mean %s: %s %s (%s) %s %s (%s)", s,
+                    metric, a.label(), fmt(ma), list(ev.values(a, s, metric)), op.symbol, b.label(), fmt(mb),
+                    list(ev.values(b, s, metric)))));
+        }
+        return Verdict.all(parts);
+    }
+
+    /** Two metrics of the same runs compared, seed by seed (e.g. a factor after training below the one before). */
+    public static Verdict metrics(Evidence ev, IntFunction<Condition> at, String a, Op op, String b) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            Condition c = at.apply(s);
+            double[] va = ev.values(c, s, a), vb = ev.values(c, s, b);
+            int ok = 0;
+            for (int j = 0; j < va.length; j++) if (op.test(va[j], vb[j])) ok++;
+            parts.add(Verdict.of(ok == va.length && va.length > 0, String.format(Locale.ROOT,
+                    "%d×: %s: %s [%s] %s %s [%s] at %d of %d seeds", s, c.label(), a, list(va), op.symbol, b,
+                    list(vb), ok, va.length)));
+        }
+        return Verdict.all(parts);
+    }
+
+    /**
+     * The spread of the means of a metric over several conditions (e.g. the models, each at its best lr) at every
+     * budget: largest mean − smallest mean op bound.
+     */
+    public static Verdict spread(Evidence ev, List<IntFunction<Condition>> at, String metric, Op op, double bound) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            StringBuilder means = new StringBuilder();
+            for (IntFunction<Condition> f : at) {
+                Condition c = f.apply(s);
+                double m = ev.mean(c, s, metric);
+                lo = Math.min(lo, m);
+                hi = Math.max(hi, m);
+                means.append(means.length() == 0 ? "" : ", ").append(c.label()).append(' ').append(fmt(m));
+            }
+            parts.add(Verdict.of(op.test(hi - lo, bound), String.format(Locale.ROOT,
+                    "%d×: mean %s: %s; spread %s %s %s", s, metric, means, fmt(hi - lo), op.symbol, fmt(bound))));
+        }
+        return Verdict.all(parts);
+    }
+
     /**
      * metric at the larger budget op metric at the smaller one, seed by seed (e.g. 4× lowers the loss of every seed),
      * the condition chosen per budget.
