@@ -96,8 +96,12 @@ public final class Transformer implements LanguageModel {
         }
     }
 
-    /** Rows evaluated at once by {@link #loss}: a whole split is evaluated in chunks of whole sequences. */
-    public static final int MAX_ROWS = 1024;
+    /**
+     * Rows evaluated at once by {@link #loss}: a whole split is evaluated in chunks of whole sequences. About a
+     * training batch's rows (32 names): the layers keep buffers sized for the largest pass they have seen, for as
+     * long as the model lives.
+     */
+    public static final int MAX_ROWS = 256;
 
     public final Config config;
     public final int V, C, blockSize;
