@@ -41,7 +41,7 @@ public class AdamW implements Optimizer {
             v[k] = new double[params.get(k).value.rows][params.get(k).value.cols];
         }
         this.lr = Optimizer.checkLr(lr, false);
-        weightDecay(weightDecay);
+        this.weightDecay = checkWeightDecay(weightDecay);   // not the overridable setter: no `this` escape
     }
 
     /** Sets β₁ and β₂ (each in [0, 1)). */
@@ -63,11 +63,15 @@ public class AdamW implements Optimizer {
 
     /** Sets the decoupled weight decay λ (finite, ≥ 0). */
     public AdamW weightDecay(double lambda) {
+        this.weightDecay = checkWeightDecay(lambda);
+        return this;
+    }
+
+    private static double checkWeightDecay(double lambda) {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("weight decay " + lambda + " must be finite and ≥ 0");
         }
-        this.weightDecay = lambda;
-        return this;
+        return lambda;
     }
 
     @Override
