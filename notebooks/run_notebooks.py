@@ -28,6 +28,7 @@ With --inplace a notebook is written back only when it passed; execution timing 
 re-running an unchanged notebook gives a stable diff.
 """
 import argparse
+import json
 import os
 import re
 import resource
@@ -44,10 +45,26 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 # The kernel's JVM: the Vector API module, a deep stack for the learners' recursions, no display, and an explicit
 # heap. A 2 GB Binder pod holds the kernel JVM (heap + ~300 MB of metaspace, code cache and threads), the launcher
 # JVM (~50 MB) and Jupyter (~200 MB): 768 MiB of heap leaves ~600 MB of that margin. ./setup.sh writes these options
-# into the java kernelspec (python notebooks/run_notebooks.py --print-jvm-opts), so that there is one place to
+# into the java kernelspec (python notebooks/run_notebooks.py --print-kernel-env), so that there is one place to
 # change them. LMW_KERNEL_HEAP (e.g. 2g) changes the heap, for the kernelspec too when set for ./setup.sh.
 KERNEL_HEAP = os.environ.get("LMW_KERNEL_HEAP", "").strip() or "768m"
 KERNEL_JVM_OPTS = "--add-modules=jdk.incubator.vector -Xss8m -Xmx%s -Djava.awt.headless=true" % KERNEL_HEAP
+# The kernel-restart guard, run by JJava at the start of every kernel (JJAVA_STARTUP_SCRIPT; IJava has no such
+# hook, and the notebooks do not rely on it): after a restart the library is neither loaded nor imported, and a cell
+# that uses it fails with "cannot find symbol". A JShell snippet listener then adds one line that says what to do.
+# It speaks only when a snippet is rejected for an unresolved name while the library is not loaded or not imported.
+RESTART_HINT = "Kernel restarted? Run the %classpath and imports cells at the top again, then this cell."
+KERNEL_STARTUP_SCRIPT = """\
+org.dflib.jjava.kernel.JavaNotebookStatics.kernel().getJShell().onSnippetEvent(e -> {
+    if (e.status() != jdk.jshell.Snippet.Status.REJECTED || e.causeSnippet() != null) return;
+    var shell = org.dflib.jjava.kernel.JavaNotebookStatics.kernel().getJShell();
+    if (shell.diagnostics(e.snippet()).noneMatch(d -> d.getCode().contains("cant.resolve"))) return;
+    boolean imported = shell.imports().anyMatch(i -> i.fullname().startsWith("io.github.lmworkbook"));
+    boolean loaded = true;
+    try { Class.forName("io.github.lmworkbook.core.Matrix"); } catch (ClassNotFoundException x) { loaded = false; }
+    if (!loaded || !imported) System.out.println("%s");
+});
+""" % RESTART_HINT
 HEAP_FLAG = re.compile(r"^-(Xmx\S+|XX:(Max|Initial|Min)RAM(Percentage|Fraction)?=\S+)$")
 GC_LINE = re.compile(r"(\d+)M->(\d+)M\((\d+)M\)")
 
@@ -144,6 +161,7 @@ class WorkbookClient(NotebookClient):
         km = super().create_kernel_manager()
         env = km.kernel_spec.env
         env["JJAVA_JVM_OPTS"] = kernel_jvm_opts(env.get("JJAVA_JVM_OPTS"), self.lmw_gc_log)
+        env["JJAVA_STARTUP_SCRIPT"] = KERNEL_STARTUP_SCRIPT
         return km
 
 
@@ -258,10 +276,11 @@ def main(argv=None):
                         "$LMW_NOTEBOOK_BUDGET; 0 = no budget)")
     p.add_argument("--kernel", default="java", help="kernelspec name (default: java)")
     p.add_argument("--no-image-check", action="store_true", help="do not require an image/png output")
-    p.add_argument("--print-jvm-opts", action="store_true",
-                   help="print the kernel's JVM options (what ./setup.sh writes into the kernelspec) and exit")
-    if argv is None and "--print-jvm-opts" in sys.argv[1:]:
-        print(KERNEL_JVM_OPTS)
+    p.add_argument("--print-kernel-env", action="store_true",
+                   help="print the kernel's environment as JSON (JVM options, start-up script: what ./setup.sh "
+                        "writes into the kernelspec) and exit")
+    if argv is None and "--print-kernel-env" in sys.argv[1:]:
+        print(json.dumps({"JJAVA_JVM_OPTS": KERNEL_JVM_OPTS, "JJAVA_STARTUP_SCRIPT": KERNEL_STARTUP_SCRIPT}))
         return 0
     args = p.parse_args(argv)
 
