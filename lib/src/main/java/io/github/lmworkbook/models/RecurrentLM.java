@@ -49,6 +49,7 @@ public final class RecurrentLM implements LanguageModel {
      * @param seed         seed of the initialisation
      */
     public record Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed) {
+        /** Checks the sizes: every one at least 1. */
         public Config {
             if (vocabSize < 1 || embed < 1 || hidden < 1) {
                 throw new IllegalArgumentException("RecurrentLM: sizes must be ≥ 1, got V=" + vocabSize + ", m="
@@ -68,11 +69,17 @@ public final class RecurrentLM implements LanguageModel {
         }
     }
 
+    /** The configuration the model was built from. */
     public final Config config;
+    /** V, the vocabulary size; m, the embedding width; H, the hidden size. */
     public final int V, m, H;
+    /** The embedding C (V × m). */
     public final Embedding embedding;       // C (V × m)
+    /** The recurrent cell. */
     public final RecurrentCell<?> cell;
+    /** The cell over time, with the start state. */
     public final Recurrence<?> recurrence;  // the cell over time, and the start state
+    /** The head W_hy (H × V), b_y (1 × V). */
     public final Linear head;               // W_hy (H × V), b_y (1 × V)
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final TokenProjection table;

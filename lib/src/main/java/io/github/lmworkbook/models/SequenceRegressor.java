@@ -29,6 +29,7 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
 
     /** The cell, D inputs per step, H hidden units, the seed of the initialisation. */
     public record Config(CellType cell, int inputs, int hidden, long seed) {
+        /** Checks the sizes: every one at least 1. */
         public Config {
             if (inputs < 1 || hidden < 1) {
                 throw new IllegalArgumentException("SequenceRegressor: sizes must be ≥ 1, got D=" + inputs + ", H="
@@ -37,9 +38,13 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
         }
     }
 
+    /** The configuration the model was built from. */
     public final Config config;
+    /** The recurrent cell. */
     public final RecurrentCell<?> cell;
+    /** The cell over time, from a zero state. */
     public final Recurrence<?> recurrence;
+    /** The readout w (H × 1), c (1 × 1): ŷ = h_T·w + c. */
     public final Linear readout;        // w (H × 1), c (1 × 1)
     private final MeanSquaredError mse = new MeanSquaredError();
     private final List<Param> params;

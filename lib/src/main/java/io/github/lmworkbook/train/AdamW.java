@@ -31,6 +31,7 @@ public class AdamW implements Optimizer {
         this(model, lr, 0.01);
     }
 
+    /** AdamW on every parameter of the model at learning rate lr and weight decay λ (β₁ 0.9, β₂ 0.99, ε 1e-8). */
     public AdamW(Model model, double lr, double weightDecay) {
         Optimizer.checkLr(lr, false);  // before the buffers are allocated
         this.params = List.copyOf(model.params());
@@ -113,18 +114,22 @@ public class AdamW implements Optimizer {
         return t;
     }
 
+    /** β₁, the decay of the first moment. */
     public double beta1() {
         return beta1;
     }
 
+    /** β₂, the decay of the second moment. */
     public double beta2() {
         return beta2;
     }
 
+    /** ε, added to √v̂. */
     public double eps() {
         return eps;
     }
 
+    /** λ, the decoupled weight decay. */
     public double weightDecay() {
         return weightDecay;
     }
