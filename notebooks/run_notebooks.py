@@ -211,6 +211,8 @@ def execute(rel, path, nb, args, gc_log):
         nb,
         gc_log,
         timeout=args.timeout,
+        # a kernel JVM on a loaded machine can take more than nbclient's default 60 s to answer its first request
+        startup_timeout=min(args.timeout, 300),
         kernel_name=args.kernel,
         resources={"metadata": {"path": os.path.dirname(path)}},
         record_timing=False,
