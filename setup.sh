@@ -89,9 +89,18 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
-# 4. The java kernelspec: the kernel JVM must load the Vector API module and run headless.
+# 4. The java kernelspec: the kernel JVM must load the Vector API module, run headless, with an explicit heap (sized
+#    for a 2 GB Binder pod; LMW_KERNEL_HEAP=2g for more), on a JDK: the kernel runs JShell, which a JRE lacks.
+#    The options are notebooks/run_notebooks.py's (one place), with its start-up script (after a kernel restart, a
+#    cell that fails on an unresolved name says to run the %classpath and imports cells again); the kernel's `java`
+#    is this JDK's, whatever the PATH of the Jupyter server (Ubuntu's maven package may make JDK 21's JRE the
+#    default `java`).
 # ---------------------------------------------------------------------------------------------------------------
-JVM_OPTS="--add-modules=jdk.incubator.vector -Xss8m -Djava.awt.headless=true"
+KERNEL_ENV="$("$PY" "$ROOT/notebooks/run_notebooks.py" --print-kernel-env)" \
+  || fail "could not read the kernel's environment from notebooks/run_notebooks.py"
+JAVA_BIN="$(dirname "$(readlink -f "$(command -v java)")")"
+[[ -x "$JAVA_BIN/jshell" ]] \
+  || fail "$JAVA_BIN/java belongs to a JRE (no jshell next to it); the Java kernel needs a JDK 17+. Install one (e.g. 'apt-get install openjdk-17-jdk-headless') and put it first on PATH."
 KERNEL_DIR="$("$PY" - <<'PY'
 from jupyter_client.kernelspec import KernelSpecManager
 try:
@@ -102,21 +111,23 @@ PY
 )"
 [[ -n "$KERNEL_DIR" && -f "$KERNEL_DIR/kernel.json" ]] \
   || fail "the 'java' kernelspec was not installed by pip (jjava). Try: $PY -m pip install --force-reinstall jjava==1.0a8"
-"$PY" - "$KERNEL_DIR/kernel.json" "$JVM_OPTS" <<'PY'
+"$PY" - "$KERNEL_DIR/kernel.json" "$KERNEL_ENV" "$JAVA_BIN" <<'PY'
 import json, sys
-path, opts = sys.argv[1], sys.argv[2]
+path, kernel_env, java_bin = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+opts = kernel_env["JJAVA_JVM_OPTS"]
 with open(path) as f:
     spec = json.load(f)
-env = spec.get("env") or {}
-if env.get("JJAVA_JVM_OPTS") != opts:
-    env["JJAVA_JVM_OPTS"] = opts
-    spec["env"] = env
+env = dict(spec.get("env") or {})
+# jupyter_client fills ${PATH} in from the server's environment when it starts the kernel
+want = dict(env, PATH=java_bin + ":${PATH}", **kernel_env)
+if want != env:
+    spec["env"] = want
     with open(path, "w") as f:
         json.dump(spec, f, indent=2)
         f.write("\n")
-    print("==> Patched %s: JJAVA_JVM_OPTS=%s" % (path, opts))
+    print("==> Patched %s: JJAVA_JVM_OPTS=%s, the JDK in %s" % (path, opts, java_bin))
 else:
-    print("==> Kernelspec %s already has JJAVA_JVM_OPTS=%s" % (path, opts))
+    print("==> Kernelspec %s already has JJAVA_JVM_OPTS=%s and the JDK in %s" % (path, opts, java_bin))
 PY
 
 # ---------------------------------------------------------------------------------------------------------------

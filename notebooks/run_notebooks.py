@@ -18,20 +18,55 @@ this off). On failure the runner prints the notebook, the cell number (1-based, 
 included, as shown in JupyterLab; the code-cell number is given too), the error name, value and traceback and
 the cell's stderr, and exits with status 1.
 
+Memory: the kernel runs with the workbook's JVM options, KERNEL_JVM_OPTS below (./setup.sh writes the same into
+the java kernelspec), whatever the installed kernelspec says: in particular its heap, KERNEL_HEAP (-Xmx), sized so
+that the kernel, Jupyter and the browser's server side fit a 2 GB Binder pod. A notebook that needs more fails
+with an OutOfMemoryError, as it would there. The runner reads the kernel's GC log and prints the largest heap left
+after a garbage collection ("peak heap after GC": an upper bound of what the notebook keeps alive) beside the time.
+
 With --inplace a notebook is written back only when it passed; execution timing metadata is not recorded, so
 re-running an unchanged notebook gives a stable diff.
 """
 import argparse
+import json
 import os
 import re
 import resource
+import shutil
 import signal
 import sys
+import tempfile
 import time
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+# The kernel's JVM: the Vector API module, a deep stack for the learners' recursions, no display, and an explicit
+# heap. A 2 GB Binder pod holds the kernel JVM (heap + ~300 MB of metaspace, code cache and threads), the launcher
+# JVM (~50 MB) and Jupyter (~200 MB): 768 MiB of heap leaves ~600 MB of that margin. ./setup.sh writes these options
+# into the java kernelspec (python notebooks/run_notebooks.py --print-kernel-env), so that there is one place to
+# change them. LMW_KERNEL_HEAP (e.g. 2g) changes the heap, for the kernelspec too when set for ./setup.sh.
+KERNEL_HEAP = os.environ.get("LMW_KERNEL_HEAP", "").strip() or "768m"
+KERNEL_JVM_OPTS = "--add-modules=jdk.incubator.vector -Xss8m -Xmx%s -Djava.awt.headless=true" % KERNEL_HEAP
+# The kernel-restart guard, run by JJava at the start of every kernel (JJAVA_STARTUP_SCRIPT; IJava has no such
+# hook, and the notebooks do not rely on it): after a restart the library is neither loaded nor imported, and a cell
+# that uses it fails with "cannot find symbol". A JShell snippet listener then adds one line that says what to do.
+# It speaks only when a snippet is rejected for an unresolved name while the library is not loaded or not imported.
+RESTART_HINT = "Kernel restarted? Run the %classpath and imports cells at the top again, then this cell."
+KERNEL_STARTUP_SCRIPT = """\
+org.dflib.jjava.kernel.JavaNotebookStatics.kernel().getJShell().onSnippetEvent(e -> {
+    if (e.status() != jdk.jshell.Snippet.Status.REJECTED || e.causeSnippet() != null) return;
+    var shell = org.dflib.jjava.kernel.JavaNotebookStatics.kernel().getJShell();
+    if (shell.diagnostics(e.snippet()).noneMatch(d -> d.getCode().contains("cant.resolve"))) return;
+    boolean imported = shell.imports().anyMatch(i -> i.fullname().startsWith("io.github.lmworkbook"));
+    boolean loaded = true;
+    try { Class.forName("io.github.lmworkbook.core.Matrix"); } catch (ClassNotFoundException x) { loaded = false; }
+    if (!loaded || !imported) System.out.println("%s");
+});
+""" % RESTART_HINT
+HEAP_FLAG = re.compile(r"^-(Xmx\S+|XX:(Max|Initial|Min)RAM(Percentage|Fraction)?=\S+)$")
+GC_LINE = re.compile(r"(\d+)M->(\d+)M\((\d+)M\)")
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 IDENTITY_HASH = re.compile(r"\b([A-Za-z_][\w$.]*)@[0-9a-f]{4,8}\b")
@@ -107,20 +142,77 @@ def failure_report(path, nb, index, reason):
     return "\n".join(lines)
 
 
+def kernel_jvm_opts(kernelspec_opts, gc_log):
+    """The kernel's JVM options: the kernelspec's without its heap options, then KERNEL_JVM_OPTS (its heap and what
+    the kernelspec lacks), then a GC log to gc_log."""
+    opts = [o for o in (kernelspec_opts or "").split() if not HEAP_FLAG.match(o)]
+    opts += [o for o in KERNEL_JVM_OPTS.split() if o not in opts]
+    return " ".join(opts + ["-Xlog:gc:file=%s::filecount=0" % gc_log])
+
+
+class WorkbookClient(NotebookClient):
+    """A NotebookClient whose kernel JVM runs with kernel_jvm_opts (nbclient still owns, starts and stops it)."""
+
+    def __init__(self, nb, gc_log, **kw):
+        super().__init__(nb, **kw)
+        self.lmw_gc_log = gc_log
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        env = km.kernel_spec.env
+        env["JJAVA_JVM_OPTS"] = kernel_jvm_opts(env.get("JJAVA_JVM_OPTS"), self.lmw_gc_log)
+        env["JJAVA_STARTUP_SCRIPT"] = KERNEL_STARTUP_SCRIPT
+        return km
+
+
+def heap_from_gc_log(gc_log):
+    """(peak heap after a GC, heap size) in MiB from a JVM's -Xlog:gc file; (None, None) without a GC."""
+    peak, size = None, None
+    try:
+        with open(gc_log, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                for m in GC_LINE.finditer(line):
+                    after, total = int(m.group(2)), int(m.group(3))
+                    peak = after if peak is None else max(peak, after)
+                    size = total if size is None else max(size, total)
+    except OSError:
+        pass
+    return peak, size
+
+
 def run_one(path, args):
     path = os.path.abspath(path)
     rel = os.path.relpath(path)
     if rel.startswith(".."):
         rel = path
     nb = nbformat.read(path, as_version=4)
+    gc_dir = tempfile.mkdtemp(prefix="lmw-kernel-gc-")
+    gc_log = os.path.join(gc_dir, "gc.log")
+    try:
+        ok, message = execute(rel, path, nb, args, gc_log)
+        peak, size = heap_from_gc_log(gc_log)
+        heap = "no GC" if peak is None else "peak heap after GC %d MiB of %d MiB" % (peak, size)
+        if ok:
+            message = message.replace(" kernel CPU", " kernel CPU, " + heap, 1)
+        else:
+            message += "\n  memory: %s (-Xmx%s)" % (heap, KERNEL_HEAP)
+        return ok, message
+    finally:
+        shutil.rmtree(gc_dir, ignore_errors=True)
+
+
+def execute(rel, path, nb, args, gc_log):
     current = {"index": None}
 
     def on_cell_start(cell, cell_index, **_):
         current["index"] = cell_index
 
-    client = NotebookClient(
+    client = WorkbookClient(
         nb,
+        gc_log,
         timeout=args.timeout,
+        # a kernel JVM on a loaded machine can take more than nbclient's default 60 s to answer its first request
+        startup_timeout=min(args.timeout, 300),
         kernel_name=args.kernel,
         resources={"metadata": {"path": os.path.dirname(path)}},
         record_timing=False,
@@ -131,7 +223,8 @@ def run_one(path, args):
     def on_alarm(signum, frame):
         raise NotebookTimeout("the notebook did not finish within %d s (--timeout)" % args.timeout)
 
-    print("run_notebooks: executing %s (kernel %s, timeout %d s)" % (rel, args.kernel, args.timeout), flush=True)
+    print("run_notebooks: executing %s (kernel %s, heap -Xmx%s, timeout %d s)"
+          % (rel, args.kernel, KERNEL_HEAP, args.timeout), flush=True)
     start = time.monotonic()
     cpu_start = children_cpu()
     old = signal.signal(signal.SIGALRM, on_alarm)
@@ -185,6 +278,12 @@ def main(argv=None):
                         "$LMW_NOTEBOOK_BUDGET; 0 = no budget)")
     p.add_argument("--kernel", default="java", help="kernelspec name (default: java)")
     p.add_argument("--no-image-check", action="store_true", help="do not require an image/png output")
+    p.add_argument("--print-kernel-env", action="store_true",
+                   help="print the kernel's environment as JSON (JVM options, start-up script: what ./setup.sh "
+                        "writes into the kernelspec) and exit")
+    if argv is None and "--print-kernel-env" in sys.argv[1:]:
+        print(json.dumps({"JJAVA_JVM_OPTS": KERNEL_JVM_OPTS, "JJAVA_STARTUP_SCRIPT": KERNEL_STARTUP_SCRIPT}))
+        return 0
     args = p.parse_args(argv)
 
     failed = []

@@ -259,7 +259,8 @@ public final class GradientFlowReport {
     /**
      * Several reports on one log plot against distance T − t, each with its bound q^(T−t) as a dashed line of the
      * same colour (bounds: the factor q of each report by its key, e.g. γ·σ_max(W_hh); a report without one has no
-     * bound). The bound is drawn up to ten times the largest plotted value. {@code state} is the symbol of the
+     * bound). The y axis reaches three decades above the largest plotted value: a bound that grows beyond runs to
+     * the top edge of the plot. {@code state} is the symbol of the
      * state in the labels ("h" for an RNN: ‖∂L/∂h_t‖).
      */
     public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity,
@@ -268,10 +269,18 @@ public final class GradientFlowReport {
         String label = quantity.label(state);
         LineChart chart = logYChart(label + " against T − t; dashed: the bound (γ·σ_max)^(T−t)",
                 "distance T − t", label, Charts.WIDTH, Charts.HEIGHT);
-        double top = 0;
+        double top = 0, bottom = Double.POSITIVE_INFINITY;
         for (GradientFlowReport r : reports.values()) {
-            for (double v : r.values(quantity)) if (Double.isFinite(v)) top = Math.max(top, v);
+            for (double v : r.values(quantity)) {
+                if (Double.isFinite(v) && v > 0) {
+                    top = Math.max(top, v);
+                    bottom = Math.min(bottom, v);
+                }
+            }
         }
+        // the axis holds the data and three decades above it: a growing bound runs to the top edge and leaves
+        // the plot there, instead of setting the scale (3^40 would squash the data into a strip)
+        if (bottom < top) chart.yRange(bottom, 1e3 * top);
         int i = 0;
         for (Map.Entry<String, GradientFlowReport> e : reports.entrySet()) {
             Color c = Charts.PALETTE[i++ % Charts.PALETTE.length];
@@ -280,10 +289,7 @@ public final class GradientFlowReport {
             Double q = bounds.get(e.getKey());
             if (q == null) continue;
             double[] bound = new double[r.T + 1];
-            for (int k = 0; k <= r.T; k++) {
-                bound[k] = Math.pow(q, k);
-                if (bound[k] > 10 * top) bound[k] = Double.NaN;
-            }
+            for (int k = 0; k <= r.T; k++) bound[k] = Math.pow(q, k);
             chart.add("bound " + e.getKey(), r.distances(), bound).color(c).dashed().width(1.5f).hideInLegend();
         }
         return chart.image();

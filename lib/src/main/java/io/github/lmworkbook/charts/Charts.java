@@ -134,7 +134,38 @@ public final class Charts {
         }
         chart.getStyler().setLegendVisible(series.size() > 1);
         if (!logX) roundXTicks(chart);
+        uniformLogTicks(chart);
         return chart;
+    }
+
+    /**
+     * The decimal pattern of a log axis's tick labels over [lo, hi]: XChart's default writes 0.001 and 1E-4 on the same
+     * axis. Plain decimals (0.001 … 10,000) when every decade of the range has a short one, else powers of ten in one
+     * notation for all (1E-6 … 1E0).
+     */
+    static String logTickPattern(double lo, double hi) {
+        return lo >= 1e-3 && hi <= 1e4 ? "#,##0.###" : "0E0";
+    }
+
+    /** Sets a uniform tick label pattern on each log axis of the chart, from its series' range on that axis. */
+    static void uniformLogTicks(XYChart chart) {
+        double[] x = {Double.POSITIVE_INFINITY, 0}, y = {Double.POSITIVE_INFINITY, 0};
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            positiveRange(s.getXData(), x);
+            positiveRange(s.getYData(), y);
+        }
+        var st = chart.getStyler();
+        if (st.isXAxisLogarithmic() && x[0] <= x[1]) st.setXAxisDecimalPattern(logTickPattern(x[0], x[1]));
+        if (st.isYAxisLogarithmic() && y[0] <= y[1]) st.setYAxisDecimalPattern(logTickPattern(y[0], y[1]));
+    }
+
+    private static void positiveRange(double[] values, double[] range) {
+        for (double v : values) {
+            if (v > 0 && Double.isFinite(v)) {
+                range[0] = Math.min(range[0], v);
+                range[1] = Math.max(range[1], v);
+            }
+        }
     }
 
     /** Solid light grid lines: the default dashes, drawn at every minor tick of a log axis, blur into a pattern. */

@@ -32,7 +32,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * 30 decades the labels overlap and the grid turns grey. When the y values span more decades than the plot has room
  * for (about one per {@value #PIXELS_PER_DECADE_LABEL} pixels of plot height), the chart instead plots log10(y) on a
  * linear axis whose ticks XChart places at round steps (1, 2, 5, 10, … decades) and labels as powers of ten
- * ({@code 1e-20}). The picture is the same as on a log axis; only the ticks are fewer. {@link #xyChart()} then holds
+ * ({@code 1E-20}, as every log axis: no 0.01 beside 1E-4). The picture is the same as on a log axis; only the ticks are fewer. {@link #xyChart()} then holds
  * log10(y) as the y data. (A tick formatter on a real log axis is no alternative: XChart 3.8 then switches to its
  * linear tick calculator, which does not finish over 30 decades.)
  *
@@ -137,19 +137,25 @@ public final class LineChart {
     }
 
     /**
-     * The y axis from lo to hi instead of the data's range, e.g. to leave room above the lines for the legend
-     * (a linear y axis only; the lines are clipped to the range).
+     * The y axis from lo to hi instead of the data's range, e.g. to leave room above the lines for the legend, or
+     * to keep a bound that grows without limit from setting the scale (on a log axis too, lo &gt; 0). The lines are
+     * clipped to the range: a line that leaves it runs to the edge of the plot.
      */
     public LineChart yRange(double lo, double hi) {
         if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
             throw new IllegalArgumentException("y range [" + lo + ", " + hi + "] must be finite with lo < hi");
         }
+        if (logY && !(lo > 0)) throw new IllegalArgumentException("y range [" + lo + ", " + hi + "] on a log axis needs lo > 0");
         this.yMin = lo;
         this.yMax = hi;
         return this;
     }
 
-    /** Where the legend goes (default inside, top right: the plot keeps the whole width). */
+    /**
+     * Where the legend goes (default inside, top right: the plot keeps the whole width). An inside corner is a
+     * preference: when the legend there would cover a line or a band, it goes to the first inside corner that covers
+     * none (top right, top left, bottom right, bottom left), and below the plot when every corner would.
+     */
     public LineChart legend(Styler.LegendPosition position) {
         this.legendPosition = Objects.requireNonNull(position, "position");
         return this;
@@ -224,6 +230,10 @@ public final class LineChart {
                 xhi = Math.max(xhi, v);
             }
         }
+        if (!Double.isNaN(yMin)) {
+            lo = yMin;
+            hi = yMax;
+        }
         boolean decadeLabels = logY && lo < hi && wideLogRange(lo, hi, height);
         boolean xDecadeLabels = logX && xlo < xhi && wideLogXRange(xlo, xhi, width);
 
@@ -237,8 +247,9 @@ public final class LineChart {
         chart.getStyler().setYAxisLogarithmicDecadeOnly(logY && !decadeLabels && !(hi / lo < 100));
         if (logX || logY) Charts.solidGrid(chart);
         if (decadeLabels) {
-            chart.getStyler().setYAxisMin(Math.floor(Math.log10(lo)));
-            chart.getStyler().setYAxisMax(Math.ceil(Math.log10(hi)));
+            boolean given = !Double.isNaN(yMin);
+            chart.getStyler().setYAxisMin(given ? Math.log10(lo) : Math.floor(Math.log10(lo)));
+            chart.getStyler().setYAxisMax(given ? Math.log10(hi) : Math.ceil(Math.log10(hi)));
             chart.getStyler().setyAxisTickLabelsFormattingFunction(LineChart::powerOfTen);
         }
         if (xDecadeLabels) {
@@ -294,12 +305,144 @@ public final class LineChart {
         }
         chart.getStyler().setLegendVisible(shown > 1);
         if (!logX) Charts.roundXTicks(chart);
-        if (!logY && !Double.isNaN(yMin)) chart.getStyler().setYAxisMin(yMin).setYAxisMax(yMax);
+        Charts.uniformLogTicks(chart);
+        if (!decadeLabels && !Double.isNaN(yMin)) chart.getStyler().setYAxisMin(yMin).setYAxisMax(yMax);
+        if (shown > 1) {
+            double[] yAxis = decadeLabels
+                    ? new double[] {chart.getStyler().getYAxisMin(), chart.getStyler().getYAxisMax()}
+                    : Double.isNaN(yMin) ? new double[] {lo, hi} : new double[] {yMin, yMax};
+            chart.getStyler().setLegendPosition(placeLegend(kept, xlo, xhi, yAxis[0], yAxis[1],
+                    logY && !decadeLabels, xDecadeLabels, decadeLabels));
+        }
         if (integerX && !logX) {
             chart.getStyler().setxAxisTickLabelsFormattingFunction(
                     v -> Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : "");
         }
         return chart;
+    }
+
+    /** The inside corners in the order a legend tries them. */
+    private static final Styler.LegendPosition[] CORNERS = {Styler.LegendPosition.InsideNE,
+            Styler.LegendPosition.InsideNW, Styler.LegendPosition.InsideSE, Styler.LegendPosition.InsideSW};
+
+    /**
+     * The legend's position: the one asked for if it is outside the plot or covers no data, else the first inside
+     * corner that covers none, else below the plot. The plot area and the legend box are estimated in pixels from
+     * the image size, the fonts and XChart's margins; the box is taken a few pixels larger than drawn.
+     */
+    private Styler.LegendPosition placeLegend(List<double[][]> kept, double x0, double x1, double y0, double y1,
+                                              boolean logAxisY, boolean xDecades, boolean yDecades) {
+        boolean inside = false;
+        for (Styler.LegendPosition c : CORNERS) inside |= c == legendPosition;
+        if (!inside) return legendPosition;
+        double pw = width - Charts.MARGIN_LEFT - Charts.MARGIN_RIGHT, ph = height - Charts.MARGIN_TOP
+                - Charts.MARGIN_BOTTOM;
+        // data → pixels from the plot's top left corner, in the axis' own units (log10 on a log axis)
+        boolean lx = logX && !xDecades;
+        double ax0 = lx ? Math.log10(x0) : axisX(x0, xDecades), ax1 = lx ? Math.log10(x1) : axisX(x1, xDecades);
+        double ay0 = logAxisY ? Math.log10(y0) : y0, ay1 = logAxisY ? Math.log10(y1) : y1;
+        if (!(ax1 > ax0) || !(ay1 > ay0)) return legendPosition;
+        List<double[][]> lines = new ArrayList<>();              // polylines {px[], py[]}, bands' edges too
+        List<double[][]> areas = new ArrayList<>();              // bands as polygons
+        for (int i = 0; i < series.size(); i++) {
+            double[][] xy = kept.get(i);
+            int n = xy[0].length;
+            double[] px = new double[n];
+            for (int j = 0; j < n; j++) {
+                double x = lx ? Math.log10(xy[0][j]) : axisX(xy[0][j], xDecades);
+                px[j] = (x - ax0) / (ax1 - ax0) * pw;
+            }
+            for (int r = 1; r < xy.length; r++) {
+                double[] py = new double[n];
+                for (int j = 0; j < n; j++) {
+                    double y = logAxisY ? Math.log10(xy[r][j]) : axisY(xy[r][j], yDecades);
+                    py[j] = (ay1 - y) / (ay1 - ay0) * ph;
+                }
+                lines.add(new double[][] {px, py});
+            }
+            if (xy.length == 4) {
+                double[][] lo = lines.get(lines.size() - 2), hi = lines.get(lines.size() - 1);
+                double[] qx = new double[2 * n], qy = new double[2 * n];
+                for (int j = 0; j < n; j++) {
+                    qx[j] = px[j];
+                    qy[j] = lo[1][j];
+                    qx[2 * n - 1 - j] = px[j];
+                    qy[2 * n - 1 - j] = hi[1][j];
+                }
+                areas.add(new double[][] {qx, qy});
+            }
+        }
+        double[] box = legendBox();
+        List<Styler.LegendPosition> order = new ArrayList<>();
+        order.add(legendPosition);
+        for (Styler.LegendPosition c : CORNERS) if (c != legendPosition) order.add(c);
+        for (Styler.LegendPosition c : order) {
+            boolean east = c == Styler.LegendPosition.InsideNE || c == Styler.LegendPosition.InsideSE;
+            boolean north = c == Styler.LegendPosition.InsideNE || c == Styler.LegendPosition.InsideNW;
+            double left = east ? pw - box[0] : 0, top = north ? 0 : ph - box[1];
+            if (!covers(lines, areas, left, top, left + box[0], top + box[1])) return c;
+        }
+        return Styler.LegendPosition.OutsideS;
+    }
+
+    /** The legend's size in pixels {width, height}, with the room XChart leaves around it and a few pixels more. */
+    private double[] legendBox() {
+        java.awt.font.FontRenderContext frc = new java.awt.font.FontRenderContext(null, true, true);
+        double text = 0, lineHeight = Charts.LEGEND_FONT.getLineMetrics("Xg", frc).getHeight();
+        int n = 0;
+        for (Series s : series) {
+            if (!s.inLegend) continue;
+            text = Math.max(text, Charts.LEGEND_FONT.getStringBounds(s.name, frc).getWidth());
+            n++;
+        }
+        double pad = 10, sample = 24, slack = 8;
+        return new double[] {pad + sample + pad + text + pad + pad + slack,
+                pad + n * lineHeight + (n - 1) * 4 + pad + pad + slack};
+    }
+
+    /** Whether any polyline crosses the box [left, right] × [top, bottom] or any area holds a corner of it. */
+    private static boolean covers(List<double[][]> lines, List<double[][]> areas, double left, double top,
+                                  double right, double bottom) {
+        for (double[][] l : lines) {
+            double[] x = l[0], y = l[1];
+            for (int j = 0; j < x.length; j++) {
+                if (inBox(x[j], y[j], left, top, right, bottom)) return true;
+                if (j > 0 && segmentCrossesBox(x[j - 1], y[j - 1], x[j], y[j], left, top, right, bottom)) return true;
+            }
+        }
+        double[][] corners = {{left, top}, {right, top}, {left, bottom}, {right, bottom}};
+        for (double[][] a : areas) for (double[] c : corners) if (inPolygon(c[0], c[1], a[0], a[1])) return true;
+        return false;
+    }
+
+    private static boolean inBox(double x, double y, double left, double top, double right, double bottom) {
+        return x >= left && x <= right && y >= top && y <= bottom;
+    }
+
+    /** Liang–Barsky: whether the segment (x0, y0)–(x1, y1) meets the box. */
+    static boolean segmentCrossesBox(double x0, double y0, double x1, double y1, double left, double top,
+                                     double right, double bottom) {
+        double dx = x1 - x0, dy = y1 - y0, t0 = 0, t1 = 1;
+        double[] p = {-dx, dx, -dy, dy}, q = {x0 - left, right - x0, y0 - top, bottom - y0};
+        for (int i = 0; i < 4; i++) {
+            if (p[i] == 0) {
+                if (q[i] < 0) return false;
+                continue;
+            }
+            double t = q[i] / p[i];
+            if (p[i] < 0) t0 = Math.max(t0, t);
+            else t1 = Math.min(t1, t);
+            if (t0 > t1) return false;
+        }
+        return true;
+    }
+
+    private static boolean inPolygon(double x, double y, double[] px, double[] py) {
+        boolean in = false;
+        for (int i = 0, j = px.length - 1; i < px.length; j = i++) {
+            if ((py[i] > y) != (py[j] > y) && x < (px[j] - px[i]) * (y - py[i]) / (py[j] - py[i]) + px[i]) in = !in;
+        }
+        return in;
     }
 
     private static double axisX(double x, boolean decades) {
@@ -354,12 +497,13 @@ public final class LineChart {
         return decades * PIXELS_PER_DECADE_LABEL_X > plotWidth;
     }
 
-    /** The label of the tick at log10(y) = v: "1e-20" at whole decades, else 10^v to two digits. */
+    /**
+     * The label of the tick at log10(y) = v: "1E-20" at whole decades (the notation of every log axis of the
+     * workbook, see {@link Charts#logTickPattern}), else 10^v to two digits.
+     */
     static String powerOfTen(Double v) {
         long n = Math.round(v);
-        if (Math.abs(v - n) < 1e-9) {
-            return n == 0 ? "1" : n == 1 ? "10" : "1e" + n;
-        }
+        if (Math.abs(v - n) < 1e-9) return "1E" + n;
         return String.format(Locale.ROOT, "%.2g", Math.pow(10, v));
     }
 }

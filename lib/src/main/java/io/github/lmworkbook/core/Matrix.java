@@ -16,11 +16,14 @@ import java.util.Random;
  * an output the caller owns, so a training step allocates nothing.
  */
 public final class Matrix {
+    /** The number of rows. */
     public final int rows;
+    /** The number of columns. */
     public final int cols;
     /** The values, data[i] is row i (length cols). */
     public final double[][] data;
 
+    /** A rows × cols matrix of zeros. */
     public Matrix(int rows, int cols) {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException("negative shape (" + rows + "×" + cols + ")");
@@ -79,6 +82,7 @@ public final class Matrix {
         return new Matrix(picked, cols);
     }
 
+    /** A rows × cols matrix of zeros (the same as {@code new Matrix(rows, cols)}). */
     public static Matrix zeros(int rows, int cols) {
         return new Matrix(rows, cols);
     }
@@ -109,14 +113,17 @@ public final class Matrix {
         return m;
     }
 
+    /** The entry at row i, column j. */
     public double get(int i, int j) {
         return data[i][j];
     }
 
+    /** Sets the entry at row i, column j to v. */
     public void set(int i, int j, double v) {
         data[i][j] = v;
     }
 
+    /** The number of entries, rows × cols. */
     public int size() {
         return rows * cols;
     }
@@ -126,10 +133,12 @@ public final class Matrix {
         return "(" + rows + "×" + cols + ")";
     }
 
+    /** Whether o has as many rows and columns as this matrix. */
     public boolean sameShape(Matrix o) {
         return rows == o.rows && cols == o.cols;
     }
 
+    /** A copy with rows of its own. */
     public Matrix copy() {
         return of(data);
     }
@@ -141,11 +150,13 @@ public final class Matrix {
         return this;
     }
 
+    /** Sets every entry to v; returns this matrix. */
     public Matrix fill(double v) {
         for (double[] r : data) Arrays.fill(r, v);
         return this;
     }
 
+    /** Sets every entry to 0; returns this matrix. */
     public Matrix zero() {
         return fill(0.0);
     }
@@ -207,6 +218,7 @@ public final class Matrix {
         for (double[] r : data) for (int j = 0; j < cols; j++) o[j] += r[j];
     }
 
+    /** The sum of all entries. */
     public double sum() {
         double s = 0;
         for (double[] r : data) for (double v : r) s += v;
@@ -225,6 +237,7 @@ public final class Matrix {
         return Math.sqrt(sumOfSquares());
     }
 
+    /** The largest absolute value of an entry (0 for an empty matrix). */
     public double maxAbs() {
         double m = 0;
         for (double[] r : data) for (double v : r) m = Math.max(m, Math.abs(v));
@@ -237,6 +250,7 @@ public final class Matrix {
         return true;
     }
 
+    /** The transpose, a new (cols × rows) matrix. */
     public Matrix transpose() {
         Matrix t = new Matrix(cols, rows);
         for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t.data[j][i] = data[i][j];

@@ -5,24 +5,31 @@ package io.github.lmworkbook.core;
  * Backward passes accumulate into {@link #grad}; optimizers read it and update {@link #value}.
  */
 public final class Param {
+    /** The name, as in the derivation ("Whh", "C", "h0.attn.qkv.W"). */
     public final String name;
+    /** The parameter's values θ. */
     public final Matrix value;
+    /** ∂L/∂θ, the same shape as the value; backward passes add into it. */
     public final Matrix grad;
 
+    /** A parameter holding value (not copied), with a zero gradient of the same shape. */
     public Param(String name, Matrix value) {
         this.name = name;
         this.value = value;
         this.grad = new Matrix(value.rows, value.cols);
     }
 
+    /** The shape as text, "(rows×cols)". */
     public String shape() {
         return value.shape();
     }
 
+    /** The number of entries. */
     public int size() {
         return value.size();
     }
 
+    /** Sets the gradient to 0. */
     public void zeroGrad() {
         grad.zero();
     }

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * step (names of different lengths, padded positions skipped) allocates nothing once every size has been seen.
  *
  * <p>The views share rows: {@code rows(5)} and {@code rows(3)} see the same first three rows. A layer owns its
- * buffers; what it returns is valid until its next call.
+ * buffers; what it returns is valid until its next call. The rows are kept for as long as the layer lives: a model
+ * kept after training holds the buffers of the largest pass it made (the models evaluate large batches in chunks).
  */
 public final class RowBuffer {
     private final int cols;
@@ -24,7 +25,8 @@ public final class RowBuffer {
     public Matrix rows(int N) {
         if (N < 0) throw new IllegalArgumentException("RowBuffer: negative row count " + N);
         if (N > rows.length) {
-            double[][] grown = Arrays.copyOf(rows, Math.max(N, 2 * rows.length));
+            // an eighth more than asked: a few growths while the batch sizes vary, and little memory kept idle
+            double[][] grown = Arrays.copyOf(rows, Math.max(N, rows.length + rows.length / 8));
             for (int i = rows.length; i < grown.length; i++) grown[i] = new double[cols];
             rows = grown;
             views = new Matrix[rows.length + 1];

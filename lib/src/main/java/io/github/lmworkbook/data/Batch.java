@@ -52,4 +52,16 @@ public record Batch(int[][] x, int[][] y) {
     public int length() {
         return x.length == 0 ? 0 : x[0].length;
     }
+
+    /**
+     * The sequences from (inclusive) to to (exclusive) as a batch of their own, sharing their rows with this one: a
+     * large batch evaluated in chunks.
+     */
+    public Batch slice(int from, int to) {
+        if (from < 0 || to > x.length || from > to) {
+            throw new IllegalArgumentException("batch slice [" + from + ", " + to + ") outside the " + x.length
+                    + " sequences");
+        }
+        return new Batch(java.util.Arrays.copyOfRange(x, from, to), java.util.Arrays.copyOfRange(y, from, to));
+    }
 }

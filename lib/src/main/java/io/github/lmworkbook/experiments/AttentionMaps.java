@@ -41,12 +41,23 @@ public final class AttentionMaps {
         return out;
     }
 
-    /** The mean weights on the previous position, the first position and the position itself, of every head. */
+    /**
+     * The mean weights on the previous position, the first position and the position itself, of every head. A large
+     * batch is read in chunks of whole sequences of at most {@link Transformer#MAX_ROWS} rows (the same sums in the
+     * same order), so that the model does not keep buffers for the whole batch.
+     */
     public static List<HeadStats> stats(Transformer m, Iterable<Batch> data) {
         int layers = m.blocks.size(), heads = layers == 0 ? 0 : m.blocks.get(0).attn.heads;
         double[][] prev = new double[layers][heads], first = new double[layers][heads], self = new double[layers][heads];
         long count = 0;
+        List<Batch> chunks = new ArrayList<>();
         for (Batch batch : data) {
+            int per = Math.max(1, Transformer.MAX_ROWS / Math.max(1, batch.length()));
+            for (int from = 0; from < batch.size(); from += per) {
+                chunks.add(batch.slice(from, Math.min(batch.size(), from + per)));
+            }
+        }
+        for (Batch batch : chunks) {
             m.forward(batch);
             int[] lengths = m.rowsOf();
             for (int b = 0; b < lengths.length; b++) {

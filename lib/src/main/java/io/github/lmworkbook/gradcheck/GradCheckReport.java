@@ -264,15 +264,20 @@ public final class GradCheckReport {
         throw new AssertionError(summary() + "\n" + this);
     }
 
-    /** One line: the verdict, and for a failure the parameters and positions that fail, with the reason. */
+    /**
+     * The verdict: for a pass, how many entries agree, and on a second line how closely (short lines: a notebook's
+     * output does not wrap, also after an exercise's name); for a failure, one line with the parameters and
+     * positions that fail, with the reason.
+     */
     public String summary() {
         return switch (status()) {
             case NOT_IMPLEMENTED -> notImplemented.equalsIgnoreCase("not implemented yet")
                     ? "gradient check: not implemented yet"
                     : "gradient check: not implemented yet (" + notImplemented + ")";
             case PASSED -> String.format(Locale.ROOT,
-                    "gradient check PASSED: %d entries of %d parameter%s agree (worst at %.2f of its allowed error); "
-                            + "max relative error %.3e", checked(), entries.size(), entries.size() == 1 ? "" : "s",
+                    "gradient check PASSED: %d entries of %d parameter%s agree\n"
+                            + "  (worst at %.2f of its allowed error); max relative error %.3e", checked(),
+                    entries.size(), entries.size() == 1 ? "" : "s",
                     maxScore(), maxRelError());
             case FAILED -> {
                 StringBuilder sb = new StringBuilder("gradient check FAILED:");

@@ -52,6 +52,7 @@ public final class Mlp implements LanguageModel {
      * @param seed      seed of the initialisation
      */
     public record Config(int vocabSize, int context, int embed, int hidden, boolean direct, long seed) {
+        /** Checks the sizes: every one at least 1. */
         public Config {
             if (vocabSize < 1 || context < 1 || embed < 1 || hidden < 1) {
                 throw new IllegalArgumentException("Mlp: vocabSize, context, embed and hidden must be ≥ 1, got V="
@@ -74,16 +75,24 @@ public final class Mlp implements LanguageModel {
     /** Positions evaluated at once by {@link #loss}: a whole split is evaluated in chunks of this many. */
     public static final int MAX_ROWS = 2048;
 
+    /** The configuration the model was built from. */
     public final Config config;
+    /** V, the vocabulary size; n, the context; m, the embedding width; h, the hidden width. */
     public final int V, n, m, h;
     /** The token id of {@code <BLANK>}, the filler before the start of a sequence (= V). */
     public final int BLANK;
 
+    /** The embedding C (V+1 × m): row V is the padding before a name starts. */
     public final Embedding embedding; // C (V+1 × m)
+    /** The hidden layer: H (n·m × h) and d (1 × h). */
     public final Linear hidden;       // H (n·m × h), d (1 × h)
+    /** The hidden layer's tanh. */
     public final Tanh tanh = new Tanh();
+    /** The output layer: U (h × V) and b (1 × V). */
     public final Linear output;       // U (h × V), b (1 × V)
+    /** The direct connections W (n·m × V), no bias; null without them. */
     public final Linear direct;       // W (n·m × V), no bias; null without direct connections
+    /** The parameters under their names in Bengio et al. (2003); W is null without direct connections. */
     public final Param C, H, d, U, b, W;
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final List<Param> params;

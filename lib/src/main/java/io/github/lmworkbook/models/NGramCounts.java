@@ -22,6 +22,7 @@ public final class NGramCounts {
     private final Map<Long, Integer> totals = new HashMap<>();
     private long positions;
 
+    /** A count model of the next token given the context previous tokens, with add-α smoothing. */
     public NGramCounts(int vocabSize, int context, double alpha) {
         if (vocabSize < 1 || context < 1 || !(alpha > 0)) {
             throw new IllegalArgumentException("n-gram counts: need V ≥ 1, n ≥ 1, α > 0; got V=" + vocabSize + ", n="

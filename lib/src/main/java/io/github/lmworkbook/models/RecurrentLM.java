@@ -49,6 +49,7 @@ public final class RecurrentLM implements LanguageModel {
      * @param seed         seed of the initialisation
      */
     public record Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed) {
+        /** Checks the sizes: every one at least 1. */
         public Config {
             if (vocabSize < 1 || embed < 1 || hidden < 1) {
                 throw new IllegalArgumentException("RecurrentLM: sizes must be ≥ 1, got V=" + vocabSize + ", m="
@@ -68,11 +69,17 @@ public final class RecurrentLM implements LanguageModel {
         }
     }
 
+    /** The configuration the model was built from. */
     public final Config config;
+    /** V, the vocabulary size; m, the embedding width; H, the hidden size. */
     public final int V, m, H;
+    /** The embedding C (V × m). */
     public final Embedding embedding;       // C (V × m)
+    /** The recurrent cell. */
     public final RecurrentCell<?> cell;
+    /** The cell over time, with the start state. */
     public final Recurrence<?> recurrence;  // the cell over time, and the start state
+    /** The head W_hy (H × V), b_y (1 × V). */
     public final Linear head;               // W_hy (H × V), b_y (1 × V)
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final TokenProjection table;
@@ -120,9 +127,34 @@ public final class RecurrentLM implements LanguageModel {
         return this;
     }
 
+    /**
+     * The most rows (sequences × positions) one pass of {@link #loss} computes: a larger batch, e.g. a whole dev
+     * split, is evaluated in chunks of whole sequences. The layers keep buffers sized for the largest pass they
+     * have seen, so without chunks a model evaluated once on 1,000 names would keep ~20× a training batch's
+     * memory for as long as it lives.
+     */
+    public static final int MAX_ROWS = 512;
+
+    /**
+     * The mean loss over every target of the batch, forward only, in chunks of whole sequences of at most
+     * {@link #MAX_ROWS} rows (the mean over all targets, as one pass would give, to round-off).
+     */
     @Override
     public double loss(Batch batch) {
-        return forward(batch, null);
+        int B = batch.size(), T = batch.length();
+        int per = Math.max(1, MAX_ROWS / Math.max(1, T));           // sequences per chunk
+        if (B <= per) return forward(batch, null);
+        double sum = 0;
+        long count = 0;
+        for (int from = 0; from < B; from += per) {
+            int to = Math.min(B, from + per);
+            double l = forward(batch.slice(from, to), null);
+            if (ce.count() > 0) {
+                sum += l * ce.count();
+                count += ce.count();
+            }
+        }
+        return count == 0 ? 0.0 : sum / count;
     }
 
     @Override

@@ -29,6 +29,7 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
 
     /** The cell, D inputs per step, H hidden units, the seed of the initialisation. */
     public record Config(CellType cell, int inputs, int hidden, long seed) {
+        /** Checks the sizes: every one at least 1. */
         public Config {
             if (inputs < 1 || hidden < 1) {
                 throw new IllegalArgumentException("SequenceRegressor: sizes must be ≥ 1, got D=" + inputs + ", H="
@@ -37,9 +38,13 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
         }
     }
 
+    /** The configuration the model was built from. */
     public final Config config;
+    /** The recurrent cell. */
     public final RecurrentCell<?> cell;
+    /** The cell over time, from a zero state. */
     public final Recurrence<?> recurrence;
+    /** The readout w (H × 1), c (1 × 1): ŷ = h_T·w + c. */
     public final Linear readout;        // w (H × 1), c (1 × 1)
     private final MeanSquaredError mse = new MeanSquaredError();
     private final List<Param> params;
@@ -61,13 +66,50 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
         this.dHs = new RowBuffer(H);
     }
 
+    private final RowBuffer preds = new RowBuffer(1);   // ŷ of a batch evaluated in chunks   (B × 1)
+    private Matrix predictions;                          // ŷ of the last loss or lossAndGrad  (B × 1)
+
     @Override
     public List<Param> params() {
         return params;
     }
 
+    /**
+     * The most rows (sequences × steps) one pass of {@link #loss} computes: a larger batch (a test set of long
+     * sequences) is evaluated in chunks of whole sequences, so that the model's buffers stay the size of a
+     * training batch's (they are kept for as long as the model lives).
+     */
+    public static final int MAX_ROWS = 4096;
+
+    /**
+     * The mean squared error over the batch, forward only, in chunks of whole sequences of at most
+     * {@link #MAX_ROWS} rows (the mean over all sequences, as one pass would give, to round-off);
+     * {@link #predictions()} then holds every sequence's ŷ.
+     */
     @Override
     public double loss(SequenceBatch s) {
+        int B = s.size(), T = s.length();
+        int per = Math.max(1, MAX_ROWS / T);                 // sequences per chunk
+        if (B <= per) {
+            double l = forward(s);
+            predictions = yHat;
+            return l;
+        }
+        Matrix all = preds.rows(B);
+        double sum = 0;
+        for (int from = 0; from < B; from += per) {
+            int to = Math.min(B, from + per);
+            double l = forward(new SequenceBatch(s.x().rowRange(from * T, to * T), T,
+                    java.util.Arrays.copyOfRange(s.y(), from, to)));
+            sum += l * (to - from);
+            for (int b = from; b < to; b++) all.data[b][0] = yHat.data[b - from][0];
+        }
+        predictions = all;
+        return sum / B;
+    }
+
+    /** The loss of the whole batch in one pass, keeping what the backward pass needs. */
+    private double forward(SequenceBatch s) {
         T = s.length();
         Matrix XW = cell.input().forward(s.x());             // x_t·W_x + b for every step   (B·T × G·H)
         recurrence.forward(XW, T, null);                     // h_1 … h_T                    (B·T × H)
@@ -77,7 +119,8 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
 
     @Override
     public double lossAndGrad(SequenceBatch s) {
-        double loss = loss(s);
+        double loss = forward(s);
+        predictions = yHat;
         Matrix dhT = readout.backward(mse.backward());       // dh_T = dŷ·wᵀ                  (B × H)
         int B = s.size();
         Matrix dH = dHs.rows(B * T).zero();                  // ∂L/∂h_t = 0 for t < T
@@ -89,7 +132,7 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
 
     /** The predictions ŷ of the last pass (B × 1). */
     public Matrix predictions() {
-        if (yHat == null) throw new IllegalStateException("SequenceRegressor: no forward pass yet");
-        return yHat;
+        if (predictions == null) throw new IllegalStateException("SequenceRegressor: no forward pass yet");
+        return predictions;
     }
 }

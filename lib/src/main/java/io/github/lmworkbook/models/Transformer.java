@@ -56,6 +56,7 @@ public final class Transformer implements LanguageModel {
      */
     public record Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
                          boolean residual, boolean layerNorm, long seed) {
+        /** Checks the sizes (each ≥ 1, the layers ≥ 0), that the heads divide the width, and the positions. */
         public Config {
             if (vocabSize < 1 || blockSize < 1 || layers < 0 || heads < 1 || embed < 1) {
                 throw new IllegalArgumentException("Transformer: sizes must be ≥ 1 (layers ≥ 0), got V=" + vocabSize
@@ -72,18 +73,22 @@ public final class Transformer implements LanguageModel {
             return new Config(vocabSize, blockSize, 4, 4, 64, Positions.LEARNED, true, true, seed);
         }
 
+        /** This configuration with other positions. */
         public Config withPositions(Positions p) {
             return new Config(vocabSize, blockSize, layers, heads, embed, p, residual, layerNorm, seed);
         }
 
+        /** This configuration with or without the residual connections. */
         public Config withResidual(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, on, layerNorm, seed);
         }
 
+        /** This configuration with or without LayerNorm. */
         public Config withLayerNorm(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, on, seed);
         }
 
+        /** This configuration with another seed. */
         public Config withSeed(long s) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, s);
         }
@@ -96,16 +101,28 @@ public final class Transformer implements LanguageModel {
         }
     }
 
-    /** Rows evaluated at once by {@link #loss}: a whole split is evaluated in chunks of whole sequences. */
-    public static final int MAX_ROWS = 1024;
+    /**
+     * Rows evaluated at once by {@link #loss}: a whole split is evaluated in chunks of whole sequences. About a
+     * training batch's rows (32 names): the layers keep buffers sized for the largest pass they have seen, for as
+     * long as the model lives.
+     */
+    public static final int MAX_ROWS = 256;
 
+    /** The configuration the model was built from. */
     public final Config config;
+    /** V, the vocabulary size; C, the width (n_embd); the block size, the longest context. */
     public final int V, C, blockSize;
+    /** The token embedding wte (V × C). */
     public final Embedding wte;                    // (V × C)
+    /** The learned positions wpe (blockSize × C), or null. */
     public final Embedding wpe;                    // (blockSize × C), null unless positions are LEARNED
+    /** The fixed sinusoidal positions (blockSize × C), or null. */
     public final Matrix sinusoids;                 // (blockSize × C) fixed, null unless SINUSOIDAL
+    /** The blocks, first to last. */
     public final List<TransformerBlock> blocks;
+    /** The final LayerNorm ln_f, or null without LayerNorm. */
     public final LayerNorm lnF;                    // null without LayerNorm
+    /** The head W_head (C × V), no bias: the logits. */
     public final Linear head;                      // W_head (C × V), no bias
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final List<Param> params;
@@ -120,6 +137,7 @@ public final class Transformer implements LanguageModel {
     private int[][] lengthViews = new int[1][];    // exact-length length arrays, one per sequence count
     private int N;                                 // rows of the last forward
 
+    /** A transformer initialised from the configuration's seed, as makemore initialises its GPT. */
     public Transformer(Config config) {
         this.config = config;
         this.V = config.vocabSize();

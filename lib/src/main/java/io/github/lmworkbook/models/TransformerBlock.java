@@ -29,11 +29,17 @@ import java.util.Random;
  * the LayerNorms ({@code layerNorm = false}: ln is the identity) can be left out.
  */
 public final class TransformerBlock implements SequenceLayer {
+    /** The LayerNorms before the attention and before the MLP; null without LayerNorm. */
     public final LayerNorm ln1, ln2;        // null without LayerNorm
+    /** The causal self-attention. */
     public final CausalSelfAttention attn;
+    /** The MLP's first layer W₁ (C × 4C), b₁. */
     public final Linear fc;                 // W₁ (C × 4C), b₁
+    /** The MLP's GELU. */
     public final Gelu gelu = new Gelu();
+    /** The MLP's second layer W₂ (4C × C), b₂. */
     public final Linear proj;               // W₂ (4C × C), b₂
+    /** Whether the block adds its input back (x + attn(…), x + mlp(…)). */
     public final boolean residual;
     private final List<Param> params;
     private final RowBuffer x1Buf, x2Buf, dx1Buf, dxBuf;   // (N × C) each

@@ -30,11 +30,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  * A member is a method or constructor (every overload of that name; the class's simple name for constructors),
  * a field, or a nested type. The source is parsed with JavaParser; the highlighting follows its tokens.
+ *
+ * <p>JavaParser ({@code com.github.javaparser:javaparser-core}) is an optional dependency of the library: it is in
+ * {@code lmworkbook-all.jar}, which the notebooks load; a Maven project that calls this class adds it.
  */
 public final class Code {
     private Code() {}
 
     private static final String ROOT = "/lmworkbook-src/";
+    /**
+     * The listing's font, named on the {@code <pre>} itself: nbconvert's HTML (and a page without JupyterLab's
+     * styles) would otherwise draw it in a proportional font, where the aligned comments drift.
+     */
+    static final String MONOSPACE = "font-family:ui-monospace,SFMono-Regular,'DejaVu Sans Mono',Menlo,Consolas,"
+            + "'Liberation Mono',monospace";
     private static final Map<String, CompilationUnit> PARSED = new ConcurrentHashMap<>();
 
     /** The members of the class, highlighted as HTML (for {@code display(…, "text/html")}), each with its Javadoc. */
@@ -43,7 +52,7 @@ public final class Code {
         html.append("<div style=\"margin:0.3em 0\"><div style=\"font-size:85%;color:#57606a;margin-bottom:2px\">")
                 .append(escape(path(type))).append(" — ").append(escape(String.join(", ", members)))
                 .append("</div><pre style=\"background:#f6f8fa;color:#1f2328;padding:8px 10px;border-radius:6px;"
-                        + "line-height:1.35;font-size:12.5px;overflow-x:auto;margin:0\">");
+                        + "line-height:1.35;font-size:12.5px;overflow-x:auto;margin:0;" + MONOSPACE + "\">");
         boolean first = true;
         for (Snippet s : snippets(type, members)) {
             if (!first) html.append("\n");

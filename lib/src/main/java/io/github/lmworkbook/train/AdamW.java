@@ -31,6 +31,7 @@ public class AdamW implements Optimizer {
         this(model, lr, 0.01);
     }
 
+    /** AdamW on every parameter of the model at learning rate lr and weight decay λ (β₁ 0.9, β₂ 0.99, ε 1e-8). */
     public AdamW(Model model, double lr, double weightDecay) {
         Optimizer.checkLr(lr, false);  // before the buffers are allocated
         this.params = List.copyOf(model.params());
@@ -41,7 +42,7 @@ public class AdamW implements Optimizer {
             v[k] = new double[params.get(k).value.rows][params.get(k).value.cols];
         }
         this.lr = Optimizer.checkLr(lr, false);
-        weightDecay(weightDecay);
+        this.weightDecay = checkWeightDecay(weightDecay);   // not the overridable setter: no `this` escape
     }
 
     /** Sets β₁ and β₂ (each in [0, 1)). */
@@ -63,11 +64,15 @@ public class AdamW implements Optimizer {
 
     /** Sets the decoupled weight decay λ (finite, ≥ 0). */
     public AdamW weightDecay(double lambda) {
+        this.weightDecay = checkWeightDecay(lambda);
+        return this;
+    }
+
+    private static double checkWeightDecay(double lambda) {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("weight decay " + lambda + " must be finite and ≥ 0");
         }
-        this.weightDecay = lambda;
-        return this;
+        return lambda;
     }
 
     @Override
@@ -109,18 +114,22 @@ public class AdamW implements Optimizer {
         return t;
     }
 
+    /** β₁, the decay of the first moment. */
     public double beta1() {
         return beta1;
     }
 
+    /** β₂, the decay of the second moment. */
     public double beta2() {
         return beta2;
     }
 
+    /** ε, added to √v̂. */
     public double eps() {
         return eps;
     }
 
+    /** λ, the decoupled weight decay. */
     public double weightDecay() {
         return weightDecay;
     }

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 public final class ModelFileException extends IOException {
     private final Path file;
 
+    /** A problem with a model file, in one line naming the file. */
     public ModelFileException(Path file, String problem) {
         super(file + ": " + problem);
         this.file = file;
     }
 
+    /** The file. */
     public Path file() {
         return file;
     }

@@ -35,6 +35,7 @@ public final class Sampler {
     private final double[] sorted;       // (V) scratch for top-k
     private final int[] token = new int[1];
 
+    /** A sampler of the model's tokens, decoded with the vocabulary, its random choices seeded. */
     public Sampler(LanguageModel model, Vocabulary vocab, long seed) {
         if (model.vocabSize() != vocab.size()) {
             throw new IllegalArgumentException("the model has " + model.vocabSize() + " tokens but the vocabulary "

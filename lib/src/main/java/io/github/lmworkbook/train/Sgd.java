@@ -20,10 +20,12 @@ public final class Sgd implements Optimizer {
     private double lr;
     private long t;
 
+    /** Plain gradient descent on every parameter of the model, θ ← θ − η·g. */
     public Sgd(Model model, double lr) {
         this(model, lr, 0.0);
     }
 
+    /** Gradient descent with momentum μ on every parameter of the model. */
     public Sgd(Model model, double lr, double momentum) {
         Optimizer.checkLr(lr, false);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum " + momentum + " must be in [0, 1)");
@@ -75,6 +77,7 @@ public final class Sgd implements Optimizer {
         return t;
     }
 
+    /** μ, the momentum (0: none). */
     public double momentum() {
         return mu;
     }

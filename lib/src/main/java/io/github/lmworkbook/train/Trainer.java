@@ -55,6 +55,7 @@ public final class Trainer<D> {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
     }
 
+    /** A trainer of the model by the optimizer; configure it, then {@link #run()}. */
     public static <D> Trainer<D> of(Objective<D> model, Optimizer optimizer) {
         return new Trainer<>(model, optimizer);
     }
@@ -116,6 +117,7 @@ public final class Trainer<D> {
         return timeBudgetSeconds(budget.toNanos() / 1e9);
     }
 
+    /** The time budget in seconds, as {@link #timeBudget(Duration)}. */
     public Trainer<D> timeBudgetSeconds(double seconds) {
         if (!(seconds > 0)) throw new IllegalArgumentException("time budget " + seconds + " s must be > 0");
         this.timeBudgetSeconds = seconds;

@@ -10,6 +10,7 @@ public final class TrainingDivergedException extends RuntimeException {
     private final String culprit;
     private final TrainingHistory history;
 
+    /** Training stopped at this step because culprit became non-finite; the history up to it. */
     public TrainingDivergedException(long step, String culprit, String message, TrainingHistory history) {
         super(message);
         this.step = step;

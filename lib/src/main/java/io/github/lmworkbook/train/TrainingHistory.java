@@ -82,10 +82,12 @@ public final class TrainingHistory {
         return n;
     }
 
+    /** The steps whose training loss was recorded. */
     public int[] steps() {
         return Arrays.copyOf(step, n);
     }
 
+    /** The training loss of each recorded step. */
     public double[] trainLoss() {
         return Arrays.copyOf(trainLoss, n);
     }
@@ -95,6 +97,7 @@ public final class TrainingHistory {
         return Arrays.copyOf(gradNorm, n);
     }
 
+    /** The learning rate of each recorded step. */
     public double[] lrs() {
         return Arrays.copyOf(lr, n);
     }

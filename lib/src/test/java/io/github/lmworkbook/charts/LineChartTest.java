@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 
 /** Every rendering test has a timeout: some XChart settings make its tick calculation loop without end. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -97,10 +98,10 @@ class LineChartTest {
 
     @Test
     void powerOfTenLabels() {
-        assertEquals("1", LineChart.powerOfTen(0.0));
-        assertEquals("10", LineChart.powerOfTen(1.0));
-        assertEquals("1e-20", LineChart.powerOfTen(-20.0));
-        assertEquals("1e5", LineChart.powerOfTen(5.0));
+        assertEquals("1E0", LineChart.powerOfTen(0.0));
+        assertEquals("1E1", LineChart.powerOfTen(1.0));
+        assertEquals("1E-20", LineChart.powerOfTen(-20.0));
+        assertEquals("1E5", LineChart.powerOfTen(5.0));
         assertEquals("3.2", LineChart.powerOfTen(0.5));
     }
 
@@ -135,8 +136,8 @@ class LineChartTest {
         LineChart c = Charts.lines("decay", "distance", "norm").logY().size(640, 420);
         c.add("10^-k", Charts.range(41), decay(41));
         java.util.List<String> labels = tickLabels(c.xyChart(), false);
-        assertTrue(labels.contains("1") && labels.contains("1e-40") && labels.size() <= 12, "whole decades, steps of 5 (ticks beyond the axis are not drawn): " + labels);
-        assertTrue(labels.stream().allMatch(l -> l.equals("1") || l.matches("1e-?\\d+")), labels.toString());
+        assertTrue(labels.contains("1E0") && labels.contains("1E-40") && labels.size() <= 12, "whole decades, steps of 5 (ticks beyond the axis are not drawn): " + labels);
+        assertTrue(labels.stream().allMatch(l -> l.matches("1E-?\\d+")), labels.toString());
     }
 
     @Test
@@ -182,7 +183,8 @@ class LineChartTest {
         assertTrue(band.getFillColor().getAlpha() < 128);
         assertNotEquals(line, chart.getSeriesMap().get("other").getLineColor());
         assertArrayEquals(new double[] {0, 2}, chart.getSeriesMap().get("baseline").getXData(), 0.0);
-        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.InsideNE, chart.getStyler().getLegendPosition());
+        // the lines rise to the top right corner: the legend takes the top left one
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.InsideNW, chart.getStyler().getLegendPosition());
         assertThrows(IllegalArgumentException.class, () -> Charts.lines("t", "x", "y").hline("b", 1));
         assertThrows(IllegalArgumentException.class, () -> c.band("short", x, y, lo, new double[] {1}));
     }
@@ -200,7 +202,7 @@ class LineChartTest {
         assertFalse(chart.getStyler().isXAxisLogarithmic(), "13 decades on the default width: powers of ten");
         assertEquals(-14, chart.getStyler().getXAxisMin(), 0);
         java.util.List<String> labels = tickLabels(chart, true);
-        assertTrue(labels.size() <= 16 && labels.stream().allMatch(l -> l.equals("1") || l.matches("1e-\\d+")),
+        assertTrue(labels.size() <= 16 && labels.stream().allMatch(l -> l.matches("1E-?\\d+")),
                 "whole decades, at most one label per 50 pixels: " + labels);
         LineChart few = Charts.lines("V", "h", "e").logX();
         few.add("e", new double[] {1e-3, 1e-2, 1e-1}, new double[] {1, 2, 3});
@@ -229,5 +231,50 @@ class LineChartTest {
         assertTrue(c.image().getHeight() > 0);
         assertThrows(IllegalArgumentException.class, () -> c.yRange(3, 2));
         assertThrows(IllegalArgumentException.class, () -> c.yRange(Double.NaN, 2));
+    }
+
+    /** A real log axis is labelled in one notation: no 0.001 beside 1E-4 (XChart's default mixes them). */
+    @Test
+    void aLogAxisIsLabelledInOneNotation() throws Exception {
+        LineChart narrow = Charts.lines("narrow", "k", "y").logY();
+        narrow.add("a", Charts.range(10), Charts.linspace(1, 1e-3, 10));
+        java.util.List<String> plain = tickLabels(narrow.xyChart(), false);
+        assertTrue(plain.contains("0.001") && plain.contains("1"), plain.toString());
+        LineChart wider = Charts.lines("wider", "k", "y").logY();
+        double[] y = new double[30];
+        for (int i = 0; i < 30; i++) y[i] = Math.pow(0.7, i);
+        wider.add("a", Charts.range(30), y);
+        java.util.List<String> powers = tickLabels(wider.xyChart(), false);
+        assertTrue(powers.contains("1E-4") && powers.contains("1E0"), powers.toString());
+        assertTrue(powers.stream().allMatch(l -> l.matches("1E-?\\d") || l.isBlank()), powers.toString());
+    }
+
+    /** The legend goes to a corner where it covers no line, and below the plot when every corner is covered. */
+    @Test
+    void theLegendAvoidsTheData() {
+        double[] x = Charts.range(50), falling = new double[50], rising = new double[50], flat = new double[50];
+        for (int i = 0; i < 50; i++) {
+            falling[i] = 50 - i;
+            rising[i] = i;
+            flat[i] = 25;
+        }
+        LineChart one = Charts.lines("t", "x", "y");
+        one.add("rising", x, rising);
+        one.add("flat", x, flat);
+        // the diagonal crosses the top right corner (the default): the next corner tried, top left, is free
+        assertEquals(Styler.LegendPosition.InsideNW, one.xyChart().getStyler().getLegendPosition());
+        LineChart both = Charts.lines("t", "x", "y").legend(Styler.LegendPosition.InsideSW);
+        both.add("falling", x, falling);
+        both.add("rising", x, rising);
+        assertEquals(Styler.LegendPosition.OutsideS, both.xyChart().getStyler().getLegendPosition(),
+                "an X through all four corners: below the plot");
+        LineChart free = Charts.lines("t", "x", "y").legend(Styler.LegendPosition.InsideNW);
+        free.add("low", x, new double[50]);
+        free.add("also low", x, Charts.linspace(0, 1, 50)).hideInLegend();
+        free.add("high point", new double[] {49}, new double[] {50});
+        assertEquals(Styler.LegendPosition.InsideNW, free.xyChart().getStyler().getLegendPosition(),
+                "the corner asked for, when it is free");
+        assertTrue(LineChart.segmentCrossesBox(0, 0, 10, 10, 4, 4, 6, 6));
+        assertTrue(!LineChart.segmentCrossesBox(0, 10, 3, 10, 4, 4, 6, 6));
     }
 }

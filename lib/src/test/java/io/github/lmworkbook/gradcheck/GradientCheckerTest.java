@@ -519,7 +519,7 @@ class GradientCheckerTest {
 
         BuggyNet good = new BuggyNet(Bug.NONE);
         GradCheckReport p = GradientChecker.check(good, good::loss, good::lossAndGrad);
-        assertTrue(p.summary().startsWith("gradient check PASSED: 60 entries of 4 parameters agree (worst at "),
+        assertTrue(p.summary().startsWith("gradient check PASSED: 60 entries of 4 parameters agree\n  (worst at "),
                 p.summary());
         assertTrue(p.summary().contains("max relative error"), p.summary());
     }

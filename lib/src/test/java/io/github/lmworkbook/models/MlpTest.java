@@ -192,9 +192,9 @@ class MlpTest {
             model.lossAndGrad(batch);
         };
         for (int i = 0; i < 3000; i++) step.run();
-        long id = Thread.currentThread().getId(), before = tb.getThreadAllocatedBytes(id);
+        long before = tb.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 500; i++) step.run();
-        long perStep = (tb.getThreadAllocatedBytes(id) - before) / 500;
+        long perStep = (tb.getCurrentThreadAllocatedBytes() - before) / 500;
         // no buffer is made per step (the smallest, a row of 16 doubles, is 144 bytes); a few bytes may come
         // from objects the JIT does not scalarize
         assertTrue(perStep < 144, perStep + " bytes allocated per step");

@@ -315,4 +315,21 @@ class RecurrentLMTest {
         }
         return new Batch(x, y);
     }
+
+    /**
+     * A batch larger than {@link RecurrentLM#MAX_ROWS} rows is evaluated in chunks of whole sequences: the same mean
+     * over all its targets as one pass over the whole batch (to round-off), padding included.
+     */
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void aLargeBatchIsEvaluatedInChunksToTheSameLoss(CellType cell) {
+        RecurrentLM m = new RecurrentLM(new RecurrentLM.Config(V, cell, 4, 6, true, 3));
+        Random rng = new Random(4);
+        int T = 7, B = 3 * (RecurrentLM.MAX_ROWS / T) + 5;                 // three full chunks and a part
+        Batch big = randomBatch(rng, B, T);
+        for (int b = 0; b < B; b += 3) big.y()[b][T - 1] = Batch.IGNORE;     // padding counts nowhere
+        double chunked = m.loss(big);
+        double whole = m.forward(big, null);
+        assertEquals(whole, chunked, 1e-12 * Math.abs(whole));
+    }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -24,7 +26,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>every {@code import} is in the first code cell after {@code %classpath}/{@code %jars}: on IJava an import
  *       in a later cell resets the variables declared before it;</li>
  *   <li>code lines are at most {@value #MAX_LINE} characters, so that no cell scrolls sideways;</li>
- *   <li>"not implemented yet" is printed at most once by any cell (one line per unfinished exercise).</li>
+ *   <li>"not implemented yet" is printed at most once by any cell (one line per unfinished exercise);</li>
+ *   <li>no cell shows a bare display id: {@code display(...)} returns one, and as a cell's last expression it is
+ *       shown as the cell's result (a UUID that changes on every run); such a cell ends with a caption string or
+ *       puts the call in braces, {@code { display(chart.image()); }};</li>
+ *   <li>no TAB character inside LaTeX in markdown ({@code "$n_\text{embd}$"} written with a JSON {@code \t} is a TAB
+ *       and renders as broken math);</li>
+ *   <li>printed lines are at most {@value #MAX_LINE} characters, like the code: a longer one wraps mid-word in the
+ *       notebook column ({@code charts.Text.wrap(line, 100)} breaks it at spaces). The cells of notebooks 03–06 that
+ *       print longer lines today are listed in {@link #KNOWN_LONG_OUTPUT}, to be fixed when those notebooks are
+ *       rewritten; the list must stay exact (a listed cell that no longer prints one fails too).</li>
  * </ul>
  */
 class NotebookRulesTest {
@@ -88,9 +99,85 @@ class NotebookRulesTest {
         }
         assertTrue(notebooks.size() >= 1);
         return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> {
-            List<String> p = problems(cells(new ObjectMapper().readTree(nb.toFile())));
+            JsonNode json = new ObjectMapper().readTree(nb.toFile());
+            List<String> p = new ArrayList<>(problems(cells(json)));
+            p.addAll(outputProblems(json, KNOWN_LONG_OUTPUT.getOrDefault(nb.getFileName().toString(), Set.of())));
             if (!p.isEmpty()) fail(nb.getFileName() + ":\n  " + String.join("\n  ", p));
         }));
+    }
+
+    /**
+     * The cells (numbered from 1, all cells counted) of notebooks 03–06 that print lines longer than
+     * {@value #MAX_LINE} characters in their committed outputs: known, to be fixed when those notebooks are rewritten
+     * (wrap the line with {@code Text.wrap(line, 100)}, or print it in two); then remove the cell from this list.
+     */
+    static final Map<String, Set<Integer>> KNOWN_LONG_OUTPUT = Map.of(
+            // 01, 02: their cells print through Text.wrap already; the committed outputs are from before (the
+            // machine was too loaded to re-execute them): re-execute 01 and 02, then delete these two entries
+            "01_mlp.ipynb", Set.of(14, 23, 28, 31, 35, 38, 39),
+            "02_rnn.ipynb", Set.of(12, 14, 22, 26, 30, 35, 38, 40, 43, 49, 52, 55),
+            "03_gru.ipynb", Set.of(10, 19, 25, 29, 32, 35, 38, 44),
+            "04_lstm.ipynb", Set.of(9, 18, 21, 24, 26, 31, 34, 42),
+            "05_attention.ipynb", Set.of(9, 13, 16, 19, 28, 47, 52, 57),
+            "06_compare.ipynb", Set.of(5));
+
+    private static final Pattern DISPLAY_ID =
+            Pattern.compile("\"?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\"?");
+    private static final Pattern MATH = Pattern.compile("\\$\\$.*?\\$\\$|\\$[^$\n]*\\$", Pattern.DOTALL);
+
+    /**
+     * Every break of the output rules, one line each: a bare display id as a cell's result, a TAB inside LaTeX in
+     * markdown, a printed line over {@value #MAX_LINE} characters (except in the cells listed as known; a known cell
+     * without one is reported too, so that the list stays exact).
+     */
+    static List<String> outputProblems(JsonNode notebook, Set<Integer> knownLong) {
+        List<String> out = new ArrayList<>();
+        Set<Integer> longSeen = new java.util.TreeSet<>();
+        int i = 0;
+        for (JsonNode c : notebook.path("cells")) {
+            i++;
+            if (c.path("cell_type").asText().equals("markdown")) {
+                StringBuilder src = new StringBuilder();
+                append(src, c.path("source"));
+                var m = MATH.matcher(src);
+                while (m.find()) {
+                    if (m.group().indexOf('\t') >= 0) {
+                        out.add("cell " + i + ": a TAB inside LaTeX (" + m.group().replace("\t", "<TAB>").strip()
+                                + "): a \\t in the notebook's JSON that was meant as the backslash of \\text");
+                    }
+                }
+                continue;
+            }
+            for (JsonNode o : c.path("outputs")) {
+                String type = o.path("output_type").asText();
+                StringBuilder text = new StringBuilder();
+                if (type.equals("stream")) append(text, o.path("text"));
+                if (type.equals("execute_result")) {
+                    StringBuilder plain = new StringBuilder();
+                    append(plain, o.path("data").path("text/plain"));
+                    if (DISPLAY_ID.matcher(plain.toString().strip()).matches()) {
+                        out.add("cell " + i + ": shows a bare display id (" + plain.toString().strip() + "): the cell"
+                                + " ends with display(...); end it with a caption string or write { display(...); }");
+                    }
+                    if (o.path("data").size() == 1) text.append(plain);
+                }
+                for (String line : text.toString().split("\n")) {
+                    if (line.length() <= MAX_LINE) continue;
+                    longSeen.add(i);
+                    if (!knownLong.contains(i)) {
+                        out.add("cell " + i + ": prints a line of " + line.length() + " characters (at most " + MAX_LINE
+                                + ", or it wraps mid-word; charts.Text.wrap(line, 100)): " + line.strip());
+                    }
+                }
+            }
+        }
+        for (int k : knownLong) {
+            if (!longSeen.contains(k)) {
+                out.add("cell " + k + " is listed in NotebookRulesTest.KNOWN_LONG_OUTPUT but prints no line over "
+                        + MAX_LINE + " characters now: remove it from the list");
+            }
+        }
+        return out;
     }
 
     private static final Pattern SHOW =
@@ -165,6 +252,29 @@ class NotebookRulesTest {
         assertTrue(p.get(0).startsWith("cell 1, line 2: 101 characters"), p.get(0));
         assertTrue(p.get(1).startsWith("cell 2: prints \"not implemented yet\" 2 times"), p.get(1));
         assertTrue(problems(List.of(new Cell("code", "x".repeat(MAX_LINE), ""))).isEmpty());
+    }
+
+    @Test
+    void bareDisplayIdsTabsInMathAndLongPrintedLinesAreCaught() throws IOException {
+        String nb = """
+                {"cells": [
+                 {"cell_type": "markdown", "source": ["the width $n_\\text{embd}$ and $n_\\\\text{embd}$"]},
+                 {"cell_type": "code", "source": ["display(x);"], "outputs": [
+                   {"output_type": "execute_result", "data": {"text/plain": ["ff833fa1-1073-4b22-af09-d3c0f9458ecf"]}}]},
+                 {"cell_type": "code", "source": ["println"], "outputs": [
+                   {"output_type": "stream", "name": "stdout", "text": ["short\\n", "%s\\n"]}]},
+                 {"cell_type": "code", "source": ["\\"caption\\";"], "outputs": [
+                   {"output_type": "execute_result", "data": {"text/plain": ["\\"a caption\\""]}}]}
+                ]}
+                """.formatted("y".repeat(MAX_LINE + 1));
+        JsonNode json = new ObjectMapper().readTree(nb);
+        List<String> p = outputProblems(json, Set.of());
+        assertEquals(3, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("cell 1: a TAB inside LaTeX ($n_<TAB>ext{embd}$)"), p.get(0));
+        assertTrue(p.get(1).startsWith("cell 2: shows a bare display id"), p.get(1));
+        assertTrue(p.get(2).startsWith("cell 3: prints a line of 101 characters"), p.get(2));
+        assertEquals(List.of(p.get(0), p.get(1)), outputProblems(json, Set.of(3)), "a known long line is let through");
+        assertTrue(outputProblems(json, Set.of(3, 4)).get(2).startsWith("cell 4 is listed"), "the list stays exact");
     }
 
     private static void append(StringBuilder sb, JsonNode textOrLines) {

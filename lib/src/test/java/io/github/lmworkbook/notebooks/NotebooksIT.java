@@ -301,6 +301,43 @@ class NotebooksIT {
         assertEquals("went on: true", stdout(done.get(8)).strip());
     }
 
+    /**
+     * After a kernel restart the library is neither loaded nor imported: a cell that uses it fails with "cannot find
+     * symbol", and the kernel's start-up script (run_notebooks.py's KERNEL_STARTUP_SCRIPT, written into the
+     * kernelspec by ./setup.sh) adds one line saying to run the %classpath and imports cells again. Once they have
+     * run, an unresolved name is only the compiler's error.
+     */
+    @Test
+    void aCellRunAfterARestartSaysToRunTheFirstCellsAgain() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String jar = ROOT.resolve("lib/target/lmworkbook-all.jar").toAbsolutePath().toString();
+        var nb = json.createObjectNode();
+        var cells = nb.putArray("cells");
+        cells.add(codeCell(json, true, "Matrix m = new Matrix(2, 2);"));                 // as after a restart
+        cells.add(codeCell(json, false, "%classpath " + jar));
+        cells.add(codeCell(json, true, "Matrix m = new Matrix(2, 2);"));                 // loaded, not imported
+        cells.add(codeCell(json, false, "import io.github.lmworkbook.core.*;"));
+        cells.add(codeCell(json, false, "Matrix m = new Matrix(2, 2);", "System.out.println(m.rows);"));
+        cells.add(codeCell(json, true, "int y = notDefinedAnywhere + 1;"));              // a plain mistake
+        var meta = nb.putObject("metadata").putObject("kernelspec");
+        meta.put("name", "java").put("display_name", "Java (jjava)").put("language", "java");
+        nb.put("nbformat", 4).put("nbformat_minor", 5);
+        Path file = tmp.resolve("restart.ipynb");
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), nb);
+
+        Run run = runNotebooks("--inplace", "--no-image-check", file.toString());
+        assertEquals(0, run.exitCode(), run.failureReport());
+        var done = json.readTree(file.toFile()).path("cells");
+        String hint = "Kernel restarted? Run the %classpath and imports cells at the top again, then this cell.";
+        for (int c : new int[] {0, 2}) {
+            assertTrue(hasError(done.get(c)), "cell " + (c + 1) + " fails to compile");
+            assertEquals(hint, stdout(done.get(c)).strip(), "cell " + (c + 1));
+        }
+        assertEquals("2", stdout(done.get(4)).strip());
+        assertTrue(hasError(done.get(5)));
+        assertEquals("", stdout(done.get(5)).strip(), "with the library loaded and imported: no hint");
+    }
+
     private static String stdout(JsonNode cell) {
         StringBuilder sb = new StringBuilder();
         for (JsonNode o : cell.path("outputs")) {

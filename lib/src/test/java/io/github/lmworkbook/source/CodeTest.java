@@ -23,6 +23,8 @@ class CodeTest {
         String html = Code.show(RnnCell.class, "Whh", "forward", "backward");
         assertTrue(html.startsWith("<div") && html.contains("<pre"), html);
         assertTrue(html.contains("io/github/lmworkbook/cells/RnnCell.java"), html);
+        assertTrue(html.matches("(?s).*<pre style=\"[^\"]*font-family:[^\"]*monospace[^\"]*\">.*"),
+                "the listing names a monospace font itself (nbconvert's HTML has no code font for it)");
         assertTrue(html.contains("color:#cf222e\">public</span>"), "keywords are highlighted");
         assertTrue(html.contains("h_t = tanh(x_t·W_xh + b + h_{t−1}·W_hh)"), "Javadoc is shown");
         assertTrue(html.contains("&lt;") || !html.contains("<S"), "generics are escaped");

@@ -22,11 +22,10 @@ class NoAllocationTest {
         var bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no allocation counter on this JVM");
         var tb = (com.sun.management.ThreadMXBean) bean;
-        long id = Thread.currentThread().getId();
         for (int i = 0; i < 2000; i++) r.run(); // warm up
-        long before = tb.getThreadAllocatedBytes(id);
+        long before = tb.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < times; i++) r.run();
-        return tb.getThreadAllocatedBytes(id) - before;
+        return tb.getCurrentThreadAllocatedBytes() - before;
     }
 
     @Test
