@@ -21,14 +21,26 @@ public final class MeanSquaredError {
             throw new IllegalArgumentException("mean squared error: predictions " + yHat.shape() + " for " + y.length
                     + " targets");
         }
-        double sum = 0;
+        return sumFrom(yHat, y, 0.0) / y.length;
+    }
+
+    /**
+     * The forward pass without the mean: Σ_r (ŷ[r] − y[r])² added, row by row, to {@code start}. Chunks of a batch
+     * evaluated one after the other, each from the sum of the ones before, give exactly one pass's sum.
+     */
+    public double sumFrom(Matrix yHat, double[] y, double start) {
+        if (yHat.cols != 1 || yHat.rows != y.length) {
+            throw new IllegalArgumentException("mean squared error: predictions " + yHat.shape() + " for " + y.length
+                    + " targets");
+        }
+        double sum = start;
         for (int r = 0; r < y.length; r++) {
             double e = yHat.data[r][0] - y[r];
             sum += e * e;
         }
         this.yHat = yHat;
         this.y = y;
-        return sum / y.length;
+        return sum;
     }
 
     public Matrix backward() {

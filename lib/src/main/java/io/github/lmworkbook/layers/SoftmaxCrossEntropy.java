@@ -27,6 +27,17 @@ public final class SoftmaxCrossEntropy {
 
     /** The mean loss over the targets that are not {@link #IGNORE}; 0 when there are none. */
     public double forward(Matrix z, int[] y) {
+        double loss = sumFrom(z, y, 0.0);
+        return count == 0 ? 0.0 : loss / count;
+    }
+
+    /**
+     * The forward pass without the mean: −Σ_r log p[r][y[r]] added, row by row, to {@code start}, and the rows
+     * that count in {@link #count()}. The chunks of a batch evaluated one after the other, each starting from the
+     * sum of the ones before, give exactly the sum of one pass over the whole batch (the same additions in the same
+     * order), so a model can evaluate a large batch in chunks and return the one pass's mean to the last bit.
+     */
+    public double sumFrom(Matrix z, int[] y, double start) {
         if (y.length != z.rows) {
             throw new IllegalArgumentException("softmax cross-entropy: " + y.length + " targets for logits " + z.shape());
         }
@@ -35,7 +46,7 @@ public final class SoftmaxCrossEntropy {
             dzBuf = new RowBuffer(z.cols);
         }
         Matrix p = pBuf.rows(z.rows);
-        double loss = 0;
+        double loss = start;
         int M = 0;
         for (int r = 0; r < z.rows; r++) {
             double logZ = Softmax.row(z.data[r], p.data[r], z.cols);   // p[r] = softmax(z[r])
@@ -51,7 +62,7 @@ public final class SoftmaxCrossEntropy {
         this.p = p;
         this.y = y;
         this.count = M;
-        return M == 0 ? 0.0 : loss / M;
+        return loss;
     }
 
     /** dz = (p − onehot(y)) / M, zero on ignored rows. */

@@ -137,7 +137,8 @@ public final class RecurrentLM implements LanguageModel {
 
     /**
      * The mean loss over every target of the batch, forward only, in chunks of whole sequences of at most
-     * {@link #MAX_ROWS} rows (the mean over all targets, as one pass would give, to round-off).
+     * {@link #MAX_ROWS} rows — to the last bit the mean one pass gives: each chunk's losses are added to the sum of
+     * the chunks before it, in the order of one pass ({@link SoftmaxCrossEntropy#sumFrom}).
      */
     @Override
     public double loss(Batch batch) {
@@ -148,11 +149,8 @@ public final class RecurrentLM implements LanguageModel {
         long count = 0;
         for (int from = 0; from < B; from += per) {
             int to = Math.min(B, from + per);
-            double l = forward(batch.slice(from, to), null);
-            if (ce.count() > 0) {
-                sum += l * ce.count();
-                count += ce.count();
-            }
+            sum = ce.sumFrom(logits(batch.slice(from, to), null), targets, sum);
+            count += ce.count();
         }
         return count == 0 ? 0.0 : sum / count;
     }
@@ -172,6 +170,11 @@ public final class RecurrentLM implements LanguageModel {
      * carried state.
      */
     public double forward(Batch batch, Matrix s0) {
+        return ce.forward(logits(batch, s0), targets);
+    }
+
+    /** The logits of the batch (B·T × V) from the state s0 (or the start state), the targets flattened beside them. */
+    private Matrix logits(Batch batch, Matrix s0) {
         int B = batch.size(), T = batch.length();
         if (B == 0 || T == 0) {
             throw new IllegalArgumentException("RecurrentLM: empty batch (" + B + "×" + T + ")");
@@ -181,8 +184,7 @@ public final class RecurrentLM implements LanguageModel {
                 ? table.forward(ids)                                // x_t·W_x + b, by lookup
                 : cell.input().forward(embedding.forward(ids));     // or C[token] then the product
         Matrix Hs = recurrence.forward(XW, T, s0);                  // (B·T × H)
-        Matrix logits = head.forward(Hs);                           // (B·T × V)
-        return ce.forward(logits, targets);
+        return head.forward(Hs);                                    // (B·T × V)
     }
 
     /**

@@ -99,9 +99,9 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
         double sum = 0;
         for (int from = 0; from < B; from += per) {
             int to = Math.min(B, from + per);
-            double l = forward(new SequenceBatch(s.x().rowRange(from * T, to * T), T,
-                    java.util.Arrays.copyOfRange(s.y(), from, to)));
-            sum += l * (to - from);
+            double[] y = java.util.Arrays.copyOfRange(s.y(), from, to);
+            predict(new SequenceBatch(s.x().rowRange(from * T, to * T), T, y));
+            sum = mse.sumFrom(yHat, y, sum);                 // the one pass's sum, to the last bit
             for (int b = from; b < to; b++) all.data[b][0] = yHat.data[b - from][0];
         }
         predictions = all;
@@ -110,11 +110,16 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
 
     /** The loss of the whole batch in one pass, keeping what the backward pass needs. */
     private double forward(SequenceBatch s) {
+        predict(s);
+        return mse.forward(yHat, s.y());
+    }
+
+    /** ŷ of a batch (B × 1), into {@code yHat}. */
+    private void predict(SequenceBatch s) {
         T = s.length();
         Matrix XW = cell.input().forward(s.x());             // x_t·W_x + b for every step   (B·T × G·H)
         recurrence.forward(XW, T, null);                     // h_1 … h_T                    (B·T × H)
         yHat = readout.forward(recurrence.step(T).h);        // ŷ = h_T·w + c                (B × 1)
-        return mse.forward(yHat, s.y());
     }
 
     @Override

@@ -126,5 +126,7 @@ class SequenceRegressorTest {
         }
         assertEquals(B, model.predictions().rows);
         assertEquals(mean, chunked, 1e-12 * mean);
+        double whole = model.lossAndGrad(s);                                 // one pass over every sequence
+        assertEquals(Double.doubleToLongBits(whole), Double.doubleToLongBits(chunked), "to the last bit");
     }
 }
