@@ -137,8 +137,11 @@ public final class RecurrentLM implements LanguageModel {
 
     /**
      * The mean loss over every target of the batch, forward only, in chunks of whole sequences of at most
-     * {@link #MAX_ROWS} rows — to the last bit the mean one pass gives: each chunk's losses are added to the sum of
-     * the chunks before it, in the order of one pass ({@link SoftmaxCrossEntropy#sumFrom}).
+     * {@link #MAX_ROWS} rows: each chunk's losses are added to the sum of the chunks before it, in the order of one
+     * pass ({@link SoftmaxCrossEntropy#sumFrom}), so the mean is the one pass's to the last bit as long as every
+     * product of a chunk takes the same kernel as the whole batch's (products of fewer than {@code Kernels.SMALL}
+     * multiply-adds take the plain loops). For names (T = 16, 32 sequences a chunk) that holds from H = 12 for the
+     * RNN, H = 7 for the GRU and H = 6 for the LSTM; below, the chunked mean may differ in its last bits.
      */
     @Override
     public double loss(Batch batch) {

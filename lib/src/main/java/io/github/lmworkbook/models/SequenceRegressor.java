@@ -66,7 +66,6 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
         this.dHs = new RowBuffer(H);
     }
 
-    private final RowBuffer preds = new RowBuffer(1);   // ŷ of a batch evaluated in chunks   (B × 1)
     private Matrix predictions;                          // ŷ of the last loss or lossAndGrad  (B × 1)
 
     @Override
@@ -75,37 +74,15 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
     }
 
     /**
-     * The most rows (sequences × steps) one pass of {@link #loss} computes: a larger batch (a test set of long
-     * sequences) is evaluated in chunks of whole sequences, so that the model's buffers stay the size of a
-     * training batch's (they are kept for as long as the model lives).
-     */
-    public static final int MAX_ROWS = 4096;
-
-    /**
-     * The mean squared error over the batch, forward only, in chunks of whole sequences of at most
-     * {@link #MAX_ROWS} rows (the mean over all sequences, as one pass would give, to round-off);
-     * {@link #predictions()} then holds every sequence's ŷ.
+     * The mean squared error over the batch, forward only, in one pass. (Not in chunks: products of fewer than
+     * {@code Kernels.SMALL} multiply-adds take the plain loops, so a chunk's predictions could differ in the last
+     * bit from the whole batch's, and the committed evidence's losses would no longer replay.)
      */
     @Override
     public double loss(SequenceBatch s) {
-        int B = s.size(), T = s.length();
-        int per = Math.max(1, MAX_ROWS / T);                 // sequences per chunk
-        if (B <= per) {
-            double l = forward(s);
-            predictions = yHat;
-            return l;
-        }
-        Matrix all = preds.rows(B);
-        double sum = 0;
-        for (int from = 0; from < B; from += per) {
-            int to = Math.min(B, from + per);
-            double[] y = java.util.Arrays.copyOfRange(s.y(), from, to);
-            predict(new SequenceBatch(s.x().rowRange(from * T, to * T), T, y));
-            sum = mse.sumFrom(yHat, y, sum);                 // the one pass's sum, to the last bit
-            for (int b = from; b < to; b++) all.data[b][0] = yHat.data[b - from][0];
-        }
-        predictions = all;
-        return sum / B;
+        double l = forward(s);
+        predictions = yHat;
+        return l;
     }
 
     /** The loss of the whole batch in one pass, keeping what the backward pass needs. */

@@ -101,32 +101,4 @@ class SequenceRegressorTest {
         e = assertThrows(IllegalArgumentException.class, () -> new SequenceBatch(new Matrix(5, 2), 3, new double[2]));
         assertTrue(e.getMessage().contains("5 input rows"), e.getMessage());
     }
-
-    /**
-     * A test set larger than {@link SequenceRegressor#MAX_ROWS} rows is evaluated in chunks of whole sequences: the
-     * mean over all sequences (each one's own loss, averaged), and a prediction for every sequence.
-     */
-    @Test
-    void aLargeBatchIsEvaluatedInChunksToTheSameLoss() {
-        SequenceRegressor model = new SequenceRegressor(new SequenceRegressor.Config(CellType.GRU, 2, 4, 7));
-        int T = 50, B = 2 * (SequenceRegressor.MAX_ROWS / T) + 3;
-        SequenceBatch s = new AddingProblem(T, 3).sample(B);
-        double chunked = model.loss(s);
-        double[] each = new double[B];
-        for (int b = 0; b < B; b++) {
-            SequenceBatch one = new SequenceBatch(s.x().rowRange(b * T, (b + 1) * T), T, new double[] {s.y()[b]});
-            model.loss(one);
-            each[b] = model.predictions().data[0][0];
-        }
-        model.loss(s);
-        double mean = 0;
-        for (int b = 0; b < B; b++) {
-            assertEquals(each[b], model.predictions().data[b][0], 1e-12, "sequence " + b);
-            mean += (each[b] - s.y()[b]) * (each[b] - s.y()[b]) / B;
-        }
-        assertEquals(B, model.predictions().rows);
-        assertEquals(mean, chunked, 1e-12 * mean);
-        double whole = model.lossAndGrad(s);                                 // one pass over every sequence
-        assertEquals(Double.doubleToLongBits(whole), Double.doubleToLongBits(chunked), "to the last bit");
-    }
 }
