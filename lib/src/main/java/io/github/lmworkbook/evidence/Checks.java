@@ -39,13 +39,33 @@ public final class Checks {
 
     /** metric op bound at every seed, at every budget, the condition chosen per budget (e.g. its best lr). */
     public static Verdict every(Evidence ev, IntFunction<Condition> at, String metric, Op op, double bound) {
+        return every(ev, ev.scales(), at, metric, op, bound);
+    }
+
+    /** metric op bound at every seed of one budget (for a claim that holds at one budget and says so). */
+    public static Verdict everyAt(Evidence ev, int scale, Condition c, String metric, Op op, double bound) {
+        return everyAt(ev, scale, s -> c, metric, op, bound);
+    }
+
+    /** metric op bound at every seed of one budget, the condition chosen for that budget. */
+    public static Verdict everyAt(Evidence ev, int scale, IntFunction<Condition> at, String metric, Op op,
+            double bound) {
+        if (java.util.Arrays.stream(ev.scales()).noneMatch(x -> x == scale)) {
+            return Verdict.of(false, String.format(Locale.ROOT, "%d×: no results", scale));
+        }
+        return every(ev, new int[] {scale}, at, metric, op, bound);
+    }
+
+    private static Verdict every(Evidence ev, int[] scales, IntFunction<Condition> at, String metric, Op op,
+            double bound) {
         List<Verdict> parts = new ArrayList<>();
-        for (int s : ev.scales()) {
+        for (int s : scales) {
             Condition c = at.apply(s);
             double[] v = ev.values(c, s, metric);
             int ok = 0;
             for (double x : v) if (op.test(x, bound)) ok++;
-            parts.add(Verdict.of(ok == v.length, String.format(Locale.ROOT, "%d×: %s: %s %s %s at %d of %d seeds (%s)",
+            boolean holds = ok == v.length && v.length > 0;            // no seeds at a budget is no evidence
+            parts.add(Verdict.of(holds, String.format(Locale.ROOT, "%d×: %s: %s %s %s at %d of %d seeds (%s)",
                     s, c.label(), metric, op.symbol, fmt(bound), ok, v.length, list(v))));
         }
         return Verdict.all(parts);

@@ -41,6 +41,20 @@ class ChecksTest {
     }
 
     @Test
+    void oneBudgetIsCheckedAloneAndAMissingBudgetFails() {
+        Evidence ev = ev();
+        Condition b = ev.the("m", "B", "lr", "1");
+        Verdict at1 = Checks.everyAt(ev, 1, b, "dev", Checks.Op.GT, 1.5);
+        assertTrue(at1.holds(), at1.toString());
+        assertEquals(1, at1.lines().size());
+        assertTrue(at1.lines().get(0).startsWith("✓ 1×"), at1.toString());
+        assertFalse(Checks.everyAt(ev, 4, b, "dev", Checks.Op.GT, 1.5).holds());
+        Verdict none = Checks.everyAt(ev, 16, b, "dev", Checks.Op.GT, 1.5);
+        assertFalse(none.holds());
+        assertTrue(none.lines().get(0).contains("16×: no results"), none.toString());
+    }
+
+    @Test
     void pairsCompareSeedBySeed() {
         Evidence ev = ev();
         Verdict v = Checks.pairs(ev, ev.the("m", "A", "lr", "1"), ev.the("m", "B", "lr", "1"), "test", Checks.Op.LT);
