@@ -14,21 +14,17 @@ import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * Runs the comparison of the workbook's models ({@link Comparison}) headless and writes its table (CSV and HTML),
- * its charts (PNG) and the samples into a directory. The files are written into a temporary directory beside the
- * target and renamed into place at the end: the directory holds all of them or none.
+ * its charts (PNG) and the samples into a directory. The files are written into a hidden directory beside the
+ * target and renamed into place at the end: the directory holds all of them or none ({@link OutputDirectory}).
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Compare the models at matched parameter counts (names, Tiny Shakespeare, the decay of the"
@@ -66,26 +62,22 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Comparison.Budget b = budget();
         List<Contender> contenders = contenders();
-        Path target = out.toAbsolutePath().normalize();
-        checkTarget(target);
+        OutputDirectory target;
+        try {
+            target = OutputDirectory.check(out);     // links followed; what killed runs left is removed
+        } catch (Main.BadOption e) {
+            throw Main.invalid(spec, e.getMessage());
+        }
         Kernels.checkConfiguration();
         System.out.println("comparing " + contenders.stream().map(Contender::name).toList() + "; product kernels: "
                 + Kernels.active());
         Comparison c = Comparison.run(contenders, b);
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".part-");
         try {
-            write(c, tmp);
-            if (Files.isDirectory(target)) Files.delete(target);   // empty (checked): replaced by the full one
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            throw e;
+            target.write(dir -> write(c, dir));
+        } catch (FileWriteException e) {
+            throw new IOException(e.getMessage() + "; nothing was written to --out " + out, e);
         }
-        System.out.println("wrote " + String.join(", ", FILES) + " to " + target);
+        System.out.println("wrote " + String.join(", ", FILES) + " to " + target.target());
         return 0;
     }
 
@@ -95,21 +87,48 @@ final class CompareCommand implements Callable<Integer> {
 
     static void write(Comparison c, Path dir) throws IOException {
         Table t = c.table();
-        t.write().csv(dir.resolve("table.csv").toFile());
+        writeFile(dir, "table.csv", csv(t));
         String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(t.name())
                 + "</title></head>\n<body>\n<h1>" + escape(t.name()) + "</h1>\n<p>" + escape(c.budget().toString())
                 + "</p>\n" + Tables.html(t, Integer.MAX_VALUE) + "\n<h2>samples</h2>\n"
                 + Tables.html(c.samples(), Integer.MAX_VALUE) + "\n<p><img src=\"decay.png\"></p>\n"
                 + "<p><img src=\"time-names.png\"></p>\n<p><img src=\"time-tinyshakespeare.png\"></p>\n</body></html>\n";
-        Files.writeString(dir.resolve("table.html"), html, StandardCharsets.UTF_8);
-        c.samples().write().csv(dir.resolve("samples.csv").toFile());
-        png(c.decayChart().xyChart(), dir.resolve("decay.png"));
-        png(c.timeChart(Comparison.NAMES).xyChart(), dir.resolve("time-names.png"));
-        png(c.timeChart(Comparison.SHAKESPEARE).xyChart(), dir.resolve("time-tinyshakespeare.png"));
+        writeFile(dir, "table.html", html.getBytes(StandardCharsets.UTF_8));
+        writeFile(dir, "samples.csv", csv(c.samples()));
+        writeFile(dir, "decay.png", png(c.decayChart().xyChart()));
+        writeFile(dir, "time-names.png", png(c.timeChart(Comparison.NAMES).xyChart()));
+        writeFile(dir, "time-tinyshakespeare.png", png(c.timeChart(Comparison.SHAKESPEARE).xyChart()));
     }
 
-    private static void png(XYChart chart, Path file) throws IOException {
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);   // adds no suffix: ends .png
+    /** A file of the results that could not be written: its name and the reason (full disk, …). */
+    static final class FileWriteException extends IOException {
+        FileWriteException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Writes the bytes made in memory, so that a failure names the file and the reason (No space left on device). */
+    static void writeFile(Path dir, String name, byte[] bytes) throws FileWriteException {
+        try {
+            Files.write(dir.resolve(name), bytes);
+        } catch (IOException e) {
+            throw new FileWriteException("cannot write " + name + " (in " + dir + "): " + reason(e), e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static byte[] csv(Table t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.write().csv(w);
+        return w.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] png(XYChart chart) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 
     private static String escape(String s) {
@@ -157,30 +176,6 @@ final class CompareCommand implements Callable<Integer> {
             out.add(c);
         }
         return out;
-    }
-
-    private void checkTarget(Path target) throws IOException {
-        if (Files.exists(target)) {
-            if (!Files.isDirectory(target)) throw Main.invalid(spec, "--out " + out + ": exists and is not a directory");
-            try (Stream<Path> s = Files.list(target)) {
-                if (s.findAny().isPresent()) {
-                    throw Main.invalid(spec, "--out " + out + ": the directory is not empty (nothing is overwritten)");
-                }
-            }
-        }
-        Path parent = target.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw Main.invalid(spec, "--out " + out + ": the parent directory does not exist");
-        }
-        if (!Files.isWritable(parent)) throw Main.invalid(spec, "--out " + out + ": the parent directory is not writable");
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // best effort: a leftover hidden .part directory names itself
-        }
     }
 
     /** The model names for --help. */

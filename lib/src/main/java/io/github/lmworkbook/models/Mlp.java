@@ -174,6 +174,7 @@ public final class Mlp implements LanguageModel {
 
     @Override
     public double lossAndGrad(Batch batch) {
+        requireNonEmpty(batch);
         int N = gather(batch, 0, Integer.MAX_VALUE);
         if (N == 0) return 0.0;
         double loss = ce.forward(logits(N), target);
@@ -184,6 +185,7 @@ public final class Mlp implements LanguageModel {
     /** The loss over every counted position, forward only, in chunks of at most {@link #MAX_ROWS} positions. */
     @Override
     public double loss(Batch batch) {
+        requireNonEmpty(batch);
         double sum = 0;
         long count = 0;
         for (int from = 0; ; ) {
@@ -203,6 +205,13 @@ public final class Mlp implements LanguageModel {
      * Fills windows and targets with up to max positions from flat position {@code from} on (skipping ignored
      * targets unless they are computed); returns how many, and sets {@link #nextFrom}.
      */
+    /** An empty batch (no rows, or rows of no tokens) has no loss: an error, as in RecurrentLM, not 0. */
+    private static void requireNonEmpty(Batch batch) {
+        if (batch.size() == 0 || batch.length() == 0) {
+            throw new IllegalArgumentException("Mlp: empty batch (" + batch.size() + "×" + batch.length() + ")");
+        }
+    }
+
     private int gather(Batch batch, int from, int max) {
         int[][] bx = batch.x(), by = batch.y();
         int B = batch.size(), T = batch.length(), N = 0, p = from;

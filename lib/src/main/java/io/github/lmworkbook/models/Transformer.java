@@ -178,6 +178,7 @@ public final class Transformer implements LanguageModel {
 
     @Override
     public double loss(Batch batch) {
+        requireNonEmpty(batch);
         double sum = 0;
         long count = 0;
         for (int from = 0; from < batch.size(); ) {
@@ -201,6 +202,7 @@ public final class Transformer implements LanguageModel {
 
     /** The loss of the whole batch (one pass, no chunks); follow with {@link #backward()} for the gradients. */
     public double forward(Batch batch) {
+        requireNonEmpty(batch);
         pack(batch, 0, Integer.MAX_VALUE);
         if (N == 0) return 0.0;                                                 // no targets at all
         return ce.forward(logits(), targetViews[N]);
@@ -251,6 +253,13 @@ public final class Transformer implements LanguageModel {
      * Packs the sequences from batch row {@code from} on, whole sequences up to maxRows rows (at least one), into the
      * row arrays; returns the batch row where the next chunk starts. Sets N and the lengths.
      */
+    /** An empty batch (no rows, or rows of no tokens) has no loss: an error, as in RecurrentLM, not 0. */
+    private static void requireNonEmpty(Batch batch) {
+        if (batch.size() == 0 || batch.length() == 0) {
+            throw new IllegalArgumentException("Transformer: empty batch (" + batch.size() + "×" + batch.length() + ")");
+        }
+    }
+
     private int pack(Batch batch, int from, int maxRows) {
         int[][] bx = batch.x(), by = batch.y();
         int B = batch.size(), T = batch.length();
