@@ -236,4 +236,18 @@ class TransformerTest {
         assertTrue(e.getMessage().contains("n_head 3 must divide n_embd 8"), e.getMessage());
         assertEquals(0.0, m.loss(new Batch(new int[][] {{0, 1}}, new int[][] {{-1, -1}})));
     }
+
+    @Test
+    void anEmptyBatchIsAnErrorNotALossOfZero() {
+        Transformer m = new Transformer(Transformer.Config.makemore(5, 4, 1));
+        for (Batch empty : new Batch[] {new Batch(new int[0][], new int[0][]), new Batch(new int[2][0], new int[2][0])}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.loss(empty));
+            assertTrue(e.getMessage().startsWith("Transformer: empty batch ("), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> m.lossAndGrad(empty));
+            Mlp mlp = new Mlp(Mlp.Config.makemore(5, 1));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> mlp.loss(empty)).getMessage()
+                    .startsWith("Mlp: empty batch ("));
+            assertThrows(IllegalArgumentException.class, () -> mlp.lossAndGrad(empty));
+        }
+    }
 }
