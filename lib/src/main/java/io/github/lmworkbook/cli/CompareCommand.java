@@ -4,8 +4,6 @@ import io.github.lmworkbook.charts.Tables;
 import io.github.lmworkbook.core.Kernels;
 import io.github.lmworkbook.experiments.Comparison;
 import io.github.lmworkbook.experiments.Contender;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,8 +11,6 @@ import picocli.CommandLine.Spec;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,11 +68,7 @@ final class CompareCommand implements Callable<Integer> {
         System.out.println("comparing " + contenders.stream().map(Contender::name).toList() + "; product kernels: "
                 + Kernels.active());
         Comparison c = Comparison.run(contenders, b);
-        try {
-            target.write(dir -> write(c, dir));
-        } catch (FileWriteException e) {
-            throw new IOException(e.getMessage() + "; nothing was written to --out " + out, e);
-        }
+        target.write(dir -> write(c, dir));
         System.out.println("wrote " + String.join(", ", FILES) + " to " + target.target());
         return 0;
     }
@@ -87,48 +79,17 @@ final class CompareCommand implements Callable<Integer> {
 
     static void write(Comparison c, Path dir) throws IOException {
         Table t = c.table();
-        writeFile(dir, "table.csv", csv(t));
+        OutputDirectory.writeCsv(dir, "table.csv", t);
         String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(t.name())
                 + "</title></head>\n<body>\n<h1>" + escape(t.name()) + "</h1>\n<p>" + escape(c.budget().toString())
                 + "</p>\n" + Tables.html(t, Integer.MAX_VALUE) + "\n<h2>samples</h2>\n"
                 + Tables.html(c.samples(), Integer.MAX_VALUE) + "\n<p><img src=\"decay.png\"></p>\n"
                 + "<p><img src=\"time-names.png\"></p>\n<p><img src=\"time-tinyshakespeare.png\"></p>\n</body></html>\n";
-        writeFile(dir, "table.html", html.getBytes(StandardCharsets.UTF_8));
-        writeFile(dir, "samples.csv", csv(c.samples()));
-        writeFile(dir, "decay.png", png(c.decayChart().xyChart()));
-        writeFile(dir, "time-names.png", png(c.timeChart(Comparison.NAMES).xyChart()));
-        writeFile(dir, "time-tinyshakespeare.png", png(c.timeChart(Comparison.SHAKESPEARE).xyChart()));
-    }
-
-    /** A file of the results that could not be written: its name and the reason (full disk, …). */
-    static final class FileWriteException extends IOException {
-        FileWriteException(String message, IOException cause) {
-            super(message, cause);
-        }
-    }
-
-    /** Writes the bytes made in memory, so that a failure names the file and the reason (No space left on device). */
-    static void writeFile(Path dir, String name, byte[] bytes) throws FileWriteException {
-        try {
-            Files.write(dir.resolve(name), bytes);
-        } catch (IOException e) {
-            throw new FileWriteException("cannot write " + name + " (in " + dir + "): " + reason(e), e);
-        }
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
-
-    private static byte[] csv(Table t) {
-        java.io.StringWriter w = new java.io.StringWriter();
-        t.write().csv(w);
-        return w.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] png(XYChart chart) throws IOException {
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        OutputDirectory.writeText(dir, "table.html", html);
+        OutputDirectory.writeCsv(dir, "samples.csv", c.samples());
+        OutputDirectory.writePng(dir, "decay.png", c.decayChart().xyChart());
+        OutputDirectory.writePng(dir, "time-names.png", c.timeChart(Comparison.NAMES).xyChart());
+        OutputDirectory.writePng(dir, "time-tinyshakespeare.png", c.timeChart(Comparison.SHAKESPEARE).xyChart());
     }
 
     private static String escape(String s) {

@@ -1,6 +1,11 @@
 package io.github.lmworkbook.cli;
 
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.Table;
+
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -26,7 +31,9 @@ import java.util.stream.Stream;
  * a link to a file. The hidden directory is removed on a failure and when the JVM is stopped (Ctrl-C, SIGTERM); one
  * left by a killed process ({@code kill -9}) is removed by the next run for the same directory. If the directory is
  * filled by someone else while the work runs, nothing is overwritten: the results are renamed to
- * {@code <name>-2} (or the next free number) and the line says where they are.
+ * {@code <name>-2} (or the next free number) and the line says where they are. The files are made in memory and
+ * written with {@link #writeFile} (or {@link #writeText}, {@link #writeCsv}, {@link #writePng}), so that a failure
+ * names the file and the reason ("No space left on device"), not a library's "I/O error writing PNG file!".
  */
 final class OutputDirectory {
     /** The longest file name (bytes of UTF-8) common file systems take. */
@@ -164,7 +171,11 @@ final class OutputDirectory {
         }
         Path tmp = createPart(parent, target.getFileName().toString());
         try {
-            writer.write(tmp);
+            try {
+                writer.write(tmp);
+            } catch (FileWriteException e) {
+                throw new FileWriteException(e.getMessage() + "; nothing was written to --out " + given, e);
+            }
             synchronized (IN_PROGRESS) {
                 if (shuttingDown) throw new IOException("not written: the JVM is shutting down");
                 moveIntoPlace(tmp);
@@ -176,6 +187,50 @@ final class OutputDirectory {
         } finally {
             IN_PROGRESS.remove(tmp);
         }
+    }
+
+    /** A file of the results that could not be written: its name and the reason (full disk, …). */
+    static final class FileWriteException extends IOException {
+        FileWriteException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Writes the bytes made in memory into dir; a failure names the file and the reason (No space left on device). */
+    static void writeFile(Path dir, String name, byte[] bytes) throws FileWriteException {
+        try {
+            Files.write(dir.resolve(name), bytes);
+        } catch (IOException e) {
+            throw new FileWriteException("cannot write " + name + " (in " + dir + "): " + reason(e), e);
+        }
+    }
+
+    /** Writes text as UTF-8 ({@link #writeFile}). */
+    static void writeText(Path dir, String name, String text) throws FileWriteException {
+        writeFile(dir, name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a table as CSV ({@link #writeFile}). */
+    static void writeCsv(Path dir, String name, Table table) throws FileWriteException {
+        StringWriter w = new StringWriter();
+        table.write().csv(w);
+        writeText(dir, name, w.toString());
+    }
+
+    /** Writes a chart as PNG ({@link #writeFile}); the name should end in .png. */
+    static void writePng(Path dir, String name, XYChart chart) throws FileWriteException {
+        byte[] png;
+        try {
+            png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new FileWriteException("cannot draw " + name + ": " + reason(e), e);
+        }
+        writeFile(dir, name, png);
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static Path createPart(Path parent, String name) throws IOException {

@@ -99,12 +99,13 @@ class OutputDirectoryTest {
         File full = new File("/dev/full");
         assumeTrue(full.exists(), "/dev/full (Linux)");
         IOException e = assertThrows(IOException.class, () -> OutputDirectory.check(out).write(d -> {
-            CompareCommand.writeFile(d, "table.csv", "x".getBytes(StandardCharsets.UTF_8));
+            OutputDirectory.writeText(d, "table.csv", "x");
             Files.createSymbolicLink(d.resolve("decay.png"), full.toPath());    // a disk that is full
-            CompareCommand.writeFile(d, "decay.png", new byte[100_000]);
+            OutputDirectory.writeFile(d, "decay.png", new byte[100_000]);
         }));
         assertTrue(e.getMessage().startsWith("cannot write decay.png (in " + dir), e.getMessage());
-        assertTrue(e.getMessage().endsWith("): No space left on device"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("): No space left on device; nothing was written to --out " + out),
+                e.getMessage());
         assertEquals(List.of(), listing(dir), "nothing left: no directory, no hidden one");
     }
 
@@ -124,6 +125,14 @@ class OutputDirectoryTest {
         }
     }
 
+    static String read(File f) {
+        try {
+            return Files.readString(f.toPath());
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     List<String> hidden() throws IOException {
         return listing(dir).stream().filter(n -> n.startsWith(".")).toList();
     }
@@ -132,12 +141,18 @@ class OutputDirectoryTest {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin"
                 + File.separator + "java", "-cp", System.getProperty("java.class.path"), Writer.class.getName(),
                 out.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        File err = Files.createTempFile(dir.getParent(), "writer-", ".err").toFile();   // not in dir: not listed
+        Process p = new ProcessBuilder(cmd).redirectError(err).start();   // a JVM's notes on stderr change nothing
         try {
-            assertEquals("writing\n", new String(p.getInputStream().readNBytes(8), StandardCharsets.UTF_8));
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("writing", lines.readLine(), () -> "the writer's stderr: " + read(err));
         } finally {
             if (forcibly) p.destroyForcibly(); else p.destroy();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            boolean ended = p.waitFor(2, TimeUnit.MINUTES);
+            if (!ended) p.destroyForcibly().waitFor();
+            Files.deleteIfExists(err.toPath());
+            assertTrue(ended, "the writer did not end on " + (forcibly ? "SIGKILL" : "SIGTERM"));
         }
     }
 
