@@ -197,7 +197,7 @@ public final class Exercise {
             try {
                 Thread.class.getMethod("stop").invoke(t);   // deprecated; UnsupportedOperationException from Java 20
             } catch (ReflectiveOperationException | RuntimeException e) {
-                return false;
+                // from Java 20 on only the interrupt can end it: give a loaded machine time to deliver it
             }
             t.join(2000);
         } catch (InterruptedException e) {

@@ -201,10 +201,6 @@ public final class Mlp implements LanguageModel {
 
     private int nextFrom; // where the next chunk of positions starts (flat index b·T + t)
 
-    /**
-     * Fills windows and targets with up to max positions from flat position {@code from} on (skipping ignored
-     * targets unless they are computed); returns how many, and sets {@link #nextFrom}.
-     */
     /** An empty batch (no rows, or rows of no tokens) has no loss: an error, as in RecurrentLM, not 0. */
     private static void requireNonEmpty(Batch batch) {
         if (batch.size() == 0 || batch.length() == 0) {
@@ -212,6 +208,10 @@ public final class Mlp implements LanguageModel {
         }
     }
 
+    /**
+     * Fills windows and targets with up to max positions from flat position {@code from} on (skipping ignored
+     * targets unless they are computed); returns how many, and sets {@link #nextFrom}.
+     */
     private int gather(Batch batch, int from, int max) {
         int[][] bx = batch.x(), by = batch.y();
         int B = batch.size(), T = batch.length(), N = 0, p = from;

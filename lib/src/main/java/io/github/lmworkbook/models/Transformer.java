@@ -249,10 +249,6 @@ public final class Transformer implements LanguageModel {
 
     private int currentCount;
 
-    /**
-     * Packs the sequences from batch row {@code from} on, whole sequences up to maxRows rows (at least one), into the
-     * row arrays; returns the batch row where the next chunk starts. Sets N and the lengths.
-     */
     /** An empty batch (no rows, or rows of no tokens) has no loss: an error, as in RecurrentLM, not 0. */
     private static void requireNonEmpty(Batch batch) {
         if (batch.size() == 0 || batch.length() == 0) {
@@ -260,6 +256,10 @@ public final class Transformer implements LanguageModel {
         }
     }
 
+    /**
+     * Packs the sequences from batch row {@code from} on, whole sequences up to maxRows rows (at least one), into the
+     * row arrays; returns the batch row where the next chunk starts. Sets N and the lengths.
+     */
     private int pack(Batch batch, int from, int maxRows) {
         int[][] bx = batch.x(), by = batch.y();
         int B = batch.size(), T = batch.length();

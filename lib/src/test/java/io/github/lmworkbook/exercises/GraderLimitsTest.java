@@ -59,7 +59,8 @@ class GraderLimitsTest {
             while (!Thread.currentThread().isInterrupted()) spins.incrementAndGet();   // stops when interrupted
             return dh;
         });
-        assertTrue((System.nanoTime() - t0) / 1e9 < 10, "given up in time");
+        // without a limit this loop never ends: any finite time shows it was given up (no margin on a busy machine)
+        assertTrue((System.nanoTime() - t0) / 1e9 < 120, "given up");
         assertEquals("`tanhBackward`: your code did not finish within 0.3 s (an endless loop?) and was stopped — the "
                 + "notebook goes on with the library's", line);
         long seen = spins.get();

@@ -191,12 +191,18 @@ class TransformerTest {
         Transformer m = new Transformer(Transformer.Config.makemore(27, 16, 1));
         Random rng = new Random(8);
         Batch batch = padded(rng, 32, 16, 27);
-        for (int i = 0; i < 3; i++) {
-            m.zeroGrad();
-            m.lossAndGrad(batch);
-        }
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        // Warm up until C2 has compiled the product kernels: Vector API code allocates an object per vector until
+        // then, and on a loaded machine the compiler thread may need many steps (at most 400 steps here).
+        for (int chunk = 0; chunk < 40; chunk++) {
+            long start = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10; i++) {
+                m.zeroGrad();
+                m.lossAndGrad(batch);
+            }
+            if (mx.getCurrentThreadAllocatedBytes() - start < 10 * 256) break;
+        }
         long before = mx.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 10; i++) {
             m.zeroGrad();

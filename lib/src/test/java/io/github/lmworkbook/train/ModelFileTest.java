@@ -1,5 +1,6 @@
 package io.github.lmworkbook.train;
 
+import io.github.lmworkbook.Allocated;
 import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Model;
@@ -256,7 +257,7 @@ class ModelFileTest {
     }
 
     @Test
-    void craftedHeadersAreRefusedWithOneLine() throws IOException {
+    void craftedHeadersAreRefusedWithOneLine() throws Throwable {
         assertTrue(refused("model=java.lang.Runtime\nconfig=java.lang.Record\n").getMessage()
                 .contains("names a class outside the library (java.lang.Runtime); not loaded"));
         assertTrue(refused("model=io.github.lmworkbook.models.Seq2Seq\nconfig=io.github.lmworkbook.models.Seq2Seq$Config\n")
@@ -278,15 +279,17 @@ class ModelFileTest {
                 + "vocabSize, context, embed and hidden must be ≥ 1"), refused(invalid).getMessage());
         // a huge model claimed by a small file is refused before anything is built
         String huge = mlpHeader(MLP_CONFIG).replace("config.embed=4", "config.embed=2000000000");
-        long t0 = System.nanoTime();
-        assertTrue(refused(huge).getMessage().contains("corrupted: its Mlp configuration has "), refused(huge).getMessage());
-        assertTrue((System.nanoTime() - t0) / 1e9 < 5);
+        ModelFileException[] hugeRefused = new ModelFileException[1];
+        long bytes = Allocated.by(() -> hugeRefused[0] = refused(huge));
+        assertTrue(hugeRefused[0].getMessage().contains("corrupted: its Mlp configuration has "),
+                hugeRefused[0].getMessage());
+        assertTrue(bytes < Allocated.LITTLE, "refused before anything was built: " + bytes + " bytes allocated");
         String unsorted = mlpHeader(MLP_CONFIG) + "vocabulary=.ba\nvocabulary.special=true\n";
         assertTrue(refused(unsorted).getMessage().contains("the recorded vocabulary is not sorted and distinct"));
     }
 
     @Test
-    void aTinyFileClaimingAHugeShapeIsRefusedAtOnce() throws IOException {
+    void aTinyFileClaimingAHugeShapeIsRefusedAtOnce() throws Throwable {
         // 35 bytes: magic, version 1, one parameter "W" of 2³¹−1 rows and 0 columns (each row would cost memory)
         for (int rows : new int[] {Integer.MAX_VALUE, 200_000_000}) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -300,9 +303,11 @@ class ModelFileTest {
             out.writeLong(0);
             Path f = Files.write(dir.resolve("tiny.bin"), bytes.toByteArray());
             assertEquals(35, Files.size(f));
-            long t0 = System.nanoTime();
-            ModelFileException e = assertThrows(ModelFileException.class, () -> ModelIO.read(f));
-            assertTrue((System.nanoTime() - t0) / 1e9 < 2, "refused at once");
+            ModelFileException[] refused = new ModelFileException[1];
+            long allocated = Allocated.by(() -> refused[0] = assertThrows(ModelFileException.class,
+                    () -> ModelIO.read(f)));
+            assertTrue(allocated < Allocated.LITTLE, "refused at once: " + allocated + " bytes allocated");
+            ModelFileException e = refused[0];
             assertEquals(f + ": truncated or corrupted: parameter 'W' claims shape (" + rows + "×0) but only 8 bytes "
                     + "remain", e.getMessage());
         }
