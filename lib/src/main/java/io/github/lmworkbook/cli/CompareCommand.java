@@ -10,7 +10,6 @@ import io.github.lmworkbook.evidence.EvidenceRunner;
 import io.github.lmworkbook.evidence.EvidenceStore;
 import io.github.lmworkbook.evidence.Experiment;
 import io.github.lmworkbook.evidence.Verdict;
-import org.knowm.xchart.BitmapEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,25 +17,20 @@ import picocli.CommandLine.Spec;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * Notebook 06's comparison headless: its tables (CSV, HTML), charts (PNG) and the verdicts of its claims, from the
  * evidence — the committed results by default, or results run here at the evidence's budget ({@code --run}: every
  * run of 06's experiments that the evidence directory does not hold yet, resumable; with {@code --seeds}, an
  * outsider's re-run at other seeds). The report's files are written into a temporary directory beside the target
- * and renamed into place at the end: the directory holds all of them or none.
+ * and renamed into place at the end: the directory holds all of them or none ({@link OutputDirectory}).
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "The models side by side (notebook 06) from the evidence: tables (CSV, HTML), charts (PNG) and"
@@ -73,8 +67,12 @@ final class CompareCommand implements Callable<Integer> {
         }
         if (jobs < 1 || jobs > 64) throw Main.invalid(spec, "--jobs " + jobs + ": must be 1 … 64");
         if (run && evidence == null) throw Main.invalid(spec, "--run: give --evidence (where the runs go)");
-        Path target = out.toAbsolutePath().normalize();
-        checkTarget(target);
+        OutputDirectory target;
+        try {
+            target = OutputDirectory.check(out);     // links followed; what killed runs left is removed
+        } catch (Main.BadOption e) {
+            throw Main.invalid(spec, e.getMessage());
+        }
         Path ev = EvidenceCommand.dir(spec, evidence);
         if (!run) {
             for (String id : CompareReport.experiments()) {
@@ -92,20 +90,9 @@ final class CompareCommand implements Callable<Integer> {
             EvidenceRunner runner = new EvidenceRunner(ev, jobs, System.out);
             for (Experiment e : CompareReport.declared()) runner.run(seeds == null ? e : e.withSeeds(seeds), false);
         }
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".part-");
-        try {
-            List<String> files = write(new Claim.Sources(ev), tmp);
-            if (Files.isDirectory(target)) Files.delete(target);   // empty (checked): replaced by the full one
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target);
-            }
-            System.out.println("wrote " + files.size() + " files to " + target + ": " + String.join(", ", files));
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            throw e;
-        }
+        List<String> files = new ArrayList<>();
+        target.write(dir -> files.addAll(write(new Claim.Sources(ev), dir)));
+        System.out.println("wrote " + files.size() + " files to " + target.target() + ": " + String.join(", ", files));
         return 0;
     }
 
@@ -116,14 +103,13 @@ final class CompareCommand implements Callable<Integer> {
                 + " Workbook: the models side by side</title></head>\n<body>\n<h1>The models side by side</h1>\n<p>From"
                 + " the evidence in " + escape(ev.dir().toAbsolutePath().normalize().toString()) + ".</p>\n");
         for (Map.Entry<String, Table> t : CompareReport.tables(ev).entrySet()) {
-            t.getValue().write().csv(dir.resolve(t.getKey() + ".csv").toFile());
+            OutputDirectory.writeCsv(dir, t.getKey() + ".csv", t.getValue());
             files.add(t.getKey() + ".csv");
             html.append("<h2>").append(escape(t.getValue().name())).append("</h2>\n")
                     .append(Tables.html(t.getValue(), Integer.MAX_VALUE)).append('\n');
         }
         for (Map.Entry<String, LineChart> c : CompareReport.charts(ev).entrySet()) {
-            BitmapEncoder.saveBitmap(c.getValue().xyChart(), dir.resolve(c.getKey() + ".png").toString(),
-                    BitmapEncoder.BitmapFormat.PNG);
+            OutputDirectory.writePng(dir, c.getKey() + ".png", c.getValue().xyChart());
             files.add(c.getKey() + ".png");
             html.append("<p><img src=\"").append(c.getKey()).append(".png\" alt=\"").append(escape(c.getKey()))
                     .append("\"></p>\n");
@@ -139,8 +125,8 @@ final class CompareCommand implements Callable<Integer> {
             html.append(escape(block)).append('\n');
         }
         html.append("</pre>\n</body></html>\n");
-        Files.writeString(dir.resolve("claims.txt"), claims.toString(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("index.html"), html.toString(), StandardCharsets.UTF_8);
+        OutputDirectory.writeText(dir, "claims.txt", claims.toString());
+        OutputDirectory.writeText(dir, "index.html", html.toString());
         files.add("claims.txt");
         files.add("index.html");
         return files;
@@ -148,29 +134,5 @@ final class CompareCommand implements Callable<Integer> {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private void checkTarget(Path target) throws IOException {
-        if (Files.exists(target)) {
-            if (!Files.isDirectory(target)) throw Main.invalid(spec, "--out " + out + ": exists and is not a directory");
-            try (Stream<Path> s = Files.list(target)) {
-                if (s.findAny().isPresent()) {
-                    throw Main.invalid(spec, "--out " + out + ": the directory is not empty (nothing is overwritten)");
-                }
-            }
-        }
-        Path parent = target.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw Main.invalid(spec, "--out " + out + ": the parent directory does not exist");
-        }
-        if (!Files.isWritable(parent)) throw Main.invalid(spec, "--out " + out + ": the parent directory is not writable");
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // best effort: a leftover hidden .part directory names itself
-        }
     }
 }

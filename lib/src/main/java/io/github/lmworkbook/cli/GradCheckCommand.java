@@ -6,7 +6,9 @@ import io.github.lmworkbook.gradcheck.GradientChecker;
 import io.github.lmworkbook.models.LanguageModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -32,8 +34,16 @@ final class GradCheckCommand implements Callable<Integer> {
             description = "Entries checked per parameter, a seeded sample of a larger one (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (batchSize < 1) throw Main.invalid(spec, "--batch-size " + batchSize + ": must be ≥ 1");
+        if (!(rtol >= 0) || Double.isInfinite(rtol)) {
+            throw Main.invalid(spec, "--rtol " + rtol + ": must be finite and ≥ 0");
+        }
+        if (samples < 1) throw Main.invalid(spec, "--samples " + samples + ": must be ≥ 1 (entries per parameter)");
         ModelOptions.Data data = options.loadData(batchSize);
         LanguageModel model = options.build(data);
         Batch batch = data.train().get();

@@ -37,6 +37,7 @@ import java.nio.file.NoSuchFileException;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        StandardOutput.processOutput = true;     // sample tells a closed pipe from a failed write
         System.exit(run(args));
     }
 
@@ -55,7 +56,7 @@ public final class Main implements Runnable {
                     // expected failures (a bad file, an unknown character, a diverged run) are one clear line
                     cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
                     cmd.getErr().flush();
-                    return 1;
+                    return e instanceof BadOption ? cmd.getCommandSpec().exitCodeOnInvalidInput() : 1;
                 })
                 .setExecutionStrategy(Main::checkThenRun);
         try {
@@ -121,6 +122,16 @@ public final class Main implements Runnable {
     /** An invalid option value of a command: one line, exit code 2, before any work. */
     static ParameterException invalid(CommandSpec spec, String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * An invalid option value found where no command spec is at hand (the shared model options, while the data are
+     * read): one line naming the option, exit code 2.
+     */
+    static final class BadOption extends IllegalArgumentException {
+        BadOption(String message) {
+            super(message);
+        }
     }
 
     @Override

@@ -11,9 +11,13 @@ import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
 import io.github.lmworkbook.models.Transformer;
+import io.github.lmworkbook.train.ModelIO;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
+import java.lang.reflect.RecordComponent;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -84,6 +88,12 @@ final class ModelOptions {
         TextDataset all = new TextDataset(text, vocab);
         TextDataset[] trainRest = all.splitAt(0.9);
         TextDataset[] devTest = trainRest[1].splitAt(0.5);
+        int shortest = Math.min(trainRest[0].length(), Math.min(devTest[0].length(), devTest[1].length()));
+        if (blockSize > shortest - 1) {     // a chunk of T inputs needs T + 1 characters of every split
+            throw new Main.BadOption(String.format(java.util.Locale.ROOT, "--block-size %d: longer than %s's "
+                    + "shortest split (%,d characters of %,d; train/dev/test are 90/5/5 %%): at most %d", blockSize,
+                    data, shortest, all.length(), Math.max(0, shortest - 1)));
+        }
         return new Data(vocab, false, blockSize, trainRest[0].randomChunks(batchSize, blockSize, seed),
                 devTest[0].inOrder(batchSize, blockSize), devTest[1].inOrder(batchSize, blockSize));
     }
@@ -126,6 +136,16 @@ final class ModelOptions {
             if (nEmbd % nHead != 0) {
                 throw new IllegalArgumentException("--n-head " + nHead + " does not divide --n-embd " + nEmbd);
             }
+            requireWidth("--n-embd", nEmbd, 4, "the transformer's MLP");          // C → 4C
+        } else if (model != ModelKind.mlp) {
+            CellType cell = CellType.of(model.name());
+            requireWidth("--n-embd2", nEmbd2, cell.gates, "the " + model + " cell's pre-activations");   // D → G·H
+            requireWidth("--n-embd2", nEmbd2, cell.cellState ? 2 : 1, "the " + model + " cell's state");
+        }
+        try {
+            Datasets.info(data);                                  // reads the registry only: no download
+        } catch (io.github.lmworkbook.data.DatasetException e) {
+            throw new IllegalArgumentException("--data " + data + ": " + e.getMessage());
         }
         if (model == ModelKind.mlp && (long) context * nEmbd > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("--context " + context + " × --n-embd " + nEmbd + " = "
@@ -135,6 +155,14 @@ final class ModelOptions {
 
     private static void requirePositive(String option, int value) {
         if (value < 1) throw new IllegalArgumentException(option + " " + value + ": must be ≥ 1");
+    }
+
+    /** A matrix factor × value wide must have at most Integer.MAX_VALUE − 8 columns (a Java array). */
+    private static void requireWidth(String option, int value, int factor, String what) {
+        if ((long) factor * value > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(option + " " + value + ": " + what + " would be " + factor + " × "
+                    + value + " = " + (long) factor * value + " wide; at most " + (Integer.MAX_VALUE - 8));
+        }
     }
 
     /**
@@ -150,27 +178,52 @@ final class ModelOptions {
     }
 
     /**
+     * The number of parameters in floating point, from the same formulas as the configurations' numParams() (which
+     * overflow a long for absurd sizes): what the memory check uses.
+     */
+    double approxParams(int V, int blockSize) {
+        double v = V, m = nEmbd, H = nEmbd2, n = context;
+        if (model == ModelKind.mlp) return (v + 1) * m + n * m * H + H + H * v + v + (direct ? n * m * v : 0);
+        if (model == ModelKind.transformer) {
+            double C = m, L = nLayer;
+            return v * C + (double) blockSize * C + L * (12 * C * C + 13 * C) + 2 * C + C * v;   // LayerNorms on
+        }
+        CellType cell = CellType.of(model.name());
+        return v * m + cell.gates * (m * H + H * H + H) + (cell.cellState ? 2 * H : H) + H * v + v;
+    }
+
+    /**
      * Refuses, before the model is built, sizes whose memory this JVM cannot hold: estimated as copies × 8 bytes
      * per parameter (values and gradients; AdamW's two moments when training) plus the activations of
-     * positions = B·T rows. The estimate is rough (buffers differ by model) but of the right size.
+     * batch × blockSize positions. The estimate is rough (buffers differ by model) but of the right size. The
+     * line names the options that set the larger part: the model's sizes, or the batch (and the block size).
      *
-     * @param blockSize the data's block size
+     * @param V         the vocabulary's size (a lower bound before the data are read)
+     * @param blockSize the data's block size (a lower bound before the data are read)
      * @param copies    arrays the size of the parameters: 2 (values, gradients), 4 with AdamW
-     * @param positions rows of activations in one batch (B·T)
+     * @param batch     the sequences of one batch (B)
      * @param what      what the memory is for, e.g. "training it"
-     * @throws IllegalArgumentException naming the size options, the parameter count and both memory sizes
+     * @param atLeast   V and blockSize are lower bounds (the data are not read yet): the line says "at least"
+     * @throws Main.BadOption naming the options, the parameter count and both memory sizes
      */
-    void checkMemory(int V, int blockSize, int copies, long positions, String what) {
-        long params = estimateParams(V, blockSize);
-        long m = nEmbd, H = nEmbd2, v = V, width = model == ModelKind.mlp ? (long) context * m
-                : model == ModelKind.transformer ? 8L * nLayer * m + (long) nLayer * nHead * blockSize : m;
-        double bytes = 8.0 * ((double) copies * params + (double) positions * (2 * width + 4 * H + 3 * v));
+    void checkMemory(int V, int blockSize, int copies, long batch, String what, boolean atLeast) {
+        double params = approxParams(V, blockSize), positions = (double) batch * blockSize;
+        double m = nEmbd, H = nEmbd2, v = V, width = model == ModelKind.mlp ? (double) context * m
+                : model == ModelKind.transformer ? 8.0 * nLayer * m + (double) nLayer * nHead * blockSize : m;
+        double paramBytes = 8.0 * copies * params, activationBytes = 8.0 * positions * (2 * width + 4 * H + 3 * v);
+        double bytes = paramBytes + activationBytes;
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (bytes > available) {
-            throw new IllegalArgumentException(sizeOptions() + ": the " + model + " model has "
-                    + String.format(java.util.Locale.ROOT, "%,d", params) + " parameters; " + what + " needs about " + gigabytes(bytes) + " but this JVM can use "
-                    + gigabytes(available) + " more; choose smaller sizes (or give java more memory with -Xmx)");
+            String count = params < 9e18 ? String.format(java.util.Locale.ROOT, "%,d", Math.round(params))
+                    : String.format(java.util.Locale.ROOT, "%.3g", params);
+            String blame = paramBytes >= activationBytes ? sizeOptions() + ": "
+                    : batchOptions(batch, blockSize) + String.format(java.util.Locale.ROOT,
+                            ": %,.0f positions at once; ", positions);
+            throw new Main.BadOption(blame + "the " + model + " model has " + (atLeast ? "at least " : "") + count
+                    + " parameters; " + what + " needs " + (atLeast ? "at least " : "about ") + gigabytes(bytes)
+                    + " but this JVM can use " + gigabytes(available)
+                    + " more; choose smaller sizes (or give java more memory with -Xmx)");
         }
     }
 
@@ -180,7 +233,22 @@ final class ModelOptions {
         if (model == ModelKind.mlp) (context > 16 ? big : rest).add("--context " + context);
         if (model == ModelKind.transformer) (nLayer > 4 ? big : rest).add("--n-layer " + nLayer);
         (nEmbd > 64 ? big : rest).add("--n-embd " + nEmbd);
-        (nEmbd2 > 64 ? big : rest).add("--n-embd2 " + nEmbd2);
+        if (model != ModelKind.transformer) (nEmbd2 > 64 ? big : rest).add("--n-embd2 " + nEmbd2);
+        if (model == ModelKind.transformer && !data.equals("names")) {
+            (blockSize > 32 ? big : rest).add("--block-size " + blockSize);
+        }
+        return listed(big, rest);
+    }
+
+    /** The options that set the activations' size: --batch-size, and --block-size on running text. */
+    private String batchOptions(long batch, int dataBlockSize) {
+        List<String> big = new java.util.ArrayList<>(), rest = new java.util.ArrayList<>();
+        (batch > 32 ? big : rest).add("--batch-size " + batch);
+        if (!data.equals("names")) (dataBlockSize > 32 ? big : rest).add("--block-size " + dataBlockSize);
+        return listed(big, rest);
+    }
+
+    private static String listed(List<String> big, List<String> rest) {
         if (big.isEmpty()) return String.join(" ", rest);
         return String.join(" ", big) + (rest.isEmpty() ? "" : " (with " + String.join(" ", rest) + ")");
     }
@@ -188,6 +256,59 @@ final class ModelOptions {
     private static String gigabytes(double bytes) {
         return bytes >= 1e9 ? String.format(java.util.Locale.ROOT, "%.1f GB", bytes / 1e9)
                 : String.format(java.util.Locale.ROOT, "%.0f MB", bytes / 1e6);
+    }
+
+    // ---- a saved model: its configuration against the options given ------------------------------------------
+
+    /** The configuration component each size option sets (sample compares the options given with the file's). */
+    private static final Map<String, String> OPTION_OF_COMPONENT = Map.of("context", "--context", "embed", "--n-embd",
+            "hidden", "--n-embd2", "direct", "--direct", "layers", "--n-layer", "heads", "--n-head",
+            "blockSize", "--block-size");
+
+    /** The --model of a saved configuration (mlp, a cell's name, transformer), or null for another model. */
+    static ModelKind kindOf(Record config) {
+        if (config instanceof Mlp.Config) return ModelKind.mlp;
+        if (config instanceof Transformer.Config) return ModelKind.transformer;
+        if (config instanceof RecurrentLM.Config c) {
+            for (ModelKind k : ModelKind.values()) if (k.name().equalsIgnoreCase(c.cell().name())) return k;
+        }
+        return null;
+    }
+
+    /**
+     * The first model option given on the command line that contradicts the saved model, as one line naming the
+     * option, the file's value and the one given; null when none does. Options not given are not compared: the
+     * model is built from the file.
+     */
+    String contradiction(ParseResult given, ModelIO.Saved saved) {
+        Record config = saved.config();
+        String file = saved.file().toString();
+        String hint = " (sample reads the model from the file: leave the model options out)";
+        if (given.hasMatchedOption("--model")) {
+            ModelKind k = kindOf(config);
+            if (k != model) {
+                return "--model " + model + ": " + file + " holds a " + (k != null ? k
+                        : saved.modelClass().getSimpleName()) + " model" + hint;
+            }
+        }
+        String trainedOn = saved.notes().get("data");
+        if (given.hasMatchedOption("--data") && trainedOn != null && !trainedOn.equals(data)) {
+            return "--data " + data + ": " + file + " was trained on " + trainedOn + hint;
+        }
+        for (RecordComponent c : config.getClass().getRecordComponents()) {
+            String option = OPTION_OF_COMPONENT.get(c.getName());
+            if (option == null || !given.hasMatchedOption(option)) continue;
+            Object yours = given.matchedOptionValue(option, null), theirs;
+            try {
+                theirs = c.getAccessor().invoke(config);
+            } catch (ReflectiveOperationException e) {
+                continue;
+            }
+            if (!String.valueOf(yours).equals(String.valueOf(theirs))) {
+                return option + " " + yours + ": " + file + " holds a model with " + option + " " + theirs + hint;
+            }
+        }
+        return null;
     }
 
     String describe(LanguageModel m) {

@@ -1,5 +1,7 @@
 package io.github.lmworkbook.cli;
 
+import io.github.lmworkbook.core.Model;
+import io.github.lmworkbook.data.Vocabulary;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.train.ModelFileException;
 import io.github.lmworkbook.train.ModelIO;
@@ -15,13 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** Loads saved parameters into a model of the same shape and samples from it, printing each sample as it is drawn. */
+/**
+ * Builds the model a file written by {@code train --out} records (its kind, configuration and vocabulary) and
+ * samples from it, printing each sample as it is drawn. Model options are not needed; any given must agree with the
+ * file.
+ */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Sample names (or text) from a saved model; give the same model options as when training.")
+        description = "Sample names (or text) from a model saved by train --out; the model and its vocabulary are read"
+                + " from the file (model options, if given, must agree with it).")
 final class SampleCommand implements Callable<Integer> {
     /** The largest -n: a million names or characters per run. */
     static final int MAX_COUNT = 1_000_000;
-    /** Characters of text drawn per call of the sampler (the output is printed chunk by chunk). */
 
     @Mixin
     ModelOptions options;
@@ -29,7 +35,7 @@ final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--params", required = true, description = "The parameter file written by train --out.")
+    @Option(names = "--params", required = true, description = "The model file written by train --out.")
     Path params;
 
     @Option(names = {"-n", "--count"}, defaultValue = "20",
@@ -51,27 +57,35 @@ final class SampleCommand implements Callable<Integer> {
         if (!Files.isRegularFile(params)) {
             throw new ModelFileException(params, Files.exists(params) ? "not a regular file" : "no such file");
         }
-        ModelOptions.Data data = options.loadData(1);
-        try {
-            options.checkMemory(data.vocab().size(), data.blockSize(), 2, data.blockSize(), "sampling from it");
-        } catch (IllegalArgumentException e) {
-            throw Main.invalid(spec, e.getMessage());
+        ModelIO.Saved saved = ModelIO.read(params);
+        if (saved.config() == null) saved.model();  // one clear line: the file records no configuration (format 1)
+        String clash = options.contradiction(spec.commandLine().getParseResult(), saved);
+        if (clash != null) throw Main.invalid(spec, clash);
+        Model built = saved.model();
+        if (!(built instanceof LanguageModel model)) {
+            throw new ModelFileException(params, "holds a " + built.getClass().getSimpleName()
+                    + ", not a language model");
         }
-        LanguageModel model = options.build(data);
-        ModelIO.load(model, params);
-        Sampler sampler = new Sampler(model, data.vocab(), options.seed).temperature(temperature);
-        PrintStream out = System.out;
-        if (data.words()) {
-            for (int i = 0; i < count && !out.checkError(); i++) out.println(sampler.name());  // as they are drawn
+        Vocabulary vocab = saved.vocabulary();
+        if (vocab == null || vocab.size() != model.vocabSize()) {
+            throw new ModelFileException(params, vocab == null ? "records no vocabulary (not written by train --out)"
+                    : "corrupted: a vocabulary of " + vocab.size() + " characters for a model of "
+                            + model.vocabSize() + " tokens");
+        }
+        Sampler sampler = new Sampler(model, vocab, options.seed).temperature(temperature);
+        StandardOutput stdout = StandardOutput.open();
+        PrintStream out = stdout.stream();
+        if (vocab.hasSpecial()) {
+            for (int i = 0; i < count && !stdout.stopped(); i++) out.println(sampler.name());  // as they are drawn
         } else {
             out.print("\n");                             // the prompt, then each character as it is drawn
             sampler.text("\n", count, c -> {
                 out.print(c);
-                return !out.checkError();
+                return !stdout.stopped();
             });
             out.println();
         }
-        out.flush();
+        stdout.finish();                                 // a closed pipe stops quietly; a failed write is an error
         return 0;
     }
 }

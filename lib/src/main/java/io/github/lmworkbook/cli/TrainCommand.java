@@ -16,7 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Trains a model with AdamW, reports progress and held-out loss, and saves its parameters. */
@@ -47,20 +49,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "500", description = "Evaluate on the dev split every N steps.")
     long evalEvery;
 
-    @Option(names = "--out", description = "Save the trained parameters to this file.")
+    @Option(names = "--out", description = "Save the trained model (its configuration, vocabulary and parameters) to"
+            + " this file.")
     Path out;
+
+    @Option(names = "--save-worse", description = "Save the model even when its dev loss ends worse than the untrained"
+            + " model's (a diverged run); by default such a run is reported and nothing is saved.")
+    boolean saveWorse;
 
     @Override
     public Integer call() throws Exception {
         validate();
+        // before the data are read (their batches take memory too): with the smallest vocabulary and block size
+        options.checkMemory(2, options.data.equals("names") ? 2 : options.blockSize, 4, batchSize,
+                "training it", true);
         ModelOptions.Data data = options.loadData(batchSize);
-        try {
-            options.checkMemory(data.vocab().size(), data.blockSize(), 4, (long) batchSize * data.blockSize(),
-                    "training it");
-        } catch (IllegalArgumentException e) {
-            throw Main.invalid(spec, e.getMessage());
-        }
+        options.checkMemory(data.vocab().size(), data.blockSize(), 4, batchSize, "training it", false);
         LanguageModel model = options.build(data);
+        Map<String, String> notes = Map.of("data", options.data);
+        ModelIO.header(model, data.vocab(), notes);      // a configuration the file cannot record fails now
         System.out.println("training " + options.describe(model) + "; product kernels: " + Kernels.active());
         Trainer<Batch> trainer = Trainer.of(model, new AdamW(model, lr, weightDecay))
                 .data(data.train()).steps(steps).eval(data.dev(), evalEvery);
@@ -73,6 +80,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.printf("dev loss %.4f, test loss %.4f after %d steps (%.1f s)%n", dev, test, trainer.step(),
                 history.seconds());
+        double untrained = history.evalSteps().length > 0 && history.evalSteps()[0] == 0 ? history.devLosses()[0]
+                : dev;                                     // evaluated before the first update
+        boolean worse = dev > untrained;
+        if (worse && !saveWorse) {
+            throw diverged(trainer.step(), String.format(java.util.Locale.ROOT, "the dev loss %.4g is worse than the "
+                    + "untrained model's %.4f%s", dev, untrained, out != null && Files.exists(out)
+                    ? " (" + out + " is kept as it was; --save-worse replaces it anyway)" : ""));
+        }
         Sampler sampler = new Sampler(model, data.vocab(), options.seed);
         try {
             if (data.words()) {
@@ -86,8 +101,9 @@ final class TrainCommand implements Callable<Integer> {
                     + (why.contains(";") ? why.substring(0, why.indexOf(';')) : why) + ")");
         }
         if (out != null) {
-            ModelIO.save(model, out);
-            System.out.println("saved " + model.numParams() + " parameters to " + out);
+            ModelIO.save(model, data.vocab(), notes, out);
+            System.out.println("saved " + model.numParams() + " parameters to " + out
+                    + (worse ? " (--save-worse: its dev loss is worse than the untrained model's)" : ""));
         }
         return 0;
     }

@@ -13,8 +13,16 @@ import java.util.Objects;
  * @param sha256   expected SHA-256 of the file, 64 lower-case hex digits
  * @param source   human-readable provenance
  * @param license  licence notes
+ * @param size     the file's size in bytes, or −1 when unknown: a download stops at it, and a shorter transfer is
+ *                 reported as short
  */
-public record Dataset(String name, String fileName, URI url, String sha256, String source, String license) {
+public record Dataset(String name, String fileName, URI url, String sha256, String source, String license,
+                      long size) {
+
+    /** An entry of unknown size. */
+    public Dataset(String name, String fileName, URI url, String sha256, String source, String license) {
+        this(name, fileName, url, sha256, source, license, -1);
+    }
 
     public Dataset {
         Objects.requireNonNull(name, "name");
@@ -30,6 +38,12 @@ public record Dataset(String name, String fileName, URI url, String sha256, Stri
         }
         source = source == null ? "" : source;
         license = license == null ? "" : license;
+        if (size < -1) throw new IllegalArgumentException("data set '" + name + "': size " + size + " must be ≥ 0 (or −1: unknown)");
+    }
+
+    /** The same entry with the file's size in bytes. */
+    public Dataset withSize(long bytes) {
+        return new Dataset(name, fileName, url, sha256, source, license, bytes);
     }
 
     /** A data set with no provenance notes (handy for tests). */

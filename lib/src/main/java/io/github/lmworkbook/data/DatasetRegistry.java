@@ -55,7 +55,7 @@ public final class DatasetRegistry {
         }
     }
 
-    /** Builds a registry from {@code NAME.file / NAME.url / NAME.sha256 [/ NAME.source / NAME.license]} entries. */
+    /** Builds a registry from {@code NAME.file / NAME.url / NAME.sha256 / NAME.size [/ NAME.source / NAME.license]} entries. */
     public static DatasetRegistry fromProperties(Properties p) {
         TreeSet<String> names = new TreeSet<>();
         for (String key : p.stringPropertyNames()) {
@@ -69,8 +69,16 @@ public final class DatasetRegistry {
             String file = required(p, name, "file");
             String url = required(p, name, "url");
             String sha = required(p, name, "sha256");
+            String size = required(p, name, "size");
+            long bytes;
+            try {
+                bytes = Long.parseLong(size);
+            } catch (NumberFormatException e) {
+                throw new DatasetException("data-set registry: '" + name + ".size' is '" + size + "', not a number of bytes");
+            }
+            if (bytes < 0) throw new DatasetException("data-set registry: '" + name + ".size' is negative: " + bytes);
             map.put(name, new Dataset(name, file, URI.create(url), sha,
-                    p.getProperty(name + ".source", ""), p.getProperty(name + ".license", "")));
+                    p.getProperty(name + ".source", ""), p.getProperty(name + ".license", ""), bytes));
         }
         return new DatasetRegistry(map);
     }

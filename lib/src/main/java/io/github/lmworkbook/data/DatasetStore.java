@@ -24,6 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +48,12 @@ import java.util.regex.Pattern;
  *
  * <p>Downloads time out: connecting and every read wait at most {@link Builder#timeout} (30 s by default), so a
  * server that sends its headers and then stops sending is given up, and the whole transfer must finish within
- * {@link Builder#deadline} (10 minutes by default; checked after every read).
+ * {@link Builder#deadline} (10 minutes by default). The deadline holds whatever the transfer waits for — the
+ * connection, a TLS handshake or headers sent a byte at a time, the body — because the transfer runs in a thread of
+ * its own that is stopped (its connection closed) when the deadline passes. The registry records each file's size:
+ * a download stops there (a server that sends more is cut off), a server that announces another size is refused
+ * before anything is read, and a transfer that ends early is reported as cut short, not as a checksum mismatch.
+ * A cache directory that cannot be written is reported as such.
  */
 public final class DatasetStore {
 
@@ -157,11 +168,21 @@ public final class DatasetStore {
         Path tmp;
         try {
             Files.createDirectories(cacheDir);
+        } catch (IOException e) {
+            throw new DatasetException("cannot create the data cache directory " + cacheDir + ": " + reason(e)
+                    + " (" + ENV_DATA_DIR + " chooses another)", e);
+        }
+        if (!Files.isWritable(cacheDir)) {
+            throw new DatasetException("the data cache directory " + cacheDir + " is not writable, so data set '"
+                    + d.name() + "' cannot be fetched into it (set " + ENV_DATA_DIR + " to a writable directory)");
+        }
+        try {
             removeStalePartFiles(d.fileName());
             tmp = Files.createTempFile(cacheDir, d.fileName() + PART_MARK + ProcessHandle.current().pid() + "-",
                     PART_SUFFIX);
         } catch (IOException e) {
-            throw new DatasetException("cannot create the data cache directory " + cacheDir + ": " + e, e);
+            throw new DatasetException("cannot write into the data cache directory " + cacheDir + ": " + reason(e)
+                    + " (set " + ENV_DATA_DIR + " to a writable directory)", e);
         }
         try {
             if (mirrorDir != null) {
@@ -197,9 +218,15 @@ public final class DatasetStore {
                     + mirrorDir + " (" + src + " does not exist; " + ENV_DATA_MIRROR + " points the workbook there)");
         }
         try {
+            long size = Files.size(src);
+            if (d.size() >= 0 && size != d.size()) {
+                throw new DatasetException("data set '" + d.name() + "': the mirror's " + src + " is " + size
+                        + " bytes but the registry's file is " + d.size() + " bytes (a different or damaged file); "
+                        + "nothing was copied");
+            }
             Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new DatasetException("data set '" + d.name() + "': cannot copy " + src + ": " + e, e);
+            throw new DatasetException("data set '" + d.name() + "': cannot copy " + src + ": " + reason(e), e);
         }
     }
 
@@ -245,32 +272,104 @@ public final class DatasetStore {
         URI url = urlOf(d);
         log.println("[lmworkbook] downloading data set '" + d.name() + "' from " + url);
         long end = System.nanoTime() + deadline.toNanos();
-        long[] done = {0, -1};  // bytes received, bytes expected (−1: unknown)
-        HttpURLConnection c = null;
+        AtomicLongArray done = new AtomicLongArray(new long[] {0, -1});  // bytes received, announced (−1: unknown)
+        AtomicReference<HttpURLConnection> open = new AtomicReference<>();
+        // The transfer runs in a thread of its own, so that the deadline holds whatever it waits for: a connection,
+        // headers or a TLS handshake sent a byte at a time (each byte resets the read timeout), the body.
+        FutureTask<Void> transfer = new FutureTask<>(() -> {
+            transfer(d, url, tmp, done, end, open);
+            return null;
+        });
+        Thread worker = new Thread(transfer, "lmworkbook-download-" + d.name());
+        worker.setDaemon(true);
+        worker.start();
         try {
-            c = connect(url, end);
-            done[1] = c.getContentLengthLong();
-            try (InputStream in = c.getInputStream()) {
-                copyWithProgress(in, tmp, done, end);
+            transfer.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            stop(worker, open);
+            throw deadlinePassed(d, url, done, e);
+        } catch (InterruptedException e) {
+            stop(worker, open);
+            Thread.currentThread().interrupt();
+            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " was interrupted; "
+                    + "the partial file was removed", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof DatasetException de) throw de;
+            if (cause instanceof SocketTimeoutException t) {
+                throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: "
+                        + (String.valueOf(t.getMessage()).contains("connect") ? "could not connect within "
+                        : "the server sent no data for ") + seconds(timeout) + " s" + progress(done)
+                        + "; the partial file was removed (offline? set " + ENV_DATA_MIRROR + " to a directory holding "
+                        + d.fileName() + ")", t);
             }
-        } catch (SocketTimeoutException e) {
-            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: "
-                    + (String.valueOf(e.getMessage()).contains("connect") ? "could not connect within "
-                            : "the server sent no data for ") + seconds(timeout) + " s" + progress(done) + "; the partial file was removed (offline? set "
-                    + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
-        } catch (DeadlineException e) {
-            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: it did not "
-                    + "finish within " + seconds(deadline) + " s" + progress(done) + "; the partial file was removed "
-                    + "(slow network? set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
-        } catch (HttpStatusException e) {
-            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: "
-                    + e.getMessage() + " (set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
-        } catch (IOException e) {
-            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: " + describe(e)
-                    + " (offline? set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", e);
+            if (cause instanceof DeadlineException) throw deadlinePassed(d, url, done, cause);
+            if (cause instanceof HttpStatusException h) {
+                throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: "
+                        + h.getMessage() + " (set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")",
+                        h);
+            }
+            if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("Premature EOF")) {
+                throw shortTransfer(d, url, done, io);
+            }
+            if (cause instanceof IOException io) {
+                throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: "
+                        + describe(io) + progress(done) + " (offline? set " + ENV_DATA_MIRROR
+                        + " to a directory holding " + d.fileName() + ")", io);
+            }
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof Error err) throw err;
+            throw new DatasetException("download of data set '" + d.name() + "' failed: " + cause, cause);
         } finally {
+            HttpURLConnection c = open.get();
             if (c != null) c.disconnect();
         }
+    }
+
+    /** The download is given up: its connection closed (which ends a blocked read), its thread interrupted. */
+    private static void stop(Thread worker, AtomicReference<HttpURLConnection> open) {
+        HttpURLConnection c = open.get();
+        if (c != null) c.disconnect();
+        worker.interrupt();
+        try {
+            worker.join(2000);          // its writes end before the caller removes the partial file
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private DatasetException deadlinePassed(Dataset d, URI url, AtomicLongArray done, Throwable cause) {
+        return new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: it did not "
+                + "finish within " + seconds(deadline) + " s" + progress(done) + "; the partial file was removed "
+                + "(slow network? set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", cause);
+    }
+
+    private DatasetException shortTransfer(Dataset d, URI url, AtomicLongArray done, Throwable cause) {
+        long got = done.get(0), announced = done.get(1);
+        String of = announced >= 0 ? " of the " + announced + " bytes the server announced"
+                : d.size() >= 0 ? " of the registry's " + d.size() + " bytes" : " bytes";
+        return new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: the transfer "
+                + "was cut short after " + got + of + " (the connection closed early); the partial file was removed "
+                + "(try again, or set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName() + ")", cause);
+    }
+
+    /** Connects, checks the announced size against the registry's, copies the body, and checks it is whole. */
+    private void transfer(Dataset d, URI url, Path tmp, AtomicLongArray done, long end,
+                          AtomicReference<HttpURLConnection> open) throws IOException {
+        HttpURLConnection c = connect(url, end, open);
+        long announced = c.getContentLengthLong();
+        done.set(1, announced);
+        if (d.size() >= 0 && announced >= 0 && announced != d.size()) {
+            throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: the server "
+                    + "announced " + announced + " bytes but the registry's file is " + d.size() + " bytes (a "
+                    + "different file?); nothing was kept (set " + ENV_DATA_MIRROR + " to a directory holding "
+                    + d.fileName() + ")");
+        }
+        try (InputStream in = c.getInputStream()) {
+            copyWithProgress(d, url, in, tmp, done, end);
+        }
+        long got = done.get(0), expected = announced >= 0 ? announced : d.size();
+        if (expected >= 0 && got < expected) throw shortTransfer(d, url, done, null);
     }
 
     private static String seconds(Duration d) {
@@ -278,8 +377,9 @@ public final class DatasetStore {
         return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
-    private static String progress(long[] done) {
-        return done[0] == 0 ? "" : " (after " + done[0] + (done[1] >= 0 ? " of " + done[1] : "") + " bytes)";
+    private static String progress(AtomicLongArray done) {
+        long got = done.get(0), announced = done.get(1);
+        return got == 0 ? "" : " (after " + got + (announced >= 0 ? " of " + announced : "") + " bytes)";
     }
 
     /** The server answered with a status other than 200 (after redirects). */
@@ -300,11 +400,12 @@ public final class DatasetStore {
      * Opens url with the connect and read timeouts and follows up to five redirects (never from https to http);
      * returns a connection whose status is 200.
      */
-    private HttpURLConnection connect(URI url, long end) throws IOException {
+    private HttpURLConnection connect(URI url, long end, AtomicReference<HttpURLConnection> open) throws IOException {
         URI current = url;
         for (int hop = 0; ; hop++) {
             if (System.nanoTime() > end) throw new DeadlineException();
             HttpURLConnection c = (HttpURLConnection) current.toURL().openConnection();
+            open.set(c);                       // the caller closes it when the deadline passes
             int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             c.setConnectTimeout(ms);
             c.setReadTimeout(ms);              // every read of the body, not only the headers
@@ -329,20 +430,31 @@ public final class DatasetStore {
         }
     }
 
-    /** Copies in to tmp; done[0] counts the bytes, done[1] is the expected total (−1: unknown). */
-    private void copyWithProgress(InputStream in, Path tmp, long[] done, long end) throws IOException {
-        long total = done[1];
+    /**
+     * Copies in to tmp, at most the registry's size (a server that sends more is cut off there); done[0] counts
+     * the bytes, done[1] is the announced total (−1: unknown).
+     */
+    private void copyWithProgress(Dataset d, URI url, InputStream in, Path tmp, AtomicLongArray done, long end)
+            throws IOException {
+        long total = done.get(1) >= 0 ? done.get(1) : d.size();
         boolean progress = total > PROGRESS_THRESHOLD;
         byte[] buf = new byte[64 * 1024];
         int lastPercent = -1;
         try (OutputStream out = Files.newOutputStream(tmp)) {
             int n;
             while ((n = in.read(buf)) >= 0) {
+                if (d.size() >= 0 && done.get(0) + n > d.size()) {
+                    throw new DatasetException("download of data set '" + d.name() + "' from " + url + " failed: the "
+                            + "server sent more than the registry's " + d.size() + " bytes; stopped there and removed "
+                            + "the partial file (set " + ENV_DATA_MIRROR + " to a directory holding " + d.fileName()
+                            + ")");
+                }
+                if (Thread.currentThread().isInterrupted()) throw new DeadlineException();
                 out.write(buf, 0, n);
-                done[0] += n;
+                long got = done.addAndGet(0, n);
                 if (System.nanoTime() > end) throw new DeadlineException();
                 if (progress) {
-                    int percent = (int) (100 * done[0] / total);
+                    int percent = (int) (100 * got / total);
                     if (percent / 10 != lastPercent / 10) {
                         lastPercent = percent;
                         log.print("\r[lmworkbook]   " + percent + "% of " + total / 1024 + " KiB");
@@ -353,6 +465,13 @@ public final class DatasetStore {
         if (progress) {
             log.println();
         }
+    }
+
+    /** A file-system error as a phrase: "permission denied", "Read-only file system", "No space left on device". */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static String describe(Throwable e) {

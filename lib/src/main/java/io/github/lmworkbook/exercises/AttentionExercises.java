@@ -33,13 +33,14 @@ public final class AttentionExercises {
 
     /** Grades the learner's softmax backward (one line); returns it if correct, else the library's. */
     public static SoftmaxBackward gradeSoftmaxBackward(SoftmaxBackward mine) {
-        return Exercise.grade("softmaxBackward", mine, Softmax::rowBackward, AttentionExercises::checkSoftmaxBackward);
+        return Exercise.grade("softmaxBackward", mine, Softmax::rowBackward, AttentionExercises::checkSoftmaxBackward,
+                (p, r, c) -> r < 0 ? "dz" : "dz[" + c + "] of row " + r);
     }
 
     /** Grades the learner's head backward (one line); returns it if correct, else the library's. */
     public static HeadBackward gradeHeadBackward(HeadBackward mine) {
         return Exercise.grade("headBackward", mine, CausalSelfAttention::headBackward,
-                AttentionExercises::checkHeadBackward);
+                AttentionExercises::checkHeadBackward, Exercises.renamed(java.util.Map.of("q", "dq", "k", "dk", "v", "dv")));
     }
 
     /**

@@ -44,13 +44,14 @@ public final class GradientExercises {
 
     /** Grades the learner's tanh backward (one line); returns it if correct, else the library's. */
     public static TanhBackward gradeTanh(TanhBackward mine) {
-        return Exercise.grade("tanhBackward", mine, GradientExercises::tanhBackward, GradientExercises::checkTanh);
+        return Exercise.grade("tanhBackward", mine, GradientExercises::tanhBackward, GradientExercises::checkTanh,
+                Exercises.result("dz"));
     }
 
     /** Grades the learner's softmax cross-entropy backward (one line); returns it if correct, else the library's. */
     public static SoftmaxCrossEntropyBackward gradeSoftmaxCrossEntropy(SoftmaxCrossEntropyBackward mine) {
         return Exercise.grade("softmaxCrossEntropyBackward", mine, GradientExercises::softmaxCrossEntropyBackward,
-                GradientExercises::checkSoftmaxCrossEntropy);
+                GradientExercises::checkSoftmaxCrossEntropy, Exercises.result("dz"));
     }
 
     /** L = Σ dh ⊙ tanh(z) on a seeded z (3 × 4) and dh: ∂L/∂z must equal backward(dh, tanh(z)). */

@@ -18,6 +18,9 @@ import java.util.Random;
 public final class GruExercises {
     private GruExercises() {}
 
+    /** H of the step backward's check. */
+    private static final int STEP_H = 5;
+
     /** The body of {@link GruCell#backward}: writes t.dxw, adds into prev.dh and the recurrent weights' gradients. */
     @FunctionalInterface
     public interface StepBackward {
@@ -52,13 +55,17 @@ public final class GruExercises {
 
     /** Grades the learner's step backward (one line); returns it if correct, else the library's. */
     public static StepBackward gradeStepBackward(StepBackward mine) {
-        return Exercise.grade("gruStepBackward", mine, GruExercises::stepBackward, GruExercises::checkStepBackward);
+        return Exercise.grade("gruStepBackward", mine, GruExercises::stepBackward, GruExercises::checkStepBackward,
+                Exercises.cell(STEP_H, RnnExercises.CELL_T, "cell.Whzr.grad", new String[] {"da_z", "da_r", "da_h"},
+                        false));
     }
 
     /** Grades the learner's prediction (one line); returns it if correct, else the library's. */
     public static JacobianPrediction gradeJacobianPrediction(JacobianPrediction mine) {
+        int[] row = {-1};
         return Exercise.grade("jacobianAtZeroUpdate", mine, GruExercises::jacobianAtZeroUpdate,
-                GruExercises::checkJacobianPrediction);
+                predict -> checkJacobianPrediction(predict, row),
+                (p, r, c) -> r < 0 ? "row " + row[0] + " of J" : "J[" + row[0] + "][" + c + "]");
     }
 
     /**
@@ -68,7 +75,7 @@ public final class GruExercises {
      * against central differences.
      */
     public static GradCheckReport checkStepBackward(StepBackward backward) {
-        GruCell cell = new GruCell(4, 5, 0.8, new Random(2014));
+        GruCell cell = new GruCell(4, STEP_H, 0.8, new Random(2014));
         return RnnExercises.checkCell(cell, (c, prev, t) -> backward.apply((GruCell) c, prev, t));
     }
 
@@ -79,6 +86,11 @@ public final class GruExercises {
      * differences of the step. The report of the first row that fails is returned, else the last row's.
      */
     public static GradCheckReport checkJacobianPrediction(JacobianPrediction predict) {
+        return checkJacobianPrediction(predict, new int[1]);
+    }
+
+    /** The check above; row[0] is set to the row of J the returned report is about. */
+    static GradCheckReport checkJacobianPrediction(JacobianPrediction predict, int[] row) {
         int D = 3, H = 5;
         Random rng = new Random(2015);
         GruCell cell = new GruCell(D, H, 0.8, rng).setUpdateGateBias(-1000);
@@ -95,6 +107,7 @@ public final class GruExercises {
             int unit = i;
             if (J[i].length != H) throw new IllegalArgumentException("row " + i + " of the prediction has " + J[i].length
                     + " entries, expected " + H);
+            row[0] = unit;
             r = GradientChecker.check(h -> rec.forward(cell.input().forward(x), 1, Matrix.row(h)).data[0][unit],
                     h -> J[unit].clone(), hPrev);
             if (!r.passed()) return r;

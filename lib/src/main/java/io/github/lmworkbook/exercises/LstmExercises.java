@@ -16,6 +16,9 @@ import java.util.Random;
 public final class LstmExercises {
     private LstmExercises() {}
 
+    /** H of the step backward's check. */
+    private static final int STEP_H = 5;
+
     /** The body of {@link LstmCell#backward}: writes t.dxw, adds into prev.dh, prev.dc and cell.Wh.grad. */
     @FunctionalInterface
     public interface StepBackward {
@@ -47,12 +50,16 @@ public final class LstmExercises {
 
     /** Grades the learner's step backward (one line); returns it if correct, else the library's. */
     public static StepBackward gradeStepBackward(StepBackward mine) {
-        return Exercise.grade("stepBackward", mine, LstmExercises::stepBackward, LstmExercises::checkStepBackward);
+        return Exercise.grade("stepBackward", mine, LstmExercises::stepBackward, LstmExercises::checkStepBackward,
+                Exercises.cell(STEP_H, RnnExercises.CELL_T, "cell.Wh.grad", new String[] {"da_i", "da_f", "da_o", "da_g"},
+                        true));
     }
 
     /** Grades the learner's ∂c_t/∂c_{t−1} (one line); returns it if correct, else the library's. */
     public static CellJacobian gradeCellJacobian(CellJacobian mine) {
-        return Exercise.grade("cellJacobian", mine, LstmExercises::cellJacobian, LstmExercises::checkCellJacobian);
+        return Exercise.grade("cellJacobian", mine, LstmExercises::cellJacobian, LstmExercises::checkCellJacobian,
+                (p, r, c) -> r < 0 ? "J" : "column " + c + " of your J (the check compares Σ_i u[i]·J[i][" + c
+                        + "] for a fixed random u)");
     }
 
     /**
@@ -61,7 +68,7 @@ public final class LstmExercises {
      * against central differences ({@link RnnExercises#checkCell}).
      */
     public static GradCheckReport checkStepBackward(StepBackward backward) {
-        LstmCell cell = new LstmCell(4, 5, 0.6, new Random(1997));
+        LstmCell cell = new LstmCell(4, STEP_H, 0.6, new Random(1997));
         return RnnExercises.checkCell(cell, (c, prev, t) -> backward.apply((LstmCell) c, prev, t));
     }
 

@@ -57,12 +57,14 @@ public final class MlpExercises {
 
     /** Grades the learner's embedding backward (one line); returns it if correct, else the library's. */
     public static EmbeddingBackward gradeEmbedding(EmbeddingBackward mine) {
-        return Exercise.grade("embeddingBackward", mine, MlpExercises::embeddingBackward, MlpExercises::checkEmbedding);
+        return Exercise.grade("embeddingBackward", mine, MlpExercises::embeddingBackward, MlpExercises::checkEmbedding,
+                Exercises.renamed(java.util.Map.of("C", "dC")));
     }
 
     /** Grades the learner's hidden-layer backward (one line); returns it if correct, else the library's. */
     public static HiddenBackward gradeHidden(HiddenBackward mine) {
-        return Exercise.grade("hiddenBackward", mine, MlpExercises::hiddenBackward, MlpExercises::checkHidden);
+        return Exercise.grade("hiddenBackward", mine, MlpExercises::hiddenBackward, MlpExercises::checkHidden,
+                Exercises.renamed(java.util.Map.of("H", "dH", "d", "dd", "x", "the dx you return")));
     }
 
     /** Checks the embedding backward: V = 6 tokens, m = 3, windows of n = 4 over N = 5 rows (seeded). */

@@ -26,6 +26,9 @@ import java.util.Random;
 public final class RnnExercises {
     private RnnExercises() {}
 
+    /** T of the BPTT exercise's check, and of the cells' checks ({@link #checkCell}). */
+    static final int BPTT_T = 5, CELL_T = 4;
+
     /** The body of {@link RnnCell#backward}: writes t.dxw, adds into prev.dh and cell.Whh.grad. */
     @FunctionalInterface
     public interface StepBackward {
@@ -72,7 +75,8 @@ public final class RnnExercises {
 
     /** Grades the learner's step backward (one line); returns it if correct, else the library's. */
     public static StepBackward gradeStepBackward(StepBackward mine) {
-        return Exercise.grade("stepBackward", mine, RnnExercises::stepBackward, RnnExercises::checkStepBackward);
+        return Exercise.grade("stepBackward", mine, RnnExercises::stepBackward, RnnExercises::checkStepBackward,
+                Exercises.cell(5, CELL_T, "cell.Whh.grad", new String[] {"dz"}, false));
     }
 
     /**
@@ -100,7 +104,11 @@ public final class RnnExercises {
 
     /** Grades the learner's BPTT (one line); returns it if correct, else the library's. */
     public static Bptt gradeBptt(Bptt mine) {
-        return Exercise.grade("bptt", mine, RnnExercises::bptt, RnnExercises::checkBptt);
+        return Exercise.grade("bptt", mine, RnnExercises::bptt, RnnExercises::checkBptt, (p, r, c) -> switch (p) {
+            case "x" -> r < 0 ? "dx" : "dx[" + (r % BPTT_T + 1) + "][" + r / BPTT_T + "][" + c + "]";
+            case "h0" -> r < 0 ? "dh0" : "dh0[" + r + "][" + c + "]";
+            default -> r < 0 ? "d" + p : "d" + p + "[" + r + "][" + c + "]";
+        });
     }
 
     /**
@@ -111,7 +119,7 @@ public final class RnnExercises {
      */
     public static GradCheckReport checkBptt(Bptt backward) {
         Random rng = new Random(1990);
-        int B = 3, T = 5, D = 4, H = 5;
+        int B = 3, T = BPTT_T, D = 4, H = 5;
         RnnCell cell = new RnnCell(D, H, 0.7, rng);
         Param h0 = new Param("h0", Matrix.randn(B, H, 0.5, rng));              // (B × H)
         Param x = new Param("x", Matrix.randn(B * T, D, 1.0, rng));            // (B·T × D), batch-major
@@ -148,7 +156,8 @@ public final class RnnExercises {
     /** Grades the learner's clipping (one line); returns it if correct, else the library's. */
     public static Clip gradeClipping(Clip mine) {
         return Exercise.grade("clip", mine, (m, tau) -> io.github.lmworkbook.train.GradClip.clipByGlobalNorm(m, tau),
-                RnnExercises::checkClipping);
+                RnnExercises::checkClipping, (p, r, c) -> "model.param(\"" + p + "\").grad"
+                        + (r < 0 ? "" : "[" + r + "][" + c + "]") + (r < 0 ? "" : " after your clipping"));
     }
 
     /**
@@ -166,7 +175,7 @@ public final class RnnExercises {
      */
     public static <S extends Step> GradCheckReport checkCell(RecurrentCell<S> cell, CellBackward<S> backward) {
         Random rng = new Random(7);
-        int B = 3, T = 4, D = cell.inputSize(), H = cell.hiddenSize();
+        int B = 3, T = CELL_T, D = cell.inputSize(), H = cell.hiddenSize();
         Recurrence<S> rec = new Recurrence<>(new Plugged<>(cell, backward), true);
         rec.start.value.setFrom(Matrix.randn(1, cell.stateSize(), 0.5, rng));   // a generic start state
         Param x = new Param("x", Matrix.randn(B * T, D, 1.0, rng));             // inputs (B·T × D)

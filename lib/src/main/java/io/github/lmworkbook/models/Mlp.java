@@ -183,6 +183,7 @@ public final class Mlp implements LanguageModel {
 
     @Override
     public double lossAndGrad(Batch batch) {
+        requireNonEmpty(batch);
         int N = gather(batch, 0, Integer.MAX_VALUE);
         if (N == 0) return 0.0;
         double loss = ce.forward(logits(N), target);
@@ -193,6 +194,7 @@ public final class Mlp implements LanguageModel {
     /** The loss over every counted position, forward only, in chunks of at most {@link #MAX_ROWS} positions. */
     @Override
     public double loss(Batch batch) {
+        requireNonEmpty(batch);
         double sum = 0;
         long count = 0;
         for (int from = 0; ; ) {
@@ -207,6 +209,13 @@ public final class Mlp implements LanguageModel {
     }
 
     private int nextFrom; // where the next chunk of positions starts (flat index b·T + t)
+
+    /** An empty batch (no rows, or rows of no tokens) has no loss: an error, as in RecurrentLM, not 0. */
+    private static void requireNonEmpty(Batch batch) {
+        if (batch.size() == 0 || batch.length() == 0) {
+            throw new IllegalArgumentException("Mlp: empty batch (" + batch.size() + "×" + batch.length() + ")");
+        }
+    }
 
     /**
      * Fills windows and targets with up to max positions from flat position {@code from} on (skipping ignored

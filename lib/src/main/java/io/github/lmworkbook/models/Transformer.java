@@ -196,6 +196,7 @@ public final class Transformer implements LanguageModel {
 
     @Override
     public double loss(Batch batch) {
+        requireNonEmpty(batch);
         double sum = 0;
         long count = 0;
         for (int from = 0; from < batch.size(); ) {
@@ -219,6 +220,7 @@ public final class Transformer implements LanguageModel {
 
     /** The loss of the whole batch (one pass, no chunks); follow with {@link #backward()} for the gradients. */
     public double forward(Batch batch) {
+        requireNonEmpty(batch);
         pack(batch, 0, Integer.MAX_VALUE);
         if (N == 0) return 0.0;                                                 // no targets at all
         return ce.forward(logits(), targetViews[N]);
@@ -264,6 +266,13 @@ public final class Transformer implements LanguageModel {
     }
 
     private int currentCount;
+
+    /** An empty batch (no rows, or rows of no tokens) has no loss: an error, as in RecurrentLM, not 0. */
+    private static void requireNonEmpty(Batch batch) {
+        if (batch.size() == 0 || batch.length() == 0) {
+            throw new IllegalArgumentException("Transformer: empty batch (" + batch.size() + "×" + batch.length() + ")");
+        }
+    }
 
     /**
      * Packs the sequences from batch row {@code from} on, whole sequences up to maxRows rows (at least one), into the

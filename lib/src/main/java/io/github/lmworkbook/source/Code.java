@@ -48,6 +48,7 @@ public final class Code {
 
     /** The members of the class, highlighted as HTML (for {@code display(…, "text/html")}), each with its Javadoc. */
     public static String show(Class<?> type, String... members) {
+        requireArguments(type, members);
         StringBuilder html = new StringBuilder();
         html.append("<div style=\"margin:0.3em 0\"><div style=\"font-size:85%;color:#57606a;margin-bottom:2px\">")
                 .append(escape(path(type))).append(" — ").append(escape(String.join(", ", members)))
@@ -64,6 +65,7 @@ public final class Code {
 
     /** The members of the class as plain text (dedented, with their Javadoc). */
     public static String source(Class<?> type, String... members) {
+        requireArguments(type, members);
         StringBuilder out = new StringBuilder();
         for (Snippet s : snippets(type, members)) {
             if (out.length() > 0) out.append("\n");
@@ -73,6 +75,22 @@ public final class Code {
     }
 
     private record Snippet(String text, String html) {}
+
+    /** A null class or member name is one line saying what to give, not a NullPointerException. */
+    private static void requireArguments(Class<?> type, String[] members) {
+        if (type == null) {
+            throw new IllegalArgumentException("Code: the class is null; give a class of the library, e.g. "
+                    + "Code.show(RnnCell.class, \"forward\")");
+        }
+        if (members == null) throw new IllegalArgumentException("Code: the member names are null; name at least one "
+                + "member of " + type.getSimpleName());
+        for (int i = 0; i < members.length; i++) {
+            if (members[i] == null) {
+                throw new IllegalArgumentException("Code: member name " + (i + 1) + " of " + members.length
+                        + " is null; give the name of a method, field or nested type of " + type.getSimpleName());
+            }
+        }
+    }
 
     private static List<Snippet> snippets(Class<?> type, String... members) {
         if (members.length == 0) throw new IllegalArgumentException("Code: name at least one member of " + type.getSimpleName());

@@ -160,7 +160,16 @@ public final class Sampler {
             Arrays.sort(sorted);
             cut = sorted[V - topK];
         }
-        for (int j = 0; j < V; j++) p[j] = z[j] >= cut ? z[j] / temperature : Double.NEGATIVE_INFINITY;
+        double top = Double.NEGATIVE_INFINITY, big = 0;  // the largest kept logit, the largest |z| kept
+        for (int j = 0; j < V; j++) {
+            if (z[j] >= cut && z[j] > Double.NEGATIVE_INFINITY) {
+                top = Math.max(top, z[j]);
+                big = Math.max(big, Math.abs(z[j]));
+            }
+        }
+        // z/τ overflows for a tiny τ (1e-320): then shift first, softmax((z − max z)/τ), the limit τ → 0 (argmax)
+        double shift = big / temperature < 1e300 ? 0 : top;
+        for (int j = 0; j < V; j++) p[j] = z[j] >= cut ? (z[j] - shift) / temperature : Double.NEGATIVE_INFINITY;
         Softmax.row(p, p, V);                          // p = softmax(z / τ) over the kept tokens
         double u = rng.nextDouble();
         int last = 0;

@@ -130,7 +130,9 @@ class DatasetDownloadTest {
         DatasetStore store = store(url, Duration.ofSeconds(2), Duration.ofMillis(800));
         DatasetException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> assertThrows(DatasetException.class, () -> store.path("fake")));
-        assertTrue(e.getMessage().contains("failed: it did not finish within 0.8 s (after "), e.getMessage());
+        // the deadline holds to the moment: on a loaded machine no byte may have arrived yet, so "(after n bytes)"
+        // may or may not follow
+        assertTrue(e.getMessage().contains("failed: it did not finish within 0.8 s"), e.getMessage());
         assertTrue(e.getMessage().contains("the partial file was removed"), e.getMessage());
         assertEquals(List.of(), cacheListing());
     }

@@ -338,6 +338,61 @@ class NotebooksIT {
         assertEquals("", stdout(done.get(5)).strip(), "with the library loaded and imported: no hint");
     }
 
+    /**
+     * A learner's method that throws, loops for ever or recurses without end, through the real kernel: each grading
+     * cell prints one line — the exception at its line in the learner's cell (as the learner counts it, not JShell's
+     * wrapper), the time limit, the stack overflow — and the notebook goes on with the library's function.
+     */
+    @Test
+    void aLearnersRuntimeProblemsAreOneLineInTheGradingCell() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String jar = ROOT.resolve("lib/target/lmworkbook-all.jar").toAbsolutePath().toString();
+        String[] grade = {
+                "double[][] yourTanhBackward(double[][] dh, double[][] h) { return tanhBackward(dh, h); }",
+                "GradientExercises.TanhBackward tanhUsed = GradientExercises.gradeTanh(",
+                "    (dh, h) -> yourTanhBackward(dh, h));",
+                "\"graded\";"};
+        var nb = json.createObjectNode();
+        var cells = nb.putArray("cells");
+        cells.add(codeCell(json, false, "%classpath " + jar));
+        cells.add(codeCell(json, false, "import io.github.lmworkbook.exercises.*;", "import java.time.Duration;"));
+        cells.add(codeCell(json, false, "Exercise.timeLimit(Duration.ofSeconds(2));"));
+        cells.add(codeCell(json, false, "/** dz = dh ⊙ (1 − h²). */",                                   // cell 4
+                "double[][] tanhBackward(double[][] dh, double[][] h) {",
+                "    int[] none = new int[0];",
+                "    return new double[none[1]][];",                                     // line 4: out of bounds
+                "}"));
+        cells.add(codeCell(json, false, grade));                                               // cell 5
+        cells.add(codeCell(json, false, "double[][] tanhBackward(double[][] dh, double[][] h) {",
+                "    while (true) { }", "}"));                                             // cell 6: endless
+        cells.add(codeCell(json, false, grade));                                               // cell 7
+        cells.add(codeCell(json, false, "int deeper(int n) { return deeper(n + 1) + 1; }",
+                "double[][] tanhBackward(double[][] dh, double[][] h) {",
+                "    return new double[deeper(0)][];", "}"));                             // cell 8: recursion
+        cells.add(codeCell(json, false, grade));                                               // cell 9
+        cells.add(codeCell(json, false, "System.out.println(\"went on: \" + (tanhUsed != null));"));
+        var meta = nb.putObject("metadata").putObject("kernelspec");
+        meta.put("name", "java").put("display_name", "Java (jjava)").put("language", "java");
+        nb.put("nbformat", 4).put("nbformat_minor", 5);
+        Path file = tmp.resolve("runtime_problems.ipynb");
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), nb);
+
+        Run run = runNotebooks("--inplace", "--no-image-check", "--budget", "0", file.toString());
+        assertEquals(0, run.exitCode(), run.failureReport());
+        var done = json.readTree(file.toFile()).path("cells");
+        String tail = " — the notebook goes on with the library's";
+        assertEquals("`tanhBackward`: threw ArrayIndexOutOfBoundsException: Index 1 out of bounds for length 0 at line 4"
+                + " of your cell (in tanhBackward)" + tail, stdout(done.get(4)).strip());
+        String loop = stdout(done.get(6)).strip();
+        assertTrue(loop.startsWith("`tanhBackward`: your code did not finish within 2 s (an endless loop?) "), loop);
+        assertTrue(loop.endsWith(tail) && loop.lines().count() == 1, loop);
+        String deep = stdout(done.get(8)).strip();
+        assertTrue(deep.startsWith("`tanhBackward`: overflowed the stack (StackOverflowError: a recursion without end?)"
+                + " at line 1 of your cell (in deeper)"), deep);
+        for (int c : new int[] {4, 6, 8}) assertFalse(hasError(done.get(c)), "cell " + (c + 1) + ": one line, no error");
+        assertEquals("went on: true", stdout(done.get(9)).strip());
+    }
+
     private static String stdout(JsonNode cell) {
         StringBuilder sb = new StringBuilder();
         for (JsonNode o : cell.path("outputs")) {

@@ -47,4 +47,17 @@ class CodeTest {
         e = assertThrows(IllegalArgumentException.class, () -> Code.show(String.class, "length"));
         assertTrue(e.getMessage().contains("only the library's own classes"), e.getMessage());
     }
+
+    @Test
+    void nullArgumentsAreOneLineNotANullPointerException() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Code.show(null, "forward"));
+        assertEquals("Code: the class is null; give a class of the library, e.g. Code.show(RnnCell.class, \"forward\")",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Code.source(null, "forward"));
+        assertEquals("Code: member name 2 of 2 is null; give the name of a method, field or nested type of RnnCell",
+                assertThrows(IllegalArgumentException.class, () -> Code.show(RnnCell.class, "forward", null))
+                        .getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Code.show(RnnCell.class, (String[]) null))
+                .getMessage().startsWith("Code: the member names are null"));
+    }
 }

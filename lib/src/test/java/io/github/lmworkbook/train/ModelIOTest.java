@@ -58,7 +58,7 @@ class ModelIOTest {
         ModelIO.load(dst, f);
         assertBitIdentical(snapshot(src), dst);
         assertNoTempFiles();
-        assertEquals(8 + 4 + 4 + (2 + 1 + 8 + 12 * 8) + (2 + 1 + 8 + 5 * 8) + 8, Files.size(f));
+        assertEquals(8 + 4 + 4 + 4 + (2 + 1 + 8 + 12 * 8) + (2 + 1 + 8 + 5 * 8) + 8, Files.size(f));   // no header: 0 bytes
     }
 
     ModelFileException loadFails(Model m, Path f) {

@@ -112,4 +112,16 @@ class SamplerTest {
                 () -> new Sampler(model(), VOCAB, 1).text("ab", Integer.MAX_VALUE));
         assertTrue(t.getMessage().contains("too long for one string"), t.getMessage());
     }
+
+    @Test
+    void aTemperatureSoTinyThatZOverTauOverflowsIsTheGreedyLimit() {
+        Sampler greedy = new Sampler(model(), VOCAB, 1).temperature(0);
+        for (double tau : new double[] {1e-320, Double.MIN_VALUE, 1e-300}) {
+            assertEquals(greedy.name(), new Sampler(model(), VOCAB, 1).temperature(tau).name(), "τ = " + tau);
+            Sampler s = new Sampler(model(), VOCAB, 3).temperature(tau);
+            assertEquals(1, s.sample(new double[] {-5, -2, -7, -3}), "negative logits: the largest, no exception");
+            assertEquals(3, s.sample(new double[] {Double.NEGATIVE_INFINITY, 1, 2, 3}));
+            assertEquals(0, s.sample(new double[] {-1e308, -1.7e308, -1.5e308, -1.2e308}));
+        }
+    }
 }
