@@ -520,7 +520,7 @@ final class CompareEvidence implements Catalog.Topic {
                         }),
                 new Claim("06.adding.rnn-fails", "At T = 200 the RNN does not learn the adding problem: its test MSE"
                         + " stays above 95 % of the baseline's at every learning rate, seed and budget. At T = 50 it stays"
-                        + " above 95 % at every rate and seed at 1×, but four times the steps take it below half of the"
+                        + " above 90 % at every rate and seed at 1×, but four times the steps take it below half of the"
                         + " baseline at its best rate, at every seed: at T = 50 the RNN is slow, at T = 200 four times"
                         + " the steps change nothing.", List.of("adding"), ev -> {
                             Evidence e = ev.get("adding");
@@ -529,7 +529,7 @@ final class CompareEvidence implements Catalog.Topic {
                                 parts.add(Checks.every(e, c, AddingProblemSweep.RATIO, Checks.Op.GE, 0.95));
                             }
                             for (Condition c : e.where("cell", "RNN", "T", "50")) {
-                                parts.add(Checks.everyAt(e, 1, c, AddingProblemSweep.RATIO, Checks.Op.GE, 0.95));
+                                parts.add(Checks.everyAt(e, 1, c, AddingProblemSweep.RATIO, Checks.Op.GE, 0.9));
                             }
                             var best = Checks.bestOn(e, AddingProblemSweep.RATIO, "cell", "RNN", "T", "50");
                             parts.add(Checks.everyAt(e, 4, best, AddingProblemSweep.RATIO, Checks.Op.LE, 0.5));
@@ -538,8 +538,9 @@ final class CompareEvidence implements Catalog.Topic {
                 new Claim("06.adding.gated", "The GRU learns the adding problem at both lengths: at its best learning"
                         + " rate its test MSE ends below 1 % of the baseline's at T = 50 and at T = 200, at every seed"
                         + " and both budgets. The LSTM (b_f = 1) learns T = 50 at its best learning rate (below 2 % of"
-                        + " the baseline at every seed and both budgets) but not T = 200 at 1× (above 95 % at every rate"
-                        + " and seed).", List.of("adding"), ev -> {
+                        + " the baseline at every seed and both budgets); at T = 200 it stays above 95 % at every rate and"
+                        + " seed at 1× and learns it at 4× (below 1 % at its best rate, every seed): slower than the GRU"
+                        + " here, not unable — unlike the RNN, which four times the steps do not move at T = 200.", List.of("adding"), ev -> {
                             Evidence e = ev.get("adding");
                             List<Verdict> parts = new ArrayList<>();
                             for (String T : List.of("50", "200")) {
@@ -551,6 +552,8 @@ final class CompareEvidence implements Catalog.Topic {
                             for (Condition c : e.where("cell", "LSTM", "T", "200")) {
                                 parts.add(Checks.everyAt(e, 1, c, AddingProblemSweep.RATIO, Checks.Op.GE, 0.95));
                             }
+                            parts.add(Checks.everyAt(e, 4, Checks.bestOn(e, AddingProblemSweep.RATIO, "cell", "LSTM",
+                                    "T", "200"), AddingProblemSweep.RATIO, Checks.Op.LE, 0.01));
                             return Verdict.all(parts);
                         }),
                 new Claim("06.counting.counter", "The LSTM's cell is a counter and the other states are not: at"
