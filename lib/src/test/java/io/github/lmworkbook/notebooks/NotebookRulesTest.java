@@ -118,8 +118,7 @@ class NotebookRulesTest {
             "02_rnn.ipynb", Set.of(12, 14, 22, 26, 30, 35, 38, 40, 43, 49, 52, 55),
             "03_gru.ipynb", Set.of(10, 19, 25, 29, 32, 35, 38, 44),
             "04_lstm.ipynb", Set.of(9, 18, 21, 24, 26, 31, 34, 42),
-            "05_attention.ipynb", Set.of(9, 13, 16, 19, 28, 47, 52, 57),
-            "06_compare.ipynb", Set.of(5));
+            "05_attention.ipynb", Set.of(9, 13, 16, 19, 28, 47, 52, 57));
 
     private static final Pattern DISPLAY_ID =
             Pattern.compile("\"?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\"?");
