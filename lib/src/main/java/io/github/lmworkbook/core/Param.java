@@ -10,9 +10,22 @@ public final class Param {
     public final Matrix grad;
 
     public Param(String name, Matrix value) {
+        this(name, value, new Matrix(value.rows, value.cols));
+    }
+
+    private Param(String name, Matrix value, Matrix grad) {
         this.name = name;
         this.value = value;
-        this.grad = new Matrix(value.rows, value.cols);
+        this.grad = grad;
+    }
+
+    /**
+     * The same parameter under another name: a view sharing this one's value and gradient (nothing is copied), for a
+     * model that holds two parts whose parameters have the same names — an encoder–decoder's two cells are
+     * "enc.Wx" and "dec.Wx".
+     */
+    public Param named(String name) {
+        return new Param(name, value, grad);
     }
 
     public String shape() {
