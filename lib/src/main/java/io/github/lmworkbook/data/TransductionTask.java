@@ -186,6 +186,27 @@ public final class TransductionTask {
         return out;
     }
 
+    /**
+     * A held-out set of exactly n pairs of length L, in batches of at most 128 (for evaluation: the memory of one
+     * batch stays small at any n), drawn from the seed.
+     */
+    public List<TransductionBatch> heldOut(int n, int L, long seed) {
+        if (n < 1 || L < 1) throw new IllegalArgumentException("transduction task: need n and L ≥ 1, got " + n + ", " + L);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<TransductionBatch> out = new ArrayList<>();
+        for (int done = 0; done < n; ) {
+            int B = Math.min(HELD_OUT_BATCH, n - done);
+            TransductionBatch batch = new TransductionBatch(new int[B][L], new int[B][L]);
+            fill(batch, rng);
+            out.add(batch);
+            done += B;
+        }
+        return out;
+    }
+
+    /** The largest batch of {@link #heldOut}. */
+    public static final int HELD_OUT_BATCH = 128;
+
     @Override
     public String toString() {
         return "TransductionTask(" + kind + ", A=" + A + ", L=" + (minL == maxL ? "" + minL : minL + "…" + maxL) + ")";

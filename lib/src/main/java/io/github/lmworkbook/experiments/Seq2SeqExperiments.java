@@ -242,7 +242,7 @@ public final class Seq2SeqExperiments {
         Trainer<TransductionBatch> trainer = Trainer.of(m, new AdamW(m, s.lr(), 0.0))
                 .data(task.batches(s.batch(), seed)).clipGradNorm(s.clip()).quiet();
         if (steps > 0) {
-            trainer.schedule(LrSchedule.warmupCosine(s.lr(), Math.max(1, steps / 20), steps, s.lr() / 10));
+            trainer.schedule(LrSchedule.warmupCosine(s.lr(), steps / 20, steps, s.lr() / 10));
         }
         int points = steps == 0 ? 0 : Math.min(s.points(), steps);
         double[] at = new double[points + 1], loss = new double[points + 1], acc = new double[points + 1];
@@ -267,13 +267,7 @@ public final class Seq2SeqExperiments {
 
     /** The held-out pairs of the condition's length: the same for every seed and budget. */
     public static List<TransductionBatch> testSet(Condition c) {
-        int n = c.setup().test(), per = Math.min(n, 128);
-        List<TransductionBatch> out = new java.util.ArrayList<>();
-        TransductionTask task = task(c);
-        for (int done = 0, k = 0; done < n; done += per, k++) {
-            out.addAll(task.fixedSet(1, Math.min(per, n - done), c.length(), 1_000_000L + 1000L * k + c.length()));
-        }
-        return out;
+        return task(c).heldOut(c.setup().test(), c.length(), 1_000_000L + c.length());
     }
 
     /** {‖∂L/∂h_s‖, its share through α} for s = 1 … L, averaged over the pairs of the batch. */

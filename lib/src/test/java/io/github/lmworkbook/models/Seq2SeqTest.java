@@ -112,9 +112,9 @@ class Seq2SeqTest {
     }
 
     /**
-     * Without attention the gradient enters the encoder only through its final state: a loss that does not depend on
-     * the decoder's start state (its gradient there is cut to zero by zeroing the decoder's recurrent weights and the
-     * start's path) … is measured directly: the share that arrives through α is zero, and with attention it is not.
+     * Without attention the gradient enters the encoder only through its final state: nothing arrives at any h_s
+     * through α (the share the model reports is exactly zero), yet every h_s gets a gradient through the recurrence;
+     * with attention a share arrives at every source position directly.
      */
     @ParameterizedTest
     @EnumSource(CellType.class)
@@ -174,5 +174,8 @@ class Seq2SeqTest {
                 .run();
         Seq2Seq.Accuracy a = m.evaluate(task.fixedSet(1, 200, 5, 99));
         assertTrue(a.tokenFreeRunning() > 0.95, a.toString());
+        // a whole string right one way is right the other way: the decoder then read the same symbols
+        assertEquals(a.sequenceTeacherForced(), a.sequenceFreeRunning());
+        assertTrue(a.sequenceFreeRunning() > 0.5 && a.sequenceFreeRunning() < 1, a.toString());
     }
 }
