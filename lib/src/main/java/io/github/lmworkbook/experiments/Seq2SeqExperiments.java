@@ -9,6 +9,7 @@ import io.github.lmworkbook.train.AdamW;
 import io.github.lmworkbook.train.LrSchedule;
 import io.github.lmworkbook.train.Trainer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -103,6 +104,34 @@ public final class Seq2SeqExperiments {
         return "α row " + t;
     }
 
+    /**
+     * The mean alignment an {@link #alignment} run recorded, as a (L × L) array (row t − 1: output step t; column s − 1:
+     * source position s), for {@code charts.Heatmaps.heatmap}.
+     */
+    public static double[][] meanAlignment(Outcome o) {
+        List<double[]> rows = new ArrayList<>();
+        for (int t = 1; o.curves().containsKey(alignmentRow(t)); t++) rows.add(o.curve(alignmentRow(t))[1]);
+        if (rows.isEmpty()) throw new IllegalArgumentException("no alignment recorded in " + o);
+        return rows.toArray(double[][]::new);
+    }
+
+    /**
+     * For each hidden size, the longest L whose mean of the metric over seeds is at least threshold, among the
+     * conditions of that H (0 when none is): where the encoder–decoder starts to lose the string — the break that a
+     * budget control must not move.
+     */
+    public static int[] longestAbove(SeedResults<Condition> r, int[] hiddens, String metric, double threshold) {
+        int[] out = new int[hiddens.length];
+        for (int k = 0; k < hiddens.length; k++) {
+            for (Condition c : r.conditions()) {
+                if (c.hidden() == hiddens[k] && r.summary(c, metric).mean() >= threshold) {
+                    out[k] = Math.max(out[k], c.length());
+                }
+            }
+        }
+        return out;
+    }
+
     /** A trained model and what its training recorded (for a live demonstration; the experiments return Outcomes). */
     public record Trained(Seq2Seq model, Outcome outcome) {}
 
@@ -113,7 +142,7 @@ public final class Seq2SeqExperiments {
      * hidden size H trained for steps on strings of length L. Metrics: free-running token and sequence accuracy (the
      * first is the progress line's), teacher-forced ones, the exposure bias, the held-out loss, the last training loss
      * (mean of the last 50 steps), the parameters, H, the bits of a string (L·log₂A); curves against the step: the
-     * held-out loss and the free-running token accuracy.
+     * held-out loss, the free-running and the teacher-forced token accuracy.
      */
     public static Outcome bottleneck(Condition c, long seed, int steps) {
         return train(c, c.hidden(), seed, steps).outcome();
@@ -245,7 +274,8 @@ public final class Seq2SeqExperiments {
             trainer.schedule(LrSchedule.warmupCosine(s.lr(), steps / 20, steps, s.lr() / 10));
         }
         int points = steps == 0 ? 0 : Math.min(s.points(), steps);
-        double[] at = new double[points + 1], loss = new double[points + 1], acc = new double[points + 1];
+        double[] at = new double[points + 1], loss = new double[points + 1], acc = new double[points + 1],
+                forced = new double[points + 1];
         Seq2Seq.Accuracy a = null;
         for (int i = 0; i <= points; i++) {
             long target = points == 0 ? 0 : (long) steps * i / points;
@@ -254,6 +284,7 @@ public final class Seq2SeqExperiments {
             loss[i] = Trainer.evaluate(m, test);
             a = m.evaluate(test);
             acc[i] = a.tokenFreeRunning();
+            forced[i] = a.tokenTeacherForced();
         }
         double trainLoss = steps > 0 ? trainer.history().lastTrainLoss(Math.min(50, steps)) : loss[0];
         Outcome o = new Outcome().metric(TOKEN_FREE, a.tokenFreeRunning())
@@ -261,7 +292,7 @@ public final class Seq2SeqExperiments {
                 .metric(SEQUENCE_FORCED, a.sequenceTeacherForced()).metric(EXPOSURE_BIAS, a.exposureBias())
                 .metric(LOSS, loss[points]).metric(TRAIN_LOSS, trainLoss).metric(PARAMETERS, m.numParams())
                 .metric(HIDDEN, H).metric(BITS, task.bits(c.length()))
-                .curve(LOSS, at, loss).curve(TOKEN_FREE, at, acc);
+                .curve(LOSS, at, loss).curve(TOKEN_FREE, at, acc).curve(TOKEN_FORCED, at, forced);
         return new Trained(m, o);
     }
 

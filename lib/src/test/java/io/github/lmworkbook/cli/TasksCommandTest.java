@@ -57,6 +57,8 @@ class TasksCommandTest {
                 {"--steps", "-5"}, {"--steps -5: must be ≥ 0"},
                 {"--eval-every", "0"}, {"--eval-every 0: must be ≥ 1"},
                 {"--length", "100000", "--hidden", "4096"}, {"this JVM can use"},
+                {"--length", "abc"}, {"'abc' is not an int"},
+                {"--attn", "dot"}, {"--attn"},
         };
         for (int k = 0; k < cases.length; k += 2) {
             String[] args = new String[cases[k].length + 3];
