@@ -27,6 +27,14 @@ import java.util.Map;
  * one, from zeros. A given s_0 (B × S) is a constant: truncated BPTT starts a chunk from the previous chunk's final
  * state ({@link #finalState()}) this way, and the gradient stops there ({@link #startGradient()} still reports it).
  *
+ * <h2>The end state, and an input that depends on the past</h2>
+ * An encoder–decoder hands the encoder's final state s_T to the decoder as its start state: the loss then depends on
+ * s_T through the decoder too, and {@link #backward(Matrix, Matrix)} takes that gradient ∂L/∂s_T (B × S) besides dH
+ * (for an LSTM both dh_T and dc_T: the cell state is handed over as well). A decoder with attention reads, at step t,
+ * a context computed from its previous state: its step input is x_t·W_x + b + g_t(h_{t−1}), which cannot be computed
+ * before the loop. A {@link Feedback} adds g_t(h_{t−1}) to step t's input share just before the cell's step, and its
+ * backward runs just after the cell's backward of step t, adding its share of ∂L/∂h_{t−1}: the loop stays here.
+ *
  * <p>All buffers of a batch shape (B, T) are made once and reused; the returned matrices are this object's, valid
  * until its next call.
  *
@@ -47,6 +55,24 @@ public final class Recurrence<S extends Step> {
     };
     private Workspace recent;  // the workspace used most recently (no lookup in the usual case)
     private Workspace last;    // the workspace of the last forward pass: backward's cache
+    private Feedback feedback; // the feedback of the last forward pass, or null
+
+    /**
+     * A share of step t's input that depends on the previous hidden state, xw_t += g_t(h_{t−1}) (the decoder's
+     * attention context, projected to the cell's G·H columns), computed inside the loop.
+     * <pre>
+     * forward(t, hPrev, xw)            adds g_t(h_{t−1}) into xw (B × G·H); keeps what its backward needs
+     * backward(t, hPrev, dxw, dhPrev)  from dxw = ∂L/∂xw_t (B × G·H): ADDS ∂L/∂h_{t−1} through g_t into dhPrev
+     *                                  (B × H), and the gradients of its own parameters
+     * </pre>
+     * t = 1 … T counts the steps of the pass; forward is called for t = 1, 2, …, T, backward for t = T, …, 1, each
+     * right after the cell's backward of step t (so that dhPrev is complete before step t − 1 reads it).
+     */
+    public interface Feedback {
+        void forward(int t, Matrix hPrev, Matrix xw);
+
+        void backward(int t, Matrix hPrev, Matrix dxw, Matrix dhPrev);
+    }
 
     /**
      * @param cell         the recurrence
@@ -77,6 +103,17 @@ public final class Recurrence<S extends Step> {
      * @return the hidden states h_1 … h_T (B·T × H), batch-major: row b·T + t − 1 is h_t of sequence b
      */
     public Matrix forward(Matrix XW, int T, Matrix s0) {
+        return forward(XW, T, s0, null);
+    }
+
+    /**
+     * Runs the cell over T steps with an input share that depends on the previous state: step t's input is
+     * XW_t + g_t(h_{t−1}), g_t from the feedback (see {@link Feedback}); null is {@link #forward(Matrix, int, Matrix)}.
+     * The backward of this pass calls the feedback's backward.
+     *
+     * @return the hidden states h_1 … h_T (B·T × H), batch-major
+     */
+    public Matrix forward(Matrix XW, int T, Matrix s0, Feedback feedback) {
         if (T < 1 || XW.rows % T != 0 || XW.rows == 0) {
             throw new IllegalArgumentException("Recurrence: " + XW.rows
                     + " rows are not B sequences of T = " + T + " steps");
@@ -102,8 +139,13 @@ public final class Recurrence<S extends Step> {
             for (int b = 0; b < B; b++) first.setState(b, s);
         }
         w.fromStart = s0 == null;
-        for (int t = 1; t <= T; t++) cell.forward(w.steps.get(t - 1), w.steps.get(t));
+        for (int t = 1; t <= T; t++) {
+            S prev = w.steps.get(t - 1), cur = w.steps.get(t);
+            if (feedback != null) feedback.forward(t, prev.h, cur.xw);   // xw_t += g_t(h_{t−1})
+            cell.forward(prev, cur);
+        }
         last = w;
+        this.feedback = feedback;
         return w.Hs;
     }
 
@@ -113,6 +155,15 @@ public final class Recurrence<S extends Step> {
      * dXW = ∂L/∂(x·W_x + b) (B·T × G·H), for the input projection's backward.
      */
     public Matrix backward(Matrix dH) {
+        return backward(dH, null);
+    }
+
+    /**
+     * Backpropagation through time as {@link #backward(Matrix)}, with a gradient ∂L/∂s_T = [dh_T; dc_T] (B × S)
+     * of the final state from outside the sequence as well (the decoder's ∂L/∂s_0, when this is the encoder whose
+     * final state started it); null for none. Calls the last forward pass's feedback's backward at every step.
+     */
+    public Matrix backward(Matrix dH, Matrix dsT) {
         Workspace w = last;
         if (w == null) throw new IllegalStateException("Recurrence: backward before forward");
         if (dH.rows != w.B * w.T || dH.cols != H) {
@@ -123,7 +174,23 @@ public final class Recurrence<S extends Step> {
         w.dHs.setFrom(dH);
         w.steps.get(0).zeroStateGradient();
         for (int t = 1; t <= w.T; t++) if (w.steps.get(t).dc != null) w.steps.get(t).dc.zero();
-        for (int t = w.T; t >= 1; t--) cell.backward(w.steps.get(t - 1), w.steps.get(t));
+        if (dsT != null) {
+            if (dsT.rows != w.B || dsT.cols != S) {
+                throw new IllegalArgumentException("Recurrence: final-state gradient " + dsT.shape()
+                        + ", expected (" + w.B + "×" + S + ")");
+            }
+            Step end = w.steps.get(w.T);
+            for (int b = 0; b < w.B; b++) {                           // ds_T += the gradient from outside
+                double[] dh = end.dh.data[b], g = dsT.data[b];
+                for (int j = 0; j < H; j++) dh[j] += g[j];
+                if (end.dc != null) System.arraycopy(g, H, end.dc.data[b], 0, H);
+            }
+        }
+        for (int t = w.T; t >= 1; t--) {
+            S prev = w.steps.get(t - 1), cur = w.steps.get(t);
+            cell.backward(prev, cur);
+            if (feedback != null) feedback.backward(t, prev.h, cur.dxw, prev.dh);   // dh_{t−1} += through g_t
+        }
         if (start != null && w.fromStart) {
             Step first = w.steps.get(0);
             double[] ds = w.s, g = start.grad.data[0];
@@ -159,12 +226,22 @@ public final class Recurrence<S extends Step> {
 
     /** The final states s_T = [h_T; c_T] of the last forward pass, a new (B × S) matrix. */
     public Matrix finalState() {
-        return stateOf(requireLast().steps.get(requireLast().T), false);
+        return stateOf(requireLast().steps.get(requireLast().T), false, null);
+    }
+
+    /** The final states s_T of the last forward pass, written into out (B × S); returns out. */
+    public Matrix finalState(Matrix out) {
+        return stateOf(requireLast().steps.get(requireLast().T), false, out);
     }
 
     /** ∂L/∂s_0 = [dh_0; dc_0] of the last backward pass, a new (B × S) matrix. */
     public Matrix startGradient() {
-        return stateOf(requireLast().steps.get(0), true);
+        return stateOf(requireLast().steps.get(0), true, null);
+    }
+
+    /** ∂L/∂s_0 of the last backward pass, written into out (B × S); returns out. */
+    public Matrix startGradient(Matrix out) {
+        return stateOf(requireLast().steps.get(0), true, out);
     }
 
     /**
@@ -184,14 +261,19 @@ public final class Recurrence<S extends Step> {
         cur.setStateGradient(0, ds_t);
         prev.zeroStateGradient();
         cell.backward(prev, cur);
+        if (feedback != null) feedback.backward(t, prev.h, cur.dxw, prev.dh);
         prev.stateGradient(0, ds_prev);
         cur.setStateGradient(0, savedCur);
         prev.setStateGradient(0, savedPrev);
         System.arraycopy(savedDxw, 0, cur.dxw.data[0], 0, savedDxw.length);
     }
 
-    private Matrix stateOf(Step st, boolean gradient) {
-        Matrix out = new Matrix(st.h.rows, S);
+    private Matrix stateOf(Step st, boolean gradient, Matrix into) {
+        if (into != null && (into.rows != st.h.rows || into.cols != S)) {
+            throw new IllegalArgumentException("Recurrence: state buffer " + into.shape() + ", expected ("
+                    + st.h.rows + "×" + S + ")");
+        }
+        Matrix out = into != null ? into : new Matrix(st.h.rows, S);
         for (int b = 0; b < st.h.rows; b++) {
             if (gradient) st.stateGradient(b, out.data[b]);
             else st.state(b, out.data[b]);

@@ -22,6 +22,7 @@ import java.nio.file.NoSuchFileException;
  * lmworkbook sample --model mlp --params mlp.bin -n 20
  * lmworkbook gradcheck --model rnn
  * lmworkbook compare --out results          the models side by side: table (CSV, HTML) and charts (PNG)
+ * lmworkbook tasks --task reverse --length 20 --attention additive      an encoder–decoder on a transduction
  * lmworkbook train --model gru --steps 3000 --out gru.bin        (mlp, rnn or gru)
  * </pre>
  * Add {@code --add-modules=jdk.incubator.vector} to the java command for the fast product kernels.
@@ -33,7 +34,7 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "lmworkbook", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Language models from first principles: train, sample and gradient-check the workbook's models.",
         subcommands = {DatasetsCommand.class, TrainCommand.class, SampleCommand.class, GradCheckCommand.class,
-                CompareCommand.class, EvidenceCommand.class})
+                CompareCommand.class, EvidenceCommand.class, TasksCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

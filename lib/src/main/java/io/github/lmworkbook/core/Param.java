@@ -14,9 +14,22 @@ public final class Param {
 
     /** A parameter holding value (not copied), with a zero gradient of the same shape. */
     public Param(String name, Matrix value) {
+        this(name, value, new Matrix(value.rows, value.cols));
+    }
+
+    private Param(String name, Matrix value, Matrix grad) {
         this.name = name;
         this.value = value;
-        this.grad = new Matrix(value.rows, value.cols);
+        this.grad = grad;
+    }
+
+    /**
+     * The same parameter under another name: a view sharing this one's value and gradient (nothing is copied), for a
+     * model that holds two parts whose parameters have the same names — an encoder–decoder's two cells are
+     * "enc.Wx" and "dec.Wx".
+     */
+    public Param named(String name) {
+        return new Param(name, value, grad);
     }
 
     /** The shape as text, "(rows×cols)". */
