@@ -36,7 +36,9 @@ final class SampleCommand implements Callable<Integer> {
             description = "Names to sample, or characters of text (0 to " + MAX_COUNT + "; default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "Softmax temperature τ; 0 = greedy.")
+    @Option(names = "--temperature", defaultValue = "1.0",
+            description = "Softmax temperature τ; 0 = greedy (default 1.0; 0.8 with --recipe nanogpt-cpu, as nanoGPT's "
+                    + "sample.py).")
     double temperature;
 
     @Override
@@ -59,6 +61,9 @@ final class SampleCommand implements Callable<Integer> {
         }
         LanguageModel model = options.build(data);
         ModelIO.load(model, params);
+        if (options.nanoGpt() && !spec.commandLine().getParseResult().hasMatchedOption("--temperature")) {
+            temperature = io.github.lmworkbook.train.NanoGptRecipe.SAMPLE_TEMPERATURE;
+        }
         Sampler sampler = new Sampler(model, data.vocab(), options.seed).temperature(temperature);
         PrintStream out = System.out;
         if (data.words()) {

@@ -25,6 +25,16 @@ package io.github.lmworkbook.core;
  * <p>Reproducibility: both paths are single-threaded and sum in a fixed order, so a run gives bit-identical
  * results every time on the same path. The two paths round differently (the vector path uses fused
  * multiply-add), so switching paths changes results in the last bits (relative ~1e-15).
+ *
+ * <p><b>Precision.</b> {@link Matrix} is double, and so are the products by default ({@link Precision#FLOAT64}).
+ * {@link #setPrecision setPrecision(Precision.FLOAT32)} (or {@code -Dlmworkbook.precision=float32}) makes the vector
+ * path compute the products in single precision ({@link FloatKernels}: operands rounded to float as they are packed,
+ * float sums with twice the lanes per register, each k-block's sum added to C in double) — PyTorch's float32, about
+ * twice as fast, with float's round-off (relative ~1e-7 per product, tested). A few layers also take a faster path
+ * of their own under float32 (attention's heads as products, GELU's exponentials in vectors): they ask
+ * {@link #precision()}. The plain path and the small products (see above) stay double. The gradient checker
+ * always runs in float64: {@link #float64(java.util.function.Supplier)} forces it on the calling thread for the
+ * duration of a computation, whatever the run's setting.
  */
 public final class Kernels {
     private Kernels() {}
@@ -136,7 +146,8 @@ public final class Kernels {
      * @throws IllegalArgumentException naming the property, its value and the values allowed
      */
     public static void checkConfiguration() {
-        String problem = configProblem;
+        String problem = configProblem, p = precisionProblem;
+        if (p != null) problem = problem == null ? p : problem + "; " + p;
         if (problem != null) throw new IllegalArgumentException(problem);
     }
 
@@ -162,7 +173,12 @@ public final class Kernels {
      */
     public static String active() {
         checkConfiguration();
-        return threads == 2 ? DESCRIPTION + ", large products on 2 threads" : DESCRIPTION;
+        String d = threads == 2 ? DESCRIPTION + ", large products on 2 threads" : DESCRIPTION;
+        if (precision() == Precision.FLOAT32) {
+            d += VECTOR ? "; products in float32 (" + FloatKernels.lanes() + " floats per register, block "
+                    + FloatKernels.block() + ")" : "; float32 requested, but the plain kernels compute in float64";
+        }
+        return d;
     }
 
     /** True if the products use the Vector API path. */
@@ -208,63 +224,210 @@ public final class Kernels {
         }
     }
 
-    /** C (m × n) += A (m × k) · B (k × n). */
-    static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
-        checkConfiguration();
-        if (splitRows(m, k, n)) {
-            // C's rows are independent: each half is exactly what one thread would compute (bit-identical)
-            int h = m / 2;
-            twoWays(() -> gemm1(slice(A, h, m), B, slice(C, h, m), m - h, k, n), () -> gemm1(A, B, C, h, k, n));
-        } else {
-            gemm1(A, B, C, m, k, n);
+    // ---- products on row arrays, for a layer that multiplies blocks of its own buffers ------------------------
+
+    /**
+     * C (m × n) += A (m × k) · B (k × n) on row arrays whose rows may be longer than the shape: only the first m rows
+     * of A and C, k rows of B, and the first k (A), n (B, C) entries of each row are read or written — e.g. one
+     * sequence's block of an attention layer's scratch. The same kernels and precision as
+     * {@link Matrix#addMatmul}; C must not share rows with A or B.
+     *
+     * @throws IllegalArgumentException naming the operand that is too small for the shape
+     */
+    public static void addMatmul(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkRows("A·B", "A", A, m, k);
+        checkRows("A·B", "B", B, k, n);
+        checkRows("A·B", "C", C, m, n);
+        gemm(A, B, C, m, k, n);
+    }
+
+    /** C (m × n) += Aᵀ · B with A (k × m), B (k × n), on row arrays as {@link #addMatmul}. */
+    public static void addMatmulTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkRows("Aᵀ·B", "A", A, k, m);
+        checkRows("Aᵀ·B", "B", B, k, n);
+        checkRows("Aᵀ·B", "C", C, m, n);
+        gemmTransA(A, B, C, m, k, n);
+    }
+
+    /** C (m × n) += A · Bᵀ with A (m × k), B (n × k), on row arrays as {@link #addMatmul}. */
+    public static void addMatmulTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkRows("A·Bᵀ", "A", A, m, k);
+        checkRows("A·Bᵀ", "B", B, n, k);
+        checkRows("A·Bᵀ", "C", C, m, n);
+        gemmTransB(A, B, C, m, k, n);
+    }
+
+    private static void checkRows(String product, String name, double[][] M, int rows, int cols) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(product + ": negative shape (" + rows + "×" + cols + ") of " + name);
+        }
+        if (M.length < rows) {
+            throw new IllegalArgumentException(product + ": " + name + " has " + M.length + " rows, the shape needs "
+                    + rows);
+        }
+        for (int i = 0; i < rows; i++) {
+            if (M[i].length < cols) {
+                throw new IllegalArgumentException(product + ": row " + i + " of " + name + " has " + M[i].length
+                        + " entries, the shape needs " + cols);
+            }
         }
     }
 
-    private static void gemm1(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
-        if (useVector(m, k, n)) VectorKernels.gemm(A, B, C, m, k, n);
+    /** C (m × n) += A (m × k) · B (k × n). */
+    static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkConfiguration();
+        boolean f = useFloat(m, k, n);    // decided on this thread, for both halves
+        if (splitRows(m, k, n)) {
+            // C's rows are independent: each half is exactly what one thread would compute (bit-identical)
+            int h = m / 2;
+            twoWays(() -> gemm1(f, slice(A, h, m), B, slice(C, h, m), m - h, k, n),
+                    () -> gemm1(f, A, B, C, h, k, n));
+        } else {
+            gemm1(f, A, B, C, m, k, n);
+        }
+    }
+
+    private static void gemm1(boolean f, double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        if (f) FloatKernels.gemm(A, B, C, m, k, n);
+        else if (useVector(m, k, n)) VectorKernels.gemm(A, B, C, m, k, n);
         else PlainKernels.gemm(A, B, C, m, k, n);
     }
 
     /** C (m × n) += Aᵀ · B with A (k × m), B (k × n). */
     static void gemmTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         checkConfiguration();
+        boolean f = useFloat(m, k, n);
         if (splitRows(k, m, n)) {
             // Aᵀ·B = A₁ᵀ·B₁ + A₂ᵀ·B₂ over the two halves of the k rows: the second half goes into a zeroed
             // per-thread buffer that is then added to C. Deterministic, but the sums are grouped differently from
             // the one-thread result, so the last bits may differ from it.
             int h = k / 2;
             double[][] C2 = SCRATCH_C.get().zeroed(m, n);
-            twoWays(() -> gemmTransA1(slice(A, h, k), slice(B, h, k), C2, m, k - h, n),
-                    () -> gemmTransA1(A, B, C, m, h, n));
+            twoWays(() -> gemmTransA1(f, slice(A, h, k), slice(B, h, k), C2, m, k - h, n),
+                    () -> gemmTransA1(f, A, B, C, m, h, n));
             for (int i = 0; i < m; i++) {
                 double[] c = C[i], c2 = C2[i];
                 for (int j = 0; j < n; j++) c[j] += c2[j];
             }
         } else {
-            gemmTransA1(A, B, C, m, k, n);
+            gemmTransA1(f, A, B, C, m, k, n);
         }
     }
 
-    private static void gemmTransA1(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
-        if (useVector(m, k, n)) VectorKernels.gemmTransA(A, B, C, m, k, n);
+    private static void gemmTransA1(boolean f, double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        if (f) FloatKernels.gemmTransA(A, B, C, m, k, n);
+        else if (useVector(m, k, n)) VectorKernels.gemmTransA(A, B, C, m, k, n);
         else PlainKernels.gemmTransA(A, B, C, m, k, n);
     }
 
     /** C (m × n) += A · Bᵀ with A (m × k), B (n × k). */
     static void gemmTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         checkConfiguration();
+        boolean f = useFloat(m, k, n);
         if (splitRows(m, k, n)) {
             int h = m / 2; // as in gemm: two halves of C's rows, bit-identical to one thread
-            twoWays(() -> gemmTransB1(slice(A, h, m), B, slice(C, h, m), m - h, k, n),
-                    () -> gemmTransB1(A, B, C, h, k, n));
+            twoWays(() -> gemmTransB1(f, slice(A, h, m), B, slice(C, h, m), m - h, k, n),
+                    () -> gemmTransB1(f, A, B, C, h, k, n));
         } else {
-            gemmTransB1(A, B, C, m, k, n);
+            gemmTransB1(f, A, B, C, m, k, n);
         }
     }
 
-    private static void gemmTransB1(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
-        if (useVector(m, k, n)) VectorKernels.gemmTransB(A, B, C, m, k, n);
+    private static void gemmTransB1(boolean f, double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        if (f) FloatKernels.gemmTransB(A, B, C, m, k, n);
+        else if (useVector(m, k, n)) VectorKernels.gemmTransB(A, B, C, m, k, n);
         else PlainKernels.gemmTransB(A, B, C, m, k, n);
+    }
+
+    // ---- precision --------------------------------------------------------------------------------------
+
+    /** The precision of the products: double (the default, and the gradient checker's) or single. */
+    public enum Precision {
+        /** Products in double precision (the default): every result in the workbook's evidence. */
+        FLOAT64,
+        /** Products in single precision on the vector path ({@link FloatKernels}), as PyTorch's float32. */
+        FLOAT32
+    }
+
+    /** The run's precision ({@code -Dlmworkbook.precision}, {@link #setPrecision}). */
+    private static volatile Precision precision;
+    /** Why -Dlmworkbook.precision was not understood (until setPrecision), or null. */
+    private static volatile String precisionProblem;
+    /** A thread inside {@link #float64(java.util.function.Supplier)}: its products are double whatever the run's. */
+    private static final ThreadLocal<int[]> FORCED_FLOAT64 = ThreadLocal.withInitial(() -> new int[1]);
+
+    static {
+        Precision p = Precision.FLOAT64;
+        try {
+            p = parsePrecision(System.getProperty("lmworkbook.precision", "float64"));
+        } catch (IllegalArgumentException e) {
+            precisionProblem = e.getMessage();
+        }
+        precision = p;
+    }
+
+    /**
+     * The precision named by {@code -Dlmworkbook.precision}: "float64" (also "double", "64" or empty) or "float32"
+     * (also "float", "single", "32"), in any case and with surrounding blanks.
+     *
+     * @throws IllegalArgumentException naming the property and the value, for anything else
+     */
+    static Precision parsePrecision(String s) {
+        switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "":
+            case "float64":
+            case "double":
+            case "64":
+                return Precision.FLOAT64;
+            case "float32":
+            case "float":
+            case "single":
+            case "32":
+                return Precision.FLOAT32;
+            default:
+                throw new IllegalArgumentException("-Dlmworkbook.precision=" + s
+                        + ": unknown precision, expected float64 or float32");
+        }
+    }
+
+    /**
+     * The precision of the products on this thread: the run's ({@link #setPrecision}, default
+     * {@link Precision#FLOAT64}), or FLOAT64 inside {@link #float64(java.util.function.Supplier)}. Layers with a
+     * faster float path of their own ask this too.
+     */
+    public static Precision precision() {
+        return FORCED_FLOAT64.get()[0] > 0 ? Precision.FLOAT64 : precision;
+    }
+
+    /**
+     * Sets the precision of the products for the whole run (every thread): {@link Precision#FLOAT32} makes the
+     * vector path compute them in single precision; the plain path (no Vector API) stays double. Also
+     * {@code -Dlmworkbook.precision=float32}. Setting it replaces an invalid {@code -Dlmworkbook.precision}.
+     */
+    public static void setPrecision(Precision p) {
+        if (p == null) throw new IllegalArgumentException("precision: expected FLOAT64 or FLOAT32, got null");
+        precision = p;
+        precisionProblem = null;
+    }
+
+    /**
+     * Runs work with double-precision products (and the layers' double paths) on this thread, whatever the run's
+     * precision, and returns its result: the gradient checker runs every check inside it, because finite differences
+     * at h = 1e-5 need double's 16 digits. Nests; other threads are not affected.
+     */
+    public static <T> T float64(java.util.function.Supplier<T> work) {
+        int[] depth = FORCED_FLOAT64.get();
+        depth[0]++;
+        try {
+            return work.get();
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    /** True when a product of this size runs in float: float32 on this thread, the vector path, not small. */
+    private static boolean useFloat(int m, int k, int n) {
+        return precision() == Precision.FLOAT32 && useVector(m, k, n);
     }
 
     // ---- the opt-in two-thread mode ------------------------------------------------------------------------
