@@ -84,21 +84,33 @@ public final class FloatKernels {
 
     /** C (m × n) += A (m × k) · B (k × n), in float. */
     public static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
-        run(A, false, B, false, C, m, k, n);
+        run(A, false, B, false, C, m, k, n, false);
     }
 
     /** C (m × n) += Aᵀ · B with A (k × m), B (k × n), in float. */
     public static void gemmTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
-        run(A, true, B, false, C, m, k, n);
+        run(A, true, B, false, C, m, k, n, false);
     }
 
     /** C (m × n) += A · Bᵀ with A (m × k), B (n × k), in float. */
     public static void gemmTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
-        run(A, false, B, true, C, m, k, n);
+        run(A, false, B, true, C, m, k, n, false);
+    }
+
+    /**
+     * C = op(A)·op(B) (not +=): the first k-block's sums are stored instead of added, which gives the bits C += would
+     * give into a zeroed C (a float sum started at +0 is never −0) without reading or zeroing C first.
+     */
+    static void set(double[][] A, boolean transA, double[][] B, boolean transB, double[][] C, int m, int k, int n) {
+        if (k == 0) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(C[i], 0, n, 0.0);
+            return;
+        }
+        run(A, transA, B, transB, C, m, k, n, true);
     }
 
     private static void run(double[][] A, boolean transA, double[][] B, boolean transB, double[][] C,
-                            int m, int k, int n) {
+                            int m, int k, int n, boolean overwrite) {
         if (m == 0 || n == 0 || k == 0) return;
         Scratch s = SCRATCH.get();
         float[] bp = s.bp, ap = s.ap, tile = s.tile;
@@ -107,6 +119,7 @@ public final class FloatKernels {
             int strips = (nc + NR - 1) / NR;
             for (int kk = 0; kk < k; kk += KC) {
                 int kc = Math.min(KC, k - kk);
+                boolean store = overwrite && kk == 0;          // C = the first block's sums, then C += the others
                 if (transB) packBt(B, bp, kk, kc, jj, nc); else packB(B, bp, kk, kc, jj, nc);
                 for (int ii = 0; ii < m; ii += MC) {
                     int mc = Math.min(MC, m - ii);
@@ -117,13 +130,14 @@ public final class FloatKernels {
                             int j = jj + st * NR, cols = Math.min(NR, n - j), bo = st * kc * NR;
                             if (rows == MR && cols == NR) {
                                 micro(kc, ap, ao, bp, bo, tile);
-                                addTile(tile, C, ii + r, j);
+                                if (store) storeTile(tile, C, ii + r, j); else addTile(tile, C, ii + r, j);
                             } else {
                                 if (cols <= L) micro1(kc, ap, ao, bp, bo, tile);
                                 else micro(kc, ap, ao, bp, bo, tile);
                                 for (int t = 0; t < rows; t++) {
                                     double[] c = C[ii + r + t];
-                                    for (int u = 0, o = t * NR; u < cols; u++) c[j + u] += tile[o + u];
+                                    if (store) for (int u = 0, o = t * NR; u < cols; u++) c[j + u] = tile[o + u];
+                                    else for (int u = 0, o = t * NR; u < cols; u++) c[j + u] += tile[o + u];
                                 }
                             }
                         }
@@ -240,6 +254,17 @@ public final class FloatKernels {
                 DoubleVector x = (DoubleVector) FloatVector.fromArray(H, tile, r * NR + h)
                         .convertShape(VectorOperators.F2D, D, 0);
                 DoubleVector.fromArray(D, c, j + h).add(x).intoArray(c, j + h);
+            }
+        }
+    }
+
+    /** C[ci + r][j … j+NR) = (double) tile[r·NR …] for r < MR. */
+    private static void storeTile(float[] tile, double[][] C, int ci, int j) {
+        for (int r = 0; r < MR; r++) {
+            double[] c = C[ci + r];
+            for (int h = 0; h < NR; h += DL) {
+                ((DoubleVector) FloatVector.fromArray(H, tile, r * NR + h).convertShape(VectorOperators.F2D, D, 0))
+                        .intoArray(c, j + h);
             }
         }
     }

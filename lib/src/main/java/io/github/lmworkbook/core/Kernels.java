@@ -211,6 +211,54 @@ public final class Kernels {
         else for (int i = from; i < to; i++) a[i] = Math.exp(a[i]);
     }
 
+    // e^x as 2^n·p(r): n = round(x·log₂e) by adding and subtracting ROUND = 1.5·2⁵² (exact), r = x − n·ln2 with ln2 in
+    // two parts (|r| ≤ ln2/2), p = Σ_{c ≤ 12} r^c/c! by Horner in fused multiply-adds (the next term is below 2e-16
+    // relative), 2^n built from n's bits, which are the low bits of x·log₂e + ROUND, as (2p)·2^(n−1): n reaches 1024
+    // just below EXP_MAX, where 2^n itself would overflow.
+    static final double LOG2E = 1.4426950408889634, ROUND = 6755399441055744.0;
+    static final long ROUND_BITS = Double.doubleToRawLongBits(ROUND);
+    static final double LN2_HI = 0.6931471803691238, LN2_LO = 1.9082149292705877e-10;
+    /** Above this e^x overflows (+∞); below {@link #EXP_MIN} the polynomial's 2^n would leave the normal range (0). */
+    static final double EXP_MAX = 709.782712893384, EXP_MIN = -708.0;
+    /** 1/12!, 1/11!, …, 1/1!, 1: Horner's order. */
+    static final double[] EXP_C = expCoefficients();
+
+    private static double[] expCoefficients() {
+        double[] c = new double[13];
+        double f = 1;
+        for (int k = 0; k <= 12; k++) {
+            if (k > 0) f *= k;
+            c[12 - k] = 1.0 / f;
+        }
+        return c;
+    }
+
+    /** e^x by the polynomial of {@link #expPoly(double[], int, int)}, for one number. */
+    static double expPoly(double x) {
+        if (x > EXP_MAX) return Double.POSITIVE_INFINITY;
+        if (x < EXP_MIN) return 0.0;
+        double t = Math.fma(x, LOG2E, ROUND), n = t - ROUND;
+        double r = Math.fma(-n, LN2_HI, x);
+        r = Math.fma(-n, LN2_LO, r);
+        double p = EXP_C[0];
+        for (int c = 1; c < EXP_C.length; c++) p = Math.fma(p, r, EXP_C[c]);
+        long e = (Double.doubleToRawLongBits(t) - ROUND_BITS + 1022) << 52;   // 2^(n−1): normal for every n here
+        return (p * 2) * Double.longBitsToDouble(e);
+    }
+
+    /**
+     * a[i] = e^a[i] for i in [from, to), in place, by a polynomial of the library's own: within 2 ulp of the exact
+     * value for x ≥ −708 (0 below, where e^x is below 1e-307), and — unlike {@link #exp}, whose vector math library
+     * and Java fallback differ in the last bit — built only from +, ×, fused multiply-add and bit operations, so
+     * every run gives the same bits, compiled or not, at every vector width. A vector of lanes at a time on the
+     * vector path. The float32 paths of the layers use it (GELU's σ(2u)).
+     */
+    public static void expPoly(double[] a, int from, int to) {
+        checkRange("expPoly", a, from, to);
+        if (VECTOR) VectorKernels.expPoly(a, from, to);
+        else for (int i = from; i < to; i++) a[i] = expPoly(a[i]);
+    }
+
     /** a[i] = e^a[i] − 1 for i in [from, to), in place: as {@link #exp}, with Math.expm1 on the plain path. */
     public static void expm1(double[] a, int from, int to) {
         checkRange("expm1", a, from, to);
@@ -255,6 +303,43 @@ public final class Kernels {
         checkRows("A·Bᵀ", "B", B, n, k);
         checkRows("A·Bᵀ", "C", C, m, n);
         gemmTransB(A, B, C, m, k, n);
+    }
+
+    /**
+     * C (m × n) = A (m × k) · B (k × n) on row arrays, as {@link #addMatmul} but overwriting C: the same bits as
+     * zeroing C first, without the pass over it on the float32 path.
+     */
+    public static void setMatmul(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkRows("A·B", "A", A, m, k);
+        checkRows("A·B", "B", B, k, n);
+        checkRows("A·B", "C", C, m, n);
+        setGemm(A, false, B, false, C, m, k, n);
+    }
+
+    /** C (m × n) = A · Bᵀ with A (m × k), B (n × k), on row arrays, overwriting C (see {@link #setMatmul}). */
+    public static void setMatmulTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
+        checkRows("A·Bᵀ", "A", A, m, k);
+        checkRows("A·Bᵀ", "B", B, n, k);
+        checkRows("A·Bᵀ", "C", C, m, n);
+        setGemm(A, false, B, true, C, m, k, n);
+    }
+
+    /**
+     * C = op(A)·op(B), overwriting C (transA and transB not both). On the float32 path the kernel stores its first
+     * k-block's sums (the same bits as adding them to zeros); otherwise C is zeroed and the product added, as
+     * {@code zero()} then {@code addMatmul} always did.
+     */
+    static void setGemm(double[][] A, boolean transA, double[][] B, boolean transB, double[][] C, int m, int k,
+                        int n) {
+        checkConfiguration();
+        if (useFloat(m, k, n) && !splitRows(transA ? k : m, transA ? m : k, n)) {
+            FloatKernels.set(A, transA, B, transB, C, m, k, n);
+            return;
+        }
+        for (int i = 0; i < m; i++) java.util.Arrays.fill(C[i], 0, n, 0.0);
+        if (transA) gemmTransA(A, B, C, m, k, n);
+        else if (transB) gemmTransB(A, B, C, m, k, n);
+        else gemm(A, B, C, m, k, n);
     }
 
     private static void checkRows(String product, String name, double[][] M, int rows, int cols) {

@@ -258,16 +258,14 @@ public final class CausalSelfAttention implements SequenceLayer {
     public static void headForwardByProducts(double[][] q, double[][] k, double[][] v, int L, double scale,
                                              double[][] a, double[][] y) {
         int d = q[0].length;
-        for (int i = 0; i < L; i++) java.util.Arrays.fill(a[i], 0, L, 0.0);
-        Kernels.addMatmulTransB(q, k, a, L, d, L);                   // S = q·kᵀ
+        Kernels.setMatmulTransB(q, k, a, L, d, L);                   // S = q·kᵀ
         for (int i = 0; i < L; i++) {
             double[] ai = a[i];
             for (int j = 0; j <= i; j++) ai[j] *= scale;              // s_ij = q_i·k_j / √d
             Softmax.row(ai, ai, i + 1);                              // a_i = softmax(s_i)
             java.util.Arrays.fill(ai, i + 1, L, 0.0);                // the mask
-            java.util.Arrays.fill(y[i], 0, d, 0.0);
         }
-        Kernels.addMatmul(a, v, y, L, L, d);                         // y = a·v
+        Kernels.setMatmul(a, v, y, L, L, d);                         // y = a·v
     }
 
     /**
@@ -284,11 +282,8 @@ public final class CausalSelfAttention implements SequenceLayer {
                                               double[][] dy, int L, double scale, double[][] ds,
                                               double[][] dq, double[][] dk, double[][] dv) {
         int d = q[0].length;
-        for (int i = 0; i < L; i++) {
-            java.util.Arrays.fill(a[i], i + 1, L, 0.0);               // a_ij = 0 above the diagonal
-            java.util.Arrays.fill(ds[i], 0, L, 0.0);
-        }
-        Kernels.addMatmulTransB(dy, v, ds, L, d, L);                 // dA = dy·vᵀ
+        for (int i = 0; i < L; i++) java.util.Arrays.fill(a[i], i + 1, L, 0.0);   // a_ij = 0 above the diagonal
+        Kernels.setMatmulTransB(dy, v, ds, L, d, L);                 // dA = dy·vᵀ
         Kernels.addMatmulTransA(a, dy, dv, L, L, d);                 // dv += aᵀ·dy
         for (int i = 0; i < L; i++) {
             double[] dsi = ds[i];

@@ -16,8 +16,8 @@ import io.github.lmworkbook.core.RowBuffer;
  * |u| it still gives exactly 0 or 1 (e^(−2u) overflows to ∞ or underflows to 0), never NaN. The cache is x and s.
  *
  * <p>Under float32 ({@code Kernels.setPrecision(FLOAT32)}) the exponentials of a row are taken together, a vector of
- * them at a time ({@link Kernels#exp}: the CPU's vector math library, within 1 ulp like Math.exp, but not always the
- * same bit): the same formula, several times faster.
+ * them at a time ({@link Kernels#expPoly}: within 2 ulp like Math.exp's 1, not always the same bit): the same formula,
+ * several times faster.
  */
 public final class Gelu implements Layer {
     static final double K = Math.sqrt(2.0 / Math.PI), A = 0.044715;
@@ -55,7 +55,7 @@ public final class Gelu implements Layer {
         return y;
     }
 
-    /** The same forward with the exponentials of each row through {@link Kernels#exp} (the float32 path). */
+    /** The same forward with the exponentials of each row through {@link Kernels#expPoly} (the float32 path). */
     private static void forwardVectorExp(Matrix x, Matrix s, Matrix y) {
         int n = x.cols;
         for (int i = 0; i < x.rows; i++) {
@@ -64,7 +64,7 @@ public final class Gelu implements Layer {
                 double v = xi[j];
                 si[j] = -2 * (K * (v + A * v * v * v));      // −2u
             }
-            Kernels.exp(si, 0, n);                           // e^(−2u), a vector at a time
+            Kernels.expPoly(si, 0, n);                       // e^(−2u), a vector at a time
             for (int j = 0; j < n; j++) {
                 si[j] = 1 / (1 + si[j]);                     // s = σ(2u)
                 yi[j] = xi[j] * si[j];                       // y = x·s

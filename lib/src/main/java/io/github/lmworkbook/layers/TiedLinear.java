@@ -48,7 +48,7 @@ public final class TiedLinear implements Layer {
         }
         this.x = x;
         Matrix y = this.y.rows(x.rows);                    // (N × out)
-        y.zero().addMatmulTransB(x, E.value);              // y = x·Eᵀ
+        y.setMatmulTransB(x, E.value);                     // y = x·Eᵀ
         return y;
     }
 
