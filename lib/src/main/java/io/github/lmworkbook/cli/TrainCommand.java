@@ -55,8 +55,8 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--precision", paramLabel = "P",
-            description = "float64 (the default) or float32: the precision of the matrix products (float32 is about "
-                    + "twice as fast on the vector path; also -Dlmworkbook.precision).")
+            description = "float64 (the default) or float32: the precision of the matrix products (float32 on the "
+                    + "vector path; also -Dlmworkbook.precision).")
     String precision;
 
     @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW's β₁ (default: ${DEFAULT-VALUE}).")
@@ -171,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
             return new NanoGptRecipe(options.nLayer, options.nHead, options.nEmbd, options.blockSize,
                     given.hasMatchedOption("--batch-size") ? batchSize : c.batchSize(), iters,
                     given.hasMatchedOption("--lr") ? lr : c.learningRate(), minLr != null ? minLr : c.minLr(), warm,
-                    lrDecaySteps != null ? lrDecaySteps : Math.max(iters, warm + 1),
+                    lrDecaySteps != null ? lrDecaySteps : warmup != null ? iters : Math.max(iters, warm + 1),
                     given.hasMatchedOption("--beta1") ? beta1 : c.beta1(),
                     given.hasMatchedOption("--beta2") ? beta2 : c.beta2(),
                     given.hasMatchedOption("--weight-decay") ? weightDecay : c.weightDecay(),
