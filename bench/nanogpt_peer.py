@@ -87,6 +87,12 @@ class Tee(io.TextIOBase):
             self.echo.flush()
 
 
+def fail(message):
+    """Bad input: one line on stderr, exit status 2."""
+    print("nanogpt_peer.py: " + message, file=sys.stderr)
+    sys.exit(2)
+
+
 def default_text():
     mirror = os.environ.get("LMW_DATA_MIRROR")
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -179,20 +185,20 @@ def main():
     extra = a.extra[1:] if a.extra[:1] == ["--"] else a.extra
     problem = check_clone(a.nanogpt)
     if problem:
-        sys.exit("nanogpt_peer.py: " + problem)
+        fail(problem)
     text = a.text or default_text()
     if not text or not os.path.isfile(text):
-        sys.exit(f"nanogpt_peer.py: tinyshakespeare.txt not found ('{text}'): pass --text or set LMW_DATA_MIRROR")
+        fail(f"tinyshakespeare.txt not found ('{text}'): pass --text or set LMW_DATA_MIRROR")
     if a.threads is None or a.threads < 1:
-        sys.exit(f"nanogpt_peer.py: --threads must be >= 1 (got {a.threads})")
+        fail(f"--threads must be >= 1 (got {a.threads})")
     bad = [x for x in extra if not (x.startswith("--") and "=" in x)]
     if bad:
-        sys.exit(f"nanogpt_peer.py: train.py arguments after -- must be --key=value, got '{bad[0]}'")
+        fail(f"train.py arguments after -- must be --key=value, got '{bad[0]}'")
     try:
         import torch
     except ImportError:
-        sys.exit(f"nanogpt_peer.py: torch is not importable by {sys.executable}: use bench/.venv-torch/bin/python "
-                 f"(bench/peer_env.sh) or /usr/bin/python3 with Debian's python3-torch")
+        fail(f"torch is not importable by {sys.executable}: use bench/.venv-torch/bin/python (bench/peer_env.sh) "
+             f"or /usr/bin/python3 with Debian's python3-torch")
     torch.set_num_threads(a.threads)
 
     work = make_workdir(a.nanogpt, text)
