@@ -34,6 +34,9 @@ Kinds, with C (m x n):  AB  C = A.B,   A (m x k), B (k x n)
 Each call is np.dot(..., out=C) or torch.mm(..., out=C): a plain product, not C += (the addition is m*n flops
 against 2*m*k*n). The figure includes the per-call overhead (numpy ~1 us, torch ~3 us), which matters only for
 the smallest shapes.
+
+--dtype float32 does all of it in single precision instead (float32 arrays and tensors: sgemm underneath,
+SGEMM in MKL_VERBOSE), the reference of the library's float32 products (MatmulBenchmark --precision float32).
 """
 import argparse
 import os
@@ -86,12 +89,13 @@ def mkl_code_path(verbose_text):
     return None
 
 
-def dgemm_flags(verbose_text):
-    """The transpose flags of the DGEMM calls in MKL_VERBOSE output, e.g. ['N,T']."""
+def dgemm_flags(verbose_text, routine="DGEMM"):
+    """The transpose flags of the DGEMM (or SGEMM) calls in MKL_VERBOSE output, e.g. ['N,T']."""
     out = []
+    head = "MKL_VERBOSE %s(" % routine
     for line in verbose_text.splitlines():
-        if line.startswith("MKL_VERBOSE DGEMM("):
-            out.append(",".join(line[len("MKL_VERBOSE DGEMM("):].split(",")[:2]))
+        if line.startswith(head):
+            out.append(",".join(line[len(head):].split(",")[:2]))
     return out
 
 
@@ -114,10 +118,11 @@ def torch_warning(capability, blas_info, code_path, flags):
 
 
 class NumpyLib:
-    """numpy's np.dot (OpenBLAS dgemm in the PyPI wheel)."""
+    """numpy's np.dot (OpenBLAS dgemm in the PyPI wheel; sgemm with dtype float32)."""
     label = "BLAS"
 
-    def __init__(self):
+    def __init__(self, dtype="float64"):
+        self.dtype = dtype
         try:
             import numpy as np
         except ImportError:
@@ -136,27 +141,32 @@ class NumpyLib:
     def describe(self):
         """(short, long, warning or None)."""
         lib, short, warning = blas_library(self.np)
-        return short, "numpy %s (%s), %s, OPENBLAS_NUM_THREADS=%s" % (
-            self.np.__version__, sys.executable, lib, os.environ.get("OPENBLAS_NUM_THREADS", "unset")), warning
+        f32 = self.dtype == "float32"
+        return short + (", float32" if f32 else ""), "numpy %s (%s), %s, OPENBLAS_NUM_THREADS=%s, %s" % (
+            self.np.__version__, sys.executable, lib, os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
+            "sgemm (float32)" if f32 else "dgemm (float64)"), warning
 
     def operands(self, m, k, n, kind):
         """call() computes C = op(A).op(B) with numpy (dgemm underneath)."""
-        np, rng = self.np, self.rng
-        C = np.zeros((m, n))
+        np, rng, dt = self.np, self.rng, self.dtype
+        C = np.zeros((m, n), dtype=dt)
+        rand = lambda *s: rng.standard_normal(s).astype(dt)  # noqa: E731
         if kind == "AB":
-            A, B = rng.standard_normal((m, k)), rng.standard_normal((k, n))
+            A, B = rand(m, k), rand(k, n)
             return lambda: np.dot(A, B, out=C)
         if kind == "AtB":
-            A, B = rng.standard_normal((k, m)), rng.standard_normal((k, n))
+            A, B = rand(k, m), rand(k, n)
             return lambda: np.dot(A.T, B, out=C)
-        A, B = rng.standard_normal((m, k)), rng.standard_normal((n, k))
+        A, B = rand(m, k), rand(n, k)
         return lambda: np.dot(A, B.T, out=C)
 
 
 class TorchLib:
-    """torch.mm(..., out=C) in float64 on one thread (MKL dgemm in the PyPI wheel)."""
+    """torch.mm(..., out=C) in float64 on one thread (MKL dgemm in the PyPI wheel; float32 and sgemm with dtype
+    float32)."""
 
-    def __init__(self):
+    def __init__(self, dtype="float64"):
+        self.dtype = dtype
         try:
             import torch
         except ImportError:
@@ -201,9 +211,9 @@ class TorchLib:
         i = self.info
         _, flags = peer_info.cpu_model_and_flags()
         mkl = (i.get("mkl_version") or "").split("-")[0].strip()
-        short = "torch %s, %s (CPU capability %s)" % (
+        short = "torch %s, %s (CPU capability %s)%s" % (
             i["torch_version"], ("MKL " + mkl) if self.label == "MKL" else "BLAS_INFO=%s" % i.get("build_blas_info"),
-            i.get("cpu_capability"))
+            i.get("cpu_capability"), ", float32" if self.dtype == "float32" else "")
         long = ("torch %s (%s): BLAS_INFO=%s, torch.backends.mkl.is_available() %s, Math Kernel Library %s, MKL code "
                 "path '%s' (MKL_VERBOSE), CPU capability %s, %d thread(s) (torch.set_num_threads(1)), "
                 "MKL_NUM_THREADS=%s" % (
@@ -215,8 +225,9 @@ class TorchLib:
     def operands(self, m, k, n, kind):
         """call() computes C = op(A).op(B) with torch.mm into C; transposes are views (dgemm flags, no copy)."""
         torch, g = self.torch, self.gen
-        rand = lambda *s: torch.randn(*s, generator=g, dtype=torch.float64)  # noqa: E731
-        C = torch.zeros(m, n, dtype=torch.float64)
+        dt = torch.float32 if self.dtype == "float32" else torch.float64
+        rand = lambda *s: torch.randn(*s, generator=g, dtype=dt)  # noqa: E731
+        C = torch.zeros(m, n, dtype=dt)
         if kind == "AB":
             a, b = rand(m, k), rand(k, n)
         elif kind == "AtB":
@@ -225,9 +236,11 @@ class TorchLib:
             a, b = rand(m, k), rand(n, k).t()
         call = lambda: torch.mm(a, b, out=C)  # noqa: E731
         text = self.mkl_verbose(call)
-        if text and dgemm_flags(text) != [MKL_FLAGS[kind]]:
-            print("blas_reference.py: WARNING: torch.mm for %s %dx%dx%d called %s, expected one DGEMM(%s) (no copy)"
-                  % (kind, m, k, n, dgemm_flags(text) or "no DGEMM", MKL_FLAGS[kind]), file=sys.stderr)
+        routine = "SGEMM" if self.dtype == "float32" else "DGEMM"
+        if text and dgemm_flags(text, routine) != [MKL_FLAGS[kind]]:
+            print("blas_reference.py: WARNING: torch.mm for %s %dx%dx%d called %s, expected one %s(%s) (no copy)"
+                  % (kind, m, k, n, dgemm_flags(text, routine) or "no " + routine, routine, MKL_FLAGS[kind]),
+                  file=sys.stderr)
         return call
 
 
@@ -308,6 +321,8 @@ def parser():
                                  "double-precision matrix products, one thread, for bench/matmul.sh.")
     ap.add_argument("--lib", choices=sorted(LIBS), default="numpy",
                     help="numpy: np.dot, OpenBLAS in the PyPI wheel (default); torch: torch.mm, MKL in the PyPI wheel")
+    ap.add_argument("--dtype", choices=["float64", "float32"], default="float64",
+                    help="float64: dgemm (default); float32: sgemm")
     what = ap.add_mutually_exclusive_group(required=True)
     what.add_argument("--serve", action="store_true", help="driven by MatmulBenchmark over stdin/stdout")
     what.add_argument("shapes_file", nargs="?", help="one m,k,n per line: print a CSV of GFLOP/s")
@@ -332,14 +347,14 @@ def main(argv=None):
     a = parser().parse_args(argv)
     if a.serve:
         try:
-            lib = LIBS[a.lib]()
+            lib = LIBS[a.lib](a.dtype)
         except Unavailable as e:
             lib = e
         serve(lib)
         return 0
     try:
         shapes = read_shapes(a.shapes_file)
-        lib = LIBS[a.lib]()
+        lib = LIBS[a.lib](a.dtype)
     except (Unavailable, OSError) as e:
         print("blas_reference.py: %s" % e, file=sys.stderr)
         return 2

@@ -4,7 +4,8 @@
 # one JSON line per run (median_step_ms, median_step_cpu_ms, last_test_loss, dtype, threads, ...); for the mlp
 # and the transformer two runs: all positions (makemore's work: equal work) and skipping the padded positions
 # (the library's algorithmic gain, reported apart). It returns 3 for a model that has no Java side.
-# Environment: JAVA (default java), JAVA_OPTS (e.g. -Dlmworkbook.threads=2), STEPS (default 3001), NAMES.
+# Environment: JAVA (default java), JAVA_OPTS (e.g. -Dlmworkbook.threads=2), STEPS (default 3001), NAMES,
+# JAVA_PRECISION (float64, the default, or float32: the products' precision, ModelBenchmark --precision).
 
 java_side_jar() {
   local root jar
@@ -29,10 +30,10 @@ java_side() {
   [[ -f "$names" ]] || { echo "java_sides.sh: names.txt not found ('$names'): set NAMES or LMW_DATA_MIRROR" >&2; return 1; }
   jar="$(java_side_jar)" || return 1
   for v in "${variants[@]}"; do
-    echo "== library (Java, float64): $model ${v:+$v }${STEPS:-3001} steps" >&2
+    echo "== library (Java, ${JAVA_PRECISION:-float64}): $model ${v:+$v }${STEPS:-3001} steps" >&2
     # shellcheck disable=SC2086
     "${JAVA:-java}" --add-modules=jdk.incubator.vector ${JAVA_OPTS:-} -cp "$jar" \
       io.github.lmworkbook.bench.ModelBenchmark --model "$model" $v -i "$names" --steps "${STEPS:-3001}" \
-      --json-only 2> >(grep -v 'incubator' >&2) || return 1
+      --precision "${JAVA_PRECISION:-float64}" --json-only 2> >(grep -v 'incubator' >&2) || return 1
   done
 }

@@ -38,6 +38,11 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  * every variant, BLAS included, in an order that rotates from round to round, after a warm-up of ≥ 0.3 s per
  * variant and shape so that C2 has compiled the kernel. A ratio to BLAS (or to MKL) is the median of the
  * per-round ratios: both of its sides ran within the same ~200 ms, under the same load.
+ *
+ * <p>{@code --precision float32} measures the float32 products instead: the vector variant is {@code FloatKernels}
+ * (what {@code Kernels.setPrecision(FLOAT32)} runs), the references run sgemm ({@code blas_reference.py --dtype
+ * float32}: float32 arrays in numpy, float32 tensors in torch), and the peak counts float lanes; naive and plain stay
+ * the double loops, for scale.
  */
 @Command(name = "MatmulBenchmark", mixinStandardHelpOptions = true,
         description = "GFLOP/s of the matrix-product kernels (one thread, double) against a BLAS reference.")
@@ -111,6 +116,12 @@ public final class MatmulBenchmark implements Callable<Integer> {
     @Option(names = "--csv", description = "Also write the long result table to this CSV file.")
     Path csvOut;
 
+    @Option(names = "--precision", defaultValue = "float64", description = "float64 (default: the vector kernels "
+            + "against dgemm) or float32 (FloatKernels against sgemm).")
+    String precision;
+
+    private boolean f32;
+
     /** A product kernel: C (m × n) += op(A) · op(B). */
     interface Kernel {
         void run(double[][] A, double[][] B, double[][] C, int m, int k, int n);
@@ -134,16 +145,24 @@ public final class MatmulBenchmark implements Callable<Integer> {
             return 2;
         }
         cpu = clock.equals("cpu");
+        if (!precision.equals("float64") && !precision.equals("float32")) {
+            System.err.println("--precision " + precision + ": expected float64 or float32");
+            return 2;
+        }
+        f32 = precision.equals("float32");
         double peak = peak();
         boolean vector = Kernels.vectorAvailable();
         System.out.println("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("Kernels.active(): " + Kernels.active());
         if (!vector) System.out.println("vector variant skipped: run java with --add-modules=jdk.incubator.vector");
-        else System.out.println("vector micro-kernel: " + VectorVariant.block() + " block of C (rows × columns)");
+        else System.out.println("vector micro-kernel: "
+                + (f32 ? VectorVariant.floatBlock() + " floats" : VectorVariant.block()) + " block of C (rows × columns)");
+        System.out.println("precision: "
+                + (f32 ? "float32 (the vector variant is FloatKernels; BLAS and MKL run sgemm)" : "float64 (dgemm)"));
 
         Map<String, double[]> blasGflops = new LinkedHashMap<>();
         BlasServer server = null;
-        Reference blasRef = blasPython == null ? null : startReference(blasPython, blasScript, "numpy");
+        Reference blasRef = blasPython == null ? null : startReference(blasPython, blasScript, "numpy", precision);
         if (blasRef != null && blasRef.server == null) {
             System.out.println("BLAS reference: none (" + blasRef.reason + ")");
         } else if (blasRef != null) {
@@ -170,7 +189,7 @@ public final class MatmulBenchmark implements Callable<Integer> {
         BlasServer mklServer = null;
         String mkl = "MKL";   // the column's label: MKL, or torch when torch's BLAS is not MKL
         if (torchPython != null) {
-            Reference r = startReference(torchPython, blasScript, "torch");
+            Reference r = startReference(torchPython, blasScript, "torch", precision);
             if (r.server == null) {
                 System.out.println("MKL column: none (" + r.reason + ")");
             } else {
@@ -198,7 +217,8 @@ public final class MatmulBenchmark implements Callable<Integer> {
                 "ABt", PlainKernels::gemmTransB);
         Map<String, Kernel> naiveK = Map.of("AB", MatmulBenchmark::naiveAB, "AtB", MatmulBenchmark::naiveAtB,
                 "ABt", MatmulBenchmark::naiveABt);
-        Map<String, Kernel> vectorK = vector ? VectorVariant.kernels() : Map.of();
+        Map<String, Kernel> vectorK =
+                vector ? (f32 ? VectorVariant.floatKernels() : VectorVariant.kernels()) : Map.of();
 
         StringColumn shapeCol = StringColumn.create("shape m×k×n"), kindCol = StringColumn.create("kind"),
                 variantCol = StringColumn.create("variant");
@@ -299,7 +319,8 @@ public final class MatmulBenchmark implements Callable<Integer> {
         }
         if (server != null) server.close();
         if (mklServer != null) mklServer.close();
-        Table results = Table.create("C += op(A)·op(B), double, one thread; GFLOP/s = median of " + reps + " batches"
+        Table results = Table.create("C += op(A)·op(B), " + (f32 ? "float32 products (vector = FloatKernels; "
+                + "BLAS/MKL: sgemm)" : "double") + ", one thread; GFLOP/s = median of " + reps + " batches"
                 + (cpu ? " (per CPU second)" : ""),
                 shapeCol, kindCol, variantCol, gCol, peakCol, ratioCol, bestCol);
         if (mklServer != null) results.insertColumn(6, mklRatioCol);
@@ -354,9 +375,14 @@ public final class MatmulBenchmark implements Callable<Integer> {
      * python, the library is not installed there, the process ended), no server and the reason on one line.
      */
     static Reference startReference(String python, Path script, String lib) {
+        return startReference(python, script, lib, "float64");
+    }
+
+    /** As above, the reference computing in dtype (float64: dgemm, float32: sgemm). */
+    static Reference startReference(String python, Path script, String lib, String dtype) {
         BlasServer s;
         try {
-            s = new BlasServer(python, script, lib);
+            s = new BlasServer(python, script, lib, dtype);
         } catch (IOException e) {
             return new Reference(null, null, "cannot run " + python + ": " + e.getMessage());
         }
@@ -484,7 +510,11 @@ public final class MatmulBenchmark implements Callable<Integer> {
         private final java.io.BufferedReader out;
 
         BlasServer(String python, Path script, String lib) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--lib", lib);
+            this(python, script, lib, "float64");
+        }
+
+        BlasServer(String python, Path script, String lib, String dtype) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--lib", lib, "--dtype", dtype);
             for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR",
                     "MKL_DEBUG_CPU_TYPE", "ATEN_CPU_CAPABILITY", "MKL_VERBOSE")) {
                 pb.environment().remove(v);
@@ -556,6 +586,16 @@ public final class MatmulBenchmark implements Callable<Integer> {
             return VectorKernels.lanes();
         }
 
+        static Map<String, Kernel> floatKernels() {
+            return Map.of("AB", io.github.lmworkbook.core.FloatKernels::gemm,
+                    "AtB", io.github.lmworkbook.core.FloatKernels::gemmTransA,
+                    "ABt", io.github.lmworkbook.core.FloatKernels::gemmTransB);
+        }
+
+        static String floatBlock() {
+            return io.github.lmworkbook.core.FloatKernels.block();
+        }
+
         static String block() {
             return VectorKernels.block();
         }
@@ -577,11 +617,12 @@ public final class MatmulBenchmark implements Callable<Integer> {
             }
         }
         if (Double.isNaN(mhz)) mhz = 2450;
-        int lanes = Kernels.vectorAvailable() ? VectorVariant.lanes() : 4;
+        int lanes = (Kernels.vectorAvailable() ? VectorVariant.lanes() : 4) * (f32 ? 2 : 1);
         int flopPerCycle = 2 /* FMA units */ * lanes * 2 /* flop per FMA */;
         double peak = mhz * 1e-3 * flopPerCycle;
         System.out.printf(Locale.ROOT, "peak: %.1f GFLOP/s per core = %.0f MHz (/proc/cpuinfo, %s) × %d flop/cycle "
-                + "(2 FMA units × %d doubles × 2 flop; override with --peak-gflops)%n", peak, mhz, model, flopPerCycle, lanes);
+                + "(2 FMA units × %d %s × 2 flop; override with --peak-gflops)%n", peak, mhz, model, flopPerCycle, lanes,
+                f32 ? "floats" : "doubles");
         return peak;
     }
 

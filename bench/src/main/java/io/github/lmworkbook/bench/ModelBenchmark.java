@@ -48,7 +48,7 @@ import java.util.function.Supplier;
  *
  * <p>The test split mimics makemore's: min(1000, 10 %) of the words by a seeded shuffle (makemore uses
  * torch.randperm, so the words differ); the test loss is the per-token mean over all of them. The library computes
- * in double precision, makemore in float32.
+ * in double precision unless {@code --precision float32}; makemore in float32.
  */
 @Command(name = "model-benchmark", mixinStandardHelpOptions = true,
         description = "Times one language model of the library in makemore's configuration: ms/step and test loss.")
@@ -83,6 +83,9 @@ public final class ModelBenchmark implements Callable<Integer> {
     boolean allPositions;
     @Option(names = "--json-only", description = "print only the JSON summary line")
     boolean jsonOnly;
+    @Option(names = "--precision", defaultValue = "float64",
+            description = "the products' precision: float64 (default) or float32 (Kernels.setPrecision)")
+    String precision;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ModelBenchmark()).execute(args));
@@ -102,6 +105,12 @@ public final class ModelBenchmark implements Callable<Integer> {
             System.err.println("model-benchmark: --steps must be >= 1 and --warmup >= 0");
             return 2;
         }
+        String prec = precision.trim().toLowerCase(Locale.ROOT);
+        if (!prec.equals("float64") && !prec.equals("float32")) {
+            System.err.println("model-benchmark: --precision " + precision + ": expected float64 or float32");
+            return 2;
+        }
+        Kernels.setPrecision(prec.equals("float32") ? Kernels.Precision.FLOAT32 : Kernels.Precision.FLOAT64);
         if (allPositions && !PADDING_SKIPPED.contains(modelName)) {
             System.err.println("model-benchmark: --all-positions is for " + PADDING_SKIPPED + " (the recurrent "
                     + "models compute every position of the block already)");
@@ -199,10 +208,11 @@ public final class ModelBenchmark implements Callable<Integer> {
     static String json(Result r) {
         return String.format(Locale.ROOT, "{\"side\": \"lmworkbook-java\", \"model\": \"%s\", \"java_variant\": \"%s\", "
                         + "\"params\": %d, \"median_step_ms\": %.4f, \"median_step_cpu_ms\": %.4f, "
-                        + "\"last_train_loss\": %.6f, \"last_test_loss\": %.6f, \"seconds\": %.2f, \"dtype\": \"float64\", "
+                        + "\"last_train_loss\": %.6f, \"last_test_loss\": %.6f, \"seconds\": %.2f, \"dtype\": \"%s\", "
                         + "\"kernel\": \"%s\", \"threads\": %d, \"java\": \"%s\", \"cores\": %d}",
                 r.model, r.variant, r.params, r.medianStepMs, r.medianStepCpuMs, r.trainLoss, r.testLoss, r.seconds,
-                Kernels.active().replace("\"", "'"), Kernels.threads(), System.getProperty("java.version"),
+                Kernels.precision().name().toLowerCase(Locale.ROOT), Kernels.active().replace("\"", "'"),
+                Kernels.threads(), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
     }
 }

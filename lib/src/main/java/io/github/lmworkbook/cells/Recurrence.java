@@ -107,8 +107,9 @@ public final class Recurrence<S extends Step> {
     }
 
     /**
-     * Runs the cell over T steps with an input share that depends on the previous state: step t's input is
-     * XW_t + g_t(h_{t−1}), g_t from the feedback (see {@link Feedback}); null is {@link #forward(Matrix, int, Matrix)}.
+     * Runs the cell over T steps with an input share that depends on the previous state: step t's
+     * input is XW_t + g_t(h_{t−1}), g_t from the feedback (see {@link Feedback}); null is
+     * {@link #forward(Matrix, int, Matrix)}.
      * The backward of this pass calls the feedback's backward.
      *
      * @return the hidden states h_1 … h_T (B·T × H), batch-major
@@ -159,9 +160,10 @@ public final class Recurrence<S extends Step> {
     }
 
     /**
-     * Backpropagation through time as {@link #backward(Matrix)}, with a gradient ∂L/∂s_T = [dh_T; dc_T] (B × S)
-     * of the final state from outside the sequence as well (the decoder's ∂L/∂s_0, when this is the encoder whose
-     * final state started it); null for none. Calls the last forward pass's feedback's backward at every step.
+     * Backpropagation through time as {@link #backward(Matrix)}, with a gradient
+     * ∂L/∂s_T = [dh_T; dc_T] (B × S) of the final state from outside the sequence as well (the
+     * decoder's ∂L/∂s_0, when this is the encoder whose final state started it); null for none.
+     * Calls the last forward pass's feedback's backward at every step.
      */
     public Matrix backward(Matrix dH, Matrix dsT) {
         Workspace w = last;
@@ -180,7 +182,7 @@ public final class Recurrence<S extends Step> {
                         + ", expected (" + w.B + "×" + S + ")");
             }
             Step end = w.steps.get(w.T);
-            for (int b = 0; b < w.B; b++) {                           // ds_T += the gradient from outside
+            for (int b = 0; b < w.B; b++) {          // ds_T += the gradient from outside
                 double[] dh = end.dh.data[b], g = dsT.data[b];
                 for (int j = 0; j < H; j++) dh[j] += g[j];
                 if (end.dc != null) System.arraycopy(g, H, end.dc.data[b], 0, H);

@@ -89,6 +89,7 @@ public final class Main implements Runnable {
                 throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
             }
             try {
+                options.applyRecipe(leaf.getParseResult());
                 options.validate();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(leaf, e.getMessage(), e);

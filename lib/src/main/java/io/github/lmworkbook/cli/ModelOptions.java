@@ -12,6 +12,7 @@ import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
 import io.github.lmworkbook.models.Transformer;
 import io.github.lmworkbook.train.ModelIO;
+import io.github.lmworkbook.train.NanoGptRecipe;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
@@ -61,6 +62,47 @@ final class ModelOptions {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--recipe", paramLabel = "NAME",
+            description = "nanogpt-cpu: nanoGPT's CPU recipe (its GPT without biases, head tied to the embedding, nanoGPT's "
+                    + "init; n_layer 4, n_head 4, n_embd 128, block 64 on tinyshakespeare; seed 1337). Sizes and "
+                    + "--seed given explicitly override it.")
+    String recipe;
+
+    /** The one recipe. */
+    static final String NANOGPT_CPU = "nanogpt-cpu";
+
+    /** True when --recipe nanogpt-cpu is given. */
+    boolean nanoGpt() {
+        return NANOGPT_CPU.equals(recipe);
+    }
+
+    /**
+     * --recipe nanogpt-cpu: the recipe's model and data for every option not given on the command line (called
+     * before {@link #validate()}).
+     *
+     * @throws IllegalArgumentException for an unknown recipe, or an option given that contradicts it
+     */
+    void applyRecipe(ParseResult given) {
+        if (recipe == null) return;
+        if (!nanoGpt()) {
+            throw new IllegalArgumentException("--recipe " + recipe + ": unknown recipe, expected " + NANOGPT_CPU);
+        }
+        if (given.hasMatchedOption("--model") && model != ModelKind.transformer) {
+            throw new IllegalArgumentException("--model " + model + ": --recipe " + recipe + " trains the transformer");
+        }
+        if (given.hasMatchedOption("--data") && !data.equals("tinyshakespeare")) {
+            throw new IllegalArgumentException("--data " + data + ": --recipe " + recipe + " trains on tinyshakespeare");
+        }
+        NanoGptRecipe r = NanoGptRecipe.cpu();
+        model = ModelKind.transformer;
+        data = "tinyshakespeare";
+        if (!given.hasMatchedOption("--n-layer")) nLayer = r.layers();
+        if (!given.hasMatchedOption("--n-head")) nHead = r.heads();
+        if (!given.hasMatchedOption("--n-embd")) nEmbd = r.embed();
+        if (!given.hasMatchedOption("--block-size")) blockSize = r.blockSize();
+        if (!given.hasMatchedOption("--seed")) seed = r.seed();
+    }
+
     /**
      * mlp: Bengio et al.'s MLP; transformer: makemore's GPT (--n-layer, --n-head, --n-embd; the block size is the
      * data's); every other kind is a recurrent language model over the cell of that name.
@@ -72,6 +114,13 @@ final class ModelOptions {
                 Iterable<Batch> test) {}
 
     Data loadData(int batchSize) {
+        if (nanoGpt()) {                      // nanoGPT's contiguous 90/10 split; the val split serves as dev and test
+            String text = Datasets.text(data);
+            Vocabulary vocab = Vocabulary.ofText(text);
+            TextDataset[] split = new TextDataset(text, vocab).splitAt(NanoGptRecipe.TRAIN_FRACTION);
+            return new Data(vocab, false, blockSize, split[0].randomChunks(batchSize, blockSize, seed),
+                    split[1].inOrder(batchSize, blockSize), split[1].inOrder(batchSize, blockSize));
+        }
         if (data.equals("names")) {
             List<String> words = Datasets.lines(data).stream().map(String::strip).filter(w -> !w.isEmpty()).toList();
             Vocabulary vocab = Vocabulary.of(words);
@@ -110,6 +159,7 @@ final class ModelOptions {
     }
 
     private Transformer.Config transformerConfig(int V, int blockSize) {
+        if (nanoGpt()) return Transformer.Config.nanoGpt(V, blockSize, nLayer, nHead, nEmbd, seed);
         return new Transformer.Config(V, blockSize, nLayer, nHead, nEmbd, Transformer.Positions.LEARNED, true, true,
                 seed);
     }
@@ -312,6 +362,7 @@ final class ModelOptions {
     }
 
     String describe(LanguageModel m) {
-        return model + " on " + data + " (" + m.numParams() + " parameters, seed " + seed + ")";
+        return (nanoGpt() ? "nanoGPT's GPT (--recipe " + recipe + ")" : model) + " on " + data + " ("
+                + m.numParams() + " parameters, seed " + seed + ")";
     }
 }

@@ -42,7 +42,9 @@ final class SampleCommand implements Callable<Integer> {
             description = "Names to sample, or characters of text (0 to " + MAX_COUNT + "; default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "Softmax temperature τ; 0 = greedy.")
+    @Option(names = "--temperature", defaultValue = "1.0",
+            description = "Softmax temperature τ; 0 = greedy (default 1.0; 0.8 with --recipe nanogpt-cpu, as nanoGPT's "
+                    + "sample.py).")
     double temperature;
 
     @Override
@@ -71,6 +73,9 @@ final class SampleCommand implements Callable<Integer> {
             throw new ModelFileException(params, vocab == null ? "records no vocabulary (not written by train --out)"
                     : "corrupted: a vocabulary of " + vocab.size() + " characters for a model of "
                             + model.vocabSize() + " tokens");
+        }
+        if (options.nanoGpt() && !spec.commandLine().getParseResult().hasMatchedOption("--temperature")) {
+            temperature = io.github.lmworkbook.train.NanoGptRecipe.SAMPLE_TEMPERATURE;
         }
         Sampler sampler = new Sampler(model, vocab, options.seed).temperature(temperature);
         StandardOutput stdout = StandardOutput.open();

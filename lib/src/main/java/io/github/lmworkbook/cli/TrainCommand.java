@@ -3,8 +3,10 @@ package io.github.lmworkbook.cli;
 import io.github.lmworkbook.core.Kernels;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.data.Datasets;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.train.AdamW;
+import io.github.lmworkbook.train.NanoGptRecipe;
 import io.github.lmworkbook.train.ModelFileException;
 import io.github.lmworkbook.train.ModelIO;
 import io.github.lmworkbook.train.Sampler;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** Trains a model with AdamW, reports progress and held-out loss, and saves its parameters. */
@@ -57,9 +60,42 @@ final class TrainCommand implements Callable<Integer> {
             + " model's (a diverged run); by default such a run is reported and nothing is saved.")
     boolean saveWorse;
 
+    @Option(names = "--precision", paramLabel = "P",
+            description = "float64 (the default) or float32: the precision of the matrix products (float32 on the "
+                    + "vector path; also -Dlmworkbook.precision).")
+    String precision;
+
+    @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW's β₁ (default: ${DEFAULT-VALUE}).")
+    double beta1;
+
+    @Option(names = "--beta2", defaultValue = "0.99", description = "AdamW's β₂ (default: ${DEFAULT-VALUE}).")
+    double beta2;
+
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "With --recipe: linear warm-up iterations of the learning rate (nanoGPT's warmup_iters; 100).")
+    Integer warmup;
+
+    @Option(names = "--min-lr", paramLabel = "LR",
+            description = "With --recipe: where the cosine decay of the learning rate ends (min_lr; 1e-4).")
+    Double minLr;
+
+    @Option(names = "--lr-decay-steps", paramLabel = "N",
+            description = "With --recipe: the iteration where the cosine reaches --min-lr (lr_decay_iters; default --steps).")
+    Integer lrDecaySteps;
+
+    @Option(names = "--eval-iters", paramLabel = "N",
+            description = "With --recipe: random batches per split in each loss estimate (eval_iters; 20).")
+    Integer evalIters;
+
+    @Option(names = "--log-csv", paramLabel = "FILE",
+            description = "With --recipe: write the run's log (every iteration's loss, lr, ms; every estimate) as CSV.")
+    Path logCsv;
+
     @Override
     public Integer call() throws Exception {
         validate();
+        if (precision != null) Kernels.setPrecision(parsePrecision());
+        if (options.nanoGpt()) return callRecipe();
         // before the data are read (their batches take memory too): with the smallest vocabulary and block size
         options.checkMemory(2, options.data.equals("names") ? 2 : options.blockSize, 4, batchSize,
                 "training it", true);
@@ -69,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> notes = Map.of("data", options.data);
         ModelIO.header(model, data.vocab(), notes);      // a configuration the file cannot record fails now
         System.out.println("training " + options.describe(model) + "; product kernels: " + Kernels.active());
-        Trainer<Batch> trainer = Trainer.of(model, new AdamW(model, lr, weightDecay))
+        Trainer<Batch> trainer = Trainer.of(model, new AdamW(model, lr, weightDecay).betas(beta1, beta2))
                 .data(data.train()).steps(steps).eval(data.dev(), evalEvery);
         if (clip > 0) trainer.clipGradNorm(clip);
         TrainingHistory history = trainer.run();
@@ -108,8 +144,95 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** --recipe nanogpt-cpu: nanoGPT's CPU recipe, its settings printed first, then nanoGPT's log lines. */
+    private int callRecipe() throws Exception {
+        NanoGptRecipe r = recipe();
+        String text = Datasets.text(options.data);
+        try {
+            options.checkMemory(io.github.lmworkbook.data.Vocabulary.ofText(text).size(), r.blockSize(), 4,
+                    (long) r.batchSize() * r.blockSize(), "training it", false);
+        } catch (IllegalArgumentException e) {
+            throw Main.invalid(spec, e.getMessage());
+        }
+        System.out.println("nanoGPT's CPU recipe (--recipe " + options.recipe + "), every setting:");
+        System.out.print(r.settings());
+        NanoGptRecipe.Run run = r.run(text, System.out, Math.max(1, r.maxIters() / 40));
+        requireFinite(run.model(), r.maxIters());
+        double val = run.finalValLoss();
+        if (!Double.isFinite(val)) throw diverged(r.maxIters(), "the val loss is " + val);
+        System.out.printf(Locale.ROOT, "val loss %.4f after %d iterations (nanoGPT's README: 1.88); %.1f ms per "
+                        + "iteration (median; %.1f ms CPU), %.0f s in all%n", val, r.maxIters(), run.medianIterMs(10),
+                run.medianIterCpuMs(10), run.seconds());
+        if (logCsv != null) {
+            run.writeCsv(logCsv);
+            System.out.println("wrote the log to " + logCsv);
+        }
+        System.out.println("sample (temperature " + NanoGptRecipe.SAMPLE_TEMPERATURE + ", as nanoGPT's sample.py):");
+        System.out.println(run.sample(500, options.seed));
+        if (out != null) {
+            ModelIO.save(run.model(), run.vocab(), Map.of("data", options.data), out);
+            System.out.println("saved " + run.model().numParams() + " parameters to " + out);
+        }
+        return 0;
+    }
+
+    /** The recipe with every training option given on the command line in place of nanoGPT's value. */
+    private NanoGptRecipe recipe() {
+        NanoGptRecipe c = NanoGptRecipe.cpu();
+        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        int iters = given.hasMatchedOption("--steps") ? (int) steps : c.maxIters();
+        int warm = warmup != null ? warmup : Math.min(c.warmupIters(), Math.max(0, iters / 10));
+        try {
+            return new NanoGptRecipe(options.nLayer, options.nHead, options.nEmbd, options.blockSize,
+                    given.hasMatchedOption("--batch-size") ? batchSize : c.batchSize(), iters,
+                    given.hasMatchedOption("--lr") ? lr : c.learningRate(), minLr != null ? minLr : c.minLr(), warm,
+                    lrDecaySteps != null ? lrDecaySteps : warmup != null ? iters : Math.max(iters, warm + 1),
+                    given.hasMatchedOption("--beta1") ? beta1 : c.beta1(),
+                    given.hasMatchedOption("--beta2") ? beta2 : c.beta2(),
+                    given.hasMatchedOption("--weight-decay") ? weightDecay : c.weightDecay(),
+                    given.hasMatchedOption("--clip") ? clip : c.gradClip(),
+                    given.hasMatchedOption("--eval-every") ? (int) evalEvery : c.evalInterval(),
+                    evalIters != null ? evalIters : c.evalIters(), options.seed);
+        } catch (IllegalArgumentException e) {
+            throw Main.invalid(spec, e.getMessage().replaceFirst("^nanoGPT recipe: ", "--recipe " + options.recipe
+                    + ": "));
+        }
+    }
+
+    private Kernels.Precision parsePrecision() {
+        switch (precision.trim().toLowerCase(Locale.ROOT)) {
+            case "float64":
+                return Kernels.Precision.FLOAT64;
+            case "float32":
+                return Kernels.Precision.FLOAT32;
+            default:
+                throw Main.invalid(spec, "--precision " + precision + ": expected float64 or float32");
+        }
+    }
+
     /** The options, before any data is loaded: one line naming the first bad one. */
     private void validate() {
+        if (precision != null) parsePrecision();
+        if (!options.nanoGpt()) {
+            String only = warmup != null ? "--warmup" : minLr != null ? "--min-lr" : lrDecaySteps != null
+                    ? "--lr-decay-steps" : evalIters != null ? "--eval-iters" : logCsv != null ? "--log-csv" : null;
+            if (only != null) throw Main.invalid(spec, only + ": only with --recipe " + ModelOptions.NANOGPT_CPU);
+        } else {
+            if (steps > Integer.MAX_VALUE - 8) throw Main.invalid(spec, "--steps " + steps + ": at most " + (Integer.MAX_VALUE - 8) + " with --recipe");
+            if (evalEvery > Integer.MAX_VALUE) throw Main.invalid(spec, "--eval-every " + evalEvery + ": too large");
+            recipe();                                      // its own checks, one line each
+            if (logCsv != null) {
+                Path dir = logCsv.toAbsolutePath().getParent();
+                if (Files.isDirectory(logCsv)) throw Main.invalid(spec, "--log-csv " + logCsv + ": is a directory");
+                if (dir == null || !Files.isDirectory(dir)) {
+                    throw Main.invalid(spec, "--log-csv " + logCsv + ": no such directory " + dir);
+                }
+                if (!Files.isWritable(dir)) throw Main.invalid(spec, "--log-csv " + logCsv + ": cannot write in " + dir);
+            }
+        }
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw Main.invalid(spec, "--beta1 " + beta1 + ", --beta2 " + beta2 + ": each must be in [0, 1)");
+        }
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw Main.invalid(spec, "--lr " + lr + ": the learning rate must be finite and > 0");
         }

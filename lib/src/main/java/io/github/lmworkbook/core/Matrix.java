@@ -266,9 +266,24 @@ public final class Matrix {
 
     /** this = A·B. The output must not be A or B (nor share their rows). */
     public Matrix setMatmul(Matrix A, Matrix B) {
-        requireNotAliased("A·B", A, B);  // before zero(), which would wipe the input
-        zero();
-        return addMatmul(A, B);
+        if (A.cols != B.rows || rows != A.rows || cols != B.cols) {
+            throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
+                    + " into " + shape());
+        }
+        requireNotAliased("A·B", A, B);  // before C is written, which would wipe the input
+        Kernels.setGemm(A.data, false, B.data, false, data, A.rows, A.cols, B.cols);   // zero, then C += A·B
+        return this;
+    }
+
+    /** this = A·Bᵀ, with A (m × k), B (n × k), this (m × n); the output must not share rows with A or B. */
+    public Matrix setMatmulTransB(Matrix A, Matrix B) {
+        if (A.cols != B.cols || rows != A.rows || cols != B.rows) {
+            throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
+                    + "ᵀ into " + shape());
+        }
+        requireNotAliased("A·Bᵀ", A, B);
+        Kernels.setGemm(A.data, false, B.data, true, data, A.rows, A.cols, B.rows);
+        return this;
     }
 
     /** this += A·B, with A (m × k), B (k × n), this (m × n). The output must not be A or B (nor share their rows). */

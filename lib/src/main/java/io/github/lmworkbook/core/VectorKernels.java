@@ -1,6 +1,8 @@
 package io.github.lmworkbook.core;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -102,6 +104,40 @@ public final class VectorKernels {
             DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.EXPM1).intoArray(a, i);
         }
         for (; i < to; i++) a[i] = Math.expm1(a[i]);
+    }
+
+    /** e^x by {@link Kernels#expPoly}'s polynomial, L lanes at a time; the tail in scalar code, with the same bits. */
+    static void expPoly(double[] a, int from, int to) {
+        int i = from;
+        double[] c = Kernels.EXP_C;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            VectorMask<Double> over = x.compare(VectorOperators.GT, Kernels.EXP_MAX);
+            VectorMask<Double> under = x.compare(VectorOperators.LT, Kernels.EXP_MIN);
+            DoubleVector t = x.fma(Kernels.LOG2E, Kernels.ROUND);             // ROUND + n, n = round(x·log₂e)
+            DoubleVector mn = t.sub(Kernels.ROUND).neg();                     // −n
+            DoubleVector r = mn.fma(DoubleVector.broadcast(S, Kernels.LN2_HI), x);   // r = x − n·ln2, two parts
+            r = mn.fma(DoubleVector.broadcast(S, Kernels.LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, c[0]);
+            p = p.fma(r, DoubleVector.broadcast(S, c[1]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[2]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[3]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[4]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[5]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[6]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[7]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[8]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[9]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[10]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[11]));
+            p = p.fma(r, DoubleVector.broadcast(S, c[12]));
+            LongVector bits = t.reinterpretAsLongs().sub(Kernels.ROUND_BITS - 1022)
+                    .lanewise(VectorOperators.LSHL, 52);                        // 2^(n−1)
+            DoubleVector y = p.mul(2.0).mul(bits.reinterpretAsDoubles());       // (2p)·2^(n−1)
+            y = y.blend(Double.POSITIVE_INFINITY, over).blend(0.0, under);
+            y.intoArray(a, i);
+        }
+        for (; i < to; i++) a[i] = Kernels.expPoly(a[i]);
     }
 
     /** Number of doubles in one vector register. */

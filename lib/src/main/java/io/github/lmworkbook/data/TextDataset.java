@@ -78,6 +78,33 @@ public final class TextDataset {
         };
     }
 
+    /**
+     * An estimate's sample, as nanoGPT's {@code estimate_loss} draws it: every iteration over the result yields
+     * {@code count} fresh batches of B chunks at random offsets (as {@link #randomChunks}), the random source
+     * continuing from one iteration to the next, so that each evaluation of a run sees new chunks. The mean loss over
+     * one iteration (e.g. {@code Trainer.evaluate}) is nanoGPT's loss estimate with {@code eval_iters = count}.
+     * The batch object is shared and refilled.
+     */
+    public Iterable<Batch> randomSample(int B, int T, int count, long seed) {
+        if (count < 1) throw new IllegalArgumentException("an estimate needs at least one batch, got " + count);
+        Supplier<Batch> chunks = randomChunks(B, T, seed);
+        return () -> new Iterator<>() {
+            int n = 0;
+
+            @Override
+            public boolean hasNext() {
+                return n < count;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                n++;
+                return chunks.get();
+            }
+        };
+    }
+
     /** B parallel streams of chunks of length T (see {@link Streams}). */
     public Streams streams(int B, int T) {
         return new Streams(B, T);

@@ -1,5 +1,6 @@
 package io.github.lmworkbook.gradcheck;
 
+import io.github.lmworkbook.core.Kernels;
 import io.github.lmworkbook.core.Model;
 import io.github.lmworkbook.core.Objective;
 import io.github.lmworkbook.core.Param;
@@ -97,6 +98,12 @@ import java.util.function.ToDoubleFunction;
  * still {@code throw new UnsupportedOperationException("not implemented yet")}), the report has status
  * {@link GradCheckReport.Status#NOT_IMPLEMENTED} and nothing is thrown or printed (the exercise that ran it says "not
  * implemented yet" once: {@code exercises.Exercise}).
+ *
+ * <h2>Precision</h2>
+ * Every check runs in float64, whatever the run's precision: finite differences at h = 1e-5 resolve a gradient only
+ * with double's 16 digits (float's 7 would leave nothing of them), so the checker runs the model's loss and backward
+ * inside {@link Kernels#float64}, which makes the products — and the layers' float32 fast paths — double on the
+ * checking thread for the duration of the check, and restores the run's setting afterwards.
  */
 public final class GradientChecker {
     public static final double DEFAULT_H = 1e-5;
@@ -300,6 +307,10 @@ public final class GradientChecker {
          * @throws IllegalArgumentException when the model has no parameters or none has an entry
          */
         public GradCheckReport check(Model model, DoubleSupplier loss, Runnable lossAndGrad) {
+            return Kernels.float64(() -> checkModel(model, loss, lossAndGrad));
+        }
+
+        private GradCheckReport checkModel(Model model, DoubleSupplier loss, Runnable lossAndGrad) {
             List<Param> params = model.params();
             if (params == null || params.isEmpty()) {
                 throw new IllegalArgumentException("gradient check: the model has no parameters, nothing to compare");
@@ -357,6 +368,11 @@ public final class GradientChecker {
 
         private GradCheckReport check(ToDoubleFunction<double[][]> f, Function<double[][], double[][]> grad,
                                       double[][] x, String name) {
+            return Kernels.float64(() -> checkFunction(f, grad, x, name));
+        }
+
+        private GradCheckReport checkFunction(ToDoubleFunction<double[][]> f, Function<double[][], double[][]> grad,
+                                              double[][] x, String name) {
             double[][] X = copy(x);
             int rows = X.length, cols = rows == 0 ? 0 : X[0].length;
             for (double[] r : X) {

@@ -1,5 +1,6 @@
 package io.github.lmworkbook.layers;
 
+import io.github.lmworkbook.core.Kernels;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.RowBuffer;
 
@@ -13,6 +14,10 @@ import io.github.lmworkbook.core.RowBuffer;
  * (d/dx σ(2u) = 2σ(2u)(1 − σ(2u))·u′). One exp per entry; σ(2u) is written 1/(1 + e^(−2u)) without
  * {@link Sigmoid#sigmoid}'s branch on the sign (a coin flip for the processor's branch predictor here): for large
  * |u| it still gives exactly 0 or 1 (e^(−2u) overflows to ∞ or underflows to 0), never NaN. The cache is x and s.
+ *
+ * <p>Under float32 ({@code Kernels.setPrecision(FLOAT32)}) the exponentials of a row are taken together, a vector of
+ * them at a time ({@link Kernels#expPoly}: within 2 ulp like Math.exp's 1, not always the same bit): the same formula,
+ * several times faster.
  */
 public final class Gelu implements Layer {
     static final double K = Math.sqrt(2.0 / Math.PI), A = 0.044715;
@@ -30,6 +35,12 @@ public final class Gelu implements Layer {
             dxBuf = new RowBuffer(x.cols);
         }
         Matrix s = sBuf.rows(x.rows), y = yBuf.rows(x.rows);
+        if (Kernels.precision() == Kernels.Precision.FLOAT32) {
+            forwardVectorExp(x, s, y);
+            this.x = x;
+            this.s = s;
+            return y;
+        }
         for (int i = 0; i < x.rows; i++) {
             double[] xi = x.data[i], si = s.data[i], yi = y.data[i];
             for (int j = 0; j < x.cols; j++) {
@@ -42,6 +53,23 @@ public final class Gelu implements Layer {
         this.x = x;
         this.s = s;
         return y;
+    }
+
+    /** The same forward with the exponentials of each row through {@link Kernels#expPoly} (the float32 path). */
+    private static void forwardVectorExp(Matrix x, Matrix s, Matrix y) {
+        int n = x.cols;
+        for (int i = 0; i < x.rows; i++) {
+            double[] xi = x.data[i], si = s.data[i], yi = y.data[i];
+            for (int j = 0; j < n; j++) {
+                double v = xi[j];
+                si[j] = -2 * (K * (v + A * v * v * v));      // −2u
+            }
+            Kernels.expPoly(si, 0, n);                       // e^(−2u), a vector at a time
+            for (int j = 0; j < n; j++) {
+                si[j] = 1 / (1 + si[j]);                     // s = σ(2u)
+                yi[j] = xi[j] * si[j];                       // y = x·s
+            }
+        }
     }
 
     /** dx = dy ⊙ (s + x·2s(1 − s)·u′). */

@@ -21,13 +21,15 @@ import java.util.List;
  * The last line is the whole derivation: x̂_j depends on x_k directly (the r·δ_jk term), through μ (−r/n for every
  * k) and through σ (−x̂_j x̂_k r/n), so ∂L/∂x_k = r·(dx̂_k − (1/n)Σ_j dx̂_j − x̂_k (1/n)Σ_j dx̂_j x̂_j). The cache is x̂ and
  * r.
+ *
+ * <p>Without bias ({@code bias = false}, nanoGPT's {@code LayerNorm(ndim, bias=False)}) there is no β: y = γ ⊙ x̂.
  */
 public final class LayerNorm implements Layer {
     /** PyTorch's default ε. */
     public static final double EPS = 1e-5;
 
     public final Param gamma;            // γ (1 × n), "{name}.g"
-    public final Param beta;             // β (1 × n), "{name}.b"
+    public final Param beta;             // β (1 × n), "{name}.b"; null without bias
     public final int n;
     private final double eps;
 
@@ -41,12 +43,17 @@ public final class LayerNorm implements Layer {
     }
 
     public LayerNorm(String name, int n, double eps) {
+        this(name, n, eps, true);
+    }
+
+    /** γ = 1, β = 0 (no β when bias is false). */
+    public LayerNorm(String name, int n, double eps, boolean bias) {
         if (n < 1) throw new IllegalArgumentException("LayerNorm " + name + ": size must be ≥ 1, got " + n);
         if (!(eps > 0)) throw new IllegalArgumentException("LayerNorm " + name + ": ε must be > 0, got " + eps);
         this.n = n;
         this.eps = eps;
         this.gamma = new Param(name + ".g", new Matrix(1, n).fill(1.0));
-        this.beta = new Param(name + ".b", new Matrix(1, n));
+        this.beta = bias ? new Param(name + ".b", new Matrix(1, n)) : null;
         this.xHat = new RowBuffer(n);
         this.y = new RowBuffer(n);
         this.dx = new RowBuffer(n);
@@ -54,7 +61,7 @@ public final class LayerNorm implements Layer {
 
     @Override
     public List<Param> params() {
-        return List.of(gamma, beta);
+        return beta == null ? List.of(gamma) : List.of(gamma, beta);
     }
 
     /** x̂ = (x − μ)/√(σ² + ε) row by row; y = γ ⊙ x̂ + β. */
@@ -67,7 +74,7 @@ public final class LayerNorm implements Layer {
         int N = x.rows;
         if (r.length < N) r = new double[Math.max(N, 2 * r.length)];
         Matrix xh = xHat.rows(N), out = y.rows(N);
-        double[] g = gamma.value.data[0], b = beta.value.data[0];
+        double[] g = gamma.value.data[0], b = beta == null ? null : beta.value.data[0];
         for (int i = 0; i < N; i++) {
             double[] xi = x.data[i], hi = xh.data[i], yi = out.data[i];
             double mu = 0;
@@ -82,7 +89,7 @@ public final class LayerNorm implements Layer {
             r[i] = ri;
             for (int j = 0; j < n; j++) {
                 hi[j] *= ri;                                      // x̂ = (x − μ)·r
-                yi[j] = g[j] * hi[j] + b[j];                      // y = γ ⊙ x̂ + β
+                yi[j] = g[j] * hi[j] + (b == null ? 0 : b[j]);    // y = γ ⊙ x̂ + β
             }
         }
         this.xh = xh;
@@ -104,13 +111,13 @@ public final class LayerNorm implements Layer {
         }
         int N = dy.rows;
         Matrix out = dx.rows(N);
-        double[] g = gamma.value.data[0], dg = gamma.grad.data[0], db = beta.grad.data[0];
+        double[] g = gamma.value.data[0], dg = gamma.grad.data[0];
+        if (beta != null) dy.addColumnSumsTo(beta.grad);          // dβ += Σ_rows dy
         for (int i = 0; i < N; i++) {
             double[] dyi = dy.data[i], hi = xh.data[i], dxi = out.data[i];
             double mean = 0, meanH = 0;
             for (int j = 0; j < n; j++) {
                 dg[j] += dyi[j] * hi[j];                          // dγ += dy ⊙ x̂
-                db[j] += dyi[j];                                  // dβ += dy
                 double dh = dyi[j] * g[j];                        // dx̂ = dy ⊙ γ
                 dxi[j] = dh;
                 mean += dh;

@@ -5,9 +5,11 @@ import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.core.RowBuffer;
 import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.layers.Embedding;
+import io.github.lmworkbook.layers.Layer;
 import io.github.lmworkbook.layers.LayerNorm;
 import io.github.lmworkbook.layers.Linear;
 import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
+import io.github.lmworkbook.layers.TiedLinear;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,12 @@ import java.util.Random;
  * and backward in the reverse order. Initialised as makemore (PyTorch's defaults): wte, wpe ~ N(0, 1), every Linear
  * U(±1/√in), LayerNorm γ = 1, β = 0; the head W_head ~ U(±1/√C) has no bias.
  *
+ * <h2>nanoGPT's choices</h2>
+ * {@link Config#nanoGpt} builds nanoGPT's GPT instead: no biases in the blocks' Linears and LayerNorms
+ * ({@link Config#bias}), the head tied to the token embedding, z = ln_f(x)·wteᵀ ({@link Config#tieWeights},
+ * {@link TiedLinear}), and nanoGPT's initialisation ({@link Init#NANOGPT}). nanoGPT's GELU is the exact one,
+ * x·Φ(x); the library's is the tanh approximation of GPT-2 and makemore (they differ by at most 5e-4).
+ *
  * <h2>Rows</h2>
  * A batch (B × T, makemore's layout) becomes the rows of its sequences laid end to end ({@code layers.SequenceLayer}):
  * each sequence is cut after its last position that has a target, because a causal model's outputs there depend on
@@ -43,19 +51,40 @@ public final class Transformer implements LanguageModel {
     /** What tells the model where a token is. */
     public enum Positions { LEARNED, SINUSOIDAL, NONE }
 
+    /** How the parameters are initialised. */
+    public enum Init {
+        /**
+         * makemore's (PyTorch's defaults): wte, wpe ~ N(0, 1); every Linear's W and b ~ U(±1/√in); LayerNorm γ = 1,
+         * β = 0.
+         */
+        MAKEMORE,
+        /**
+         * nanoGPT's ({@code GPT._init_weights}, after GPT-2): wte, wpe and every Linear's W ~ N(0, 0.02²), biases 0,
+         * and the two residual projections of each block (attention's W_o and the MLP's W₂) ~
+         * N(0, (0.02/√(2·n_layer))²), so that the residual stream's variance does not grow with depth.
+         */
+        NANOGPT
+    }
+
     /**
-     * @param vocabSize V
-     * @param blockSize the longest context (makemore: the longest name + 1)
-     * @param layers    n_layer, the number of blocks
-     * @param heads     n_head, attention heads per block (must divide embed)
-     * @param embed     n_embd = C, the width of the residual stream
-     * @param positions how positions enter
-     * @param residual  residual connections (true in every transformer; false for an experiment)
-     * @param layerNorm the LayerNorms (true in every transformer; false for an experiment)
-     * @param seed      seed of the initialisation
+     * @param vocabSize  V
+     * @param blockSize  the longest context (makemore: the longest name + 1)
+     * @param layers     n_layer, the number of blocks
+     * @param heads      n_head, attention heads per block (must divide embed)
+     * @param embed      n_embd = C, the width of the residual stream
+     * @param positions  how positions enter
+     * @param residual   residual connections (true in every transformer; false for an experiment)
+     * @param layerNorm  the LayerNorms (true in every transformer; false for an experiment)
+     * @param seed       seed of the initialisation
+     * @param bias       biases in every Linear of the blocks and β in every LayerNorm (makemore: true; nanoGPT's
+     *                   recipe: false). The head never has one.
+     * @param tieWeights the head reads the token embedding's table, transposed (nanoGPT, GPT-2: true; makemore:
+     *                   false, a head W_head (C × V) of its own)
+     * @param init       how the parameters are initialised
      */
     public record Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
-                         boolean residual, boolean layerNorm, long seed) {
+                         boolean residual, boolean layerNorm, long seed, boolean bias, boolean tieWeights,
+                         Init init) {
         /** Checks the sizes (each ≥ 1, the layers ≥ 0), that the heads divide the width, and the positions. */
         public Config {
             if (vocabSize < 1 || blockSize < 1 || layers < 0 || heads < 1 || embed < 1) {
@@ -66,6 +95,14 @@ public final class Transformer implements LanguageModel {
                 throw new IllegalArgumentException("Transformer: n_head " + heads + " must divide n_embd " + embed);
             }
             if (positions == null) throw new IllegalArgumentException("Transformer: positions must be given");
+            if (init == null) throw new IllegalArgumentException("Transformer: init must be given");
+        }
+
+        /** makemore's choices for the rest: biases, an untied head, makemore's initialisation. */
+        public Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
+                      boolean residual, boolean layerNorm, long seed) {
+            this(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, true, false,
+                    Init.MAKEMORE);
         }
 
         /** makemore's transformer: 4 layers, 4 heads, n_embd 64, learned positions, residuals and LayerNorms. */
@@ -73,31 +110,61 @@ public final class Transformer implements LanguageModel {
             return new Config(vocabSize, blockSize, 4, 4, 64, Positions.LEARNED, true, true, seed);
         }
 
+        /**
+         * nanoGPT's GPT ({@code model.py} with {@code bias=False}, as its train.py defaults): learned positions,
+         * pre-LN blocks without biases, the head tied to the token embedding, nanoGPT's initialisation.
+         */
+        public static Config nanoGpt(int vocabSize, int blockSize, int layers, int heads, int embed, long seed) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, Positions.LEARNED, true, true, seed, false,
+                    true, Init.NANOGPT);
+        }
+
         /** This configuration with other positions. */
         public Config withPositions(Positions p) {
-            return new Config(vocabSize, blockSize, layers, heads, embed, p, residual, layerNorm, seed);
+            return new Config(vocabSize, blockSize, layers, heads, embed, p, residual, layerNorm, seed, bias,
+                    tieWeights, init);
         }
 
         /** This configuration with or without the residual connections. */
         public Config withResidual(boolean on) {
-            return new Config(vocabSize, blockSize, layers, heads, embed, positions, on, layerNorm, seed);
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, on, layerNorm, seed, bias,
+                    tieWeights, init);
         }
 
         /** This configuration with or without LayerNorm. */
         public Config withLayerNorm(boolean on) {
-            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, on, seed);
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, on, seed, bias,
+                    tieWeights, init);
         }
 
         /** This configuration with another seed. */
         public Config withSeed(long s) {
-            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, s);
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, s, bias,
+                    tieWeights, init);
         }
 
-        /** The number of parameters of this configuration. */
+        public Config withBias(boolean on) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, on,
+                    tieWeights, init);
+        }
+
+        public Config withTiedWeights(boolean on) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
+                    on, init);
+        }
+
+        public Config withInit(Init i) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
+                    tieWeights, i);
+        }
+
+        /** The number of parameters of this configuration (a tied head's table is counted once, as wte). */
         public long numParams() {
-            long V = vocabSize, C = embed, ln = layerNorm ? 2 * C : 0;
-            long block = 2 * ln + (C * 3 * C + 3 * C) + (C * C + C) + (C * 4 * C + 4 * C) + (4 * C * C + C);
-            return V * C + (positions == Positions.LEARNED ? (long) blockSize * C : 0) + layers * block + ln + C * V;
+            long V = vocabSize, C = embed, b = bias ? 1 : 0, ln = layerNorm ? (1 + b) * C : 0;
+            long block = 2 * ln + (C * 3 * C + b * 3 * C) + (C * C + b * C) + (C * 4 * C + b * 4 * C)
+                    + (4 * C * C + b * C);
+            return V * C + (positions == Positions.LEARNED ? (long) blockSize * C : 0) + layers * block + ln
+                    + (tieWeights ? 0 : C * V);
         }
     }
 
@@ -122,8 +189,8 @@ public final class Transformer implements LanguageModel {
     public final List<TransformerBlock> blocks;
     /** The final LayerNorm ln_f, or null without LayerNorm. */
     public final LayerNorm lnF;                    // null without LayerNorm
-    /** The head W_head (C × V), no bias: the logits. */
-    public final Linear head;                      // W_head (C × V), no bias
+    /** The head: a Linear W_head (C × V) without bias, or tied to the token embedding (x·wteᵀ): the logits. */
+    public final Layer head;                       // a Linear W_head (C × V) without bias, or tied: x·wteᵀ
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final List<Param> params;
 
@@ -149,18 +216,48 @@ public final class Transformer implements LanguageModel {
         this.sinusoids = config.positions() == Positions.SINUSOIDAL ? sinusoids(blockSize, C) : null;
         List<TransformerBlock> bs = new ArrayList<>();
         for (int l = 0; l < config.layers(); l++) {
-            bs.add(new TransformerBlock("h" + l, C, config.heads(), blockSize, config.residual(), config.layerNorm(), rng));
+            bs.add(new TransformerBlock("h" + l, C, config.heads(), blockSize, config.residual(), config.layerNorm(),
+                    config.bias(), rng));
         }
         this.blocks = List.copyOf(bs);
-        this.lnF = config.layerNorm() ? new LayerNorm("ln_f", C) : null;
-        this.head = new Linear("head", C, V, false, rng);
+        this.lnF = config.layerNorm() ? new LayerNorm("ln_f", C, LayerNorm.EPS, config.bias()) : null;
+        this.head = config.tieWeights() ? new TiedLinear(wte.C) : new Linear("head", C, V, false, rng);
         List<Param> ps = new ArrayList<>(wte.params());
         if (wpe != null) ps.addAll(wpe.params());
         for (TransformerBlock b : blocks) ps.addAll(b.params());
         if (lnF != null) ps.addAll(lnF.params());
-        ps.addAll(head.params());
+        if (!config.tieWeights()) ps.addAll(head.params());     // a tied head's table is wte, listed already
         this.params = List.copyOf(ps);
         this.xBuf = new RowBuffer(C);
+        if (config.init() == Init.NANOGPT) initNanoGpt(rng);
+    }
+
+    /**
+     * nanoGPT's initialisation ({@link Init#NANOGPT}), drawn in the order of {@link #params()}: N(0, 0.02²) for the
+     * embeddings and every weight matrix, N(0, (0.02/√(2·n_layer))²) for the residual projections (attention's W_o and
+     * the MLP's W₂), zero biases; LayerNorm's γ = 1 and β = 0 as built.
+     */
+    private void initNanoGpt(Random rng) {
+        double std = 0.02, projStd = 0.02 / Math.sqrt(2.0 * config.layers());
+        java.util.Set<Param> projections = new java.util.HashSet<>(), biases = new java.util.HashSet<>();
+        java.util.Set<Param> norms = new java.util.HashSet<>();
+        for (TransformerBlock b : blocks) {
+            projections.add(b.attn.out.W);
+            projections.add(b.proj.W);
+            for (Linear l : List.of(b.attn.qkv, b.attn.out, b.fc, b.proj)) if (l.b != null) biases.add(l.b);
+            if (b.ln1 != null) norms.addAll(b.ln1.params());
+            if (b.ln2 != null) norms.addAll(b.ln2.params());
+        }
+        if (lnF != null) norms.addAll(lnF.params());
+        for (Param p : params) {
+            if (norms.contains(p)) continue;                                       // γ = 1, β = 0 as built
+            if (biases.contains(p)) {
+                p.value.zero();                                                    // b = 0
+                continue;
+            }
+            double s = projections.contains(p) ? projStd : std;                   // W, wte, wpe ~ N(0, s²)
+            for (double[] row : p.value.data) for (int j = 0; j < row.length; j++) row[j] = s * rng.nextGaussian();
+        }
     }
 
     /** P[t][2i] = sin(t / 10000^(2i/C)), P[t][2i+1] = cos(t / 10000^(2i/C))  (T × C). */
@@ -442,8 +539,9 @@ public final class Transformer implements LanguageModel {
     @Override
     public String toString() {
         Config c = config;
-        return String.format(Locale.ROOT, "Transformer(V=%d, block %d, %d layers, %d heads, n_embd %d, %s positions%s%s; "
+        return String.format(Locale.ROOT, "Transformer(V=%d, block %d, %d layers, %d heads, n_embd %d, %s positions%s%s%s%s%s; "
                         + "%d parameters)", V, blockSize, c.layers(), c.heads(), C, c.positions().name().toLowerCase(Locale.ROOT),
-                c.residual() ? "" : ", no residual", c.layerNorm() ? "" : ", no LayerNorm", numParams());
+                c.residual() ? "" : ", no residual", c.layerNorm() ? "" : ", no LayerNorm", c.bias() ? "" : ", no biases",
+                c.tieWeights() ? ", head tied to wte" : "", c.init() == Init.MAKEMORE ? "" : ", nanoGPT init", numParams());
     }
 }

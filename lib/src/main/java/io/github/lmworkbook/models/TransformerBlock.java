@@ -56,11 +56,20 @@ public final class TransformerBlock implements SequenceLayer {
      */
     public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
                             Random rng) {
-        this.ln1 = layerNorm ? new LayerNorm(name + ".ln1", C) : null;
-        this.attn = new CausalSelfAttention(name + ".attn", C, heads, blockSize, rng);
-        this.ln2 = layerNorm ? new LayerNorm(name + ".ln2", C) : null;
-        this.fc = new Linear(name + ".mlp.fc", C, 4 * C, true, rng);
-        this.proj = new Linear(name + ".mlp.proj", 4 * C, C, true, rng);
+        this(name, C, heads, blockSize, residual, layerNorm, true, rng);
+    }
+
+    /**
+     * As above; {@code bias = false} leaves out every bias of the block (the Linears' b and the LayerNorms' β),
+     * as nanoGPT's {@code bias=False}.
+     */
+    public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
+                            boolean bias, Random rng) {
+        this.ln1 = layerNorm ? new LayerNorm(name + ".ln1", C, LayerNorm.EPS, bias) : null;
+        this.attn = new CausalSelfAttention(name + ".attn", C, heads, blockSize, bias, rng);
+        this.ln2 = layerNorm ? new LayerNorm(name + ".ln2", C, LayerNorm.EPS, bias) : null;
+        this.fc = new Linear(name + ".mlp.fc", C, 4 * C, bias, rng);
+        this.proj = new Linear(name + ".mlp.proj", 4 * C, C, bias, rng);
         this.residual = residual;
         List<Param> ps = new ArrayList<>();
         if (ln1 != null) ps.addAll(ln1.params());

@@ -16,15 +16,26 @@ import java.util.List;
  *   θ ← θ − η·m̂ / (√v̂ + ε)
  * </pre>
  * Defaults are makemore's: β₁ = 0.9, β₂ = 0.99, ε = 1e-8, λ = 0.01. As in PyTorch, the decay applies to every
- * parameter given (makemore passes all of them, biases included). The moment buffers m and v are allocated once.
+ * parameter given (makemore passes all of them, biases included), unless {@link #decayOnly} names the ones it
+ * applies to: {@code decayOnly(AdamW.MATRICES)} is nanoGPT's two parameter groups (the weight matrices and
+ * embedding tables decay; biases and LayerNorm gains do not). The moment buffers m and v are allocated once.
  * {@link Adam} is this optimizer with λ = 0.
  */
 public class AdamW implements Optimizer {
     private final List<Param> params;
     private final double[][][] m;  // per param, (rows × cols) first moment
     private final double[][][] v;  // per param, (rows × cols) second moment
+    private final boolean[] decays; // per param: whether the weight decay applies to it
     private double lr, beta1 = 0.9, beta2 = 0.99, eps = 1e-8, weightDecay;
     private long t;
+
+    /**
+     * nanoGPT's parameter groups ({@code configure_optimizers}: "any parameter that is 2D will be weight decayed"):
+     * every parameter with more than one row — the weight matrices and the embedding tables — and not the
+     * vectors, which the library stores as one row (1 × n): biases, LayerNorm's γ and β. (A weight matrix with a
+     * single input row, 1 × n, counts as a vector here; nanoGPT would decay it.)
+     */
+    public static final java.util.function.Predicate<Param> MATRICES = p -> p.value.rows > 1;
 
     /** AdamW with makemore's defaults (β₁ = 0.9, β₂ = 0.99, ε = 1e-8, λ = 0.01). */
     public AdamW(Model model, double lr) {
@@ -37,6 +48,8 @@ public class AdamW implements Optimizer {
         this.params = List.copyOf(model.params());
         this.m = new double[params.size()][][];
         this.v = new double[params.size()][][];
+        this.decays = new boolean[params.size()];
+        java.util.Arrays.fill(decays, true);
         for (int k = 0; k < params.size(); k++) {
             m[k] = new double[params.get(k).value.rows][params.get(k).value.cols];
             v[k] = new double[params.get(k).value.rows][params.get(k).value.cols];
@@ -75,11 +88,27 @@ public class AdamW implements Optimizer {
         return lambda;
     }
 
+    /**
+     * Applies the weight decay to the parameters {@code which} accepts and to no other (default: every parameter);
+     * {@link #MATRICES} gives nanoGPT's groups.
+     */
+    public AdamW decayOnly(java.util.function.Predicate<Param> which) {
+        for (int k = 0; k < params.size(); k++) decays[k] = which.test(params.get(k));
+        return this;
+    }
+
+    /** Whether the weight decay applies to this parameter of the model. */
+    public boolean decays(Param p) {
+        int k = params.indexOf(p);
+        if (k < 0) throw new IllegalArgumentException("AdamW: '" + p.name + "' is not a parameter of this optimizer");
+        return decays[k];
+    }
+
     @Override
     public void step() {
         t++;
         double eta = lr, b1 = beta1, b2 = beta2, e = eps;
-        double decay = 1.0 - eta * weightDecay;                 // θ ← θ − ηλθ = (1 − ηλ)·θ
+        double decayAll = 1.0 - eta * weightDecay;              // θ ← θ − ηλθ = (1 − ηλ)·θ
         double bc1 = 1.0 - Math.pow(b1, t);                      // 1 − β₁ᵗ
         double bc2sqrt = Math.sqrt(1.0 - Math.pow(b2, t));       // √(1 − β₂ᵗ)
         double stepSize = eta / bc1;                             // η / (1 − β₁ᵗ)
@@ -87,6 +116,7 @@ public class AdamW implements Optimizer {
         for (int k = 0; k < params.size(); k++) {
             Param p = params.get(k);
             double[][] W = p.value.data, G = p.grad.data, M = m[k], V = v[k];
+            double decay = decays[k] ? decayAll : 1.0;
             for (int i = 0; i < W.length; i++) {
                 double[] w = W[i], g = G[i], mi = M[i], vi = V[i];
                 for (int j = 0; j < w.length; j++) {

@@ -77,5 +77,9 @@ class KernelsConfigurationTest {
                 + "vector or auto\nstill java.lang.IllegalArgumentException: -Dlmworkbook.kernel=foo: unknown kernel, "
                 + "expected plain, vector or auto", fork("-Dlmworkbook.kernel=foo"));
         assertEquals("ok 11.0\nthen 5.0", fork("-Dlmworkbook.kernel=plain", "-Dlmworkbook.threads=2"));
+        String out = fork("-Dlmworkbook.precision=half");
+        assertTrue(out.startsWith("java.lang.IllegalArgumentException: -Dlmworkbook.precision=half: unknown precision, "
+                + "expected float64 or float32\n"), out);
+        assertEquals("ok 11.0\nthen 5.0", fork("-Dlmworkbook.precision=float32"));
     }
 }

@@ -260,8 +260,8 @@ class ModelFileTest {
     void craftedHeadersAreRefusedWithOneLine() throws Throwable {
         assertTrue(refused("model=java.lang.Runtime\nconfig=java.lang.Record\n").getMessage()
                 .contains("names a class outside the library (java.lang.Runtime); not loaded"));
-        assertTrue(refused("model=io.github.lmworkbook.models.Seq2Seq\nconfig=io.github.lmworkbook.models.Seq2Seq$Config\n")
-                .getMessage().contains("holds a model of class io.github.lmworkbook.models.Seq2Seq, which this version "
+        assertTrue(refused("model=io.github.lmworkbook.models.Mamba\nconfig=io.github.lmworkbook.models.Mamba$Config\n")
+                .getMessage().contains("holds a model of class io.github.lmworkbook.models.Mamba, which this version "
                         + "of the library does not have"));
         assertTrue(refused("model=io.github.lmworkbook.models.Mlp\n").getMessage()
                 .contains("corrupted: the header names a model but no configuration"));
