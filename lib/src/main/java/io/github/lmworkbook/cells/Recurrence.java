@@ -191,7 +191,7 @@ public final class Recurrence<S extends Step> {
         for (int t = w.T; t >= 1; t--) {
             S prev = w.steps.get(t - 1), cur = w.steps.get(t);
             cell.backward(prev, cur);
-            if (feedback != null) feedback.backward(t, prev.h, cur.dxw, prev.dh);   // dh_{t−1} += through g_t
+            if (feedback != null) feedback.backward(t, prev.h, cur.dxw, prev.dh); // through g_t
         }
         if (start != null && w.fromStart) {
             Step first = w.steps.get(0);

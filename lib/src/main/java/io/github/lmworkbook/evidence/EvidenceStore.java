@@ -78,6 +78,12 @@ public final class EvidenceStore {
         return dir.resolve(id + ".csv");
     }
 
+    /**
+     * The provenance field naming the kernels the runs were made with: the Vector API's exponential differs in the
+     * last bit between vector widths, so results are bit for bit the same only on kernels of the same width.
+     */
+    public static final String KERNELS = "product kernels";
+
     Path json(String id) {
         return dir.resolve(id + ".json");
     }
@@ -252,6 +258,7 @@ public final class EvidenceStore {
         o.put("title", e.title());
         o.put("notebook", e.notebook());
         o.put("library", Version.get());
+        o.put(KERNELS, io.github.lmworkbook.core.Kernels.active());
         o.put("budget", e.budget());
         ArrayNode scales = o.putArray("scales");
         for (int s : ev.scales()) scales.add(s);

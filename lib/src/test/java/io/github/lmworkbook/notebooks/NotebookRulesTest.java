@@ -112,10 +112,6 @@ class NotebookRulesTest {
      * (wrap the line with {@code Text.wrap(line, 100)}, or print it in two); then remove the cell from this list.
      */
     static final Map<String, Set<Integer>> KNOWN_LONG_OUTPUT = Map.of(
-            // 01, 02: their cells print through Text.wrap already; the committed outputs are from before (the
-            // machine was too loaded to re-execute them): re-execute 01 and 02, then delete these two entries
-            "01_mlp.ipynb", Set.of(14, 23, 28, 31, 35, 38, 39),
-            "02_rnn.ipynb", Set.of(12, 14, 22, 26, 30, 35, 38, 40, 43, 49, 52, 55),
             "03_gru.ipynb", Set.of(10, 19, 25, 29, 32, 35, 38, 44),
             "04_lstm.ipynb", Set.of(9, 18, 21, 24, 26, 31, 34, 42),
             "05_attention.ipynb", Set.of(9, 13, 16, 19, 28, 47, 52, 57));
