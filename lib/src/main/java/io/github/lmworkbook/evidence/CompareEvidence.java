@@ -537,23 +537,21 @@ final class CompareEvidence implements Catalog.Topic {
                         }),
                 new Claim("06.adding.gated", "The GRU learns the adding problem at both lengths: at its best learning"
                         + " rate its test MSE ends below 1 % of the baseline's at T = 50 and at T = 200, at every seed"
-                        + " and both budgets. The LSTM (b_f = 1) learns T = 50 at its best learning rate (below 2 % of"
-                        + " the baseline at every seed and both budgets); at T = 200 it stays above 95 % at every rate and"
-                        + " seed at 1× and learns it at 4× (below 1 % at its best rate, every seed): slower than the GRU"
-                        + " here, not unable — unlike the RNN, which four times the steps do not move at T = 200.", List.of("adding"), ev -> {
+                        + " and both budgets. The LSTM (b_f = 1) learns both lengths at 4× (below 1 % at its best rate,"
+                        + " every seed), but at 1× it stays above 95 % at T = 200 at every rate and seed: slower than"
+                        + " the GRU here, not unable — unlike the RNN, which four times the steps do not move at"
+                        + " T = 200.", List.of("adding"), ev -> {
                             Evidence e = ev.get("adding");
                             List<Verdict> parts = new ArrayList<>();
                             for (String T : List.of("50", "200")) {
                                 parts.add(Checks.every(e, Checks.bestOn(e, AddingProblemSweep.RATIO, "cell", "GRU",
                                         "T", T), AddingProblemSweep.RATIO, Checks.Op.LE, 0.01));
+                                parts.add(Checks.everyAt(e, 4, Checks.bestOn(e, AddingProblemSweep.RATIO, "cell",
+                                        "LSTM", "T", T), AddingProblemSweep.RATIO, Checks.Op.LE, 0.01));
                             }
-                            parts.add(Checks.every(e, Checks.bestOn(e, AddingProblemSweep.RATIO, "cell", "LSTM",
-                                    "T", "50"), AddingProblemSweep.RATIO, Checks.Op.LE, 0.02));
                             for (Condition c : e.where("cell", "LSTM", "T", "200")) {
                                 parts.add(Checks.everyAt(e, 1, c, AddingProblemSweep.RATIO, Checks.Op.GE, 0.95));
                             }
-                            parts.add(Checks.everyAt(e, 4, Checks.bestOn(e, AddingProblemSweep.RATIO, "cell", "LSTM",
-                                    "T", "200"), AddingProblemSweep.RATIO, Checks.Op.LE, 0.01));
                             return Verdict.all(parts);
                         }),
                 new Claim("06.counting.counter", "The LSTM's cell is a counter and the other states are not: at"
