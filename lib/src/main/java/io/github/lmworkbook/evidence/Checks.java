@@ -98,8 +98,15 @@ public final class Checks {
 
     /** mean over seeds of metric(a) op that of metric(b), at every budget (a claim about the average, said so). */
     public static Verdict means(Evidence ev, Condition a, Condition b, String metric, Op op) {
+        return means(ev, s -> a, s -> b, metric, op);
+    }
+
+    /** The same, the conditions chosen per budget (e.g. each at its learning rate chosen on dev). */
+    public static Verdict means(Evidence ev, IntFunction<Condition> at, IntFunction<Condition> bt, String metric,
+            Op op) {
         List<Verdict> parts = new ArrayList<>();
         for (int s : ev.scales()) {
+            Condition a = at.apply(s), b = bt.apply(s);
             double ma = ev.mean(a, s, metric), mb = ev.mean(b, s, metric);
             parts.add(Verdict.of(op.test(ma, mb), String.format(Locale.ROOT, "%d×: mean %s: %s %s (%s) %s %s (%s)", s,
                     metric, a.label(), fmt(ma), list(ev.values(a, s, metric)), op.symbol, b.label(), fmt(mb),

@@ -43,6 +43,8 @@ final class CompareEvidence implements Catalog.Topic {
 
     /** The language-model contenders, in order. */
     static final List<String> MODELS = List.of("MLP", "RNN", "GRU", "LSTM", "Transformer");
+    /** The language models' conditions: the five, and the transformer with its head tied to its embedding. */
+    static final List<String> LM_MODELS = List.of("MLP", "RNN", "GRU", "LSTM", "Transformer", "Transformer tied");
     static final List<String> SIZES = List.of("10k", "50k");
     static final List<String> LRS = List.of("1e-3", "3e-3", "1e-2", "3e-2");
 
@@ -58,6 +60,7 @@ final class CompareEvidence implements Catalog.Topic {
             case "LSTM" -> Contender.lstm(embed, 1.0);
             case "LSTM b_f=0" -> Contender.lstm(embed, 0.0);
             case "Transformer" -> Contender.transformerWithHeadSize(2, 16);
+            case "Transformer tied" -> Contender.transformerWithHeadSize(2, 16, true);
             default -> throw new IllegalArgumentException("unknown contender '" + name + "'");
         };
     }
@@ -194,8 +197,9 @@ final class CompareEvidence implements Catalog.Topic {
     }
 
     static Experiment lmExperiment(String id, String what, Supplier<Corpus> corpus, String data) {
-        return new Experiment(id, "language models on " + what + ": five models, two sizes, four learning rates", "06",
-                Experiment.grid("model", MODELS, "size", SIZES, "lr", LRS), Experiment.FIVE, Experiment.BUDGETS,
+        return new Experiment(id, "language models on " + what + ": five models (the transformer tied too), two"
+                + " sizes, four learning rates", "06",
+                Experiment.grid("model", LM_MODELS, "size", SIZES, "lr", LRS), Experiment.FIVE, Experiment.BUDGETS,
                 LM_STEPS + " steps of " + BATCH + " " + (what.equals("names") ? "names" : "chunks of " + BARD_T),
                 "data: " + data + "; each model as CompareEvidence.contender(name, m = 16) makes it, sized to"
                         + " the size's parameter count by Comparison.match; AdamW(lr, wd 0), warm-up 5 % + cosine to"
@@ -453,6 +457,22 @@ final class CompareEvidence implements Catalog.Topic {
                                 if (m.equals("GRU")) continue;
                                 parts.add(Checks.pairs(lm, g, Checks.bestOn(lm, DEV, "model", m, "size", "50k"), TEST,
                                         Checks.Op.LT));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("06.lm.tying", "Tying the transformer's output head to its token embedding does not"
+                        + " help at these sizes: with the parameter count held (the tied model is wider), the tied"
+                        + " transformer's mean test loss, each at its learning rate chosen on dev, is above the untied"
+                        + " one's on both corpora, at both sizes and both budgets.", List.of("lm-names",
+                        "lm-shakespeare"), ev -> {
+                            List<Verdict> parts = new ArrayList<>();
+                            for (String id : List.of("lm-names", "lm-shakespeare")) {
+                                Evidence lm = ev.get(id);
+                                for (String size : SIZES) {
+                                    parts.add(Checks.means(lm, Checks.bestOn(lm, DEV, "model", "Transformer tied",
+                                            "size", size), Checks.bestOn(lm, DEV, "model", "Transformer", "size",
+                                            size), TEST, Checks.Op.GT));
+                                }
                             }
                             return Verdict.all(parts);
                         }),

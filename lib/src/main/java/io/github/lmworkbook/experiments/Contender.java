@@ -87,7 +87,12 @@ public interface Contender {
      * few dimensions to tell positions apart.
      */
     static Contender transformerWithHeadSize(int layers, int headSize) {
-        return new HeadSizeTransformer(layers, headSize);
+        return new HeadSizeTransformer(layers, headSize, false);
+    }
+
+    /** The same, with the head tied to the token embedding (weight tying) when tied. */
+    static Contender transformerWithHeadSize(int layers, int headSize, boolean tied) {
+        return new HeadSizeTransformer(layers, headSize, tied);
     }
 
     /** An LSTM language model (m numbers per token, learned start) whose forget-gate bias b_f is set at initialisation. */
@@ -96,9 +101,9 @@ public interface Contender {
     }
 
     /** The transformer sized by head width. */
-    record HeadSizeTransformer(int layers, int headSize) implements Contender {
+    record HeadSizeTransformer(int layers, int headSize, boolean tied) implements Contender {
         public String name() {
-            return "Transformer";
+            return tied ? "Transformer tied" : "Transformer";
         }
 
         public LanguageModel create(int V, int block, int width, long seed) {
@@ -122,8 +127,9 @@ public interface Contender {
         }
 
         private Transformer.Config config(int V, int block, int width, long seed) {
-            return new Transformer.Config(V, block, layers, heads(width), width, Transformer.Positions.LEARNED, true,
-                    true, seed);
+            Transformer.Config c = new Transformer.Config(V, block, layers, heads(width), width,
+                    Transformer.Positions.LEARNED, true, true, seed);
+            return tied ? c.withTiedWeights(true) : c;
         }
     }
 
