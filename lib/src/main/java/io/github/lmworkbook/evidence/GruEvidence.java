@@ -540,9 +540,232 @@ final class GruEvidence implements Catalog.Topic {
         return out;
     }
 
+    // ============================================================================ the claims
+
+    static Condition cond(Object... nameValue) {
+        return Condition.of(nameValue);
+    }
+
     @Override
     public List<Claim> claims() {
-        return List.of();
+        return List.of(
+                // ---------------------------------------------------------------- §3, §4.1, §4.3: Tiny Shakespeare
+                new Claim("03.bard-loss", "On Tiny Shakespeare at the same hidden size (H = 64), the GRU ends with a"
+                        + " lower test loss than the RNN at every seed, each at its learning rate chosen on dev, at 200"
+                        + " steps and at 800.", List.of("gru-shakespeare"), src -> {
+                            Evidence ev = src.get("gru-shakespeare");
+                            return Verdict.all(Checks.chosen(ev, DEV, "cell", "GRU"),
+                                    Checks.chosen(ev, DEV, "cell", "RNN"),
+                                    Checks.pairs(ev, Checks.bestOn(ev, DEV, "cell", "GRU"),
+                                            Checks.bestOn(ev, DEV, "cell", "RNN"), TEST, Op.LT));
+                        }),
+                new Claim("03.signature-untrained", "Before any training, the GRU's gradient already decays more"
+                        + " slowly with distance than the RNN's: its fitted per-step factor is larger at every seed.",
+                        List.of("gru-shakespeare"), src -> {
+                            Evidence ev = src.get("gru-shakespeare");
+                            return Checks.pairs(ev, cond("cell", "GRU", "lr", "1e-2"),
+                                    cond("cell", "RNN", "lr", "1e-2"), FACTOR0, Op.GT);
+                        }),
+                new Claim("03.signature", "After training, each at its learning rate chosen on dev, the GRU's"
+                        + " per-step factor is larger than the RNN's at every seed and both budgets.",
+                        List.of("gru-shakespeare"), src -> {
+                            Evidence ev = src.get("gru-shakespeare");
+                            return Checks.pairs(ev, Checks.bestOn(ev, DEV, "cell", "GRU"),
+                                    Checks.bestOn(ev, DEV, "cell", "RNN"), FACTOR, Op.GT);
+                        }),
+                new Claim("03.signature-training", "Training slows the GRU's decay (its factor rises above its"
+                        + " untrained value at every seed, at its chosen learning rate, both budgets) and leaves the"
+                        + " RNN's within 0.1 of its untrained value.", List.of("gru-shakespeare"), src -> {
+                            Evidence ev = src.get("gru-shakespeare");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (int s : ev.scales()) {
+                                Condition g = ev.best(s, DEV, "cell", "GRU"), r = ev.best(s, DEV, "cell", "RNN");
+                                parts.add(differenceAt(ev, s, g, FACTOR, FACTOR0, 0, Double.POSITIVE_INFINITY));
+                                parts.add(differenceAt(ev, s, r, FACTOR, FACTOR0, -0.1, 0.1));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("03.bard-writes", "The Shakespeare GRU mostly writes: at its chosen learning rate fewer"
+                        + " than a third of its update-gate values are below 0.1, at every seed and both budgets.",
+                        List.of("gru-shakespeare"), src -> {
+                            Evidence ev = src.get("gru-shakespeare");
+                            return Checks.every(ev, Checks.bestOn(ev, DEV, "cell", "GRU"), KEEP, Op.LT, 100.0 / 3);
+                        }),
+
+                // ---------------------------------------------------------------- §4.2–§4.4: the adding problem
+                new Claim("03.adding-rnn", "At T = 200 the RNN stays at the baseline: at every learning rate, every"
+                        + " seed and both budgets its dev MSE is above 0.8 of predicting 1.", List.of("gru-adding"),
+                        src -> {
+                            Evidence ev = src.get("gru-adding");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (Condition c : ev.where("cell", "RNN")) {
+                                parts.add(Checks.every(ev, c, RATIO, Op.GT, 0.8));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("03.adding-gru", "At T = 200 the GRU with makemore's initialisation, at its learning rate"
+                        + " chosen on dev, ends below a twentieth of the baseline at every seed and both budgets.",
+                        List.of("gru-adding"), src -> {
+                            Evidence ev = src.get("gru-adding");
+                            return Verdict.all(Checks.chosen(ev, MSE, "cell", "GRU", "b_z", "default"),
+                                    Checks.every(ev, Checks.bestOn(ev, MSE, "cell", "GRU", "b_z", "default"), RATIO,
+                                            Op.LT, 0.05));
+                        }),
+                new Claim("03.bias-solves", "With b_z = −3 the GRU solves T = 200 (dev MSE below 0.01) within 500"
+                        + " steps at every seed, at lr 1e-2 and at 3e-2.", List.of("gru-adding"), src -> {
+                            Evidence ev = src.get("gru-adding");
+                            return Verdict.all(
+                                    Checks.every(ev, cond("cell", "GRU", "b_z", "-3", "lr", "1e-2"), SOLVED_AT,
+                                            Op.LE, 500),
+                                    Checks.every(ev, cond("cell", "GRU", "b_z", "-3", "lr", "3e-2"), SOLVED_AT,
+                                            Op.LE, 500));
+                        }),
+                new Claim("03.bias-neutral", "With makemore's initialisation the GRU solves T = 200 too, later: at lr"
+                        + " 1e-2 within 2,000 steps at every seed.", List.of("gru-adding"), src -> {
+                            Evidence ev = src.get("gru-adding");
+                            return everyAt(ev, 4, cond("cell", "GRU", "b_z", "default", "lr", "1e-2"), SOLVED_AT,
+                                    Op.LE, 2000);
+                        }),
+                new Claim("03.bias-speedup", "b_z = −3 speeds learning up by a modest factor, not by an order of"
+                        + " magnitude: at lr 1e-2 the neutral GRU needs between 1.05 and 3 times the steps at every"
+                        + " seed; at lr 3e-2 (the best for both) the carrying GRU is never slower.",
+                        List.of("gru-adding"), src -> {
+                            Evidence ev = src.get("gru-adding");
+                            return Verdict.all(ratioAt(ev, 4, cond("cell", "GRU", "b_z", "default", "lr", "1e-2"),
+                                            cond("cell", "GRU", "b_z", "-3", "lr", "1e-2"), SOLVED_AT, 1.05, 3),
+                                    pairsAt(ev, 4, cond("cell", "GRU", "b_z", "-3", "lr", "3e-2"),
+                                            cond("cell", "GRU", "b_z", "default", "lr", "3e-2"), SOLVED_AT, Op.LE));
+                        }),
+                new Claim("03.adding-keeps", "The adding-problem GRUs that solve the task keep: at lr 1e-2 and 3e-2,"
+                        + " with either initialisation, at least a third of their update-gate values are below 0.1 at"
+                        + " every seed and both budgets.", List.of("gru-adding"), src -> {
+                            Evidence ev = src.get("gru-adding");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (String bz : List.of("default", "-3")) {
+                                for (String lr : List.of("1e-2", "3e-2")) {
+                                    parts.add(Checks.every(ev, cond("cell", "GRU", "b_z", bz, "lr", lr), KEEP, Op.GE,
+                                            100.0 / 3));
+                                }
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("03.carry-not-floor", "The carry path ∏(1 − z) is an estimate of a keeper's own gradient,"
+                        + " not a floor: in every trained GRU at lr 1e-2 and 3e-2 some keeper passes less than its"
+                        + " carry path (smallest measured / carry below 1), and every keeper is within a factor of 10"
+                        + " of it.",
+                        List.of("gru-adding"), src -> {
+                            Evidence ev = src.get("gru-adding");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (String bz : List.of("default", "-3")) {
+                                for (String lr : List.of("1e-2", "3e-2")) {
+                                    Condition c = cond("cell", "GRU", "b_z", bz, "lr", lr);
+                                    parts.add(Checks.every(ev, c, CARRY_MIN, Op.LT, 1));
+                                    parts.add(Checks.every(ev, c, CARRY_MIN, Op.GT, 0.1));
+                                    parts.add(Checks.every(ev, c, CARRY_MAX, Op.LT, 10));
+                                }
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("03.bound-vacuous", "The lower bound of §2 holds at initialisation with b_z = −3 (not"
+                        + " vacuous at any step) and says nothing after training: in every GRU trained at lr 1e-2 or"
+                        + " 3e-2 its value over steps 101–200 is 0 (some step has (1 + c)·max z ≥ 1).",
+                        List.of("gru-adding"), src -> {
+                            Evidence ev = src.get("gru-adding");
+                            List<Verdict> parts = new ArrayList<>();
+                            parts.add(Checks.every(ev, cond("cell", "GRU", "b_z", "-3", "lr", "1e-2"), NOT_VACUOUS0,
+                                    Op.GE, 100));
+                            for (String bz : List.of("default", "-3")) {
+                                for (String lr : List.of("1e-2", "3e-2")) {
+                                    parts.add(Checks.every(ev, cond("cell", "GRU", "b_z", bz, "lr", lr), BOUND, Op.LE,
+                                            0));
+                                }
+                            }
+                            return Verdict.all(parts);
+                        }),
+
+                // ---------------------------------------------------------------- §4.5: the reset gate
+                new Claim("03.reset-speed", "The reset gate speeds learning: at lr 1e-2 and 3e-2 the GRU gets below"
+                        + " an MSE of 0.01 sooner than the GRU with r ≡ 1, at every seed (within 4,000 steps).",
+                        List.of("gru-reset"), src -> {
+                            Evidence ev = src.get("gru-reset");
+                            return Verdict.all(pairsAt(ev, 4, cond("arm", "GRU", "lr", "1e-2"),
+                                            cond("arm", "GRU r≡1", "lr", "1e-2"), BELOW_1, Op.LT),
+                                    pairsAt(ev, 4, cond("arm", "GRU", "lr", "3e-2"),
+                                            cond("arm", "GRU r≡1", "lr", "3e-2"), BELOW_1, Op.LT));
+                        }),
+                new Claim("03.reset-final", "Without the reset gate the GRU learns the task as well, given time: at"
+                        + " 4,000 steps both arms end below an MSE of 0.01 at every seed, at lr 1e-2 and 3e-2.",
+                        List.of("gru-reset"), src -> {
+                            Evidence ev = src.get("gru-reset");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (String arm : List.of("GRU", "GRU r≡1")) {
+                                for (String lr : List.of("1e-2", "3e-2")) {
+                                    parts.add(everyAt(ev, 4, cond("arm", arm, "lr", lr), MSE, Op.LT, 0.01));
+                                }
+                            }
+                            return Verdict.all(parts);
+                        }),
+
+                // ---------------------------------------------------------------- §5: counting
+                new Claim("03.gru-stops", "The GRU stops near its training range: for every training range (n ≤ 10,"
+                        + " 16, 32), both sizes (H = 8, 32) and every learning rate, no word beyond nTrain + 8 is"
+                        + " accepted, at every seed and both budgets.", List.of("gru-counting"), src -> {
+                            Evidence ev = src.get("gru-counting");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (Condition c : ev.where("cell", "GRU")) {
+                                parts.add(Checks.every(ev, c, LARGEST, Op.LE, c.integer("nTrain") + 8));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("03.gru-collapse", "Where the GRU's state stops moving moves with the training range: the"
+                        + " gap between aⁿ and aⁿ⁺¹ collapses between n = nTrain + 1 and nTrain + 16 (lr 1e-2; every"
+                        + " range and size, every seed, both budgets).", List.of("gru-counting"), src -> {
+                            Evidence ev = src.get("gru-counting");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (Condition c : ev.where("cell", "GRU", "lr", "1e-2")) {
+                                int n = c.integer("nTrain");
+                                parts.add(Checks.every(ev, c, COLLAPSE, Op.GT, n));
+                                parts.add(Checks.every(ev, c, COLLAPSE, Op.LE, n + 16));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("03.gru-fixed-point", "Beyond n = 50 the GRU's state has stopped: its largest step there is"
+                        + " below a twentieth of its smallest step within the training range, while the LSTM's cell"
+                        + " still moves by more than half of it (lr 1e-2, every range, every seed, both budgets).",
+                        List.of("gru-counting"), src -> {
+                            Evidence ev = src.get("gru-counting");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (Condition c : ev.where("lr", "1e-2")) {
+                                boolean gru = c.get("cell").equals("GRU");
+                                parts.add(Checks.every(ev, c, GAP_RATIO, gru ? Op.LT : Op.GT, gru ? 0.05 : 0.5));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("03.lstm-counter", "The LSTM's cell is a linear counter: its most linear unit's c after aⁿ"
+                        + " is a line in n = 1 … 100 (R² above 0.999) with a forget gate above 0.99, at every learning"
+                        + " rate, range, seed and both budgets; untrained, R² is below 0.5.", List.of("gru-counting"),
+                        src -> {
+                            Evidence ev = src.get("gru-counting");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (Condition c : ev.where("cell", "LSTM")) {
+                                parts.add(Checks.every(ev, c, COUNTER, Op.GT, 0.999));
+                                parts.add(Checks.every(ev, c, COUNTER_F, Op.GT, 0.99));
+                                parts.add(Checks.every(ev, c, COUNTER0, Op.LT, 0.5));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("03.lstm-beyond", "Same data, same budget, the LSTM accepts beyond its training range: at"
+                        + " n ≤ 16, at its learning rate chosen on dev, every word up to at least n = 18 at every seed"
+                        + " and both budgets, more than the GRU at its own chosen rate, seed by seed.",
+                        List.of("gru-counting"), src -> {
+                            Evidence ev = src.get("gru-counting");
+                            IntFunction<Condition> lstm = Checks.bestOn(ev, DEV, "cell", "LSTM", "H", "8", "nTrain",
+                                    "16"), gru = Checks.bestOn(ev, DEV, "cell", "GRU", "H", "8", "nTrain", "16");
+                            return Verdict.all(Checks.chosen(ev, DEV, "cell", "LSTM", "H", "8", "nTrain", "16"),
+                                    Checks.chosen(ev, DEV, "cell", "GRU", "H", "8", "nTrain", "16"),
+                                    Checks.every(ev, lstm, ACCEPTS, Op.GE, 18),
+                                    Checks.pairs(ev, lstm, gru, ACCEPTS, Op.GT));
+                        }));
     }
 
     // ============================================================================ checks of one budget
@@ -588,7 +811,16 @@ final class GruEvidence implements Catalog.Topic {
                 Checks.fmt(sum / seeds.length)));
     }
 
-    static IntFunction<Condition> fixed(Condition c) {
-        return s -> c;
+    /** metric a − metric b of one condition, seed by seed at one budget, within [lo, hi]. */
+    static Verdict differenceAt(Evidence ev, int scale, Condition c, String a, String b, double lo, double hi) {
+        double[] va = ev.values(c, scale, a), vb = ev.values(c, scale, b), d = new double[va.length];
+        int ok = 0;
+        for (int j = 0; j < d.length; j++) {
+            d[j] = va[j] - vb[j];
+            if (d[j] >= lo && d[j] <= hi) ok++;
+        }
+        return Verdict.of(ok == d.length && d.length > 0, String.format(Locale.ROOT,
+                "%d×: %s: %s − %s in [%s, %s] at %d of %d seeds (%s)", scale, c.label(), a, b, Checks.fmt(lo),
+                Checks.fmt(hi), ok, d.length, Checks.list(d)));
     }
 }
