@@ -26,6 +26,8 @@ import io.github.lmworkbook.train.TrainingDivergedException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * Notebook 04's evidence (the LSTM). Four experiments, each with the control its claim needs:
@@ -402,8 +404,219 @@ final class LstmEvidence implements Catalog.Topic {
                         LstmEvidence::recall));
     }
 
+    // ------------------------------------------------------------------------------------------ the claims' checks
+
+    /** metric op bound at every seed and budget, for each condition matching the partial condition. */
+    static Verdict everyWhere(Evidence ev, String metric, Checks.Op op, double bound, Object... partial) {
+        List<Verdict> v = new ArrayList<>();
+        for (Condition c : ev.where(partial)) v.add(Checks.every(ev, c, metric, op, bound));
+        return Verdict.all(v);
+    }
+
+    /**
+     * Seed by seed, the metric at the largest budget op the metric at the smallest, each budget at its own condition
+     * (e.g. its learning rate chosen on dev).
+     */
+    static Verdict acrossBudgets(Evidence ev, IntFunction<Condition> at, String metric, Checks.Op op) {
+        int[] sc = ev.scales();
+        if (sc.length < 2) return Verdict.of(false, metric + ": results at one budget only");
+        int a = sc[0], b = sc[sc.length - 1];
+        Condition ca = at.apply(a), cb = at.apply(b);
+        long[] seeds = ev.seeds(ca, a);
+        double[] va = new double[seeds.length], vb = new double[seeds.length];
+        int ok = 0;
+        for (int j = 0; j < seeds.length; j++) {
+            va[j] = ev.run(ca, a, seeds[j]).metric(metric);
+            vb[j] = ev.has(cb, b, seeds[j]) ? ev.run(cb, b, seeds[j]).metric(metric) : Double.NaN;
+            if (op.test(vb[j], va[j])) ok++;
+        }
+        return Verdict.of(ok == seeds.length && seeds.length > 0, String.format(Locale.ROOT,
+                "%s: %d× (%s) [%s] %s %d× (%s) [%s] at %d of %d seeds", metric, b, cb.label(), Checks.list(vb),
+                op.symbol, a, ca.label(), Checks.list(va), ok, seeds.length));
+    }
+
+    /**
+     * Where a counting run stops accepting, its first error is a premature end (b's still to come at the first word it
+     * rejects), and no word up to 60 has an error of another kind — for each condition matching, every seed and budget.
+     */
+    static Verdict earlyEnd(Evidence ev, Object... partial) {
+        List<Verdict> v = new ArrayList<>();
+        for (Condition c : ev.where(partial)) {
+            for (int s : ev.scales()) {
+                double[] acc = ev.values(c, s, ACCEPTS), early = ev.values(c, s, EARLY), other = ev.values(c, s, OTHER);
+                int ok = 0;
+                for (int j = 0; j < acc.length; j++) {
+                    if (other[j] == 0 && (acc[j] >= COUNT_TEST || early[j] >= 1)) ok++;
+                }
+                v.add(Verdict.of(ok == acc.length, String.format(Locale.ROOT, "%d×: %s: accepts up to [%s]; b's left at"
+                        + " the first error [%s] (NaN: accepts every word); words with another error [%s]; %d of %d"
+                        + " seeds", s, c.label(), Checks.list(acc), Checks.list(early), Checks.list(other), ok,
+                        acc.length)));
+            }
+        }
+        return Verdict.all(v);
+    }
+
+    /**
+     * Seed by seed at every budget: metric a of condition a op metric b of condition b (two metrics of the same runs, e.g.
+     * a trained and an untrained factor; conditions chosen per budget).
+     */
+    static Verdict pairs(Evidence ev, IntFunction<Condition> a, String ma, IntFunction<Condition> b, String mb,
+                         Checks.Op op) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            Condition ca = a.apply(s), cb = b.apply(s);
+            long[] seeds = ev.seeds(ca, s);
+            double[] va = new double[seeds.length], vb = new double[seeds.length];
+            int ok = 0;
+            for (int j = 0; j < seeds.length; j++) {
+                va[j] = ev.run(ca, s, seeds[j]).metric(ma);
+                vb[j] = ev.run(cb, s, seeds[j]).metric(mb);
+                if (op.test(va[j], vb[j])) ok++;
+            }
+            parts.add(Verdict.of(ok == seeds.length && seeds.length > 0, String.format(Locale.ROOT,
+                    "%d×: %s, %s [%s] %s %s, %s [%s] at %d of %d seeds", s, ca.label(), ma, Checks.list(va),
+                    op.symbol, cb.label(), mb, Checks.list(vb), ok, seeds.length)));
+        }
+        return Verdict.all(parts);
+    }
+
+    /** The condition with the lowest mean of a metric among those matching, per budget, as a function. */
+    static IntFunction<Condition> best(Evidence ev, String metric, Object... partial) {
+        return Checks.bestOn(ev, metric, partial);
+    }
+
     @Override
     public List<Claim> claims() {
-        return List.of();
+        return List.of(
+                // ---- 4.1 the gradient through c and h (lstm-flow)
+                new Claim("04.flow-c-beats-rnn", "Trained on Tiny Shakespeare, the LSTM's gradient through c decays"
+                        + " more slowly per step than the RNN's through h, at every seed and both budgets (each cell at"
+                        + " its learning rate chosen on dev).", List.of("lstm-flow"), src -> {
+                    Evidence ev = src.get("lstm-flow");
+                    return Verdict.all(Checks.chosen(ev, DEV, "cell", "LSTM"), Checks.chosen(ev, DEV, "cell", "RNN"),
+                            pairs(ev, best(ev, DEV, "cell", "LSTM"), FACTOR_C, best(ev, DEV, "cell", "RNN"), FACTOR_H,
+                                    Checks.Op.GT));
+                }),
+                new Claim("04.flow-untrained", "Most of that difference is there before training: untrained, the"
+                        + " LSTM's factor through c is already above the RNN's through h, seed by seed, and the GRU's"
+                        + " through h too.", List.of("lstm-flow"), src -> {
+                    Evidence ev = src.get("lstm-flow");
+                    return Verdict.all(
+                            pairs(ev, best(ev, DEV, "cell", "LSTM"), FACTOR_C0, best(ev, DEV, "cell", "RNN"), FACTOR_H0,
+                                    Checks.Op.GT),
+                            pairs(ev, best(ev, DEV, "cell", "GRU"), FACTOR_H0, best(ev, DEV, "cell", "RNN"), FACTOR_H0,
+                                    Checks.Op.GT));
+                }),
+                new Claim("04.flow-trained-c", "Training raises the LSTM's factor through c above its untrained"
+                        + " value, at every seed and both budgets (at the learning rate chosen on dev).",
+                        List.of("lstm-flow"), src -> {
+                    Evidence ev = src.get("lstm-flow");
+                    IntFunction<Condition> at = best(ev, DEV, "cell", "LSTM");
+                    return pairs(ev, at, FACTOR_C, at, FACTOR_C0, Checks.Op.GT);
+                }),
+                new Claim("04.flow-gru", "Training lowers the GRU's factor through h below its untrained value, at"
+                        + " every seed and both budgets (at the learning rate chosen on dev): after training the GRU's"
+                        + " gradient decays faster than before, and faster than the LSTM's through c.",
+                        List.of("lstm-flow"), src -> {
+                    Evidence ev = src.get("lstm-flow");
+                    IntFunction<Condition> at = best(ev, DEV, "cell", "GRU");
+                    return Verdict.all(Checks.chosen(ev, DEV, "cell", "GRU"),
+                            pairs(ev, at, FACTOR_H, at, FACTOR_H0, Checks.Op.LT),
+                            pairs(ev, at, FACTOR_H, best(ev, DEV, "cell", "LSTM"), FACTOR_C, Checks.Op.LT));
+                }),
+                new Claim("04.flow-memory", "The trained LSTMs keep little of Shakespeare for long: at most 4 of the"
+                        + " 32 units have a mean forget gate of 0.9 or more and the longest memory time is under 30"
+                        + " characters, at every seed and both budgets (at the learning rate chosen on dev).",
+                        List.of("lstm-flow"), src -> {
+                    Evidence ev = src.get("lstm-flow");
+                    IntFunction<Condition> at = best(ev, DEV, "cell", "LSTM");
+                    return Verdict.all(Checks.every(ev, at, KEEPING, Checks.Op.LE, 4),
+                            Checks.every(ev, at, TAU_MAX, Checks.Op.LT, 30));
+                }),
+
+                // ---- 4.3 the delayed copy (lstm-copy)
+                new Claim("04.copy-bf0", "With b_f = 0 the LSTM stays at the chance loss at learning rates 1e-2,"
+                        + " 3e-2 and 1e-1 (loss/chance ≥ 0.99 at every seed and both budgets).",
+                        List.of("lstm-copy"), src -> {
+                    Evidence ev = src.get("lstm-copy");
+                    List<Verdict> v = new ArrayList<>();
+                    for (String lr : List.of("1e-2", "3e-2", "1e-1")) {
+                        v.add(Checks.every(ev, Condition.of("model", "LSTM b_f=0", "lr", lr), DelayedCopySweep.RATIO,
+                                Checks.Op.GE, 0.99));
+                    }
+                    return Verdict.all(v);
+                }),
+                new Claim("04.copy-bf1", "With b_f = 1 the LSTM ends below b_f = 0 at every learning rate, seed"
+                        + " and budget.", List.of("lstm-copy"), src -> {
+                    Evidence ev = src.get("lstm-copy");
+                    List<Verdict> v = new ArrayList<>();
+                    for (String lr : COPY_LRS) {
+                        v.add(Checks.pairs(ev, Condition.of("model", "LSTM b_f=1", "lr", lr), Condition.of("model",
+                                "LSTM b_f=0", "lr", lr), DelayedCopySweep.RATIO, Checks.Op.LT));
+                    }
+                    return Verdict.all(v);
+                }),
+                new Claim("04.copy-rank-1x", "At 600 steps, each model at its learning rate chosen on dev, the"
+                        + " LSTM with b_f = 1 ends below the RNN and the GRU at every seed.", List.of("lstm-copy"),
+                        src -> {
+                    Evidence ev = src.get("lstm-copy");
+                    return Verdict.all(Checks.chosen(ev, COPY_DEV, "model", "LSTM b_f=1"),
+                            Checks.chosen(ev, COPY_DEV, "model", "RNN"), Checks.chosen(ev, COPY_DEV, "model", "GRU"));
+                }),
+                new Claim("04.copy-rank-4x", "At 2,400 steps the ranking is not the same.", List.of("lstm-copy"),
+                        src -> Checks.chosen(src.get("lstm-copy"), COPY_DEV, "model", "RNN")),
+
+                // ---- 4.4 counting (lstm-counting)
+                new Claim("04.counting-counter", "The LSTM's cell counts: in every run (three learning rates, every"
+                        + " seed, both budgets) the unit of c that moves most over the training range is a line in n"
+                        + " up to n = 60 (R² ≥ 0.99 of its value after aⁿ, n = 1 … 60); the same unit before training"
+                        + " is not (R² ≤ 0.5).", List.of("lstm-counting"), src -> {
+                    Evidence ev = src.get("lstm-counting");
+                    return Verdict.all(everyWhere(ev, R2, Checks.Op.GE, 0.99, "cell", "LSTM"),
+                            everyWhere(ev, R2_0, Checks.Op.LE, 0.5, "cell", "LSTM"));
+                }),
+                new Claim("04.counting-gru-rnn", "No unit of the GRU's or the RNN's h is such a line: the unit that"
+                        + " moves most over the training range has R² ≤ 0.6 in every run.", List.of("lstm-counting"),
+                        src -> {
+                    Evidence ev = src.get("lstm-counting");
+                    return Verdict.all(everyWhere(ev, R2, Checks.Op.LE, 0.6, "cell", "GRU"),
+                            everyWhere(ev, R2, Checks.Op.LE, 0.6, "cell", "RNN"));
+                }),
+                new Claim("04.counting-beyond", "Every LSTM run accepts beyond its training range (every word up to"
+                        + " n = 12 at least), and at each cell's learning rate chosen on the training words the LSTM"
+                        + " accepts further than the GRU and the RNN, seed by seed, at both budgets.",
+                        List.of("lstm-counting"), src -> {
+                    Evidence ev = src.get("lstm-counting");
+                    return Verdict.all(everyWhere(ev, ACCEPTS, Checks.Op.GE, 12, "cell", "LSTM"),
+                            Checks.pairs(ev, best(ev, TRAIN_LOSS, "cell", "LSTM"), best(ev, TRAIN_LOSS, "cell", "GRU"),
+                                    ACCEPTS, Checks.Op.GT),
+                            Checks.pairs(ev, best(ev, TRAIN_LOSS, "cell", "LSTM"), best(ev, TRAIN_LOSS, "cell", "RNN"),
+                                    ACCEPTS, Checks.Op.GT));
+                }),
+                new Claim("04.counting-early-end", "Acceptance ends with a premature end: in every LSTM run that stops"
+                        + " before n = 60, the first word it rejects is rejected because it predicts the end while b's"
+                        + " remain, and no word up to 60 has an error of another kind.", List.of("lstm-counting"),
+                        src -> earlyEnd(src.get("lstm-counting"), "cell", "LSTM")),
+
+                // ---- 5 the fixed-size state (lstm-recall)
+                new Claim("04.recall-length", "At a fixed budget and state, a longer string is recalled worse: for"
+                        + " the LSTM with H = 16, at its learning rate chosen on dev for each L, L = 4 above L = 8"
+                        + " above L = 12 at every seed and both budgets.", List.of("lstm-recall"), src -> {
+                    Evidence ev = src.get("lstm-recall");
+                    return Verdict.all(
+                            Checks.pairs(ev, best(ev, RECALL_DEV, "cell", "LSTM", "H", 16, "L", 4),
+                                    best(ev, RECALL_DEV, "cell", "LSTM", "H", 16, "L", 8), RECALL_ACC, Checks.Op.GT),
+                            Checks.pairs(ev, best(ev, RECALL_DEV, "cell", "LSTM", "H", 16, "L", 8),
+                                    best(ev, RECALL_DEV, "cell", "LSTM", "H", 16, "L", 12), RECALL_ACC, Checks.Op.GT));
+                }),
+                new Claim("04.recall-budget", "The budget moves the break: at L = 8, 4× the steps raises the"
+                        + " recall accuracy of the LSTM (H = 16) at every seed (each budget at its learning rate chosen"
+                        + " on dev) — the fall with L at one budget is not a capacity.", List.of("lstm-recall"),
+                        src -> {
+                    Evidence ev = src.get("lstm-recall");
+                    return acrossBudgets(ev, best(ev, RECALL_DEV, "cell", "LSTM", "H", 16, "L", 8), RECALL_ACC,
+                            Checks.Op.GT);
+                }));
     }
 }
