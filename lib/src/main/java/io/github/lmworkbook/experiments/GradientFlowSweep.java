@@ -103,6 +103,32 @@ public final class GradientFlowSweep {
     }
 
     /**
+     * {@link #flow} over several passages of one length: the geometric mean over the passages of ‖∂L/∂h_t‖ and
+     * ‖∂L/∂c_t‖ (null without a cell state) against the distance k = T − t — one curve per model, less dependent on
+     * the text of one passage.
+     */
+    public static double[][] meanFlow(RecurrentLM m, List<int[]> passages) {
+        if (passages.isEmpty()) throw new IllegalArgumentException("gradient flow: no passages");
+        int T = passages.get(0).length;
+        double[] lh = new double[T + 1], lc = m.cell.hasCellState() ? new double[T + 1] : null;
+        for (int[] p : passages) {
+            if (p.length != T) {
+                throw new IllegalArgumentException("gradient flow: passages of " + T + " and " + p.length + " tokens");
+            }
+            double[][] g = flow(m, p);
+            for (int k = 0; k <= T; k++) {
+                lh[k] += Math.log(g[0][k]) / passages.size();
+                if (lc != null) lc[k] += Math.log(g[1][k]) / passages.size();
+            }
+        }
+        for (int k = 0; k <= T; k++) {
+            lh[k] = Math.exp(lh[k]);
+            if (lc != null) lc[k] = Math.exp(lc[k]);
+        }
+        return new double[][] {lh, lc};
+    }
+
+    /**
      * ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ (null without a cell state) against the distance k = T − t, for L = u · h_T with u a
      * fixed random unit vector (seed 0), the recurrence of m started from zeros on the passage.
      */

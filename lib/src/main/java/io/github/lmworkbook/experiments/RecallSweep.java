@@ -60,14 +60,23 @@ public final class RecallSweep {
             RecallTask task = new RecallTask(c.alphabet(), cond.length());
             RecurrentLM m = new RecurrentLM(new RecurrentLM.Config(task.vocabSize(), cond.cell(), c.embed(),
                     cond.hidden(), false, seed));
-            var history = Trainer.of(m, new AdamW(m, c.lr(), 0.0))
-                    .data(task.batches(c.batch(), seed))
-                    .schedule(LrSchedule.warmupCosine(c.lr(), Math.max(1, c.steps() / 20), c.steps(), c.lr() / 10))
-                    .clipGradNorm(c.clip()).steps(c.steps()).quiet().run();
-            double acc = accuracy(m, task.fixedSet(1, c.test(), 1_000_000L + cond.length()));
-            return new Outcome().metric(ACCURACY, acc).metric("bits", task.bits())
-                    .metric("train loss", history.lastTrainLoss(50));
+            return one(m, task, seed, c);
         });
+    }
+
+    /**
+     * One run: trains the model (over the task's vocabulary; the config's m is not used) on the task with the seed's
+     * batches, then measures its recall on the task's fixed held-out set; the metrics of {@link #run}. The model is
+     * trained in place (the caller may measure it further, e.g. on a dev set of its own).
+     */
+    public static Outcome one(LanguageModel m, RecallTask task, long seed, Config c) {
+        var history = Trainer.of(m, new AdamW(m, c.lr(), 0.0))
+                .data(task.batches(c.batch(), seed))
+                .schedule(LrSchedule.warmupCosine(c.lr(), Math.max(1, c.steps() / 20), c.steps(), c.lr() / 10))
+                .clipGradNorm(c.clip()).steps(c.steps()).quiet().run();
+        double acc = accuracy(m, task.fixedSet(1, c.test(), 1_000_000L + task.stringLength()));
+        return new Outcome().metric(ACCURACY, acc).metric("bits", task.bits())
+                .metric("train loss", history.lastTrainLoss(50));
     }
 
     /**
