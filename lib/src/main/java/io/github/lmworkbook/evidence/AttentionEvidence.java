@@ -24,6 +24,8 @@ import io.github.lmworkbook.train.TrainingDivergedException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * Notebook 05's evidence: self-attention. The tiny GPT of makemore's configuration trained with and without the
@@ -310,6 +312,29 @@ final class AttentionEvidence implements Catalog.Topic {
                                 + " (3e6 + lag); ‖∂L/∂x_t‖ of the last position's loss over 64 sequences (4e6 + lag)"
                                 + " before and after training; RNN: σ_max and ρ of W_hh before and after",
                         AttentionEvidence::copy));
+    }
+
+    // ------------------------------------------------------------------------------------------ the claims
+
+    static final String SCALING = "attention-scaling", ABLATIONS = "attention-ablations", COPY = "attention-copy";
+
+    /** metric a op factor × metric b in every run (seed) of the condition chosen per budget. */
+    static Verdict runs(Evidence ev, IntFunction<Condition> at, String a, Checks.Op op, double factor, String b) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            Condition c = at.apply(s);
+            double[] va = ev.values(c, s, a), vb = ev.values(c, s, b);
+            int ok = 0;
+            for (int j = 0; j < va.length; j++) if (op.test(va[j], factor * vb[j])) ok++;
+            parts.add(Verdict.of(ok == va.length, String.format(Locale.ROOT, "%d×: %s: %s [%s] %s %s%s [%s] at %d"
+                    + " of %d seeds", s, c.label(), a, Checks.list(va), op.symbol, factor == 1 ? "" : Checks.fmt(factor)
+                    + " × ", b, Checks.list(vb), ok, va.length)));
+        }
+        return Verdict.all(parts);
+    }
+
+    static IntFunction<Condition> best(Evidence ev, String metric, Object... partial) {
+        return Checks.bestOn(ev, metric, partial);
     }
 
     @Override

@@ -113,13 +113,30 @@ class AttentionProbeTest {
     }
 
     @Test
-    void aCausalModelWithoutPositionsStillTellsThePosition() {
-        // the start token's share of uniform weights is 1/(i + 1): the stream knows how many positions it sees
-        Transformer m = model(Transformer.Positions.NONE, 9);
-        AttentionProbe.Result r = AttentionProbe.of(m, sequences(400, 10), 200);
-        assertTrue(r.positionR2() > 0.5, "R² " + r.positionR2());
-        assertEquals(2, r.attentionUpdate().length);
-        assertTrue(r.attentionUpdate()[0] > 0 && r.mlpUpdate()[1] > 0);
+    void thePositionProbeReadsALinearCodeOfThePositionExactly() {
+        // blocks that add nothing, no LayerNorm: the final stream is wte + wpe, and wpe[t] = (t, 0, …)
+        Transformer m = new Transformer(new Transformer.Config(V, BLOCK, 2, 2, 8, Transformer.Positions.LEARNED, true,
+                false, 11));
+        for (TransformerBlock b : m.blocks) {
+            for (double[] row : b.attn.out.W.value.data) java.util.Arrays.fill(row, 0.0);
+            java.util.Arrays.fill(b.attn.out.b.value.data[0], 0.0);
+            for (double[] row : b.proj.W.value.data) java.util.Arrays.fill(row, 0.0);
+            java.util.Arrays.fill(b.proj.b.value.data[0], 0.0);
+        }
+        for (double[] row : m.wte.C.value.data) java.util.Arrays.fill(row, 0.0);
+        for (int t = 0; t < BLOCK; t++) {
+            java.util.Arrays.fill(m.wpe.C.value.data[t], 0.0);
+            m.wpe.C.value.data[t][0] = t;
+        }
+        AttentionProbe.Result r = AttentionProbe.of(m, sequences(100, 12), 50);
+        assertEquals(1, r.positionR2(), 1e-9);
+        assertEquals(0, r.attentionUpdate()[0], 0);                     // the blocks' updates are zero
+        assertEquals(0, r.mlpUpdate()[1], 0);
+        // the same model without residual connections has no update ratios
+        Transformer noRes = model(Transformer.Positions.LEARNED, 13);
+        Transformer plain = new Transformer(noRes.config.withResidual(false));
+        AttentionProbe.Result p = AttentionProbe.of(plain, sequences(20, 14), 10);
+        assertTrue(Double.isNaN(p.attentionUpdate()[0]) && Double.isNaN(p.mlpUpdate()[1]));
     }
 
     @Test
