@@ -21,7 +21,8 @@ public final class Catalog {
 
     /** The topics, in the order of the notebooks. */
     static List<Topic> topics() {
-        return List.of(new GruEvidence(), new LstmEvidence(), new CompareEvidence());
+        return List.of(new GruEvidence(), new LstmEvidence(), new AttentionEvidence(),
+                new CompareEvidence());
     }
 
     /** Every experiment, in the order of the notebooks. */
