@@ -211,7 +211,8 @@ final class LstmEvidence implements Catalog.Topic {
     static double[][][] states(RecurrentLM m, CountingLanguage lang, int N) {
         int[] ns = new int[N];
         for (int n = 1; n <= N; n++) ns[n - 1] = n;
-        m.loss(lang.batch(ns));                          // row n − 1 = [start, a × n, b × n, padding]
+        m.forward(lang.batch(ns), null);                 // row n − 1 = [start, a × n, b × n, padding]; one
+                                                         // pass: loss(…) evaluates in chunks of whole rows
         double[][][] s = new double[N][][];
         for (int n = 1; n <= N; n++) {
             s[n - 1] = new double[n + 1][];
