@@ -2,11 +2,13 @@ package io.github.lmworkbook.models;
 
 import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.cells.RecurrentCell;
+import io.github.lmworkbook.cells.RecurrentInit;
 import io.github.lmworkbook.cells.Recurrence;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.fused.TokenProjection;
+import io.github.lmworkbook.layers.Dropout;
 import io.github.lmworkbook.layers.Embedding;
 import io.github.lmworkbook.layers.Linear;
 import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
@@ -37,6 +39,14 @@ import java.util.Random;
  * the previous one (when it had as many rows), as a constant: the forward pass sees all of the past, the gradient
  * stops at the chunk boundary. {@link #loss} always starts from the start state: evaluation is a function of the
  * batch alone.
+ *
+ * <h2>Options</h2>
+ * {@code dropout = p > 0} drops entries of the hidden states on their way to the head, y_t = drop(h_t)·W_hy + b_y
+ * — the non-recurrent connection, as Zaremba, Sutskever &amp; Vinyals (2014) regularise recurrent networks; the
+ * recurrence itself is untouched. Active in {@link #lossAndGrad} and {@link #forward}, the identity in
+ * {@link #loss} and generation; {@link #freezeDropout} fixes the mask for a gradient check. {@code recurrentInit}
+ * starts the cell's recurrent matrices orthogonal or at the identity ({@link RecurrentInit}). With the defaults (0,
+ * DEFAULT) the model is exactly what it was before these options existed.
  */
 public final class RecurrentLM implements LanguageModel {
 
@@ -47,9 +57,21 @@ public final class RecurrentLM implements LanguageModel {
      * @param hidden       H, the hidden size (makemore's n_embd2)
      * @param learnedStart a learned start state (makemore's {@code start}); otherwise s_0 = 0
      * @param seed         seed of the initialisation
+     * @param dropout      the drop probability on h_t before the head (0: no dropout), 0 ≤ p &lt; 1
+     * @param recurrentInit how the cell's recurrent matrices start
      */
-    public record Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed) {
+    public record Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed,
+                         double dropout, RecurrentInit recurrentInit) {
+        /** No dropout, the cell's own initialisation. */
+        public Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed) {
+            this(vocabSize, cell, embed, hidden, learnedStart, seed, 0.0, RecurrentInit.DEFAULT);
+        }
+
         public Config {
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("RecurrentLM: dropout " + dropout + " must be in [0, 1)");
+            }
+            if (recurrentInit == null) throw new IllegalArgumentException("RecurrentLM: recurrentInit must be given");
             if (vocabSize < 1 || embed < 1 || hidden < 1) {
                 throw new IllegalArgumentException("RecurrentLM: sizes must be ≥ 1, got V=" + vocabSize + ", m="
                         + embed + ", H=" + hidden);
@@ -60,6 +82,14 @@ public final class RecurrentLM implements LanguageModel {
         public long numParams() {
             long V = vocabSize, m = embed, H = hidden;
             return V * m + cell.numParams(m, H) + (learnedStart ? cell.stateSize(hidden) : 0) + H * V + V;
+        }
+
+        public Config withDropout(double p) {
+            return new Config(vocabSize, cell, embed, hidden, learnedStart, seed, p, recurrentInit);
+        }
+
+        public Config withRecurrentInit(RecurrentInit init) {
+            return new Config(vocabSize, cell, embed, hidden, learnedStart, seed, dropout, init);
         }
 
         /** makemore's configuration for a cell: n_embd 64, n_embd2 64, learned start state. */
@@ -74,12 +104,14 @@ public final class RecurrentLM implements LanguageModel {
     public final RecurrentCell<?> cell;
     public final Recurrence<?> recurrence;  // the cell over time, and the start state
     public final Linear head;               // W_hy (H × V), b_y (1 × V)
+    public final Dropout dropout;           // on h_t before the head; null without dropout
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final TokenProjection table;
     private final List<Param> params;
 
     private boolean fused = true;
     private boolean carry;                  // truncated BPTT
+    private boolean frozen;                 // dropout mask frozen: loss() applies it too
     private Matrix carried;                 // (B × S) the final state of the last lossAndGrad, or null
     private int[] ids = new int[0], targets = new int[0];  // (B·T) batch-major, remade when B·T changes
 
@@ -98,6 +130,9 @@ public final class RecurrentLM implements LanguageModel {
         this.recurrence = new Recurrence<>(cell, config.learnedStart());
         this.head = new Linear("Why", "by", H, V, 1.0 / Math.sqrt(H), rng);
         this.table = new TokenProjection(embedding, cell.input());
+        config.recurrentInit().apply(cell, new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x0127));
+        this.dropout = config.dropout() > 0
+                ? new Dropout(config.dropout(), config.seed() * 0x9E3779B97F4A7C15L + 0xD50D) : null;
         List<Param> ps = new ArrayList<>(embedding.params());
         ps.addAll(recurrence.params());
         ps.addAll(head.params());
@@ -122,7 +157,17 @@ public final class RecurrentLM implements LanguageModel {
 
     @Override
     public double loss(Batch batch) {
-        return forward(batch, null);
+        return pass(batch, null, frozen);                          // evaluation: no dropout
+    }
+
+    /**
+     * Fixes the dropout mask (true) so that {@link #loss} and {@link #lossAndGrad} compute the same function (a
+     * gradient check), or goes back to a fresh mask in training and none in {@link #loss} (false, the default).
+     */
+    public RecurrentLM freezeDropout(boolean on) {
+        frozen = on;
+        if (dropout != null) dropout.freeze(on);
+        return this;
     }
 
     @Override
@@ -137,9 +182,14 @@ public final class RecurrentLM implements LanguageModel {
     /**
      * The loss of the batch starting from the state s0 (B × S), a constant, or from the start state
      * when s0 is null; follow with {@link #backward()} for the gradients. Neither reads nor moves the
-     * carried state.
+     * carried state. Dropout, if any, is active (a training pass).
      */
     public double forward(Batch batch, Matrix s0) {
+        return pass(batch, s0, true);
+    }
+
+    private double pass(Batch batch, Matrix s0, boolean training) {
+        if (dropout != null) dropout.training(training);
         int B = batch.size(), T = batch.length();
         if (B == 0 || T == 0) {
             throw new IllegalArgumentException("RecurrentLM: empty batch (" + B + "×" + T + ")");
@@ -149,6 +199,7 @@ public final class RecurrentLM implements LanguageModel {
                 ? table.forward(ids)                                // x_t·W_x + b, by lookup
                 : cell.input().forward(embedding.forward(ids));     // or C[token] then the product
         Matrix Hs = recurrence.forward(XW, T, s0);                  // (B·T × H)
+        if (dropout != null) Hs = dropout.forward(Hs);              //   (dropout in training)
         Matrix logits = head.forward(Hs);                           // (B·T × V)
         return ce.forward(logits, targets);
     }
@@ -159,6 +210,7 @@ public final class RecurrentLM implements LanguageModel {
     public void backward() {
         Matrix dLogits = ce.backward();                             // (B·T × V)
         Matrix dHs = head.backward(dLogits);                        // (B·T × H)
+        if (dropout != null) dHs = dropout.backward(dHs);
         Matrix dXW = recurrence.backward(dHs);                      // (B·T × G·H), through time
         if (fused) table.backward(dXW);
         else embedding.backward(cell.input().backward(dXW));
@@ -248,6 +300,9 @@ public final class RecurrentLM implements LanguageModel {
     @Override
     public String toString() {
         return "RecurrentLM(" + config.cell() + ", V=" + V + ", m=" + m + ", H=" + H
-                + (recurrence.start != null ? ", learned start" : "") + "; " + numParams() + " parameters)";
+                + (recurrence.start != null ? ", learned start" : "")
+                + (dropout != null ? ", dropout " + dropout.p : "")
+                + (config.recurrentInit() != RecurrentInit.DEFAULT ? ", " + config.recurrentInit() + " W_h" : "")
+                + "; " + numParams() + " parameters)";
     }
 }
