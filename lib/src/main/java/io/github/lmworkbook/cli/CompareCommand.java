@@ -94,7 +94,7 @@ final class CompareCommand implements Callable<Integer> {
             "time-names.png", "time-tinyshakespeare.png");
 
     static void write(Comparison c, Path dir) throws IOException {
-        Table t = c.table();
+        Table t = withBits(c.table());
         t.write().csv(dir.resolve("table.csv").toFile());
         String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(t.name())
                 + "</title></head>\n<body>\n<h1>" + escape(t.name()) + "</h1>\n<p>" + escape(c.budget().toString())
@@ -106,6 +106,31 @@ final class CompareCommand implements Callable<Integer> {
         png(c.decayChart().xyChart(), dir.resolve("decay.png"));
         png(c.timeChart(Comparison.NAMES).xyChart(), dir.resolve("time-names.png"));
         png(c.timeChart(Comparison.SHAKESPEARE).xyChart(), dir.resolve("time-tinyshakespeare.png"));
+    }
+
+    /**
+     * The table with, after each test loss (nats per character, mean and std over the seeds), the same in bits per
+     * character: one number in two units (÷ ln 2, which carries through a mean and a standard deviation).
+     */
+    static Table withBits(Table t) {
+        for (String corpus : List.of(Comparison.NAMES, Comparison.SHAKESPEARE)) {
+            for (String loss : List.of(Comparison.LOSS_STEPS, Comparison.LOSS_TIME)) {
+                String name = corpus + ": " + loss;
+                if (!t.columnNames().contains(name)) continue;
+                String bits = name.replace("test loss", "test bits/char");
+                for (String suffix : List.of("", " ± std")) {
+                    tech.tablesaw.api.DoubleColumn nats = t.doubleColumn(name + suffix);
+                    double[] b = new double[nats.size()];
+                    for (int i = 0; i < b.length; i++) {
+                        double v = nats.getDouble(i) / Math.log(2);
+                        b[i] = Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
+                    }
+                    t.insertColumn(t.columnIndex(name + " ± std") + 1 + (suffix.isEmpty() ? 0 : 1),
+                            tech.tablesaw.api.DoubleColumn.create(bits + suffix, b));
+                }
+            }
+        }
+        return t;
     }
 
     private static void png(XYChart chart, Path file) throws IOException {

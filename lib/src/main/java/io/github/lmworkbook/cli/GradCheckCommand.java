@@ -36,6 +36,10 @@ final class GradCheckCommand implements Callable<Integer> {
     public Integer call() {
         ModelOptions.Data data = options.loadData(batchSize);
         LanguageModel model = options.build(data);
+        // with dropout the loss and the backward pass must see the same masks
+        if (model instanceof io.github.lmworkbook.models.Mlp m) m.freezeDropout(true);
+        if (model instanceof io.github.lmworkbook.models.RecurrentLM r) r.freezeDropout(true);
+        if (model instanceof io.github.lmworkbook.models.Transformer t) t.freezeDropout(true);
         Batch batch = data.train().get();
         GradCheckReport report = GradientChecker.builder().rtol(rtol).samplesPerParam(samples).seed(options.seed)
                 .check(model, batch);

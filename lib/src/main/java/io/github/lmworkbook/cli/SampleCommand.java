@@ -2,6 +2,7 @@ package io.github.lmworkbook.cli;
 
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.train.ModelFileException;
+import io.github.lmworkbook.train.Decoding;
 import io.github.lmworkbook.train.ModelIO;
 import io.github.lmworkbook.train.Sampler;
 import picocli.CommandLine.Command;
@@ -39,6 +40,18 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "1.0", description = "Softmax temperature τ; 0 = greedy.")
     double temperature;
 
+    @Option(names = "--top-k", defaultValue = "0",
+            description = "Draw only among the k most likely tokens (default: ${DEFAULT-VALUE}, all of them).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0",
+            description = "Nucleus sampling: draw only among the smallest set of most likely tokens whose probability "
+                    + "adds up to at least p, 0 < p ≤ 1 (default: ${DEFAULT-VALUE}, all of them).")
+    double topP;
+
+    @Option(names = "--greedy", description = "Always the most likely token (the same as --temperature 0).")
+    boolean greedy;
+
     @Override
     public Integer call() throws Exception {
         if (count < 0) throw Main.invalid(spec, "-n " + count + ": the number of samples must be ≥ 0");
@@ -48,6 +61,20 @@ final class SampleCommand implements Callable<Integer> {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw Main.invalid(spec, "--temperature " + temperature + ": must be finite and ≥ 0");
         }
+        if (topK < 0) throw Main.invalid(spec, "--top-k " + topK + ": must be ≥ 0 (0 keeps every token)");
+        if (!(topP > 0 && topP <= 1)) {
+            throw Main.invalid(spec, "--top-p " + topP + ": must be in (0, 1] (1 keeps every token)");
+        }
+        if (greedy) {
+            var parsed = spec.commandLine().getParseResult();
+            for (String o : new String[] {"--temperature", "--top-k", "--top-p"}) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw Main.invalid(spec, "--greedy and " + o + " contradict each other: greedy decoding takes the"
+                            + " most likely token, there is nothing to draw");
+                }
+            }
+        }
+        Decoding decoding = greedy ? Decoding.greedy() : new Decoding(temperature, topK, topP);
         if (!Files.isRegularFile(params)) {
             throw new ModelFileException(params, Files.exists(params) ? "not a regular file" : "no such file");
         }
@@ -59,7 +86,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         LanguageModel model = options.build(data);
         ModelIO.load(model, params);
-        Sampler sampler = new Sampler(model, data.vocab(), options.seed).temperature(temperature);
+        Sampler sampler = new Sampler(model, data.vocab(), options.seed).decoding(decoding);
         PrintStream out = System.out;
         if (data.words()) {
             for (int i = 0; i < count && !out.checkError(); i++) out.println(sampler.name());  // as they are drawn
