@@ -32,6 +32,16 @@ public final class Hint {
         return used;
     }
 
+    /**
+     * An exception that says what is wrong with what the learner returned (a shape, a null), in the learner's terms:
+     * without a stack trace, so that the grading line names the learner's output and not the checker's code.
+     */
+    public static IllegalArgumentException wrong(String message) {
+        IllegalArgumentException e = new IllegalArgumentException(message);
+        e.setStackTrace(new StackTraceElement[0]);
+        return e;
+    }
+
     /** A report that failed, or an exception that is neither "not implemented yet" nor a cell that did not compile. */
     static boolean failedAttempt(Object seen) {
         if (seen instanceof GradCheckReport r) return r.status() == GradCheckReport.Status.FAILED;

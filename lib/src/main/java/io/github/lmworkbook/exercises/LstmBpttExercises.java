@@ -146,14 +146,14 @@ public final class LstmBpttExercises {
                 dh[t] = G.pickRows(rows).copy();
             }
             Grads g = backward.apply(x, h, c, gates, dh, Wx.value.copy(), Wh.value.copy());
-            if (g == null) throw new IllegalArgumentException("lstmBptt returned null: return new LstmBpttExercises.Grads(…)");
+            if (g == null) throw Hint.wrong("lstmBptt returned null: return new LstmBpttExercises.Grads(…)");
             add(Wx, g.dWx(), "dWx");
             add(Wh, g.dWh(), "dWh");
             add(b, g.db(), "db");
             add(h0, g.dh0(), "dh0");
             add(c0, g.dc0(), "dc0");
             if (g.dx() == null || g.dx().length != T + 1) {
-                throw new IllegalArgumentException("lstmBptt's dx must hold T + 1 = " + (T + 1) + " matrices (dx[0] "
+                throw Hint.wrong("lstmBptt's dx must hold T + 1 = " + (T + 1) + " matrices (dx[0] "
                         + "unused), got " + (g.dx() == null ? "null" : g.dx().length));
             }
             for (int t = 1; t <= T; t++) add(xs.get(t - 1), g.dx()[t], "dx[" + t + "]");
@@ -161,7 +161,7 @@ public final class LstmBpttExercises {
     }
 
     private static void add(Param p, Matrix g, String what) {
-        if (g == null) throw new IllegalArgumentException("lstmBptt's " + what + " is null; expected " + p.shape());
+        if (g == null) throw Hint.wrong("lstmBptt's " + what + " is null; expected " + p.shape());
         TransformerExercises.requireShape("lstmBptt's " + what, g.data, p.value.rows, p.value.cols);
         p.grad.addInPlace(g);
     }

@@ -192,7 +192,7 @@ public final class TransformerExercises {
         }, () -> {
             double[][][] out = split.apply(copy(x), heads);
             if (out == null || out.length != heads) {
-                throw new IllegalArgumentException("splitHeads returned " + (out == null ? "null" : out.length
+                throw Hint.wrong("splitHeads returned " + (out == null ? "null" : out.length
                         + " heads") + "; expected " + heads + " heads of (T × d) = (" + T + " × " + d + ")");
             }
             for (int h = 0; h < heads; h++) {
@@ -240,7 +240,7 @@ public final class TransformerExercises {
         return GradientChecker.check(() -> ps, () -> MlpExercises.dot(G, block.forward(x.value, T)), () -> {
             block.forward(x.value, T);
             Matrix dx = backward.apply(block, G.copy());
-            if (dx == null) throw new IllegalArgumentException("blockBackward returned null; expected dx (" + B * T + " × "
+            if (dx == null) throw Hint.wrong("blockBackward returned null; expected dx (" + B * T + " × "
                     + C + ")");
             requireShape("blockBackward's dx", dx.data, B * T, C);
             x.grad.addInPlace(dx);
@@ -259,13 +259,13 @@ public final class TransformerExercises {
 
     /** One line naming what the learner returned when its shape is not (rows × cols). */
     static void requireShape(String what, double[][] a, int rows, int cols) {
-        if (a == null) throw new IllegalArgumentException(what + " is null; expected (" + rows + " × " + cols + ")");
+        if (a == null) throw Hint.wrong(what + " is null; expected (" + rows + " × " + cols + ")");
         if (a.length != rows) {
-            throw new IllegalArgumentException(what + " has " + a.length + " rows; expected (" + rows + " × " + cols + ")");
+            throw Hint.wrong(what + " has " + a.length + " rows; expected (" + rows + " × " + cols + ")");
         }
         for (int i = 0; i < rows; i++) {
             if (a[i] == null || a[i].length != cols) {
-                throw new IllegalArgumentException(what + ": row " + i + " has " + (a[i] == null ? "no" : a[i].length)
+                throw Hint.wrong(what + ": row " + i + " has " + (a[i] == null ? "no" : a[i].length)
                         + " entries; expected (" + rows + " × " + cols + ")");
             }
         }

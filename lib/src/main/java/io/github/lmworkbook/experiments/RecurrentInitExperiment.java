@@ -44,31 +44,39 @@ public final class RecurrentInitExperiment {
             LOG_SHARE = "log₁₀ marked share trained";
 
     /**
-     * The cell's recurrent start and the sizes.
+     * The cell's recurrent start, the sizes and the learning rate.
      *
      * @param init   how W_hh starts
      * @param cell   the cell (the RNN, usually)
      * @param hidden H
      * @param length T: the passage of {@link #decay}, the sequences of {@link #adding}
+     * @param lr     the peak learning rate of AdamW
      */
-    public record Condition(RecurrentInit init, CellType cell, int hidden, int length) {
+    public record Condition(RecurrentInit init, CellType cell, int hidden, int length, double lr) {
+        public Condition {
+            if (init == null || cell == null || hidden < 1 || length < 2 || !(lr > 0)) {
+                throw new IllegalArgumentException("recurrent init: bad condition " + init + ", " + cell + ", H = "
+                        + hidden + ", T = " + length + ", lr " + lr);
+            }
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%s %s, H = %d, T = %d", cell, init, hidden, length);
         }
     }
 
-    /** The three initialisations of the RNN at one size. */
-    public static List<Condition> rnn(int hidden, int length) {
-        return List.of(new Condition(RecurrentInit.DEFAULT, CellType.RNN, hidden, length),
-                new Condition(RecurrentInit.ORTHOGONAL, CellType.RNN, hidden, length),
-                new Condition(RecurrentInit.IDENTITY, CellType.RNN, hidden, length));
+    /** The three initialisations of the RNN at one size and learning rate. */
+    public static List<Condition> rnn(int hidden, int length, double lr) {
+        return List.of(new Condition(RecurrentInit.DEFAULT, CellType.RNN, hidden, length, lr),
+                new Condition(RecurrentInit.ORTHOGONAL, CellType.RNN, hidden, length, lr),
+                new Condition(RecurrentInit.IDENTITY, CellType.RNN, hidden, length, lr));
     }
 
     /**
      * The gradient's decay with the distance, at initialisation and after training a language model on Tiny
-     * Shakespeare (m = 16, chunks of 64, 32 per step, AdamW 3e-3, clipping at 1; the passage is the first
-     * {@code length} characters of the held-out text; dev loss on 8,192 held-out characters).
+     * Shakespeare (m = 16, chunks of 64, 32 per step, AdamW at the condition's lr, clipping at 1; the passage is the
+     * first {@code length} characters of the held-out text; dev loss on 8,192 held-out characters).
      */
     public static Outcome decay(Condition c, long seed, int steps) {
         String text = Datasets.text("tinyshakespeare");
@@ -80,7 +88,7 @@ public final class RecurrentInitExperiment {
                 0.0, c.init()));
         double[] atInit = GradientFlowSweep.flow(m, passage)[0];
         if (steps > 0) {
-            Trainer.of(m, new AdamW(m, 3e-3, 0.0)).data(split[0].randomChunks(32, 64, seed)).clipGradNorm(1.0)
+            Trainer.of(m, new AdamW(m, c.lr(), 0.0)).data(split[0].randomChunks(32, 64, seed)).clipGradNorm(1.0)
                     .steps(steps).quiet().run();
         }
         double[] trained = GradientFlowSweep.flow(m, passage)[0];
@@ -96,8 +104,8 @@ public final class RecurrentInitExperiment {
 
     /**
      * The adding problem at length T: a {@link SequenceRegressor} (two inputs per step) trained on fresh sequences
-     * (32 per step, AdamW 1e-2 warmed up over the first 5 % and decayed along a cosine to 1e-3, clipping at 1), the
-     * MSE on 256 held-out sequences at 11 evenly spaced steps.
+     * (32 per step, AdamW at the condition's lr, warmed up over the first 5 % and decayed along a cosine to a tenth
+     * of it, clipping at 1), the MSE on 256 held-out sequences at 11 evenly spaced steps.
      */
     public static Outcome adding(Condition c, long seed, int steps) {
         if (steps < 10 || steps % 10 != 0) {
@@ -108,7 +116,7 @@ public final class RecurrentInitExperiment {
                 c.init()));
         AddingProblem train = new AddingProblem(T, seed);
         SequenceBatch probe = new AddingProblem(T, 1_000_000L + T).sample(256);
-        double lr = 1e-2;
+        double lr = c.lr();
         Trainer<SequenceBatch> trainer = Trainer.of(m, new AdamW(m, lr, 0.0)).data(() -> train.sample(32))
                 .schedule(LrSchedule.warmupCosine(lr, Math.max(1, steps / 20), steps, lr / 10))
                 .clipGradNorm(1.0).steps(steps / 10).quiet();

@@ -106,6 +106,8 @@ class DerivationExercisesTest {
         List<String> lines = out.lines().toList();
         assertEquals(2, lines.size(), out);
         assertTrue(lines.get(0).contains("`splitHeads`") && lines.get(0).contains("splitHeads' out[0] has 12 rows"), out);
+        assertFalse(lines.get(0).contains("requireShape") || lines.get(0).contains("TransformerExercises"),
+                "the learner's output is named, not the checker's code: " + out);
         assertTrue(lines.get(1).startsWith(Hint.PREFIX), out);
     }
 

@@ -49,7 +49,7 @@ class PracticeExperimentsTest {
     void orthogonalAndIdentityRecurrencesKeepTheGradientAtInitialisation() {
         double[] factor = new double[3];
         for (RecurrentInit init : RecurrentInit.values()) {
-            var c = new RecurrentInitExperiment.Condition(init, CellType.RNN, 32, 30);
+            var c = new RecurrentInitExperiment.Condition(init, CellType.RNN, 32, 30, 3e-3);
             Outcome o = RecurrentInitExperiment.decay(c, 1, 0);
             factor[init.ordinal()] = o.metric(RecurrentInitExperiment.FACTOR_INIT);
             assertEquals(31, o.curve(RecurrentInitExperiment.GRAD_INIT)[1].length);
@@ -62,13 +62,13 @@ class PracticeExperimentsTest {
 
     @Test
     void theAddingProblemRunIsAPureFunction() {
-        var c = new RecurrentInitExperiment.Condition(RecurrentInit.IDENTITY, CellType.RNN, 8, 10);
+        var c = new RecurrentInitExperiment.Condition(RecurrentInit.IDENTITY, CellType.RNN, 8, 10, 1e-2);
         Outcome a = RecurrentInitExperiment.adding(c, 3, 20), b = RecurrentInitExperiment.adding(c, 3, 20);
         sameOutcome(a, b);
         assertEquals(11, a.curve(RecurrentInitExperiment.MSE)[1].length);
         assertEquals(a.metric(RecurrentInitExperiment.MSE) / (1 / 6.0), a.metric(RecurrentInitExperiment.RATIO), 1e-12);
         assertEquals(List.of("rnn default, H = 4, T = 5", "rnn orthogonal, H = 4, T = 5", "rnn identity, H = 4, T = 5"),
-                RecurrentInitExperiment.rnn(4, 5).stream().map(Object::toString).toList());
+                RecurrentInitExperiment.rnn(4, 5, 1e-2).stream().map(Object::toString).toList());
     }
 
     @Test
