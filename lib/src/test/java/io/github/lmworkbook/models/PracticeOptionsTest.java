@@ -293,6 +293,33 @@ class PracticeOptionsTest {
         }
     }
 
+    /**
+     * Small enough that every product of the uncached pass (at most 3·6 rows, n_embd 4) stays under the Vector API's
+     * threshold: both generators then run the same kernels, and their logits are identical to the bit whichever kernel
+     * path this JVM selected — pre- and post-LN, every kind of positions, past the block size.
+     */
+    @Test
+    void cachedAndUncachedGenerationAreBitIdenticalOnTheSameKernels() {
+        Random rng = new Random(11);
+        for (Transformer.Config c : List.of(
+                new Transformer.Config(V, BLOCK, 2, 2, 4, Positions.LEARNED, true, true, 12),
+                new Transformer.Config(V, BLOCK, 1, 1, 4, Positions.SINUSOIDAL, true, true, 13),
+                new Transformer.Config(V, BLOCK, 2, 2, 4, Positions.NONE, true, true, 14).withPostLayerNorm(true))) {
+            Transformer m = new Transformer(c);
+            TransformerTest.perturbLayerNorms(m, rng);
+            int B = 3;
+            LanguageModel.Generator plain = m.generator(B), cached = m.cachedGenerator(B);
+            Matrix a = new Matrix(B, V), b = new Matrix(B, V);
+            for (int t = 0; t < 2 * BLOCK + 1; t++) {
+                int[] tokens = new int[B];
+                for (int s = 0; s < B; s++) tokens[s] = rng.nextInt(V);
+                plain.next(tokens, a);
+                cached.next(tokens, b);
+                for (int s = 0; s < B; s++) assertArrayEquals(a.data[s], b.data[s], c + ", token " + t);
+            }
+        }
+    }
+
     @Test
     void theCacheRefusesWhatItCannotHold() {
         Transformer m = transformer(0, false, 1);
