@@ -66,11 +66,11 @@ final class ModelOptions {
 
     @Option(names = "--init", defaultValue = "default",
             description = "MLP: how H and U are drawn: default (PyTorch's U(±1/√in)), xavier or kaiming.")
-    String init;
+    String init = "default";             // also when built without picocli
 
     @Option(names = "--recurrent-init", defaultValue = "default",
             description = "rnn, gru, lstm: the recurrent matrices: default, orthogonal or identity (IRNN).")
-    String recurrentInit;
+    String recurrentInit = "default";
 
     @Option(names = "--post-ln",
             description = "Transformer: LayerNorm after each residual addition (the original transformer) instead of "
