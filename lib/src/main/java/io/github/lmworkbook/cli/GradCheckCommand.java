@@ -46,6 +46,10 @@ final class GradCheckCommand implements Callable<Integer> {
         if (samples < 1) throw Main.invalid(spec, "--samples " + samples + ": must be ≥ 1 (entries per parameter)");
         ModelOptions.Data data = options.loadData(batchSize);
         LanguageModel model = options.build(data);
+        // with dropout the loss and the backward pass must see the same masks
+        if (model instanceof io.github.lmworkbook.models.Mlp m) m.freezeDropout(true);
+        if (model instanceof io.github.lmworkbook.models.RecurrentLM r) r.freezeDropout(true);
+        if (model instanceof io.github.lmworkbook.models.Transformer t) t.freezeDropout(true);
         Batch batch = data.train().get();
         GradCheckReport report = GradientChecker.builder().rtol(rtol).samplesPerParam(samples).seed(options.seed)
                 .check(model, batch);

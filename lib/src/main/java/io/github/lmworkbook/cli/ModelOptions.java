@@ -7,6 +7,8 @@ import io.github.lmworkbook.data.Splits;
 import io.github.lmworkbook.data.TextDataset;
 import io.github.lmworkbook.data.Vocabulary;
 import io.github.lmworkbook.cells.CellType;
+import io.github.lmworkbook.cells.RecurrentInit;
+import io.github.lmworkbook.layers.Init;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.models.Mlp;
 import io.github.lmworkbook.models.RecurrentLM;
@@ -103,15 +105,46 @@ final class ModelOptions {
         if (!given.hasMatchedOption("--seed")) seed = r.seed();
     }
 
+    @Option(names = "--dropout", defaultValue = "0",
+            description = "Dropout probability p in training, 0 ≤ p < 1: the MLP's hidden layer, a recurrent model's h_t "
+                    + "before the head, the transformer's embeddings and residual branches (default: ${DEFAULT-VALUE}, none).")
+    double dropout;
+
+    @Option(names = "--init", defaultValue = "default",
+            description = "MLP: how H and U are drawn: default (PyTorch's U(±1/√in)), xavier or kaiming.")
+    String init = "default";             // also when built without picocli
+
+    @Option(names = "--recurrent-init", defaultValue = "default",
+            description = "rnn, gru, lstm: the recurrent matrices: default, orthogonal or identity (IRNN).")
+    String recurrentInit = "default";
+
+    @Option(names = "--post-ln",
+            description = "Transformer: LayerNorm after each residual addition (the original transformer) instead of "
+                    + "before each sub-layer (GPT-2's pre-LN).")
+    boolean postLn;
+
+    @Option(names = "--scale-residuals",
+            description = "Transformer: GPT-2's 1/√(2·n_layer) on the initial residual projections.")
+    boolean scaleResiduals;
+
     /**
      * mlp: Bengio et al.'s MLP; transformer: makemore's GPT (--n-layer, --n-head, --n-embd; the block size is the
      * data's); every other kind is a recurrent language model over the cell of that name.
      */
     enum ModelKind { mlp, rnn, gru, lstm, transformer }
 
-    /** The data: vocabulary, training batches and held-out batches. */
-    record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,
-                Iterable<Batch> test) {}
+    /**
+     * The data: vocabulary, training batches (random, and the whole training split in order: for the count
+     * baselines) and held-out batches.
+     */
+    record Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> trainInOrder,
+                Iterable<Batch> dev, Iterable<Batch> test) {
+        /** Without the training split in order (no baselines). */
+        Data(Vocabulary vocab, boolean words, int blockSize, Supplier<Batch> train, Iterable<Batch> dev,
+             Iterable<Batch> test) {
+            this(vocab, words, blockSize, train, null, dev, test);
+        }
+    }
 
     Data loadData(int batchSize) {
         if (nanoGpt()) {                      // nanoGPT's contiguous 90/10 split; the val split serves as dev and test
@@ -119,7 +152,8 @@ final class ModelOptions {
             Vocabulary vocab = Vocabulary.ofText(text);
             TextDataset[] split = new TextDataset(text, vocab).splitAt(NanoGptRecipe.TRAIN_FRACTION);
             return new Data(vocab, false, blockSize, split[0].randomChunks(batchSize, blockSize, seed),
-                    split[1].inOrder(batchSize, blockSize), split[1].inOrder(batchSize, blockSize));
+                    split[0].inOrder(batchSize, blockSize), split[1].inOrder(batchSize, blockSize),
+                    split[1].inOrder(batchSize, blockSize));
         }
         if (data.equals("names")) {
             List<String> words = Datasets.lines(data).stream().map(String::strip).filter(w -> !w.isEmpty()).toList();
@@ -129,8 +163,8 @@ final class ModelOptions {
             NamesDataset train = new NamesDataset(s.train(), vocab, maxLen);
             NamesDataset dev = new NamesDataset(s.dev(), vocab, maxLen);
             NamesDataset test = new NamesDataset(s.test(), vocab, maxLen);
-            return new Data(vocab, true, train.blockSize(), train.randomBatches(batchSize, seed), dev.inOrder(500),
-                    test.inOrder(500));
+            return new Data(vocab, true, train.blockSize(), train.randomBatches(batchSize, seed), train.inOrder(500),
+                    dev.inOrder(500), test.inOrder(500));
         }
         String text = Datasets.text(data);
         Vocabulary vocab = Vocabulary.ofText(text);
@@ -144,7 +178,8 @@ final class ModelOptions {
                     data, shortest, all.length(), Math.max(0, shortest - 1)));
         }
         return new Data(vocab, false, blockSize, trainRest[0].randomChunks(batchSize, blockSize, seed),
-                devTest[0].inOrder(batchSize, blockSize), devTest[1].inOrder(batchSize, blockSize));
+                trainRest[0].inOrder(batchSize, blockSize), devTest[0].inOrder(batchSize, blockSize),
+                devTest[1].inOrder(batchSize, blockSize));
     }
 
     LanguageModel build(Data d) {
@@ -155,17 +190,18 @@ final class ModelOptions {
     }
 
     private Mlp.Config mlpConfig(int V) {
-        return new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed);
+        return new Mlp.Config(V, context, nEmbd, nEmbd2, direct, seed, dropout, Init.of(init));
     }
 
     private Transformer.Config transformerConfig(int V, int blockSize) {
         if (nanoGpt()) return Transformer.Config.nanoGpt(V, blockSize, nLayer, nHead, nEmbd, seed);
         return new Transformer.Config(V, blockSize, nLayer, nHead, nEmbd, Transformer.Positions.LEARNED, true, true,
-                seed);
+                seed, dropout, postLn, scaleResiduals);
     }
 
     private RecurrentLM.Config recurrentConfig(int V) {
-        return new RecurrentLM.Config(V, CellType.of(model.name()), nEmbd, nEmbd2, true, seed);
+        return new RecurrentLM.Config(V, CellType.of(model.name()), nEmbd, nEmbd2, true, seed, dropout,
+                RecurrentInit.of(recurrentInit));
     }
 
     // ---- validation (before any data is loaded or any model is built) ---------------------------------------
@@ -180,6 +216,37 @@ final class ModelOptions {
         requirePositive("--n-embd2", nEmbd2);
         requirePositive("--block-size", blockSize);
         requirePositive("--context", context);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("--dropout " + dropout + ": must be in [0, 1)");
+        }
+        try {
+            Init.of(init);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--init " + init + ": expected default, xavier or kaiming");
+        }
+        try {
+            RecurrentInit.of(recurrentInit);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--recurrent-init " + recurrentInit
+                    + ": expected default, orthogonal or identity");
+        }
+        boolean recurrent = model != ModelKind.mlp && model != ModelKind.transformer;
+        if (Init.of(init) != Init.DEFAULT && model != ModelKind.mlp) {
+            throw new IllegalArgumentException("--init " + init + ": only the MLP has it (--model is " + model + ")");
+        }
+        if (RecurrentInit.of(recurrentInit) != RecurrentInit.DEFAULT && !recurrent) {
+            throw new IllegalArgumentException("--recurrent-init " + recurrentInit + ": only rnn, gru and lstm have it "
+                    + "(--model is " + model + ")");
+        }
+        if ((postLn || scaleResiduals) && model != ModelKind.transformer) {
+            throw new IllegalArgumentException((postLn ? "--post-ln" : "--scale-residuals") + ": only the transformer "
+                    + "has it (--model is " + model + ")");
+        }
+        if (nanoGpt() && (dropout > 0 || postLn || scaleResiduals)) {
+            throw new IllegalArgumentException((dropout > 0 ? "--dropout " + dropout : postLn ? "--post-ln"
+                    : "--scale-residuals") + ": --recipe " + recipe + " trains nanoGPT's GPT as its CPU recipe does"
+                    + " (no dropout, pre-LN, nanoGPT's initialisation); leave --recipe out to train with it");
+        }
         if (model == ModelKind.transformer) {
             requirePositive("--n-layer", nLayer);
             requirePositive("--n-head", nHead);
@@ -313,7 +380,8 @@ final class ModelOptions {
     /** The configuration component each size option sets (sample compares the options given with the file's). */
     private static final Map<String, String> OPTION_OF_COMPONENT = Map.of("context", "--context", "embed", "--n-embd",
             "hidden", "--n-embd2", "direct", "--direct", "layers", "--n-layer", "heads", "--n-head",
-            "blockSize", "--block-size");
+            "blockSize", "--block-size", "dropout", "--dropout", "postLayerNorm", "--post-ln",
+            "scaleResiduals", "--scale-residuals");
 
     /** The --model of a saved configuration (mlp, a cell's name, transformer), or null for another model. */
     static ModelKind kindOf(Record config) {

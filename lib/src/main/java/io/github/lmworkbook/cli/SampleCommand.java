@@ -3,6 +3,7 @@ package io.github.lmworkbook.cli;
 import io.github.lmworkbook.core.Model;
 import io.github.lmworkbook.data.Vocabulary;
 import io.github.lmworkbook.models.LanguageModel;
+import io.github.lmworkbook.train.Decoding;
 import io.github.lmworkbook.train.ModelFileException;
 import io.github.lmworkbook.train.ModelIO;
 import io.github.lmworkbook.train.Sampler;
@@ -47,6 +48,18 @@ final class SampleCommand implements Callable<Integer> {
                     + "sample.py).")
     double temperature;
 
+    @Option(names = "--top-k", defaultValue = "0",
+            description = "Draw only among the k most likely tokens (default: ${DEFAULT-VALUE}, all of them).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0",
+            description = "Nucleus sampling: draw only among the smallest set of most likely tokens whose probability "
+                    + "adds up to at least p, 0 < p ≤ 1 (default: ${DEFAULT-VALUE}, all of them).")
+    double topP;
+
+    @Option(names = "--greedy", description = "Always the most likely token (the same as --temperature 0).")
+    boolean greedy;
+
     @Override
     public Integer call() throws Exception {
         if (count < 0) throw Main.invalid(spec, "-n " + count + ": the number of samples must be ≥ 0");
@@ -55,6 +68,19 @@ final class SampleCommand implements Callable<Integer> {
         }
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw Main.invalid(spec, "--temperature " + temperature + ": must be finite and ≥ 0");
+        }
+        if (topK < 0) throw Main.invalid(spec, "--top-k " + topK + ": must be ≥ 0 (0 keeps every token)");
+        if (!(topP > 0 && topP <= 1)) {
+            throw Main.invalid(spec, "--top-p " + topP + ": must be in (0, 1] (1 keeps every token)");
+        }
+        if (greedy) {
+            var parsed = spec.commandLine().getParseResult();
+            for (String o : new String[] {"--temperature", "--top-k", "--top-p"}) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw Main.invalid(spec, "--greedy and " + o + " contradict each other: greedy decoding takes the"
+                            + " most likely token, there is nothing to draw");
+                }
+            }
         }
         if (!Files.isRegularFile(params)) {
             throw new ModelFileException(params, Files.exists(params) ? "not a regular file" : "no such file");
@@ -77,7 +103,8 @@ final class SampleCommand implements Callable<Integer> {
         if (options.nanoGpt() && !spec.commandLine().getParseResult().hasMatchedOption("--temperature")) {
             temperature = io.github.lmworkbook.train.NanoGptRecipe.SAMPLE_TEMPERATURE;
         }
-        Sampler sampler = new Sampler(model, vocab, options.seed).temperature(temperature);
+        Decoding decoding = greedy ? Decoding.greedy() : new Decoding(temperature, topK, topP);
+        Sampler sampler = new Sampler(model, vocab, options.seed).decoding(decoding);
         StandardOutput stdout = StandardOutput.open();
         PrintStream out = stdout.stream();
         if (vocab.hasSpecial()) {

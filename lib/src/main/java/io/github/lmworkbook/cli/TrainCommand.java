@@ -6,6 +6,7 @@ import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.data.Datasets;
 import io.github.lmworkbook.models.LanguageModel;
 import io.github.lmworkbook.train.AdamW;
+import io.github.lmworkbook.train.CrossEntropy;
 import io.github.lmworkbook.train.NanoGptRecipe;
 import io.github.lmworkbook.train.ModelFileException;
 import io.github.lmworkbook.train.ModelIO;
@@ -26,7 +27,8 @@ import java.util.concurrent.Callable;
 
 /** Trains a model with AdamW, reports progress and held-out loss, and saves its parameters. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model with AdamW and clipping by global norm; print progress, dev and test loss, samples.")
+        description = "Train a model with AdamW and clipping by global norm; print progress, dev and test loss (in nats,"
+                + " bits per character and perplexity) beside the uniform, unigram and bigram baselines, samples.")
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
@@ -106,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelIO.header(model, data.vocab(), notes);      // a configuration the file cannot record fails now
         System.out.println("training " + options.describe(model) + "; product kernels: " + Kernels.active());
         Trainer<Batch> trainer = Trainer.of(model, new AdamW(model, lr, weightDecay).betas(beta1, beta2))
-                .data(data.train()).steps(steps).eval(data.dev(), evalEvery);
+                .data(data.train()).steps(steps).eval(data.dev(), evalEvery).lossUnits(true);
         if (clip > 0) trainer.clipGradNorm(clip);
         TrainingHistory history = trainer.run();
         requireFinite(model, trainer.step());
@@ -114,8 +116,12 @@ final class TrainCommand implements Callable<Integer> {
         if (!Double.isFinite(dev) || !Double.isFinite(test)) {
             throw diverged(trainer.step(), "the dev loss is " + dev + " and the test loss " + test);
         }
-        System.out.printf("dev loss %.4f, test loss %.4f after %d steps (%.1f s)%n", dev, test, trainer.step(),
-                history.seconds());
+        System.out.printf("dev loss %.4f %s, test loss %.4f %s after %d steps (%.1f s)%n", dev,
+                CrossEntropy.unitsOf(dev), test, CrossEntropy.unitsOf(test), trainer.step(), history.seconds());
+        if (data.trainInOrder() != null) {
+            System.out.println("baselines on the test split, counted on the training split: "
+                    + CrossEntropy.baselines(data.trainInOrder(), data.test(), data.vocab().size()));
+        }
         double untrained = history.evalSteps().length > 0 && history.evalSteps()[0] == 0 ? history.devLosses()[0]
                 : dev;                                     // evaluated before the first update
         boolean worse = dev > untrained;

@@ -5,6 +5,7 @@ import io.github.lmworkbook.charts.LineChart;
 import io.github.lmworkbook.experiments.Comparison;
 import io.github.lmworkbook.experiments.SeedResults;
 import io.github.lmworkbook.experiments.Summary;
+import io.github.lmworkbook.train.CrossEntropy;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -58,7 +59,17 @@ public final class CompareReport {
      * the seeds, and the lr), and the untrained model's dev loss (the control).
      */
     public static Table lossTable(Evidence lm) {
-        Table t = Table.create(lm.id() + ": test loss at the learning rate chosen on dev (mean ± std over seeds)");
+        return lossTable(lm, false);
+    }
+
+    /**
+     * {@link #lossTable(Evidence)} in nats per character (false), or the same numbers in bits per character (true:
+     * every loss ÷ ln 2, which carries through a mean and a standard deviation).
+     */
+    public static Table lossTable(Evidence lm, boolean bits) {
+        double f = bits ? 1 / CrossEntropy.LN2 : 1;                         // nats → bits
+        Table t = Table.create(lm.id() + ": test " + (bits ? "bits per character" : "loss") + " at the learning rate"
+                + " chosen on dev (mean ± std over seeds)");
         t.addColumns(StringColumn.create("model", models()));
         for (String size : sizes()) {
             t.addColumns(StringColumn.create(size + ": sizes · parameters",
@@ -67,7 +78,7 @@ public final class CompareReport {
                 List<String> cells = new ArrayList<>();
                 for (String m : models()) {
                     Condition c = best(lm, m, size, s);
-                    cells.add(lm.summary(c, s, TEST).meanPlusMinus() + " (lr " + c.get("lr") + ")");
+                    cells.add(lm.summary(c, s, TEST).times(f).meanPlusMinus() + " (lr " + c.get("lr") + ")");
                 }
                 t.addColumns(StringColumn.create(size + ", " + s + "×", cells));
             }
@@ -75,7 +86,7 @@ public final class CompareReport {
         List<String> untrained = new ArrayList<>();
         for (String m : models()) {
             untrained.add(lm.summary(lm.the("model", m, "size", sizes().get(0), "lr", "1e-3"), 1, UNTRAINED)
-                    .meanPlusMinus());
+                    .times(f).meanPlusMinus());
         }
         return t.addColumns(StringColumn.create("untrained (" + sizes().get(0) + ")", untrained));
     }
@@ -252,6 +263,9 @@ public final class CompareReport {
         java.util.Map<String, Table> out = new java.util.LinkedHashMap<>();
         for (String id : List.of("lm-names", "lm-shakespeare")) {
             if (ev.has(id)) out.put(id, lossTable(ev.get(id)));
+        }
+        for (String id : List.of("lm-names", "lm-shakespeare")) {
+            if (ev.has(id)) out.put(id + "-bits", lossTable(ev.get(id), true));
         }
         if (ev.has("lm-shakespeare")) out.put("factors", factorTable(ev.get("lm-shakespeare")));
         if (ev.has("copy")) {

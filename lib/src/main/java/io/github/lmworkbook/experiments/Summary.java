@@ -30,6 +30,15 @@ public record Summary(int n, double mean, double std, double min, double max) {
         return new Summary(v.length, mean, std, lo, hi);
     }
 
+    /**
+     * The same spread in other units, every value times f &gt; 0 (e.g. 1/ln 2: nats to bits); the mean, the standard
+     * deviation, the least and the largest value all scale by f.
+     */
+    public Summary times(double f) {
+        if (!(f > 0) || Double.isInfinite(f)) throw new IllegalArgumentException("Summary.times: " + f + " must be > 0");
+        return new Summary(n, mean * f, std * f, min * f, max * f);
+    }
+
     /** The number of decimals that shows the mean to the precision the spread allows (two digits of std). */
     public int decimals() {
         if (!(std > 0) || !Double.isFinite(std)) {

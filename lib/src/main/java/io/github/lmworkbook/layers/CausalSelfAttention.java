@@ -298,6 +298,99 @@ public final class CausalSelfAttention implements SequenceLayer {
         Kernels.addMatmulTransA(ds, q, dk, L, L, d);                 // dk += dsᵀ·q
     }
 
+    /**
+     * The keys and values of the positions generated so far, for B streams: what generation with a key–value cache
+     * keeps instead of recomputing them for every new token. k[b][h][j] and v[b][h][j] (d each) are head h's key and
+     * value of position j of stream b, j &lt; {@link #length()} ≤ the block size.
+     */
+    public static final class KvCache {
+        final double[][][][] k, v;            // [stream][head][position][d]
+        final int B;
+        int n;                                // positions cached, the same for every stream
+
+        KvCache(int B, int heads, int blockSize, int d) {
+            this.B = B;
+            this.k = new double[B][heads][blockSize][d];
+            this.v = new double[B][heads][blockSize][d];
+        }
+
+        /** The number of positions cached. */
+        public int length() {
+            return n;
+        }
+
+        /** The number of streams. */
+        public int streams() {
+            return B;
+        }
+
+        /** Forgets every position (the arrays are kept). */
+        public void clear() {
+            n = 0;
+        }
+    }
+
+    /** An empty cache for B streams of up to the block size positions. */
+    public KvCache newCache(int B) {
+        if (B < 1) throw new IllegalArgumentException("CausalSelfAttention: a cache needs ≥ 1 stream, got " + B);
+        return new KvCache(B, heads, blockSize, d);
+    }
+
+    private RowBuffer yCachedBuf;
+    private double[] qRow, scores;
+
+    /**
+     * One new position of each of B streams, x (B × C), attending over the cached positions and itself: its q, k, v
+     * from x·W_qkv + b_qkv; k and v are appended to the cache; then, per head, exactly {@link #headForward}'s last
+     * row — s_j = q·k_j·scale for j ≤ n, a = softmax(s), y = Σ_j a_j v_j — and out = y·W_o + b_o (B × C). The
+     * output of position n is the same as {@link #forward}'s over the whole prefix (the causal mask: position n
+     * reads nothing later), for O(n·C) work instead of O(n²·C). Overwrites this layer's products' caches (no
+     * backward follows generation).
+     *
+     * @throws IllegalStateException when the cache already holds the block size positions
+     */
+    public Matrix forwardCached(Matrix x, KvCache cache) {
+        int B = x.rows, n = cache.n;
+        if (cache.B != B || x.cols != C) {
+            throw new IllegalArgumentException("CausalSelfAttention: input " + x.shape() + " for a cache of "
+                    + cache.B + " streams, expected (" + cache.B + "×" + C + ")");
+        }
+        if (cache.k[0].length != heads || cache.k[0][0].length != blockSize || cache.k[0][0][0].length != d) {
+            throw new IllegalArgumentException("CausalSelfAttention: the cache was made by another layer's shape");
+        }
+        if (n == blockSize) {
+            throw new IllegalStateException("CausalSelfAttention: the cache is full (" + blockSize + " positions, the "
+                    + "block size)");
+        }
+        if (yCachedBuf == null) {
+            yCachedBuf = new RowBuffer(C);
+            qRow = new double[d];
+            scores = new double[blockSize];
+        }
+        Matrix qkvRows = qkv.forward(x);                          // [q | k | v] of the new positions   (B × 3C)
+        Matrix Y = yCachedBuf.rows(B);                            // (B × C)
+        double s = scaled ? scale : 1.0;
+        for (int b = 0; b < B; b++) {
+            double[] row = qkvRows.data[b], yb = Y.data[b];
+            for (int h = 0; h < heads; h++) {
+                double[][] K = cache.k[b][h], V = cache.v[b][h];
+                System.arraycopy(row, h * d, qRow, 0, d);          // q
+                System.arraycopy(row, C + h * d, K[n], 0, d);      // k_n, appended
+                System.arraycopy(row, 2 * C + h * d, V[n], 0, d);  // v_n, appended
+                for (int j = 0; j <= n; j++) scores[j] = dot(qRow, K[j], d) * s;   // s_j = q·k_j / √d
+                Softmax.row(scores, scores, n + 1);                               // a = softmax(s)
+                java.util.Arrays.fill(yb, h * d, h * d + d, 0.0);
+                for (int j = 0; j <= n; j++) {                                    // y = Σ_j a_j v_j
+                    double aj = scores[j];
+                    double[] vj = V[j];
+                    for (int c = 0; c < d; c++) yb[h * d + c] += aj * vj[c];
+                }
+            }
+        }
+        cache.n = n + 1;
+        return out.forward(Y);                                    // y·W_o + b_o   (B × C)
+    }
+
     /** Rows off … off + L − 1 of M, as the first L entries of the view array (no copy of values). */
     private double[][] rowsOf(Matrix M, int off, int L) {
         System.arraycopy(M.data, off, aRows, 0, L);

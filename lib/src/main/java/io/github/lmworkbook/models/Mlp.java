@@ -3,7 +3,9 @@ package io.github.lmworkbook.models;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.layers.Dropout;
 import io.github.lmworkbook.layers.Embedding;
+import io.github.lmworkbook.layers.Init;
 import io.github.lmworkbook.layers.Linear;
 import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
 import io.github.lmworkbook.layers.Tanh;
@@ -38,6 +40,13 @@ import java.util.Random;
  * character) example set of Karpathy's zero-to-hero MLP; with n = 16, m = 64, h = 64 it is makemore's
  * {@code --type mlp}. Positions whose target is ignored (padding) are not computed at all — their loss and
  * gradient are zero — unless {@link #setComputeIgnoredPositions} asks for makemore's work.
+ *
+ * <h2>Options</h2>
+ * {@code dropout = p > 0} puts a {@link Dropout} on the hidden activations, a = drop(tanh(x·H + d)): active in
+ * {@link #lossAndGrad}, the identity in {@link #loss} and sampling ({@link #freezeDropout} fixes the mask for a
+ * gradient check). {@code init} draws H, U (and W) by a named scheme ({@link Init}; the hidden layer with tanh's gain
+ * 5/3 under Kaiming, every other layer with gain 1) instead of PyTorch's default. With the defaults (0,
+ * {@link Init#DEFAULT}) the model is exactly what it was before these options existed.
  */
 public final class Mlp implements LanguageModel {
 
@@ -50,10 +59,22 @@ public final class Mlp implements LanguageModel {
      * @param hidden    h, the number of hidden units
      * @param direct    the paper's direct connections W from the embeddings to the output
      * @param seed      seed of the initialisation
+     * @param dropout   the drop probability on the hidden activations (0: no dropout), 0 ≤ p &lt; 1
+     * @param init      how H, U and W are drawn ({@link Init#DEFAULT}: PyTorch's U(±1/√in))
      */
-    public record Config(int vocabSize, int context, int embed, int hidden, boolean direct, long seed) {
-        /** Checks the sizes: every one at least 1. */
+    public record Config(int vocabSize, int context, int embed, int hidden, boolean direct, long seed,
+                         double dropout, Init init) {
+        /** No dropout, the default initialisation. */
+        public Config(int vocabSize, int context, int embed, int hidden, boolean direct, long seed) {
+            this(vocabSize, context, embed, hidden, direct, seed, 0.0, Init.DEFAULT);
+        }
+
+        /** Checks the sizes (every one at least 1), the dropout probability and the initialisation. */
         public Config {
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("Mlp: dropout " + dropout + " must be in [0, 1)");
+            }
+            if (init == null) throw new IllegalArgumentException("Mlp: init must be given (Init.DEFAULT)");
             if (vocabSize < 1 || context < 1 || embed < 1 || hidden < 1) {
                 throw new IllegalArgumentException("Mlp: vocabSize, context, embed and hidden must be ≥ 1, got V="
                         + vocabSize + ", n=" + context + ", m=" + embed + ", h=" + hidden);
@@ -63,6 +84,14 @@ public final class Mlp implements LanguageModel {
         /** makemore's {@code --type mlp} on names: block_size 16, n_embd 64, n_embd2 64, no direct connections. */
         public static Config makemore(int vocabSize, long seed) {
             return new Config(vocabSize, 16, 64, 64, false, seed);
+        }
+
+        public Config withDropout(double p) {
+            return new Config(vocabSize, context, embed, hidden, direct, seed, p, init);
+        }
+
+        public Config withInit(Init scheme) {
+            return new Config(vocabSize, context, embed, hidden, direct, seed, dropout, scheme);
         }
 
         /** The number of parameters this configuration has. */
@@ -92,12 +121,15 @@ public final class Mlp implements LanguageModel {
     public final Linear output;       // U (h × V), b (1 × V)
     /** The direct connections W (n·m × V), no bias; null without them. */
     public final Linear direct;       // W (n·m × V), no bias; null without direct connections
+    /** The dropout on the hidden activations a; null without dropout. */
+    public final Dropout dropout;     // on a; null without dropout
     /** The parameters under their names in Bengio et al. (2003); W is null without direct connections. */
     public final Param C, H, d, U, b, W;
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final List<Param> params;
 
     private boolean computeIgnored = false;
+    private boolean frozen;                  // dropout mask frozen: loss() applies it too
     private int[][] windows = new int[0][];  // (N × n) the token ids of every computed position's window
     private int[] target = new int[0];       // (N) exact length, remade when N changes
 
@@ -124,6 +156,14 @@ public final class Mlp implements LanguageModel {
         U = output.W;
         b = output.b;
         W = direct == null ? null : direct.W;
+        if (config.init() != Init.DEFAULT) {                 // drawn again by the scheme, from an rng of its own
+            Random r = new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x1417);
+            config.init().apply(hidden, config.init() == Init.KAIMING ? Init.GAIN_TANH : Init.GAIN_LINEAR, r);
+            config.init().apply(output, Init.GAIN_LINEAR, r);
+            if (direct != null) config.init().apply(direct, Init.GAIN_LINEAR, r);
+        }
+        dropout = config.dropout() > 0 ? new Dropout(config.dropout(), config.seed() * 0x9E3779B97F4A7C15L + 0xD50D)
+                : null;
         List<Param> ps = new ArrayList<>(List.of(C, H, d, U, b));
         if (W != null) ps.add(W);
         params = List.copyOf(ps);
@@ -153,10 +193,25 @@ public final class Mlp implements LanguageModel {
         return this;
     }
 
+    /**
+     * Fixes the dropout mask (true) so that {@link #loss} and {@link #lossAndGrad} compute the same function (a
+     * gradient check), or goes back to a fresh mask in training and none in {@link #loss} (false, the default).
+     */
+    public Mlp freezeDropout(boolean on) {
+        frozen = on;
+        if (dropout != null) dropout.freeze(on);
+        return this;
+    }
+
+    private void training(boolean on) {
+        if (dropout != null) dropout.training(on);
+    }
+
     /** The logits y (N × V) of the first N windows: embedding → hidden → tanh → output (+ direct). */
     private Matrix logits(int N) {
         Matrix x = embedding.forward(windows, N);         // x = [C[w_t]; …; C[w_{t−n+1}]]    (N × n·m)
         Matrix a = tanh.forward(hidden.forward(x));       // a = tanh(x·H + d)                (N × h)
+        if (dropout != null) a = dropout.forward(a);      //   (dropout in training)
         Matrix y = output.forward(a);                     // y = a·U + b                      (N × V)
         if (direct != null) y.addInPlace(direct.forward(x)); //  + x·W
         return y;
@@ -176,7 +231,9 @@ public final class Mlp implements LanguageModel {
     private void backward() {
         Matrix dy = ce.backward();                        // dy = (p − onehot) / N
         // da, dz, dx (and dU, db, dH, dd)
-        Matrix dx = hidden.backward(tanh.backward(output.backward(dy)));
+        Matrix da = output.backward(dy);
+        if (dropout != null) da = dropout.backward(da);
+        Matrix dx = hidden.backward(tanh.backward(da));
         if (direct != null) dx.addInPlace(direct.backward(dy));          //  + dy·Wᵀ (and dW)
         embedding.backward(dx);                           // dC: the scatter-add over the windows
     }
@@ -184,6 +241,7 @@ public final class Mlp implements LanguageModel {
     @Override
     public double lossAndGrad(Batch batch) {
         requireNonEmpty(batch);
+        training(true);
         int N = gather(batch, 0, Integer.MAX_VALUE);
         if (N == 0) return 0.0;
         double loss = ce.forward(logits(N), target);
@@ -195,6 +253,7 @@ public final class Mlp implements LanguageModel {
     @Override
     public double loss(Batch batch) {
         requireNonEmpty(batch);
+        training(frozen);                                 // evaluation: no dropout
         double sum = 0;
         long count = 0;
         for (int from = 0; ; ) {
@@ -267,6 +326,7 @@ public final class Mlp implements LanguageModel {
             throw new IllegalArgumentException("Mlp.nextLogits: logits " + logits.shape() + " for " + B
                     + " contexts, expected (" + B + "×" + V + ")");
         }
+        training(false);
         for (int start = 0; start < B; start += MAX_ROWS) {
             int N = Math.min(MAX_ROWS, B - start);
             if (windows.length < N) {
@@ -287,7 +347,9 @@ public final class Mlp implements LanguageModel {
 
     @Override
     public String toString() {
-        return "Mlp(V=" + V + ", n=" + n + ", m=" + m + ", h=" + h + (W != null ? ", direct" : "") + "; "
+        return "Mlp(V=" + V + ", n=" + n + ", m=" + m + ", h=" + h + (W != null ? ", direct" : "")
+                + (dropout != null ? ", dropout " + dropout.p : "")
+                + (config.init() != Init.DEFAULT ? ", " + config.init() + " init" : "") + "; "
                 + numParams() + " parameters)";
     }
 }

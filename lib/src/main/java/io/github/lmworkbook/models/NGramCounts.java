@@ -12,7 +12,8 @@ import java.util.Map;
  *   P(w_{t+1} | w_t, …, w_{t−n+1}) = (c(w_{t−n+1} … w_t w_{t+1}) + α) / (c(w_{t−n+1} … w_t) + α·V)
  * </pre>
  * Windows are built as {@link Mlp} builds them (makemore-layout batches, {@code <BLANK>} before the start),
- * so n = 1 is the bigram model. A context never seen in training gets the uniform distribution 1/V: this is
+ * so n = 1 is the bigram model, and n = 0 the unigram model (one context: the frequency of each token). A context
+ * never seen in training gets the uniform distribution 1/V: this is
  * where counting breaks, since the number of possible contexts grows as (V+1)ⁿ.
  */
 public final class NGramCounts {
@@ -24,8 +25,8 @@ public final class NGramCounts {
 
     /** A count model of the next token given the context previous tokens, with add-α smoothing. */
     public NGramCounts(int vocabSize, int context, double alpha) {
-        if (vocabSize < 1 || context < 1 || !(alpha > 0)) {
-            throw new IllegalArgumentException("n-gram counts: need V ≥ 1, n ≥ 1, α > 0; got V=" + vocabSize + ", n="
+        if (vocabSize < 1 || context < 0 || !(alpha > 0)) {
+            throw new IllegalArgumentException("n-gram counts: need V ≥ 1, n ≥ 0, α > 0; got V=" + vocabSize + ", n="
                     + context + ", α=" + alpha);
         }
         if (context * Math.log(vocabSize + 1) > 62 * Math.log(2)) {

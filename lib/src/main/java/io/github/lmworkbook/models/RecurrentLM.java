@@ -2,11 +2,13 @@ package io.github.lmworkbook.models;
 
 import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.cells.RecurrentCell;
+import io.github.lmworkbook.cells.RecurrentInit;
 import io.github.lmworkbook.cells.Recurrence;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.data.Batch;
 import io.github.lmworkbook.fused.TokenProjection;
+import io.github.lmworkbook.layers.Dropout;
 import io.github.lmworkbook.layers.Embedding;
 import io.github.lmworkbook.layers.Linear;
 import io.github.lmworkbook.layers.SoftmaxCrossEntropy;
@@ -37,6 +39,14 @@ import java.util.Random;
  * the previous one (when it had as many rows), as a constant: the forward pass sees all of the past, the gradient
  * stops at the chunk boundary. {@link #loss} always starts from the start state: evaluation is a function of the
  * batch alone.
+ *
+ * <h2>Options</h2>
+ * {@code dropout = p > 0} drops entries of the hidden states on their way to the head, y_t = drop(h_t)·W_hy + b_y
+ * — the non-recurrent connection, as Zaremba, Sutskever &amp; Vinyals (2014) regularise recurrent networks; the
+ * recurrence itself is untouched. Active in {@link #lossAndGrad} and {@link #forward}, the identity in
+ * {@link #loss} and generation; {@link #freezeDropout} fixes the mask for a gradient check. {@code recurrentInit}
+ * starts the cell's recurrent matrices orthogonal or at the identity ({@link RecurrentInit}). With the defaults (0,
+ * DEFAULT) the model is exactly what it was before these options existed.
  */
 public final class RecurrentLM implements LanguageModel {
 
@@ -47,10 +57,22 @@ public final class RecurrentLM implements LanguageModel {
      * @param hidden       H, the hidden size (makemore's n_embd2)
      * @param learnedStart a learned start state (makemore's {@code start}); otherwise s_0 = 0
      * @param seed         seed of the initialisation
+     * @param dropout      the drop probability on h_t before the head (0: no dropout), 0 ≤ p &lt; 1
+     * @param recurrentInit how the cell's recurrent matrices start
      */
-    public record Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed) {
-        /** Checks the sizes: every one at least 1. */
+    public record Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed,
+                         double dropout, RecurrentInit recurrentInit) {
+        /** No dropout, the cell's own initialisation. */
+        public Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed) {
+            this(vocabSize, cell, embed, hidden, learnedStart, seed, 0.0, RecurrentInit.DEFAULT);
+        }
+
+        /** Checks the sizes (every one at least 1), the dropout probability and the recurrent initialisation. */
         public Config {
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("RecurrentLM: dropout " + dropout + " must be in [0, 1)");
+            }
+            if (recurrentInit == null) throw new IllegalArgumentException("RecurrentLM: recurrentInit must be given");
             if (vocabSize < 1 || embed < 1 || hidden < 1) {
                 throw new IllegalArgumentException("RecurrentLM: sizes must be ≥ 1, got V=" + vocabSize + ", m="
                         + embed + ", H=" + hidden);
@@ -61,6 +83,16 @@ public final class RecurrentLM implements LanguageModel {
         public long numParams() {
             long V = vocabSize, m = embed, H = hidden;
             return V * m + cell.numParams(m, H) + (learnedStart ? cell.stateSize(hidden) : 0) + H * V + V;
+        }
+
+        /** This configuration with another dropout probability (0: no dropout). */
+        public Config withDropout(double p) {
+            return new Config(vocabSize, cell, embed, hidden, learnedStart, seed, p, recurrentInit);
+        }
+
+        /** This configuration with another initialisation of the recurrent matrices. */
+        public Config withRecurrentInit(RecurrentInit init) {
+            return new Config(vocabSize, cell, embed, hidden, learnedStart, seed, dropout, init);
         }
 
         /** makemore's configuration for a cell: n_embd 64, n_embd2 64, learned start state. */
@@ -81,12 +113,15 @@ public final class RecurrentLM implements LanguageModel {
     public final Recurrence<?> recurrence;  // the cell over time, and the start state
     /** The head W_hy (H × V), b_y (1 × V). */
     public final Linear head;               // W_hy (H × V), b_y (1 × V)
+    /** The dropout on h_t before the head, or null without dropout. */
+    public final Dropout dropout;           // on h_t before the head; null without dropout
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final TokenProjection table;
     private final List<Param> params;
 
     private boolean fused = true;
     private boolean carry;                  // truncated BPTT
+    private boolean frozen;                 // dropout mask frozen: loss() applies it too
     private Matrix carried;                 // (B × S) the final state of the last lossAndGrad, or null
     private int[] ids = new int[0], targets = new int[0];  // (B·T) batch-major, remade when B·T changes
 
@@ -105,6 +140,9 @@ public final class RecurrentLM implements LanguageModel {
         this.recurrence = new Recurrence<>(cell, config.learnedStart());
         this.head = new Linear("Why", "by", H, V, 1.0 / Math.sqrt(H), rng);
         this.table = new TokenProjection(embedding, cell.input());
+        config.recurrentInit().apply(cell, new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x0127));
+        this.dropout = config.dropout() > 0
+                ? new Dropout(config.dropout(), config.seed() * 0x9E3779B97F4A7C15L + 0xD50D) : null;
         List<Param> ps = new ArrayList<>(embedding.params());
         ps.addAll(recurrence.params());
         ps.addAll(head.params());
@@ -145,9 +183,10 @@ public final class RecurrentLM implements LanguageModel {
      */
     @Override
     public double loss(Batch batch) {
+        if (dropout != null) dropout.training(frozen);              // evaluation: no dropout
         int B = batch.size(), T = batch.length();
         int per = Math.max(1, MAX_ROWS / Math.max(1, T));           // sequences per chunk
-        if (B <= per) return forward(batch, null);
+        if (B <= per) return ce.forward(logits(batch, null), targets);
         double sum = 0;
         long count = 0;
         for (int from = 0; from < B; from += per) {
@@ -156,6 +195,16 @@ public final class RecurrentLM implements LanguageModel {
             count += ce.count();
         }
         return count == 0 ? 0.0 : sum / count;
+    }
+
+    /**
+     * Fixes the dropout mask (true) so that {@link #loss} and {@link #lossAndGrad} compute the same function (a
+     * gradient check), or goes back to a fresh mask in training and none in {@link #loss} (false, the default).
+     */
+    public RecurrentLM freezeDropout(boolean on) {
+        frozen = on;
+        if (dropout != null) dropout.freeze(on);
+        return this;
     }
 
     @Override
@@ -170,9 +219,10 @@ public final class RecurrentLM implements LanguageModel {
     /**
      * The loss of the batch starting from the state s0 (B × S), a constant, or from the start state
      * when s0 is null; follow with {@link #backward()} for the gradients. Neither reads nor moves the
-     * carried state.
+     * carried state. Dropout, if any, is active (a training pass).
      */
     public double forward(Batch batch, Matrix s0) {
+        if (dropout != null) dropout.training(true);
         return ce.forward(logits(batch, s0), targets);
     }
 
@@ -187,6 +237,7 @@ public final class RecurrentLM implements LanguageModel {
                 ? table.forward(ids)                                // x_t·W_x + b, by lookup
                 : cell.input().forward(embedding.forward(ids));     // or C[token] then the product
         Matrix Hs = recurrence.forward(XW, T, s0);                  // (B·T × H)
+        if (dropout != null) Hs = dropout.forward(Hs);              //   (dropout in training)
         return head.forward(Hs);                                    // (B·T × V)
     }
 
@@ -196,6 +247,7 @@ public final class RecurrentLM implements LanguageModel {
     public void backward() {
         Matrix dLogits = ce.backward();                             // (B·T × V)
         Matrix dHs = head.backward(dLogits);                        // (B·T × H)
+        if (dropout != null) dHs = dropout.backward(dHs);
         Matrix dXW = recurrence.backward(dHs);                      // (B·T × G·H), through time
         if (fused) table.backward(dXW);
         else embedding.backward(cell.input().backward(dXW));
@@ -285,6 +337,9 @@ public final class RecurrentLM implements LanguageModel {
     @Override
     public String toString() {
         return "RecurrentLM(" + config.cell() + ", V=" + V + ", m=" + m + ", H=" + H
-                + (recurrence.start != null ? ", learned start" : "") + "; " + numParams() + " parameters)";
+                + (recurrence.start != null ? ", learned start" : "")
+                + (dropout != null ? ", dropout " + dropout.p : "")
+                + (config.recurrentInit() != RecurrentInit.DEFAULT ? ", " + config.recurrentInit() + " W_h" : "")
+                + "; " + numParams() + " parameters)";
     }
 }

@@ -2,6 +2,7 @@ package io.github.lmworkbook.models;
 
 import io.github.lmworkbook.cells.CellType;
 import io.github.lmworkbook.cells.RecurrentCell;
+import io.github.lmworkbook.cells.RecurrentInit;
 import io.github.lmworkbook.cells.Recurrence;
 import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Objective;
@@ -27,10 +28,24 @@ import java.util.Random;
  */
 public final class SequenceRegressor implements Objective<SequenceBatch> {
 
-    /** The cell, D inputs per step, H hidden units, the seed of the initialisation. */
-    public record Config(CellType cell, int inputs, int hidden, long seed) {
-        /** Checks the sizes: every one at least 1. */
+    /**
+     * The cell, D inputs per step, H hidden units, the seed of the initialisation, and how the cell's recurrent
+     * matrices start ({@link RecurrentInit}; DEFAULT: as the cell initialises itself).
+     */
+    public record Config(CellType cell, int inputs, int hidden, long seed, RecurrentInit recurrentInit) {
+        /** The cell's own initialisation. */
+        public Config(CellType cell, int inputs, int hidden, long seed) {
+            this(cell, inputs, hidden, seed, RecurrentInit.DEFAULT);
+        }
+
+        /** This configuration with another initialisation of the recurrent matrices. */
+        public Config withRecurrentInit(RecurrentInit init) {
+            return new Config(cell, inputs, hidden, seed, init);
+        }
+
+        /** Checks the sizes (every one at least 1) and that the recurrent initialisation is given. */
         public Config {
+            if (recurrentInit == null) throw new IllegalArgumentException("SequenceRegressor: recurrentInit must be given");
             if (inputs < 1 || hidden < 1) {
                 throw new IllegalArgumentException("SequenceRegressor: sizes must be ≥ 1, got D=" + inputs + ", H="
                         + hidden);
@@ -60,6 +75,7 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
         this.recurrence = new Recurrence<>(cell, false);
         int H = config.hidden();
         this.readout = new Linear("w", "c", H, 1, 1.0 / Math.sqrt(H), rng);
+        config.recurrentInit().apply(cell, new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x0127));
         List<Param> ps = new ArrayList<>(recurrence.params());
         ps.addAll(readout.params());
         this.params = List.copyOf(ps);

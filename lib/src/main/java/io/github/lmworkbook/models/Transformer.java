@@ -4,6 +4,8 @@ import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.core.RowBuffer;
 import io.github.lmworkbook.data.Batch;
+import io.github.lmworkbook.layers.CausalSelfAttention;
+import io.github.lmworkbook.layers.Dropout;
 import io.github.lmworkbook.layers.Embedding;
 import io.github.lmworkbook.layers.Layer;
 import io.github.lmworkbook.layers.LayerNorm;
@@ -45,6 +47,22 @@ import java.util.Random;
  * {@link Positions#LEARNED} (makemore, GPT-2), {@link Positions#SINUSOIDAL} (the fixed sines and cosines of Vaswani
  * et al. 2017: P[t][2i] = sin(t/10000^(2i/C)), P[t][2i+1] = cos(t/10000^(2i/C))), or {@link Positions#NONE}: then
  * nothing tells the model where a token is, and self-attention cannot see order (it is permutation-equivariant).
+ *
+ * <h2>Options of practice</h2>
+ * <ul>
+ *   <li>{@code dropout = p > 0}: a {@link Dropout} on the embeddings x and on the output of every attention and MLP
+ *       before it joins the residual stream (nanoGPT's {@code drop} and {@code resid_dropout}; not on the attention
+ *       weights). Active in {@link #lossAndGrad} and {@link #forward}, the identity in {@link #loss} and generation;
+ *       {@link #freezeDropout} fixes the masks for a gradient check.</li>
+ *   <li>{@code postLayerNorm}: the blocks' LayerNorms after the residual additions (the original transformer;
+ *       {@link TransformerBlock}), and then no final ln_f.</li>
+ *   <li>{@code scaleResiduals}: GPT-2's initialisation of the projections that write into the residual stream (each
+ *       attention's W_o and each MLP's W₂) scaled by 1/√(2·n_layer): the stream is a sum of 2·n_layer such writes,
+ *       and with independent writes its variance then stays that of one ({@link Init#NANOGPT} does the same at
+ *       its own scale).</li>
+ *   <li>{@link #cachedGenerator}: generation with a key–value cache.</li>
+ * </ul>
+ * With their defaults (0, false, false) the model computes exactly what it computed before they existed.
  */
 public final class Transformer implements LanguageModel {
 
@@ -81,11 +99,19 @@ public final class Transformer implements LanguageModel {
      * @param tieWeights the head reads the token embedding's table, transposed (nanoGPT, GPT-2: true; makemore:
      *                   false, a head W_head (C × V) of its own)
      * @param init       how the parameters are initialised
+     * @param dropout    the drop probability of the dropout layers (0: none), 0 ≤ p &lt; 1
+     * @param postLayerNorm the LayerNorms after the residual additions (the original transformer) instead of
+     *                   before the sub-layers (GPT-2's pre-LN, the default)
+     * @param scaleResiduals GPT-2's 1/√(2·n_layer) on the initial residual projections W_o and W₂ of makemore's
+     *                   initialisation ({@link Init#NANOGPT} has it already)
      */
     public record Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
                          boolean residual, boolean layerNorm, long seed, boolean bias, boolean tieWeights,
-                         Init init) {
-        /** Checks the sizes (each ≥ 1, the layers ≥ 0), that the heads divide the width, and the positions. */
+                         Init init, double dropout, boolean postLayerNorm, boolean scaleResiduals) {
+        /**
+         * Checks the sizes (each ≥ 1, the layers ≥ 0), that the heads divide the width, the positions, the
+         * initialisation and the dropout probability.
+         */
         public Config {
             if (vocabSize < 1 || blockSize < 1 || layers < 0 || heads < 1 || embed < 1) {
                 throw new IllegalArgumentException("Transformer: sizes must be ≥ 1 (layers ≥ 0), got V=" + vocabSize
@@ -96,13 +122,35 @@ public final class Transformer implements LanguageModel {
             }
             if (positions == null) throw new IllegalArgumentException("Transformer: positions must be given");
             if (init == null) throw new IllegalArgumentException("Transformer: init must be given");
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("Transformer: dropout " + dropout + " must be in [0, 1)");
+            }
+            if (scaleResiduals && init == Init.NANOGPT) {
+                throw new IllegalArgumentException("Transformer: nanoGPT's initialisation scales the residual "
+                        + "projections by 1/√(2·n_layer) already; scaleResiduals is for makemore's");
+            }
         }
 
-        /** makemore's choices for the rest: biases, an untied head, makemore's initialisation. */
+        /** makemore's choices for the rest: biases, an untied head, makemore's initialisation; no options. */
         public Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
                       boolean residual, boolean layerNorm, long seed) {
             this(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, true, false,
                     Init.MAKEMORE);
+        }
+
+        /** Biases, head and initialisation as given; without dropout, pre-LN, residual projections unscaled. */
+        public Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
+                      boolean residual, boolean layerNorm, long seed, boolean bias, boolean tieWeights, Init init) {
+            this(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias, tieWeights,
+                    init, 0.0, false, false);
+        }
+
+        /** makemore's biases, head and initialisation, with the options of practice as given. */
+        public Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
+                      boolean residual, boolean layerNorm, long seed, double dropout, boolean postLayerNorm,
+                      boolean scaleResiduals) {
+            this(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, true, false,
+                    Init.MAKEMORE, dropout, postLayerNorm, scaleResiduals);
         }
 
         /** makemore's transformer: 4 layers, 4 heads, n_embd 64, learned positions, residuals and LayerNorms. */
@@ -122,40 +170,61 @@ public final class Transformer implements LanguageModel {
         /** This configuration with other positions. */
         public Config withPositions(Positions p) {
             return new Config(vocabSize, blockSize, layers, heads, embed, p, residual, layerNorm, seed, bias,
-                    tieWeights, init);
+                    tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
         /** This configuration with or without the residual connections. */
         public Config withResidual(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, on, layerNorm, seed, bias,
-                    tieWeights, init);
+                    tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
         /** This configuration with or without LayerNorm. */
         public Config withLayerNorm(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, on, seed, bias,
-                    tieWeights, init);
+                    tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
         /** This configuration with another seed. */
         public Config withSeed(long s) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, s, bias,
-                    tieWeights, init);
+                    tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
+        /** This configuration with or without the blocks' biases. */
         public Config withBias(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, on,
-                    tieWeights, init);
+                    tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
+        /** This configuration with the head tied to the token embedding, or with a head of its own. */
         public Config withTiedWeights(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
-                    on, init);
+                    on, init, dropout, postLayerNorm, scaleResiduals);
         }
 
+        /** This configuration with another initialisation. */
         public Config withInit(Init i) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
-                    tieWeights, i);
+                    tieWeights, i, dropout, postLayerNorm, scaleResiduals);
+        }
+
+        /** This configuration with another dropout probability (0: no dropout layers). */
+        public Config withDropout(double p) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
+                    tieWeights, init, p, postLayerNorm, scaleResiduals);
+        }
+
+        /** This configuration with the LayerNorms after the residual additions (true) or before the sub-layers. */
+        public Config withPostLayerNorm(boolean on) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
+                    tieWeights, init, dropout, on, scaleResiduals);
+        }
+
+        /** This configuration with or without GPT-2's 1/√(2·n_layer) on the initial residual projections. */
+        public Config withScaledResiduals(boolean on) {
+            return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
+                    tieWeights, init, dropout, postLayerNorm, on);
         }
 
         /** The number of parameters of this configuration (a tied head's table is counted once, as wte). */
@@ -163,7 +232,8 @@ public final class Transformer implements LanguageModel {
             long V = vocabSize, C = embed, b = bias ? 1 : 0, ln = layerNorm ? (1 + b) * C : 0;
             long block = 2 * ln + (C * 3 * C + b * 3 * C) + (C * C + b * C) + (C * 4 * C + b * 4 * C)
                     + (4 * C * C + b * C);
-            return V * C + (positions == Positions.LEARNED ? (long) blockSize * C : 0) + layers * block + ln
+            long lnF = postLayerNorm ? 0 : ln;                                 // post-LN has no final LayerNorm
+            return V * C + (positions == Positions.LEARNED ? (long) blockSize * C : 0) + layers * block + lnF
                     + (tieWeights ? 0 : C * V);
         }
     }
@@ -187,14 +257,17 @@ public final class Transformer implements LanguageModel {
     public final Matrix sinusoids;                 // (blockSize × C) fixed, null unless SINUSOIDAL
     /** The blocks, first to last. */
     public final List<TransformerBlock> blocks;
-    /** The final LayerNorm ln_f, or null without LayerNorm. */
-    public final LayerNorm lnF;                    // null without LayerNorm
+    /** The final LayerNorm ln_f, or null without LayerNorm or with post-LN. */
+    public final LayerNorm lnF;                    // null without LayerNorm, or with post-LN
+    /** The dropout on x = wte + positions, or null without dropout. */
+    public final Dropout drop;                     // on x = wte + positions; null without dropout
     /** The head: a Linear W_head (C × V) without bias, or tied to the token embedding (x·wteᵀ): the logits. */
     public final Layer head;                       // a Linear W_head (C × V) without bias, or tied: x·wteᵀ
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final List<Param> params;
 
     private boolean computeIgnored;
+    private boolean frozen;                        // dropout masks frozen: loss() applies them too
     private final RowBuffer xBuf;                  // (N × C) x = wte + wpe
     private Matrix dX;                             // ∂L/∂x of the last backward (N × C)
     // the rows of the last forward: sequences end to end
@@ -215,13 +288,23 @@ public final class Transformer implements LanguageModel {
         this.wpe = config.positions() == Positions.LEARNED ? new Embedding("wpe", blockSize, C, rng) : null;
         this.sinusoids = config.positions() == Positions.SINUSOIDAL ? sinusoids(blockSize, C) : null;
         List<TransformerBlock> bs = new ArrayList<>();
+        long dropSeed = config.seed() * 0x9E3779B97F4A7C15L + 0xD50D;       // the masks' own seeds, not rng's draws
         for (int l = 0; l < config.layers(); l++) {
             bs.add(new TransformerBlock("h" + l, C, config.heads(), blockSize, config.residual(), config.layerNorm(),
-                    config.bias(), rng));
+                    config.bias(), config.postLayerNorm(), config.dropout(), dropSeed + 2 + 2L * l, rng));
         }
         this.blocks = List.copyOf(bs);
-        this.lnF = config.layerNorm() ? new LayerNorm("ln_f", C, LayerNorm.EPS, config.bias()) : null;
+        this.lnF = config.layerNorm() && !config.postLayerNorm()
+                ? new LayerNorm("ln_f", C, LayerNorm.EPS, config.bias()) : null;
         this.head = config.tieWeights() ? new TiedLinear(wte.C) : new Linear("head", C, V, false, rng);
+        this.drop = config.dropout() > 0 ? new Dropout(config.dropout(), dropSeed) : null;
+        if (config.scaleResiduals()) {                                          // GPT-2: 1/√(2·n_layer)
+            double f = 1.0 / Math.sqrt(2.0 * config.layers());
+            for (TransformerBlock b : blocks) {
+                b.attn.out.W.value.scaleInPlace(f);
+                b.proj.W.value.scaleInPlace(f);
+            }
+        }
         List<Param> ps = new ArrayList<>(wte.params());
         if (wpe != null) ps.addAll(wpe.params());
         for (TransformerBlock b : blocks) ps.addAll(b.params());
@@ -291,9 +374,27 @@ public final class Transformer implements LanguageModel {
         return this;
     }
 
+    /**
+     * Fixes every dropout mask (true) so that {@link #loss} and {@link #lossAndGrad} compute the same function (a
+     * gradient check), or goes back to fresh masks in training and none in {@link #loss} (false, the default).
+     */
+    public Transformer freezeDropout(boolean on) {
+        this.frozen = on;
+        if (drop != null) drop.freeze(on);
+        for (TransformerBlock b : blocks) b.freezeDropout(on);
+        return this;
+    }
+
+    private void training(boolean on) {
+        if (drop == null) return;
+        drop.training(on);
+        for (TransformerBlock b : blocks) b.training(on);
+    }
+
     @Override
     public double loss(Batch batch) {
         requireNonEmpty(batch);
+        training(frozen);                                                       // evaluation: no dropout
         double sum = 0;
         long count = 0;
         for (int from = 0; from < batch.size(); ) {
@@ -318,6 +419,7 @@ public final class Transformer implements LanguageModel {
     /** The loss of the whole batch (one pass, no chunks); follow with {@link #backward()} for the gradients. */
     public double forward(Batch batch) {
         requireNonEmpty(batch);
+        training(true);
         pack(batch, 0, Integer.MAX_VALUE);
         if (N == 0) return 0.0;                                                 // no targets at all
         return ce.forward(logits(), targetViews[N]);
@@ -331,6 +433,7 @@ public final class Transformer implements LanguageModel {
             double[] xr = x.data[r], p = sinusoids.data[pos[r]];
             for (int j = 0; j < C; j++) xr[j] += p[j];
         }
+        if (drop != null) x = drop.forward(x);                        // dropout on the embeddings
         int[] lengths = lengthViews[currentCount];
         for (TransformerBlock b : blocks) x = b.forward(x, lengths);  // the blocks
         if (lnF != null) x = lnF.forward(x);                          // ln_f
@@ -343,6 +446,7 @@ public final class Transformer implements LanguageModel {
         Matrix dx = head.backward(ce.backward());                     // (N × C)
         if (lnF != null) dx = lnF.backward(dx);
         for (int l = blocks.size() - 1; l >= 0; l--) dx = blocks.get(l).backward(dx);
+        if (drop != null) dx = drop.backward(dx);
         wte.backward(dx);                                             // dwte: scatter-add by token
         if (wpe != null) wpe.backward(dx);                            // dwpe: scatter-add by position
         dX = dx;
@@ -466,6 +570,7 @@ public final class Transformer implements LanguageModel {
         if (logits.rows != B || logits.cols != V) {
             throw new IllegalArgumentException("Transformer: logits " + logits.shape() + ", expected (" + B + "×" + V + ")");
         }
+        training(false);
         for (int start = 0; start < B; ) {
             int rows = 0, count = 0;
             int[] lens = lensScratch(B);
@@ -536,12 +641,91 @@ public final class Transformer implements LanguageModel {
         };
     }
 
+    /**
+     * Generation for B streams with a key–value cache: each new token goes through the model as one row per stream
+     * — its embedding, then every block with {@link TransformerBlock#forwardCached} (attention reads the keys and
+     * values of the earlier positions from the cache instead of recomputing them) — for O(t·C + C²) work per token
+     * instead of {@link #generator}'s O(t·C² + t²·C). The logits are those of {@link #generator} (the causal mask:
+     * nothing of position t depends on a later one; the same numbers up to the products' rounding, which may differ in
+     * the last bits between a one-row and a many-row product). Once a stream holds blockSize tokens the window
+     * slides, every position shifts by one, and the cache is rebuilt from the window (as costly as no cache).
+     */
+    public Generator cachedGenerator(int B) {
+        if (B < 1) throw new IllegalArgumentException("Transformer: a generator needs ≥ 1 stream, got " + B);
+        return new Generator() {
+            private final int[][] window = new int[B][blockSize];
+            private final CausalSelfAttention.KvCache[] caches = new CausalSelfAttention.KvCache[blocks.size()];
+            private final int[] ids = new int[B], posIds = new int[B];
+            private final RowBuffer xOne = new RowBuffer(C);
+            private int n;                                                       // tokens in every window
+
+            {
+                for (int l = 0; l < caches.length; l++) caches[l] = blocks.get(l).attn.newCache(B);
+            }
+
+            @Override
+            public void reset() {
+                n = 0;
+                for (CausalSelfAttention.KvCache c : caches) c.clear();
+            }
+
+            @Override
+            public void next(int[] tokens, Matrix logits) {
+                if (tokens.length != B) {
+                    throw new IllegalArgumentException("Transformer generator: " + tokens.length + " tokens for " + B
+                            + " streams");
+                }
+                if (logits.rows != B || logits.cols != V) {
+                    throw new IllegalArgumentException("Transformer: logits " + logits.shape() + ", expected (" + B
+                            + "×" + V + ")");
+                }
+                for (int id : tokens) {
+                    if (id < 0 || id >= V) {
+                        throw new IllegalArgumentException("Transformer: input token " + id + " outside [0, " + V + ")");
+                    }
+                }
+                training(false);
+                if (n < blockSize) {
+                    for (int b = 0; b < B; b++) window[b][n] = tokens[b];
+                    step(n, logits);                                             // position n from the cache
+                    n++;
+                    return;
+                }
+                for (int b = 0; b < B; b++) {                                   // the window slides: rebuild
+                    System.arraycopy(window[b], 1, window[b], 0, blockSize - 1);
+                    window[b][blockSize - 1] = tokens[b];
+                }
+                for (CausalSelfAttention.KvCache c : caches) c.clear();
+                for (int t = 0; t < blockSize; t++) step(t, logits);
+            }
+
+            /** Position t of every stream through the model, from the cache of positions 0 … t − 1. */
+            private void step(int t, Matrix logits) {
+                for (int b = 0; b < B; b++) {
+                    ids[b] = window[b][t];
+                    posIds[b] = t;
+                }
+                Matrix x = xOne.rows(B).setFrom(wte.forward(ids));             // wte[token]      (B × C)
+                if (wpe != null) x.addInPlace(wpe.forward(posIds));            // + wpe[t]
+                if (sinusoids != null) for (int b = 0; b < B; b++) {           // + P[t]
+                    double[] xr = x.data[b], p = sinusoids.data[t];
+                    for (int j = 0; j < C; j++) xr[j] += p[j];
+                }
+                for (int l = 0; l < caches.length; l++) x = blocks.get(l).forwardCached(x, caches[l]);
+                if (lnF != null) x = lnF.forward(x);
+                logits.setFrom(head.forward(x));                               // (B × V)
+            }
+        };
+    }
+
     @Override
     public String toString() {
         Config c = config;
-        return String.format(Locale.ROOT, "Transformer(V=%d, block %d, %d layers, %d heads, n_embd %d, %s positions%s%s%s%s%s; "
+        return String.format(Locale.ROOT, "Transformer(V=%d, block %d, %d layers, %d heads, n_embd %d, %s positions%s%s%s%s%s%s%s%s; "
                         + "%d parameters)", V, blockSize, c.layers(), c.heads(), C, c.positions().name().toLowerCase(Locale.ROOT),
                 c.residual() ? "" : ", no residual", c.layerNorm() ? "" : ", no LayerNorm", c.bias() ? "" : ", no biases",
-                c.tieWeights() ? ", head tied to wte" : "", c.init() == Init.MAKEMORE ? "" : ", nanoGPT init", numParams());
+                c.tieWeights() ? ", head tied to wte" : "", c.init() == Init.MAKEMORE ? "" : ", nanoGPT init",
+                c.postLayerNorm() ? ", post-LN" : "", c.dropout() > 0 ? ", dropout " + c.dropout() : "",
+                c.scaleResiduals() ? ", residual projections ×1/√(2·n_layer)" : "", numParams());
     }
 }

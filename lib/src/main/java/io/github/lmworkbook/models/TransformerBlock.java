@@ -4,6 +4,7 @@ import io.github.lmworkbook.core.Matrix;
 import io.github.lmworkbook.core.Param;
 import io.github.lmworkbook.core.RowBuffer;
 import io.github.lmworkbook.layers.CausalSelfAttention;
+import io.github.lmworkbook.layers.Dropout;
 import io.github.lmworkbook.layers.Gelu;
 import io.github.lmworkbook.layers.LayerNorm;
 import io.github.lmworkbook.layers.Linear;
@@ -27,9 +28,22 @@ import java.util.Random;
  * </pre>
  * For the experiments, the residual connections ({@code residual = false}: x₁ = attn(ln₁(x)), x₂ = mlp(ln₂(x₁))) and
  * the LayerNorms ({@code layerNorm = false}: ln is the identity) can be left out.
+ *
+ * <h2>Post-LN and dropout</h2>
+ * {@code postLayerNorm = true} puts each LayerNorm after its residual addition, as the original transformer (Vaswani
+ * et al. 2017) and BERT do:
+ * <pre>
+ * x₁ = ln₁(x + attn(x))                x₂ = ln₂(x₁ + mlp(x₁))
+ * dx₁ = ds₂ + mlpᵀ(ds₂), ds₂ = ln₂ᵀ(dx₂)          dx = ds₁ + attnᵀ(ds₁), ds₁ = ln₁ᵀ(dx₁)
+ * </pre>
+ * so that every gradient that reaches an earlier block has passed through every later LayerNorm: the residual
+ * stream no longer carries dx₂ straight through (Xiong et al. 2020). With {@code dropout = p > 0}, the output of
+ * attention and of the MLP each pass a {@link Dropout} before they are added to the stream (nanoGPT's
+ * {@code resid_dropout}); with p = 0 there is no dropout layer and the block computes exactly what it did without
+ * the option.
  */
 public final class TransformerBlock implements SequenceLayer {
-    /** The LayerNorms before the attention and before the MLP; null without LayerNorm. */
+    /** The LayerNorms before the attention and the MLP (after the residual additions: post-LN); null without. */
     public final LayerNorm ln1, ln2;        // null without LayerNorm
     /** The causal self-attention. */
     public final CausalSelfAttention attn;
@@ -41,6 +55,10 @@ public final class TransformerBlock implements SequenceLayer {
     public final Linear proj;               // W₂ (4C × C), b₂
     /** Whether the block adds its input back (x + attn(…), x + mlp(…)). */
     public final boolean residual;
+    /** LayerNorm after each residual addition (true) or before each sub-layer (false, GPT-2's default). */
+    public final boolean postLayerNorm;
+    /** The dropouts after attention and after the MLP; null when p = 0. */
+    public final Dropout drop1, drop2;      // after attention, after the MLP; null when p = 0
     private final List<Param> params;
     private final RowBuffer x1Buf, x2Buf, dx1Buf, dxBuf;   // (N × C) each
 
@@ -65,6 +83,29 @@ public final class TransformerBlock implements SequenceLayer {
      */
     public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
                             boolean bias, Random rng) {
+        this(name, C, heads, blockSize, residual, layerNorm, bias, false, 0.0, 0L, rng);
+    }
+
+    /** With biases, the placement of the LayerNorms and dropout as in the constructor below. */
+    public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
+                            boolean postLayerNorm, double dropout, long dropoutSeed, Random rng) {
+        this(name, C, heads, blockSize, residual, layerNorm, true, postLayerNorm, dropout, dropoutSeed, rng);
+    }
+
+    /**
+     * As above, with the biases, the placement of the LayerNorms and dropout.
+     *
+     * @param bias          the Linears' b and the LayerNorms' β (false: nanoGPT's {@code bias=False})
+     * @param postLayerNorm each LayerNorm after its residual addition (the original transformer) instead of before
+     *                      its sub-layer
+     * @param dropout       the drop probability after attention and after the MLP (0: no dropout layers)
+     * @param dropoutSeed   the seed of the dropout masks (the two layers get dropoutSeed and dropoutSeed + 1)
+     */
+    public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
+                            boolean bias, boolean postLayerNorm, double dropout, long dropoutSeed, Random rng) {
+        this.postLayerNorm = postLayerNorm;
+        this.drop1 = dropout > 0 ? new Dropout(dropout, dropoutSeed) : null;
+        this.drop2 = dropout > 0 ? new Dropout(dropout, dropoutSeed + 1) : null;
         this.ln1 = layerNorm ? new LayerNorm(name + ".ln1", C, LayerNorm.EPS, bias) : null;
         this.attn = new CausalSelfAttention(name + ".attn", C, heads, blockSize, bias, rng);
         this.ln2 = layerNorm ? new LayerNorm(name + ".ln2", C, LayerNorm.EPS, bias) : null;
@@ -89,14 +130,32 @@ public final class TransformerBlock implements SequenceLayer {
         return params;
     }
 
-    /** x₁ = x + attn(ln₁(x));  x₂ = x₁ + mlp(ln₂(x₁)). */
+    /**
+     * x₁ = x + attn(ln₁(x));  x₂ = x₁ + mlp(ln₂(x₁))
+     * (post-LN: x₁ = ln₁(x + attn(x)), x₂ = ln₂(x₁ + mlp(x₁))).
+     */
     @Override
     public Matrix forward(Matrix x, int[] lengths) {
+        if (postLayerNorm) return forwardPost(x, lengths);
         Matrix a = attn.forward(ln1 == null ? x : ln1.forward(x), lengths);      // attn(ln₁(x))
+        if (drop1 != null) a = drop1.forward(a);
         Matrix x1 = add(x1Buf, residual ? x : null, a);                          // x₁ = x + …
         Matrix m = proj.forward(gelu.forward(fc.forward(                          // mlp(ln₂(x₁))
                 ln2 == null ? x1 : ln2.forward(x1))));
+        if (drop2 != null) m = drop2.forward(m);
         return add(x2Buf, residual ? x1 : null, m);                              // x₂ = x₁ + …
+    }
+
+    /** Post-LN: x₁ = ln₁(x + attn(x));  x₂ = ln₂(x₁ + mlp(x₁)). */
+    private Matrix forwardPost(Matrix x, int[] lengths) {
+        Matrix a = attn.forward(x, lengths);                                     // attn(x)
+        if (drop1 != null) a = drop1.forward(a);
+        Matrix x1 = add(x1Buf, residual ? x : null, a);                          // x + attn(x)
+        if (ln1 != null) x1 = ln1.forward(x1);                                   // x₁ = ln₁(…)
+        Matrix m = proj.forward(gelu.forward(fc.forward(x1)));                   // mlp(x₁)
+        if (drop2 != null) m = drop2.forward(m);
+        Matrix x2 = add(x2Buf, residual ? x1 : null, m);                         // x₁ + mlp(x₁)
+        return ln2 == null ? x2 : ln2.forward(x2);                               // x₂ = ln₂(…)
     }
 
     @Override
@@ -111,12 +170,59 @@ public final class TransformerBlock implements SequenceLayer {
     /** dx₁ = dx₂ + ln₂ᵀ(mlpᵀ(dx₂));  dx = dx₁ + ln₁ᵀ(attnᵀ(dx₁)). */
     @Override
     public Matrix backward(Matrix dx2) {
-        Matrix dm = fc.backward(gelu.backward(proj.backward(dx2)));              // through the MLP
+        if (postLayerNorm) return backwardPost(dx2);
+        Matrix dm2 = drop2 == null ? dx2 : drop2.backward(dx2);
+        Matrix dm = fc.backward(gelu.backward(proj.backward(dm2)));              // through the MLP
         if (ln2 != null) dm = ln2.backward(dm);
         Matrix dx1 = add(dx1Buf, residual ? dx2 : null, dm);                     // + the residual: dx₂
-        Matrix da = attn.backward(dx1);                                          // through attention
+        Matrix da = attn.backward(drop1 == null ? dx1 : drop1.backward(dx1));    // through attention
         if (ln1 != null) da = ln1.backward(da);
         return add(dxBuf, residual ? dx1 : null, da);                            // + the residual: dx₁
+    }
+
+    /** Post-LN: ds₂ = ln₂ᵀ(dx₂), dx₁ = ds₂ + mlpᵀ(ds₂);  ds₁ = ln₁ᵀ(dx₁), dx = ds₁ + attnᵀ(ds₁). */
+    private Matrix backwardPost(Matrix dx2) {
+        Matrix ds2 = ln2 == null ? dx2 : ln2.backward(dx2);                      // through ln₂
+        Matrix dm = fc.backward(gelu.backward(proj.backward(drop2 == null ? ds2 : drop2.backward(ds2))));
+        Matrix dx1 = add(dx1Buf, residual ? ds2 : null, dm);                     // + the residual: ds₂
+        Matrix ds1 = ln1 == null ? dx1 : ln1.backward(dx1);                      // through ln₁
+        Matrix da = attn.backward(drop1 == null ? ds1 : drop1.backward(ds1));    // through attention
+        return add(dxBuf, residual ? ds1 : null, da);                            // + the residual: ds₁
+    }
+
+    /**
+     * Generation with a key–value cache: x (B × C) is one new position of each of B streams (the next after those
+     * in the cache); attention reads the cached keys and values of the earlier positions and appends this one's
+     * ({@link CausalSelfAttention#forwardCached}). The rest of the block is row by row, so the result is the last
+     * row of {@link #forward} over the whole prefix. No dropout (generation is evaluation).
+     */
+    public Matrix forwardCached(Matrix x, CausalSelfAttention.KvCache cache) {
+        if (postLayerNorm) {
+            Matrix x1 = add(x1Buf, residual ? x : null, attn.forwardCached(x, cache));
+            if (ln1 != null) x1 = ln1.forward(x1);
+            Matrix x2 = add(x2Buf, residual ? x1 : null, proj.forward(gelu.forward(fc.forward(x1))));
+            return ln2 == null ? x2 : ln2.forward(x2);
+        }
+        Matrix a = attn.forwardCached(ln1 == null ? x : ln1.forward(x), cache);   // attn(ln₁(x)), cached
+        Matrix x1 = add(x1Buf, residual ? x : null, a);
+        Matrix m = proj.forward(gelu.forward(fc.forward(ln2 == null ? x1 : ln2.forward(x1))));
+        return add(x2Buf, residual ? x1 : null, m);
+    }
+
+    /** Training (dropout masks drawn) or evaluation (dropout is the identity); nothing without dropout. */
+    public void training(boolean on) {
+        if (drop1 != null) {
+            drop1.training(on);
+            drop2.training(on);
+        }
+    }
+
+    /** Freezes (or thaws) the dropout masks, for a gradient check (see {@link Dropout#freeze}). */
+    public void freezeDropout(boolean on) {
+        if (drop1 != null) {
+            drop1.freeze(on);
+            drop2.freeze(on);
+        }
     }
 
     /** out = x + y (or y alone when x is null), into the buffer. */

@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
  * A configuration record as {@code key=value} entries and back, component by component through reflection, so that
  * a component added to a model's {@code Config} later is recorded and read without a change here. A component is a
  * primitive or its box, a String, an enum, a nested record (its components under {@code key.}), or an array of
- * int, long, double or boolean (comma-separated); a null reference is written {@value #NULL}.
+ * int, long, double or boolean (comma-separated); a null reference is written {@value #NULL}. A file written before
+ * components were appended to a record (options with defaults) is read through the record's constructor of the
+ * components it records, which gives the rest their defaults.
  */
 final class ConfigCodec {
     static final String NULL = "(null)";
@@ -81,6 +83,7 @@ final class ConfigCodec {
         RecordComponent[] cs = type.getRecordComponents();
         Class<?>[] types = new Class<?>[cs.length];
         Object[] args = new Object[cs.length];
+        int n = cs.length;                  // components read: all, or those before the options added since
         for (int i = 0; i < cs.length; i++) {
             types[i] = cs[i].getType();
             String key = prefix + cs[i].getName();
@@ -90,10 +93,18 @@ final class ConfigCodec {
             }
             String v = in.get(key);
             if (v == null) {
+                if (i > 0 && olderFile(type, cs, i, prefix, in)) {
+                    n = i;                  // the record's constructor of its first i components: the defaults
+                    break;
+                }
                 throw new IllegalArgumentException("no value for '" + key + "' (the file was written by a version "
                         + "whose " + type.getSimpleName() + " had no '" + cs[i].getName() + "')");
             }
             args[i] = value(key, types[i], v);
+        }
+        if (n < cs.length) {
+            types = Arrays.copyOf(types, n);
+            args = Arrays.copyOf(args, n);
         }
         try {
             Constructor<?> k = type.getDeclaredConstructor(types);
@@ -104,6 +115,26 @@ final class ConfigCodec {
             throw new IllegalArgumentException(cause.getMessage() != null ? cause.getMessage() : cause.toString());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalArgumentException("cannot make a " + type.getName() + ": " + e);
+        }
+    }
+
+    /**
+     * True when the entries end before component i (none of it or of the components after it is recorded) and the
+     * record has a constructor of its first i components: a file written before the later components (options with
+     * defaults, appended to the record) existed, read with the defaults that constructor gives them.
+     */
+    private static boolean olderFile(Class<?> type, RecordComponent[] cs, int i, String prefix, Map<String, String> in) {
+        for (int j = i; j < cs.length; j++) {
+            String key = prefix + cs[j].getName();
+            if (in.containsKey(key) || in.keySet().stream().anyMatch(k -> k.startsWith(key + "."))) return false;
+        }
+        Class<?>[] first = new Class<?>[i];
+        for (int j = 0; j < i; j++) first[j] = cs[j].getType();
+        try {
+            type.getDeclaredConstructor(first);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 

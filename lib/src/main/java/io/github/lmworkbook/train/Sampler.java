@@ -16,8 +16,13 @@ import java.util.Random;
  * <pre>
  *   p = softmax(z / τ)          τ = temperature: τ &lt; 1 sharpens, τ &gt; 1 flattens, τ = 0 takes argmax z
  *   top-k (optional): keep the k largest z, set the others' probability to 0, renormalize
+ *   top-p (optional, nucleus sampling, Holtzman et al. 2020): keep the smallest set of the most likely tokens
+ *                               whose probability adds up to at least p, set the others' to 0, renormalize
  *   next ~ p                    drawn with this sampler's seeded Random
  * </pre>
+ * Greedy decoding ({@link #greedy()}, τ = 0) always takes the most likely token (the first of equals); top-k keeps
+ * exactly k tokens (of equal logits at the k-th place, the first ones). {@link #probabilities} is the distribution a
+ * token is drawn from; {@link #decoding(Decoding)} sets τ, k and p at once.
  * Names ({@link #name}) start from the start token 0 and end when the model produces 0 (or at
  * {@link #maxLength}); text ({@link #text}) continues a prompt for n characters. The same seed and settings
  * give the same samples.
@@ -28,6 +33,7 @@ public final class Sampler {
     private final Random rng;
     private double temperature = 1.0;
     private int topK;                    // 0: off
+    private double topP = 1.0;           // 1: off
     private int maxLength = 100;
     private final LanguageModel.Generator generator;
     private final Matrix logits;         // (1 × V)
@@ -62,6 +68,26 @@ public final class Sampler {
         if (k < 0) throw new IllegalArgumentException("top-k " + k + " must be ≥ 0");
         this.topK = k;
         return this;
+    }
+
+    /**
+     * Nucleus sampling: samples only among the smallest set of most likely tokens whose probabilities (after τ and
+     * top-k) add up to at least p, 0 &lt; p ≤ 1; 1 (default) turns it off.
+     */
+    public Sampler topP(double p) {
+        if (!(p > 0 && p <= 1)) throw new IllegalArgumentException("top-p " + p + " must be in (0, 1]");
+        this.topP = p;
+        return this;
+    }
+
+    /** Greedy decoding: always the most likely token (τ = 0). */
+    public Sampler greedy() {
+        return temperature(0);
+    }
+
+    /** Sets the temperature, top-k and top-p of a {@link Decoding}. */
+    public Sampler decoding(Decoding d) {
+        return temperature(d.temperature()).topK(d.topK()).topP(d.topP());
     }
 
     /** The longest name {@link #name} produces (default 100 characters). */
@@ -149,28 +175,8 @@ public final class Sampler {
     public int sample(double[] z) {
         checkLogits(z);
         int V = z.length;
-        if (temperature == 0) {
-            int best = 0;
-            for (int j = 1; j < V; j++) if (z[j] > z[best]) best = j;
-            return best;
-        }
-        double cut = Double.NEGATIVE_INFINITY;         // keep z[j] ≥ cut
-        if (topK > 0 && topK < V) {
-            System.arraycopy(z, 0, sorted, 0, V);
-            Arrays.sort(sorted);
-            cut = sorted[V - topK];
-        }
-        double top = Double.NEGATIVE_INFINITY, big = 0;  // the largest kept logit, the largest |z| kept
-        for (int j = 0; j < V; j++) {
-            if (z[j] >= cut && z[j] > Double.NEGATIVE_INFINITY) {
-                top = Math.max(top, z[j]);
-                big = Math.max(big, Math.abs(z[j]));
-            }
-        }
-        // z/τ overflows for a tiny τ (1e-320): then shift first, softmax((z − max z)/τ), the limit τ → 0 (argmax)
-        double shift = big / temperature < 1e300 ? 0 : top;
-        for (int j = 0; j < V; j++) p[j] = z[j] >= cut ? (z[j] - shift) / temperature : Double.NEGATIVE_INFINITY;
-        Softmax.row(p, p, V);                          // p = softmax(z / τ) over the kept tokens
+        if (temperature == 0) return argmax(z);
+        distribution(z);
         double u = rng.nextDouble();
         int last = 0;
         for (int j = 0; j < V; j++) {
@@ -180,6 +186,82 @@ public final class Sampler {
             if (u < 0) return j;
         }
         return last; // rounding: u landed on the total
+    }
+
+    /**
+     * The distribution the next token is drawn from, given logits z (a new array of V probabilities adding up to 1):
+     * softmax(z / τ) restricted to the top-k and the top-p nucleus and renormalised; greedy: 1 at argmax z.
+     *
+     * @throws IllegalArgumentException as {@link #sample}
+     */
+    public double[] probabilities(double[] z) {
+        checkLogits(z);
+        if (temperature == 0) {
+            double[] one = new double[z.length];
+            one[argmax(z)] = 1.0;
+            return one;
+        }
+        distribution(z);
+        return p.clone();
+    }
+
+    private static int argmax(double[] z) {
+        int best = 0;
+        for (int j = 1; j < z.length; j++) if (z[j] > z[best]) best = j;
+        return best;
+    }
+
+    /** p = softmax(z / τ) over the top-k tokens, then restricted to the top-p nucleus (p adds up to 1). */
+    private void distribution(double[] z) {
+        int V = z.length;
+        double cut = Double.NEGATIVE_INFINITY;         // keep z[j] > cut, and of z[j] = cut as many as top-k allows
+        int ties = V;
+        if (topK > 0 && topK < V) {
+            System.arraycopy(z, 0, sorted, 0, V);
+            Arrays.sort(sorted);
+            cut = sorted[V - topK];
+            ties = topK;
+            for (int j = 0; j < V; j++) if (z[j] > cut) ties--;   // exactly k: the first of equal logits
+        }
+        for (int j = 0; j < V; j++) {
+            boolean keep = z[j] > cut || (z[j] == cut && ties-- > 0);
+            p[j] = keep ? z[j] : Double.NEGATIVE_INFINITY;                 // the kept logits
+        }
+        double top = Double.NEGATIVE_INFINITY, big = 0;  // the largest kept logit, the largest |z| kept
+        for (int j = 0; j < V; j++) {
+            if (p[j] > Double.NEGATIVE_INFINITY) {
+                top = Math.max(top, p[j]);
+                big = Math.max(big, Math.abs(p[j]));
+            }
+        }
+        // z/τ overflows for a tiny τ (1e-320): then shift first, softmax((z − max z)/τ), the limit τ → 0 (argmax)
+        double shift = big / temperature < 1e300 ? 0 : top;
+        for (int j = 0; j < V; j++) p[j] = (p[j] - shift) / temperature;   // −∞ stays −∞
+        Softmax.row(p, p, V);                          // p = softmax(z / τ) over the kept tokens
+        if (topP < 1) nucleus(V);
+    }
+
+    /**
+     * Keeps the smallest set of the most likely tokens whose probability adds up to ≥ top-p (of equal probabilities at
+     * the edge, the first ones), sets the others' to 0 and renormalises.
+     */
+    private void nucleus(int V) {
+        System.arraycopy(p, 0, sorted, 0, V);
+        Arrays.sort(sorted);
+        double mass = 0, edge = 0;                     // the smallest probability in the nucleus
+        for (int i = V - 1; i >= 0; i--) {
+            edge = sorted[i];
+            mass += edge;
+            if (mass >= topP) break;
+        }
+        double kept = 0;
+        for (int j = 0; j < V; j++) if (p[j] > edge) kept += p[j];
+        for (int j = 0; j < V; j++) {
+            if (p[j] > edge) continue;
+            if (p[j] == edge && edge > 0 && kept < topP) kept += p[j];   // the edge: as many as it takes
+            else p[j] = 0;
+        }
+        for (int j = 0; j < V; j++) p[j] /= kept;      // renormalise
     }
 
     private void checkLogits(double[] z) {

@@ -46,6 +46,7 @@ public final class Trainer<D> {
     private double timeBudgetSeconds = Double.POSITIVE_INFINITY;
     private LongConsumer gradientHook;
     private long hookEvery;
+    private boolean lossUnits;
 
     private final TrainingHistory history = new TrainingHistory();
     private long step;                 // the next step's index = updates done so far
@@ -104,6 +105,15 @@ public final class Trainer<D> {
     /** Where progress lines go (default System.out); null prints nothing. */
     public Trainer<D> log(PrintStream out) {
         this.out = out;
+        return this;
+    }
+
+    /**
+     * Prints every loss of the progress lines also in bits per character and as a perplexity ({@link CrossEntropy};
+     * default off): for a language model, whose loss is a per-token cross-entropy in nats.
+     */
+    public Trainer<D> lossUnits(boolean on) {
+        this.lossUnits = on;
         return this;
     }
 
@@ -212,9 +222,11 @@ public final class Trainer<D> {
             if (out != null && every > 0 && (step % every == 0 || step == first || step == last)) {
                 long now = System.nanoTime();
                 double rate = stepsReport / Math.max(1e-9, (now - tReport) / 1e9);
-                out.println(String.format("step %6d/%d | loss %.4f%s | lr %.2e | grad norm %7.3f | %.0f steps/s",
-                        step, first + steps, lossSum / lossCount,
-                        Double.isNaN(devLoss) ? "" : String.format(" | dev %.4f", devLoss),
+                double mean = lossSum / lossCount;
+                out.println(String.format("step %6d/%d | loss %.4f%s%s | lr %.2e | grad norm %7.3f | %.0f steps/s",
+                        step, first + steps, mean, lossUnits ? " " + CrossEntropy.unitsOf(mean) : "",
+                        Double.isNaN(devLoss) ? "" : String.format(" | dev %.4f", devLoss)
+                                + (lossUnits ? " " + CrossEntropy.unitsOf(devLoss) : ""),
                         optimizer.lr(), norm, rate));
                 lossSum = 0;
                 lossCount = 0;

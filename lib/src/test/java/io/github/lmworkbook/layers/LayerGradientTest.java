@@ -162,6 +162,22 @@ class LayerGradientTest {
     }
 
     @Test
+    void dropoutWithAFrozenMaskFollowsTheContract() {
+        for (double p : new double[] {0.0, 0.1, 0.5, 0.9}) {
+            Dropout drop = new Dropout(p, 3).freeze(true);
+            Param x = new Param("x", Matrix.randn(6, 7, 1.0, rng));
+            GradCheckReport r = checkLayer(drop, x, Matrix.randn(6, 7, 1.0, rng));
+            r.assertPassed();
+            assertEquals(42, r.entry("x").checked());
+            // evaluation: the identity, forward and backward
+            drop.training(false);
+            Matrix dy = Matrix.randn(6, 7, 1.0, rng);
+            assertSame(x.value, drop.forward(x.value));
+            assertSame(dy, drop.backward(dy));
+        }
+    }
+
+    @Test
     void softmaxRowsSumToOneAndBackwardIsTheVectorJacobianProduct() {
         Matrix z = Matrix.randn(3, 7, 3.0, rng);
         Softmax softmax = new Softmax();

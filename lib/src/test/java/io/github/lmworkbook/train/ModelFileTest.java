@@ -257,6 +257,26 @@ class ModelFileTest {
     }
 
     @Test
+    void aFileWrittenBeforeTheLaterOptionsIsReadWithTheirDefaults() throws Throwable {
+        Path f = dir.resolve("older.bin");
+        writeV2(f, mlpHeader(MLP_CONFIG), List.of(), List.of());          // no dropout, no init recorded
+        assertEquals(new Mlp.Config(27, 3, 4, 5, false, 1), ModelIO.read(f).config());
+        String gpt = "model=io.github.lmworkbook.models.Transformer\nconfig=io.github.lmworkbook.models.Transformer$Config\n"
+                + String.join("\n", "config.vocabSize=27", "config.blockSize=9", "config.layers=1", "config.heads=2",
+                        "config.embed=8", "config.positions=LEARNED", "config.residual=true", "config.layerNorm=true",
+                        "config.seed=5", "config.bias=false", "config.tieWeights=true", "config.init=NANOGPT") + "\n";
+        writeV2(f, gpt, List.of(), List.of());                              // written before dropout, post-LN
+        Transformer.Config c = (Transformer.Config) ModelIO.read(f).config();
+        assertEquals(new Transformer.Config(27, 9, 1, 2, 8, Transformer.Positions.LEARNED, true, true, 5, false, true,
+                Transformer.Init.NANOGPT), c);
+        assertEquals(0.0, c.dropout());
+        assertFalse(c.postLayerNorm() || c.scaleResiduals());
+        // a gap is not an older file: a component missing before one that is recorded is named
+        String gap = mlpHeader(MLP_CONFIG) + "config.init=DEFAULT\n";
+        assertTrue(refused(gap).getMessage().contains("no value for 'config.dropout'"), refused(gap).getMessage());
+    }
+
+    @Test
     void craftedHeadersAreRefusedWithOneLine() throws Throwable {
         assertTrue(refused("model=java.lang.Runtime\nconfig=java.lang.Record\n").getMessage()
                 .contains("names a class outside the library (java.lang.Runtime); not loaded"));
