@@ -211,7 +211,9 @@ final class LstmEvidence implements Catalog.Topic {
     static double[][][] states(RecurrentLM m, CountingLanguage lang, int N) {
         int[] ns = new int[N];
         for (int n = 1; n <= N; n++) ns[n - 1] = n;
-        m.loss(lang.batch(ns));                          // row n − 1 = [start, a × n, b × n, padding]
+        // one pass over all N words (not loss(), which evaluates a batch of more than RecurrentLM.MAX_ROWS rows in
+        // chunks and leaves only the last chunk's states in the recurrence): row n − 1 = [start, a × n, b × n, pad]
+        m.forward(lang.batch(ns), null);
         double[][][] s = new double[N][][];
         for (int n = 1; n <= N; n++) {
             s[n - 1] = new double[n + 1][];
