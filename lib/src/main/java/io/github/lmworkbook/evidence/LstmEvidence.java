@@ -487,26 +487,6 @@ final class LstmEvidence implements Catalog.Topic {
         return Checks.bestOn(ev, metric, partial);
     }
 
-    /** Seed by seed at one budget only: metric(a) op metric(b), each condition chosen for that budget. */
-    static Verdict pairsAt(Evidence ev, int scale, IntFunction<Condition> a, IntFunction<Condition> b, String metric,
-                           Checks.Op op) {
-        if (Arrays.stream(ev.scales()).noneMatch(x -> x == scale)) {
-            return Verdict.of(false, String.format(Locale.ROOT, "%d×: no results", scale));
-        }
-        Condition ca = a.apply(scale), cb = b.apply(scale);
-        long[] seeds = ev.seeds(ca, scale);
-        double[] va = new double[seeds.length], vb = new double[seeds.length];
-        int ok = 0;
-        for (int j = 0; j < seeds.length; j++) {
-            va[j] = ev.run(ca, scale, seeds[j]).metric(metric);
-            vb[j] = ev.has(cb, scale, seeds[j]) ? ev.run(cb, scale, seeds[j]).metric(metric) : Double.NaN;
-            if (op.test(va[j], vb[j])) ok++;
-        }
-        return Verdict.of(ok == seeds.length && seeds.length > 0, String.format(Locale.ROOT,
-                "%d×: %s: %s [%s] %s [%s] (%s) at %d of %d seeds", scale, metric, ca.label(), Checks.list(va),
-                op.symbol, Checks.list(vb), cb.label(), ok, seeds.length));
-    }
-
     /** At every budget: the spread over the seeds (largest − smallest) of a metric, op bound. */
     static Verdict spread(Evidence ev, IntFunction<Condition> at, String metric, Checks.Op op, double bound) {
         List<Verdict> parts = new ArrayList<>();
@@ -549,38 +529,40 @@ final class LstmEvidence implements Catalog.Topic {
                                     Checks.Op.GT));
                 }),
                 new Claim("04.flow-trained-c", "Training raises the LSTM's factor through c above its untrained"
-                        + " value, at every seed and both budgets (at the learning rate chosen on dev), and the five"
-                        + " seeds agree on it to within 0.05.", List.of("lstm-flow"), src -> {
+                        + " value, at every seed and both budgets (at the learning rate chosen on dev).",
+                        List.of("lstm-flow"), src -> {
                     Evidence ev = src.get("lstm-flow");
                     IntFunction<Condition> at = best(ev, DEV, "cell", "LSTM");
-                    return Verdict.all(pairs(ev, at, FACTOR_C, at, FACTOR_C0, Checks.Op.GT),
-                            spread(ev, at, FACTOR_C, Checks.Op.LT, 0.05));
+                    return pairs(ev, at, FACTOR_C, at, FACTOR_C0, Checks.Op.GT);
                 }),
                 new Claim("04.flow-gru", "The GRU's factor through h after training is above the RNN's at every"
-                        + " seed and both budgets (each at its learning rate chosen on dev), but it is no property of"
-                        + " the cell: at its chosen rate the five seeds spread over more than 0.15 at both budgets.",
-                        List.of("lstm-flow"), src -> {
+                        + " seed and both budgets (each at its learning rate chosen on dev), but it is no fixed property"
+                        + " of the cell: at its chosen rate the five seeds spread over more than 0.15 at both budgets,"
+                        + " the LSTM's factor through c over less than 0.1.", List.of("lstm-flow"), src -> {
                     Evidence ev = src.get("lstm-flow");
                     IntFunction<Condition> at = best(ev, DEV, "cell", "GRU");
                     return Verdict.all(Checks.chosen(ev, DEV, "cell", "GRU"),
                             pairs(ev, at, FACTOR_H, best(ev, DEV, "cell", "RNN"), FACTOR_H, Checks.Op.GT),
-                            spread(ev, at, FACTOR_H, Checks.Op.GT, 0.15));
+                            spread(ev, at, FACTOR_H, Checks.Op.GT, 0.15),
+                            spread(ev, best(ev, DEV, "cell", "LSTM"), FACTOR_C, Checks.Op.LT, 0.1));
                 }),
-                new Claim("04.flow-memory", "The trained LSTMs keep little of Shakespeare for long, but longer than"
-                        + " before training: at most 8 of the 32 units have a mean forget gate of 0.9 or more, the"
-                        + " longest memory time is under 30 characters, and it is longer than the same model's before"
-                        + " training, at every seed and both budgets (at the learning rate chosen on dev).",
-                        List.of("lstm-flow"), src -> {
+                new Claim("04.flow-memory", "The trained LSTMs keep little of Shakespeare for long: at most 8 of"
+                        + " the 32 units have a mean forget gate of 0.9 or more and the longest memory time is under 30"
+                        + " characters; training lengthens the longest memory time and shortens the median one, against"
+                        + " the same model before training — at every seed and both budgets (at the learning rate"
+                        + " chosen on dev).", List.of("lstm-flow"), src -> {
                     Evidence ev = src.get("lstm-flow");
                     IntFunction<Condition> at = best(ev, DEV, "cell", "LSTM");
                     return Verdict.all(Checks.every(ev, at, KEEPING, Checks.Op.LE, 8),
                             Checks.every(ev, at, TAU_MAX, Checks.Op.LT, 30),
-                            Checks.metrics(ev, at, TAU_MAX, Checks.Op.GT, TAU_MAX0));
+                            Checks.metrics(ev, at, TAU_MAX, Checks.Op.GT, TAU_MAX0),
+                            Checks.metrics(ev, at, TAU_MEDIAN, Checks.Op.LT, TAU_MEDIAN0));
                 }),
 
                 // ---- 4.3 the delayed copy (lstm-copy)
                 new Claim("04.copy-bf0", "With b_f = 0 the LSTM stays at the chance loss at learning rates 3e-2"
-                        + " and 1e-1 (loss/chance ≥ 0.99 at every seed and both budgets).", List.of("lstm-copy"),
+                        + " and 1e-1 (loss/chance ≥ 0.99 at every seed and both budgets); only the smaller rates move"
+                        + " it.", List.of("lstm-copy"),
                         src -> {
                     Evidence ev = src.get("lstm-copy");
                     List<Verdict> v = new ArrayList<>();
@@ -600,20 +582,25 @@ final class LstmEvidence implements Catalog.Topic {
                     }
                     return Verdict.all(v);
                 }),
-                new Claim("04.copy-rank-1x", "At 600 steps, each model at its learning rate chosen on dev, the"
-                        + " LSTM with b_f = 1 ends below the GRU at every seed.", List.of("lstm-copy"), src -> {
+                new Claim("04.copy-lstm-gru", "Each model at its learning rate chosen on dev, the LSTM with b_f = 1"
+                        + " ends below the GRU at every seed and both budgets.", List.of("lstm-copy"), src -> {
                     Evidence ev = src.get("lstm-copy");
                     return Verdict.all(Checks.chosen(ev, COPY_DEV, "model", "LSTM b_f=1"),
                             Checks.chosen(ev, COPY_DEV, "model", "GRU"),
-                            pairsAt(ev, 1, best(ev, COPY_DEV, "model", "LSTM b_f=1"), best(ev, COPY_DEV, "model",
+                            Checks.pairs(ev, best(ev, COPY_DEV, "model", "LSTM b_f=1"), best(ev, COPY_DEV, "model",
                                     "GRU"), DelayedCopySweep.RATIO, Checks.Op.LT));
                 }),
-                new Claim("04.copy-rank-4x", "At 2,400 steps the RNN ends below the LSTM with b_f = 1 at every"
-                        + " seed (each at its learning rate chosen on dev).", List.of("lstm-copy"), src -> {
+                new Claim("04.copy-rnn-4x", "At 2,400 steps the plain RNN is the only model that solves the copy:"
+                        + " loss below 5 % of chance at every seed, where the LSTM (b_f = 1) and the GRU stay above"
+                        + " 15 % (each at its learning rate chosen on dev).", List.of("lstm-copy"), src -> {
                     Evidence ev = src.get("lstm-copy");
                     return Verdict.all(Checks.chosen(ev, COPY_DEV, "model", "RNN"),
-                            pairsAt(ev, 4, best(ev, COPY_DEV, "model", "RNN"), best(ev, COPY_DEV, "model",
-                                    "LSTM b_f=1"), DelayedCopySweep.RATIO, Checks.Op.LT));
+                            Checks.everyAt(ev, 4, best(ev, COPY_DEV, "model", "RNN"), DelayedCopySweep.RATIO,
+                                    Checks.Op.LT, 0.05),
+                            Checks.everyAt(ev, 4, best(ev, COPY_DEV, "model", "LSTM b_f=1"), DelayedCopySweep.RATIO,
+                                    Checks.Op.GT, 0.15),
+                            Checks.everyAt(ev, 4, best(ev, COPY_DEV, "model", "GRU"), DelayedCopySweep.RATIO,
+                                    Checks.Op.GT, 0.15));
                 }),
 
                 // ---- 4.4 counting (lstm-counting)
@@ -681,12 +668,13 @@ final class LstmEvidence implements Catalog.Topic {
                     return Checks.pairs(ev, recallBest(ev, "LSTM", 16, 4), recallBest(ev, "LSTM", 16, 12), RECALL_ACC,
                             Checks.Op.GT);
                 }),
-                new Claim("04.recall-budget", "The budget moves the break: at L = 8, 4× the steps raises the"
-                        + " recall accuracy of the LSTM (H = 16) at every seed (each budget at its learning rate chosen"
-                        + " on dev) — the fall with L at one budget is not a capacity.", List.of("lstm-recall"),
-                        src -> {
+                new Claim("04.recall-budget", "The budget moves the break: at L = 8 and at L = 12, 4× the steps"
+                        + " raises the recall accuracy of the LSTM (H = 16) at every seed (each budget at its learning"
+                        + " rate chosen on dev) — the fall with L at one budget is not a capacity.",
+                        List.of("lstm-recall"), src -> {
                     Evidence ev = src.get("lstm-recall");
-                    return acrossBudgets(ev, recallBest(ev, "LSTM", 16, 8), RECALL_ACC, Checks.Op.GT);
+                    return Verdict.all(acrossBudgets(ev, recallBest(ev, "LSTM", 16, 8), RECALL_ACC, Checks.Op.GT),
+                            acrossBudgets(ev, recallBest(ev, "LSTM", 16, 12), RECALL_ACC, Checks.Op.GT));
                 }),
                 new Claim("04.recall-parameters", "Equal H is not equal parameters: the LSTM with H = 16 has more than"
                         + " three times the parameters of the RNN with H = 16, and the RNN with H = 34 has within 5 %"

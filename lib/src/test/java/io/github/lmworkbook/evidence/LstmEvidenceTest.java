@@ -131,23 +131,6 @@ class LstmEvidenceTest {
     }
 
     @Test
-    void pairsAtOneBudgetLookOnlyAtThatBudget() {
-        List<Condition> cs = List.of(Condition.of("m", "A"), Condition.of("m", "B"));
-        // A is below B at 1× at every seed; at 4× seed 2 of A is above
-        Evidence ev = grid(cs, "r", (i, s, seed) -> i == 0 ? (s == 4 && seed == 2 ? 0.9 : 0.5) : 0.7);
-        Verdict at1 = LstmEvidence.pairsAt(ev, 1, s -> ev.the("m", "A"), s -> ev.the("m", "B"), "r",
-                Checks.Op.LT);
-        assertTrue(at1.holds(), at1.toString());
-        assertEquals(1, at1.lines().size());
-        Verdict at4 = LstmEvidence.pairsAt(ev, 4, s -> ev.the("m", "A"), s -> ev.the("m", "B"), "r",
-                Checks.Op.LT);
-        assertFalse(at4.holds(), at4.toString());
-        assertTrue(at4.toString().contains("2 of 3 seeds"), at4.toString());
-        assertFalse(LstmEvidence.pairsAt(ev, 16, s -> ev.the("m", "A"), s -> ev.the("m", "B"), "r",
-                Checks.Op.LT).holds());
-    }
-
-    @Test
     void theSpreadIsTheLargestMinusTheSmallestSeedAtEveryBudget() {
         List<Condition> cs = List.of(Condition.of("m", "A"));
         Evidence ev = grid(cs, "f", (i, s, seed) -> s == 1 ? 0.5 + 0.1 * seed : 0.6 + 0.01 * seed);
