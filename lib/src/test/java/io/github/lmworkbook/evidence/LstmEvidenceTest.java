@@ -131,18 +131,6 @@ class LstmEvidenceTest {
     }
 
     @Test
-    void theSpreadIsTheLargestMinusTheSmallestSeedAtEveryBudget() {
-        List<Condition> cs = List.of(Condition.of("m", "A"));
-        Evidence ev = grid(cs, "f", (i, s, seed) -> s == 1 ? 0.5 + 0.1 * seed : 0.6 + 0.01 * seed);
-        Verdict wide = LstmEvidence.spread(ev, s -> ev.the("m", "A"), "f", Checks.Op.GT, 0.15);
-        assertFalse(wide.holds(), wide.toString());            // 1×: 0.2 apart; 4×: 0.02
-        assertTrue(wide.lines().get(0).startsWith("✓ 1×") && wide.lines().get(1).startsWith("✗ 4×"),
-                wide.toString());
-        Verdict narrow = LstmEvidence.spread(ev, s -> ev.the("m", "A"), "f", Checks.Op.LT, 0.25);
-        assertTrue(narrow.holds(), narrow.toString());
-    }
-
-    @Test
     void everyExperimentHasFiveSeedsTheBudgetAndItsFourfoldAndEveryClaimReadsOnlyThem() {
         LstmEvidence topic = new LstmEvidence();
         Set<String> ids = new HashSet<>();
