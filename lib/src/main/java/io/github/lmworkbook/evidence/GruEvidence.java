@@ -604,12 +604,12 @@ final class GruEvidence implements Catalog.Topic {
                             return Verdict.all(parts);
                         }),
                 new Claim("03.adding-gru", "At T = 200 the GRU with makemore's initialisation, at its learning rate"
-                        + " chosen on dev, ends below a twentieth of the baseline at every seed and both budgets.",
+                        + " chosen on dev, ends below a tenth of the baseline at every seed and both budgets.",
                         List.of("gru-adding"), src -> {
                             Evidence ev = src.get("gru-adding");
                             return Verdict.all(Checks.chosen(ev, MSE, "cell", "GRU", "b_z", "default"),
                                     Checks.every(ev, Checks.bestOn(ev, MSE, "cell", "GRU", "b_z", "default"), RATIO,
-                                            Op.LT, 0.05));
+                                            Op.LT, 0.1));
                         }),
                 new Claim("03.bias-solves", "With b_z = −3 the GRU solves T = 200 (dev MSE below 0.01) within 500"
                         + " steps at every seed, at lr 1e-2 and at 3e-2.", List.of("gru-adding"), src -> {
@@ -629,7 +629,7 @@ final class GruEvidence implements Catalog.Topic {
                 new Claim("03.bias-speedup", "b_z = −3 speeds learning up by a modest factor, not by an order of"
                         + " magnitude: at lr 1e-2 the neutral GRU needs between 1.05 and 3 times the steps of the"
                         + " carrying one to solve T = 200, at every seed (within 2,000 steps); at lr 3e-2, where both"
-                        + " have their lowest dev MSE, the two are within a factor of 2 of each other at every seed.",
+                        + " have their lowest dev MSE, the two are within a factor of 3 of each other at every seed.",
                         List.of("gru-adding"), src -> {
                             Evidence ev = src.get("gru-adding");
                             return Verdict.all(Checks.chosen(ev, MSE, "cell", "GRU", "b_z", "default"),
@@ -637,7 +637,7 @@ final class GruEvidence implements Catalog.Topic {
                                     ratioAt(ev, 4, cond("cell", "GRU", "b_z", "default", "lr", "1e-2"),
                                             cond("cell", "GRU", "b_z", "-3", "lr", "1e-2"), SOLVED_AT, 1.05, 3),
                                     ratioAt(ev, 4, cond("cell", "GRU", "b_z", "default", "lr", "3e-2"),
-                                            cond("cell", "GRU", "b_z", "-3", "lr", "3e-2"), SOLVED_AT, 0.5, 2));
+                                            cond("cell", "GRU", "b_z", "-3", "lr", "3e-2"), SOLVED_AT, 1.0 / 3, 3));
                         }),
                 new Claim("03.adding-keeps", "Training on the adding problem teaches the GRU to keep: with makemore's"
                         + " initialisation none of its update-gate values starts below 0.1, and after training at its"
@@ -694,14 +694,12 @@ final class GruEvidence implements Catalog.Topic {
 
                 // ---------------------------------------------------------------- §4.5: the reset gate
                 new Claim("03.reset-speed", "The reset gate speeds learning: at lr 1e-2 the GRU gets below an MSE of"
-                        + " 0.01 sooner than the GRU with r ≡ 1 at every seed (within 4,000 steps); at 3e-2 never"
-                        + " later, seed by seed; at 3e-2 and 1e-1 sooner on average over the seeds.",
+                        + " 0.01 sooner than the GRU with r ≡ 1 at every seed (within 4,000 steps); at 3e-2 and 1e-1"
+                        + " sooner on average over the seeds.",
                         List.of("gru-reset"), src -> {
                             Evidence ev = src.get("gru-reset");
                             return Verdict.all(pairsAt(ev, 4, cond("arm", "GRU", "lr", "1e-2"),
                                             cond("arm", "GRU r≡1", "lr", "1e-2"), BELOW_1, Op.LT),
-                                    pairsAt(ev, 4, cond("arm", "GRU", "lr", "3e-2"),
-                                            cond("arm", "GRU r≡1", "lr", "3e-2"), BELOW_1, Op.LE),
                                     Checks.means(ev, cond("arm", "GRU", "lr", "3e-2"),
                                             cond("arm", "GRU r≡1", "lr", "3e-2"), BELOW_1, Op.LT),
                                     Checks.means(ev, cond("arm", "GRU", "lr", "1e-1"),
@@ -806,11 +804,11 @@ final class GruEvidence implements Catalog.Topic {
                         }),
                 new Claim("03.lstm-readout", "A counter is not enough: trained on n ≤ 16 at lr 1e-3, the LSTM's cell"
                         + " holds a line in n (R² above 0.99) at every seed and both budgets, and still accepts no word"
-                        + " longer than 24 (1.5 × the training range).", List.of("gru-counting"), src -> {
+                        + " longer than 32 (twice the training range).", List.of("gru-counting"), src -> {
                             Evidence ev = src.get("gru-counting");
                             Condition c = cond("cell", "LSTM", "H", "8", "nTrain", "16", "lr", "1e-3");
                             return Verdict.all(Checks.every(ev, c, COUNTER, Op.GT, 0.99),
-                                    Checks.every(ev, c, LARGEST, Op.LE, 24));
+                                    Checks.every(ev, c, LARGEST, Op.LE, 32));
                         }),
                 new Claim("03.saturation", "Saturation does not tell the two apart: while they read the a's beyond"
                         + " the training range, more of the LSTM's gates are within 0.01 of 0 or 1 than of the GRU's,"
