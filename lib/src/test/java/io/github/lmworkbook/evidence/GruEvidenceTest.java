@@ -41,7 +41,7 @@ class GruEvidenceTest {
         bias[LstmCell.G] = 40;                        // g = tanh(40) = 1.0: c_n = n
         Outcome o = GruEvidence.mechanism(handSet(CellType.LSTM, bias), new CountingLanguage(2), 16, new Outcome());
         assertEquals(1.0, o.metric(GruEvidence.COUNTER), 1e-12);
-        assertEquals(1.0, o.metric(GruEvidence.COUNTER_F), 0.0);
+        assertEquals(1.0, o.metric(GruEvidence.COUNTER_F), 1e-12);       // Σ f/100 over 100 f = 1
         assertEquals(1.0, o.metric(GruEvidence.GAP_IN), 0.0);
         assertEquals(1.0, o.metric(GruEvidence.GAP_RATIO), 0.0);
         assertEquals(GruEvidence.COUNT_TEST, o.metric(GruEvidence.COLLAPSE));

@@ -112,7 +112,6 @@ class NotebookRulesTest {
      * (wrap the line with {@code Text.wrap(line, 100)}, or print it in two); then remove the cell from this list.
      */
     static final Map<String, Set<Integer>> KNOWN_LONG_OUTPUT = Map.of(
-            "03_gru.ipynb", Set.of(10, 19, 25, 29, 32, 35, 38, 44),
             "04_lstm.ipynb", Set.of(),
             "05_attention.ipynb", Set.of(19, 28, 47, 52, 57));
 
