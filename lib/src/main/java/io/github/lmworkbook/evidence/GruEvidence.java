@@ -694,16 +694,14 @@ final class GruEvidence implements Catalog.Topic {
 
                 // ---------------------------------------------------------------- §4.5: the reset gate
                 new Claim("03.reset-speed", "The reset gate speeds learning: at lr 1e-2 the GRU gets below an MSE of"
-                        + " 0.01 sooner than the GRU with r ≡ 1 at every seed (within 4,000 steps); at 3e-2 and 1e-1"
-                        + " sooner on average over the seeds.",
+                        + " 0.01 sooner than the GRU with r ≡ 1 at every seed (within 4,000 steps); at 3e-2 sooner"
+                        + " on average over the seeds.",
                         List.of("gru-reset"), src -> {
                             Evidence ev = src.get("gru-reset");
                             return Verdict.all(pairsAt(ev, 4, cond("arm", "GRU", "lr", "1e-2"),
                                             cond("arm", "GRU r≡1", "lr", "1e-2"), BELOW_1, Op.LT),
                                     Checks.means(ev, cond("arm", "GRU", "lr", "3e-2"),
-                                            cond("arm", "GRU r≡1", "lr", "3e-2"), BELOW_1, Op.LT),
-                                    Checks.means(ev, cond("arm", "GRU", "lr", "1e-1"),
-                                            cond("arm", "GRU r≡1", "lr", "1e-1"), BELOW_1, Op.LT));
+                                            cond("arm", "GRU r≡1", "lr", "3e-2"), BELOW_1, Op.LT));
                         }),
                 new Claim("03.reset-final", "Without the reset gate the GRU learns the task as well, given time: at"
                         + " 4,000 steps both arms end below an MSE of 0.01 at every seed, at lr 1e-2 and 3e-2.",
@@ -769,17 +767,18 @@ final class GruEvidence implements Catalog.Topic {
                             }
                             return Verdict.all(parts);
                         }),
-                new Claim("03.lstm-counter", "The LSTM's cell learns a linear counter: trained on n ≤ 16 at lr 1e-3,"
-                        + " 3e-3 or 3e-2, at every seed and both budgets, its most linear unit's c after aⁿ is a line"
-                        + " in n = 1 … 100 (R² above 0.99) with a mean forget gate above 0.97; at lr 1e-2 so at every"
-                        + " range and seed at 1×. Untrained, the most linear unit's R² is below 0.5. The GRU's most"
+                new Claim("03.lstm-counter", "The LSTM's cell learns a linear counter: trained on n ≤ 16 at lr 3e-3"
+                        + " or 3e-2, at every seed and both budgets, its most linear unit's c after aⁿ is a line in"
+                        + " n = 1 … 100 (R² above 0.99) with a mean forget gate above 0.97; at lr 1e-2 so at every"
+                        + " range and seed at 1×; at lr 1e-3 R² above 0.95 and f above 0.97. Untrained, the most linear unit's R² is below 0.5. The GRU's most"
                         + " linear unit (H = 8, lr 1e-2) is no line: R² below 0.95.", List.of("gru-counting"),
                         src -> {
                             Evidence ev = src.get("gru-counting");
                             List<Verdict> parts = new ArrayList<>();
                             for (Condition c : ev.where("cell", "LSTM")) {
                                 boolean all = !c.get("lr").equals("1e-2");
-                                parts.add(all ? Checks.every(ev, c, COUNTER, Op.GT, 0.99)
+                                double line = c.get("lr").equals("1e-3") ? 0.95 : 0.99;
+                                parts.add(all ? Checks.every(ev, c, COUNTER, Op.GT, line)
                                         : everyAt(ev, 1, c, COUNTER, Op.GT, 0.99));
                                 parts.add(all ? Checks.every(ev, c, COUNTER_F, Op.GT, 0.97)
                                         : everyAt(ev, 1, c, COUNTER_F, Op.GT, 0.97));
@@ -803,11 +802,11 @@ final class GruEvidence implements Catalog.Topic {
                             return Verdict.all(parts);
                         }),
                 new Claim("03.lstm-readout", "A counter is not enough: trained on n ≤ 16 at lr 1e-3, the LSTM's cell"
-                        + " holds a line in n (R² above 0.99) at every seed and both budgets, and still accepts no word"
+                        + " holds a line in n (R² above 0.95) at every seed and both budgets, and still accepts no word"
                         + " longer than 32 (twice the training range).", List.of("gru-counting"), src -> {
                             Evidence ev = src.get("gru-counting");
                             Condition c = cond("cell", "LSTM", "H", "8", "nTrain", "16", "lr", "1e-3");
-                            return Verdict.all(Checks.every(ev, c, COUNTER, Op.GT, 0.99),
+                            return Verdict.all(Checks.every(ev, c, COUNTER, Op.GT, 0.95),
                                     Checks.every(ev, c, LARGEST, Op.LE, 32));
                         }),
                 new Claim("03.saturation", "Saturation does not tell the two apart: while they read the a's beyond"
