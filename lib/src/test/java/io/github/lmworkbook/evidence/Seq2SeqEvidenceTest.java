@@ -46,7 +46,7 @@ class Seq2SeqEvidenceTest {
     }
 
     @Test
-    void theAttentionModelHasWithinTwoPercentOfTheParametersOfTheModelWithout() {
+    void theAttentionModelHasWithinFourPercentOfTheParametersOfTheModelWithout() {
         for (int H : Seq2SeqEvidence.SIZES) {
             int Ha = Seq2SeqEvidence.hidden(H, Seq2Seq.Attention.ADDITIVE);
             assertTrue(Ha < H, "attention costs parameters: fewer hidden units");
@@ -54,7 +54,7 @@ class Seq2SeqEvidenceTest {
                     Seq2Seq.Attention.NONE, 1).numParams();
             long with = Seq2Seq.Config.of(CellType.GRU, Seq2SeqEvidence.A, Seq2SeqEvidence.EMBED, Ha,
                     Seq2Seq.Attention.ADDITIVE, 1).numParams();
-            assertEquals(without, with, 0.02 * without, "H = " + H + " against attention H = " + Ha);
+            assertEquals(without, with, 0.04 * without, "H = " + H + " against attention H = " + Ha);
             assertEquals(with, new Seq2Seq(Seq2Seq.Config.of(CellType.GRU, Seq2SeqEvidence.A, Seq2SeqEvidence.EMBED,
                     Ha, Seq2Seq.Attention.ADDITIVE, 1)).numParams(), "the config counts what the model has");
         }
