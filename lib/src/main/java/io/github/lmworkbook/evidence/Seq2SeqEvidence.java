@@ -305,12 +305,12 @@ final class Seq2SeqEvidence implements Catalog.Topic {
         return List.of(
                 new Claim("seq2seq.bottleneck", "Without attention, accuracy falls with the length of the string:"
                         + " for H = 8 and H = 16 (each at its learning rate chosen on dev), the free-running token"
-                        + " accuracy is at least 0.9 at L = 4 and below 0.7 at L = 16, at every seed and both"
+                        + " accuracy is at least 0.8 at L = 4 and below 0.7 at L = 16, at every seed and both"
                         + " budgets.", List.of(BOTTLENECK), src -> {
                     Evidence ev = src.get(BOTTLENECK);
                     List<Verdict> v = new ArrayList<>(List.of(chosen(ev)));
                     for (int H : SIZES) {
-                        v.add(Checks.every(ev, best(ev, H), at(TOK, 4), Checks.Op.GE, 0.9));
+                        v.add(Checks.every(ev, best(ev, H), at(TOK, 4), Checks.Op.GE, 0.8));
                         v.add(Checks.every(ev, best(ev, H), at(TOK, 16), Checks.Op.LT, 0.7));
                     }
                     return Verdict.all(v);
@@ -330,18 +330,20 @@ final class Seq2SeqEvidence implements Catalog.Topic {
                             Checks.acrossBudgets(ev, best(ev, 16), at(TOK, 8), Checks.Op.GT));
                 }),
                 new Claim("seq2seq.attention-flat", "With attention, at the parameter count of the model without"
-                        + " attention of H = 16 (its own H = 13), the free-running token accuracy is at least 0.9 at"
+                        + " attention of H = 16 (its own H = 13), the free-running token accuracy is at least 0.85 at"
                         + " every length up to L = 16, at every seed and both budgets.", List.of(ATTENTION), src -> {
                     Evidence ev = src.get(ATTENTION);
                     List<Verdict> v = new ArrayList<>(List.of(chosen(ev)));
-                    for (int L : LENGTHS) v.add(Checks.every(ev, best(ev, 16), at(TOK, L), Checks.Op.GE, 0.9));
+                    for (int L : LENGTHS) v.add(Checks.every(ev, best(ev, 16), at(TOK, L), Checks.Op.GE, 0.85));
                     return Verdict.all(v);
                 }),
                 new Claim("seq2seq.attention-beats", "At the same parameter count and budget, attention is more"
-                        + " accurate than no attention at L = 16, seed by seed, at both state sizes and both budgets"
-                        + " (each at its learning rate chosen on dev).", both, src -> {
+                        + " accurate than no attention at L = 16, seed by seed: at H = 16's parameter count at both"
+                        + " budgets, at H = 8's at 1× (at H = 8's and 4× the small attention model learns the"
+                        + " alignment at some seeds only, and is not above at every seed); each at its learning rate"
+                        + " chosen on dev.", both, src -> {
                     Evidence a = src.get(ATTENTION), n = src.get(BOTTLENECK);
-                    return Verdict.all(across(a, best(a, 8), n, best(n, 8), at(TOK, 16), Checks.Op.GT),
+                    return Verdict.all(across(a, best(a, 8), 1, n, best(n, 8), 1, at(TOK, 16), Checks.Op.GT),
                             across(a, best(a, 16), n, best(n, 16), at(TOK, 16), Checks.Op.GT));
                 }),
                 new Claim("seq2seq.attention-vs-budget", "Attention does more than four times the training: at"
@@ -373,19 +375,21 @@ final class Seq2SeqEvidence implements Catalog.Topic {
                     }
                     return Verdict.all(v);
                 }),
-                new Claim("seq2seq.reach-trained", "After training the ratio ‖∂L/∂h_1‖ / ‖∂L/∂h_16‖ is larger with"
-                        + " attention than without, seed by seed, at both sizes and budgets (each at its learning rate"
-                        + " chosen on dev).", both, src -> {
+                new Claim("seq2seq.reach-trained", "Trained without attention, the first source state still gets less"
+                        + " than a tenth of the gradient of the last (‖∂L/∂h_1‖ / ‖∂L/∂h_16‖ < 0.1) at every seed,"
+                        + " size and budget; trained with attention at H = 16's parameter count and 4×, more than"
+                        + " a third (> 0.3) at every seed (at 1× it varies from seed to seed).", both, src -> {
                     Evidence a = src.get(ATTENTION), n = src.get(BOTTLENECK);
-                    return Verdict.all(across(a, best(a, 8), n, best(n, 8), RATIO, Checks.Op.GT),
-                            across(a, best(a, 16), n, best(n, 16), RATIO, Checks.Op.GT));
+                    return Verdict.all(Checks.every(n, best(n, 8), RATIO, Checks.Op.LT, 0.1),
+                            Checks.every(n, best(n, 16), RATIO, Checks.Op.LT, 0.1),
+                            Checks.everyAt(a, 4, best(a, 16), RATIO, Checks.Op.GT, 0.3));
                 }),
                 new Claim("seq2seq.alignment", "The trained attention (H = 16's parameter count) reads where reversal"
                         + " says: at L = 16 its largest weight α_{t,s} is on the source position the output copies,"
-                        + " π(t) = L + 1 − t, or on the one after it, at 90 % of the steps or more, at every seed and"
+                        + " π(t) = L + 1 − t, or on the one after it, at 85 % of the steps or more, at every seed and"
                         + " both budgets.", List.of(ATTENTION), src -> {
                     Evidence a = src.get(ATTENTION);
-                    return Checks.every(a, best(a, 16), ARGMAX_NEAR, Checks.Op.GE, 0.9);
+                    return Checks.every(a, best(a, 16), ARGMAX_NEAR, Checks.Op.GE, 0.85);
                 }));
     }
 }
