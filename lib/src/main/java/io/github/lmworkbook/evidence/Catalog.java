@@ -21,7 +21,7 @@ public final class Catalog {
 
     /** The topics, in the order of the notebooks. */
     static List<Topic> topics() {
-        return List.of(new GruEvidence(), new LstmEvidence(), new AttentionEvidence(),
+        return List.of(new GruEvidence(), new LstmEvidence(), new Seq2SeqEvidence(), new AttentionEvidence(),
                 new CompareEvidence());
     }
 

@@ -218,14 +218,15 @@ public final class AdditiveAttention {
     // ---- one step: forward and backward -------------------------------------------------------------------------
 
     /**
-     * The context c_t (B × H) for the queries s_{t−1} (B × Q) of step t ≥ 1: for every sequence b,
-     * q = s_{t−1}·W, z_s = tanh(q + k_s), e_s = z_s·v, α = softmax(e), c_t = Σ_s α_s h_s. Keeps step t's cache.
+     * The context c_t (B × H) for the queries s_{t−1} (B × Q) of step t ≥ 1: for every sequence
+     * b, q = s_{t−1}·W, z_s = tanh(q + k_s), e_s = z_s·v, α = softmax(e), c_t = Σ_s α_s h_s.
+     * Keeps step t's cache.
      */
     public Matrix forward(int t, Matrix sPrev) {
         requireMemory();
         if (sPrev.rows != count || sPrev.cols != Q) {
-            throw new IllegalArgumentException("AdditiveAttention: queries " + sPrev.shape() + ", expected ("
-                    + count + "×" + Q + "): one per source sequence");
+            throw new IllegalArgumentException("AdditiveAttention: queries " + sPrev.shape()
+                    + ", expected (" + count + "×" + Q + "): one per source sequence");
         }
         StepCache st = step(t);
         st.sPrev.setFrom(sPrev);
@@ -234,8 +235,8 @@ public final class AdditiveAttention {
             int off = offsets[b], L = lengths[b];
             double[] alpha = st.alpha.data[b], c = st.c.data[b];
             if (score == Score.ADDITIVE) {
-                additiveForward(st.q.data[b], rows(K, off, L, kv), v.value.data[0], rows(h, off, L, hv), L,
-                        rows(st.z, off, L, zv), alpha, c);
+                additiveForward(st.q.data[b], rows(K, off, L, kv), v.value.data[0],
+                        rows(h, off, L, hv), L, rows(st.z, off, L, zv), alpha, c);
             } else {
                 dotForward(st.sPrev.data[b], rows(h, off, L, hv), L, alpha, c);
             }
@@ -245,23 +246,23 @@ public final class AdditiveAttention {
     }
 
     /**
-     * From dc = ∂L/∂c_t (B × H), for step t of this pass: returns ∂L/∂s_{t−1} (B × Q); adds into dW and dv, and into
-     * the memory's gradient (returned by {@link #memoryBackward()}).
+     * From dc = ∂L/∂c_t (B × H), for step t of this pass: returns ∂L/∂s_{t−1} (B × Q); adds
+     * into dW and dv, and into the memory's gradient (returned by {@link #memoryBackward()}).
      */
     public Matrix backward(int t, Matrix dc) {
         StepCache st = ranStep(t);
         if (dc.rows != count || dc.cols != H) {
-            throw new IllegalArgumentException("AdditiveAttention: dc " + dc.shape() + ", expected (" + count + "×"
-                    + H + ")");
+            throw new IllegalArgumentException("AdditiveAttention: dc " + dc.shape() + ", expected ("
+                    + count + "×" + H + ")");
         }
         Matrix ds = dsBuf.rows(count).zero();                              // ∂L/∂s_{t−1}      (B × Q)
         if (score == Score.ADDITIVE) {
             Matrix dq = dqBuf.rows(count).zero();                          // ∂L/∂q            (B × A)
             for (int b = 0; b < count; b++) {
                 int off = offsets[b], L = lengths[b];
-                additiveBackward(dc.data[b], rows(h, off, L, hv), rows(st.z, off, L, zv), v.value.data[0],
-                        st.alpha.data[b], L, de, dq.data[b], rows(dK, off, L, dkv), v.grad.data[0],
-                        rows(dH, off, L, dhv));
+                additiveBackward(dc.data[b], rows(h, off, L, hv), rows(st.z, off, L, zv),
+                        v.value.data[0], st.alpha.data[b], L, de, dq.data[b], rows(dK, off, L, dkv),
+                        v.grad.data[0], rows(dH, off, L, dhv));
             }
             W.grad.addMatmulTransA(st.sPrev, dq);                          // dW += s_{t−1}ᵀ·dq
             ds.addMatmulTransB(dq, W.value);                               // ds_{t−1} = dq·Wᵀ
@@ -276,12 +277,13 @@ public final class AdditiveAttention {
     }
 
     /**
-     * ∂L/∂h (N × H): what the steps' backward gathered since {@link #memory} (or the last call), through α and the
-     * context, plus the keys' share dk·Uᵀ; adds dU += hᵀ·dk. The gathered gradient is then cleared.
+     * ∂L/∂h (N × H): what the steps' backward gathered since {@link #memory} (or the last
+     * call), through α and the context, plus the keys' share dk·Uᵀ; adds dU += hᵀ·dk. The
+     * gathered gradient is then cleared.
      */
     public Matrix memoryBackward() {
         requireMemory();
-        Matrix out = outBuf.rows(N).setFrom(dH);                           // the α path (and the dot scores')
+        Matrix out = outBuf.rows(N).setFrom(dH);                       // the α path (and dot scores')
         if (score == Score.ADDITIVE) {
             out.addInPlace(U.backward(dK));                                // dh += dk·Uᵀ;  dU += hᵀ·dk
             dK.zero();
@@ -299,8 +301,8 @@ public final class AdditiveAttention {
      * </pre>
      * q (A), k (≥ L × A), v (A), h (≥ L × H); writes z (≥ L × A), α[0 … L) and c (H).
      */
-    public static void additiveForward(double[] q, double[][] k, double[] v, double[][] h, int L, double[][] z,
-                                       double[] alpha, double[] c) {
+    public static void additiveForward(double[] q, double[][] k, double[] v, double[][] h, int L,
+                                       double[][] z, double[] alpha, double[] c) {
         int A = q.length;
         for (int s = 0; s < L; s++) {
             double[] zs = z[s], ks = k[s];
@@ -313,8 +315,9 @@ public final class AdditiveAttention {
     }
 
     /**
-     * The backward pass of {@link #additiveForward}, from dc = ∂L/∂c (H), given the forward's z and α: adds ∂L/∂q into
-     * dq (A), ∂L/∂k_s into dk (≥ L × A), ∂L/∂v into dv (A) and ∂L/∂h_s through the context into dh (≥ L × H):
+     * The backward pass of {@link #additiveForward}, from dc = ∂L/∂c (H), given the forward's
+     * z and α: adds ∂L/∂q into dq (A), ∂L/∂k_s into dk (≥ L × A), ∂L/∂v into dv (A) and
+     * ∂L/∂h_s through the context into dh (≥ L × H):
      * <pre>
      * dα_s = dc·h_s          dh_s += α_s dc
      * de   = α ⊙ (dα − dα·α)                          the softmax's vector–Jacobian product
@@ -323,8 +326,9 @@ public final class AdditiveAttention {
      * </pre>
      * de is scratch of length ≥ L.
      */
-    public static void additiveBackward(double[] dc, double[][] h, double[][] z, double[] v, double[] alpha, int L,
-                                        double[] de, double[] dq, double[][] dk, double[] dv, double[][] dh) {
+    public static void additiveBackward(double[] dc, double[][] h, double[][] z, double[] v,
+                                        double[] alpha, int L, double[] de, double[] dq,
+                                        double[][] dk, double[] dv, double[][] dh) {
         int A = v.length;
         contextBackward(dc, h, alpha, L, de, dh);                          // dα; dh_s += α_s dc
         Softmax.rowBackward(alpha, de, de, L);                             // de = α ⊙ (dα − dα·α)

@@ -253,23 +253,24 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
      */
     public double forward(TransductionBatch batch) {
         flatten(batch);
-        Matrix s0 = encode();                                              // s_0 = h_S          (B × S)
-        Matrix U = targetEmbedding.forward(inputIds);                      // u_t = E_y[y_{t−1}] (B·T × m)
-        Matrix XW = decoderCell.input().forward(U);                        // u_t·W_x + b        (B·T × G·H)
-        Matrix Sd = decoder.forward(XW, Lt, s0, feedback);                 // s_1 … s_T          (B·T × H)
-        Matrix logits = head.forward(Sd);                                  // z_t                (B·T × V_y)
+        Matrix s0 = encode();                                  // s_0 = h_S               (B × S)
+        Matrix U = targetEmbedding.forward(inputIds);          // u_t = E_y[y_{t−1}]      (B·T × m)
+        Matrix XW = decoderCell.input().forward(U);            // u_t·W_x + b             (B·T × G·H)
+        Matrix Sd = decoder.forward(XW, Lt, s0, feedback);     // s_1 … s_T               (B·T × H)
+        Matrix logits = head.forward(Sd);                      // z_t                     (B·T × V_y)
         return ce.forward(logits, targets);
     }
 
-    /** Backpropagation through the decoder, the attention and the encoder, for the last {@link #forward}. */
+    /** BPTT through the decoder, the attention and the encoder, for the last {@link #forward}. */
     public void backward() {
-        Matrix dZ = ce.backward();                                         // (B·T × V_y)
-        Matrix dSd = head.backward(dZ);                                    // ∂L/∂s_t            (B·T × H)
-        Matrix dXWd = decoder.backward(dSd);                               // BPTT (and attention) (B·T × G·H)
+        Matrix dZ = ce.backward();                             //                         (B·T × V_y)
+        Matrix dSd = head.backward(dZ);                        // ∂L/∂s_t                 (B·T × H)
+        Matrix dXWd = decoder.backward(dSd);                   // BPTT (and attention)    (B·T × G·H)
         targetEmbedding.backward(decoderCell.input().backward(dXWd));     // dW_x, db, dE_y
-        Matrix ds0 = decoder.startGradient(ds0Buf.rows(B));                // ∂L/∂s_0 = ∂L/∂h_S  (B × S)
-        Matrix dHe = attention != null ? attention.memoryBackward()       // ∂L/∂h_s through α  (B·S × H)
-                : zeroBuf.rows(B * Ls).zero();                             // none: only through s_0
+        Matrix ds0 = decoder.startGradient(ds0Buf.rows(B));    // ∂L/∂s_0 = ∂L/∂h_S       (B × S)
+        Matrix dHe = attention != null
+                ? attention.memoryBackward()                   // ∂L/∂h_s through α       (B·S × H)
+                : zeroBuf.rows(B * Ls).zero();                 // none: only through s_0
         lastMemoryGradient = dHe;
         Matrix dXWe = encoder.backward(dHe, ds0);                          // BPTT through the encoder
         sourceEmbedding.backward(encoderCell.input().backward(dXWe));      // dW_x, db, dE_x
