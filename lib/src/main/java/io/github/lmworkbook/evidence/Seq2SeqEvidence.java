@@ -301,14 +301,26 @@ final class Seq2SeqEvidence implements Catalog.Topic {
         for (Condition c : ev.where("H", H)) {
             for (int s : ev.scales()) {
                 double[] a = ev.values(first, 1, UNTRAINED + RATIO), b = ev.values(c, s, UNTRAINED + RATIO);
-                if (!java.util.Arrays.equals(a, b)) {
-                    return Verdict.of(false, String.format(Locale.ROOT, "%s: untrained ratio of %s at %d× differs"
+                if (!close(a, b)) {
+                    return Verdict.of(false, String.format(Locale.ROOT, "%s: untrained ratio of %s at %d× differs (1e-9)"
                             + " from %s at 1×", ev.id(), c.label(), s, first.label()));
                 }
             }
         }
         return Verdict.note(ev.id() + ", H = " + H + ": the untrained ratio is the same at every learning rate and"
                 + " budget");
+    }
+
+    /**
+     * The same numbers to 1e-9 relative: the untrained model is the same, but the Vector API's exponential may round
+     * its last bit differently in another JVM state (see the README), and that moves a ratio of norms in its last bits.
+     */
+    static boolean close(double[] a, double[] b) {
+        if (a.length != b.length) return false;
+        for (int i = 0; i < a.length; i++) {
+            if (!(Math.abs(a[i] - b[i]) <= 1e-9 * Math.max(Math.abs(a[i]), Math.abs(b[i])))) return false;
+        }
+        return true;
     }
 
     /** The learning rates chosen on dev, of both sizes. */
@@ -357,13 +369,12 @@ final class Seq2SeqEvidence implements Catalog.Topic {
                     return Verdict.all(v);
                 }),
                 new Claim("seq2seq.attention-beats", "At the same parameter count and budget, attention is more"
-                        + " accurate than no attention at L = 16, seed by seed: at H = 16's parameter count at both"
-                        + " budgets, at H = 8's at 1× (at H = 8's and 4× the small attention model learns the"
-                        + " alignment at some seeds only, and is not above at every seed); each at its learning rate"
-                        + " chosen on dev.", both, src -> {
+                        + " accurate than no attention at L = 16, seed by seed, at H = 16's parameter count and both"
+                        + " budgets, each at its learning rate chosen on dev (at H = 8's count the small attention"
+                        + " model learns the alignment at some seeds only, and is not above at every seed).", both,
+                        src -> {
                     Evidence a = src.get(ATTENTION), n = src.get(BOTTLENECK);
-                    return Verdict.all(across(a, best(a, 8), 1, n, best(n, 8), 1, at(TOK, 16), Checks.Op.GT),
-                            across(a, best(a, 16), n, best(n, 16), at(TOK, 16), Checks.Op.GT));
+                    return across(a, best(a, 16), n, best(n, 16), at(TOK, 16), Checks.Op.GT);
                 }),
                 new Claim("seq2seq.attention-vs-budget", "Attention does more than four times the training: at"
                         + " L = 16 the model with attention (H = 16's parameter count) at 1× is more accurate than"
