@@ -412,6 +412,15 @@ final class AttentionEvidence implements Catalog.Topic {
                             return Checks.spread(ev, List.of(best(ev, DEV, "scores", "scaled"),
                                     best(ev, DEV, "scores", "unscaled")), DEV, Op.LE, 0.02);
                         }),
+                new Claim("05.scaling-lr", "What the scaling moves is the best learning rate: on average over the"
+                        + " seeds, without it the model is ahead at the smallest rate (1e-3) and behind at the"
+                        + " largest (1e-2), at both budgets.", List.of(SCALING), src -> {
+                            Evidence ev = src.get(SCALING);
+                            return Verdict.all(Checks.means(ev, cond("scores", "unscaled", "lr", "1e-3"),
+                                            cond("scores", "scaled", "lr", "1e-3"), DEV, Op.LT),
+                                    Checks.means(ev, cond("scores", "scaled", "lr", "1e-2"),
+                                            cond("scores", "unscaled", "lr", "1e-2"), DEV, Op.LT));
+                        }),
                 new Claim("05.gpt-budget", "The tiny GPT is far from converged at 300 steps: four times the steps"
                         + " lowers its dev loss at every seed (scaled scores, each budget at its learning rate chosen"
                         + " on dev).", List.of(SCALING), src -> {
@@ -476,6 +485,20 @@ final class AttentionEvidence implements Catalog.Topic {
                                     Checks.every(ev, c, untrained(LIFT), Op.LT, 1.5));
                         }),
 
+                new Claim("05.updates", "Training enlarges what the first two blocks write into the residual"
+                        + " stream: in the tiny GPT at its learning rate chosen on dev, the attention and the MLP"
+                        + " update of blocks 1 and 2 (each relative to the stream it is added to) are above the same"
+                        + " model's untrained values at every seed and both budgets.", List.of(SCALING), src -> {
+                            Evidence ev = src.get(SCALING);
+                            IntFunction<Condition> c = best(ev, DEV, "scores", "scaled");
+                            List<Verdict> parts = new ArrayList<>();
+                            for (int l = 1; l <= 2; l++) {
+                                parts.add(Checks.metrics(ev, c, ATTN_UPD + l, Op.GT, untrained(ATTN_UPD + l)));
+                                parts.add(Checks.metrics(ev, c, MLP_UPD + l, Op.GT, untrained(MLP_UPD + l)));
+                            }
+                            return Verdict.all(parts);
+                        }),
+
                 // ---------------------------------------------------------------- §5.3: the delayed copy
                 new Claim("05.copy-attention", "One attention block solves the delayed copy at every lag: at its"
                         + " learning rate chosen on dev its test loss is below 1 % of chance at lags 4, 12 and 20,"
@@ -489,13 +512,24 @@ final class AttentionEvidence implements Catalog.Topic {
                         }),
                 new Claim("05.copy-recurrent", "Every recurrent cell — the RNN, the GRU and the LSTM, each at its"
                         + " learning rate chosen on dev — solves lag 4 (test loss below 2 % of chance) and none"
-                        + " solves lag 20 (above 0.85 of chance), at every seed and both budgets.", List.of(COPY),
-                        src -> {
+                        + " solves lags 12 or 20 (each stays above 15 % of chance), at every seed and both budgets.",
+                        List.of(COPY), src -> {
                             Evidence ev = src.get(COPY);
                             List<Verdict> parts = new ArrayList<>();
                             for (String m : List.of("RNN", "GRU", "LSTM")) {
                                 parts.add(Checks.every(ev, bestCopy(ev, m, 4), TEST_RATIO, Op.LT, 0.02));
-                                parts.add(Checks.every(ev, bestCopy(ev, m, 20), TEST_RATIO, Op.GT, 0.85));
+                                parts.add(Checks.every(ev, bestCopy(ev, m, 12), TEST_RATIO, Op.GT, 0.15));
+                                parts.add(Checks.every(ev, bestCopy(ev, m, 20), TEST_RATIO, Op.GT, 0.15));
+                            }
+                            return Verdict.all(parts);
+                        }),
+                new Claim("05.copy-budget", "The budget moves the recurrent cells at lag 12: four times the steps"
+                        + " lowers the test loss of the RNN, the GRU and the LSTM at every seed (each budget at its"
+                        + " learning rate chosen on dev) — short of solving it.", List.of(COPY), src -> {
+                            Evidence ev = src.get(COPY);
+                            List<Verdict> parts = new ArrayList<>();
+                            for (String m : List.of("RNN", "GRU", "LSTM")) {
+                                parts.add(Checks.acrossBudgets(ev, bestCopy(ev, m, 12), TEST_RATIO, Op.LT));
                             }
                             return Verdict.all(parts);
                         }),
@@ -521,14 +555,14 @@ final class AttentionEvidence implements Catalog.Topic {
                         }),
                 new Claim("05.copy-rnn-weights", "Training the RNN at lag 12 (at its learning rate chosen on dev)"
                         + " raises ‖W_hh‖₂ above its untrained value and lifts its gradient at distance 20 from below"
-                        + " 1e-4 of that at distance 1 to above 0.1, at every seed and both budgets; its test loss"
-                        + " stays above 0.7 of chance.", List.of(COPY), src -> {
+                        + " 1e-4 of that at distance 1 to above 0.1, at every seed and both budgets; at 100 steps its"
+                        + " test loss nonetheless stays above 0.7 of chance at every seed.", List.of(COPY), src -> {
                             Evidence ev = src.get(COPY);
                             IntFunction<Condition> rnn = bestCopy(ev, "RNN", 12);
                             return Verdict.all(Checks.metrics(ev, rnn, NORM, Op.GT, untrained(NORM)),
                                     Checks.every(ev, rnn, untrained(GRAD_RATIO), Op.LT, 1e-4),
                                     Checks.every(ev, rnn, GRAD_RATIO, Op.GT, 0.1),
-                                    Checks.every(ev, rnn, TEST_RATIO, Op.GT, 0.7));
+                                    Checks.everyAt(ev, 1, rnn, TEST_RATIO, Op.GT, 0.7));
                         }));
     }
 }
