@@ -357,6 +357,19 @@ final class AttentionEvidence implements Catalog.Topic {
         return Verdict.all(parts);
     }
 
+    /** metric(a) below metric(b), seed by seed, at one budget. */
+    static Verdict pairsAt(Evidence ev, int scale, Condition a, Condition b, String metric) {
+        if (Arrays.stream(ev.scales()).noneMatch(x -> x == scale)) {
+            return Verdict.of(false, String.format(Locale.ROOT, "%d×: no results", scale));
+        }
+        double[] va = ev.values(a, scale, metric), vb = ev.values(b, scale, metric);
+        int ok = 0;
+        for (int j = 0; j < va.length; j++) if (va[j] < vb[j]) ok++;
+        return Verdict.of(ok == va.length && va.length > 0, String.format(Locale.ROOT,
+                "%d×: %s: %s [%s] < [%s] (%s) at %d of %d seeds", scale, metric, a.label(), Checks.list(va),
+                Checks.list(vb), b.label(), ok, va.length));
+    }
+
     /** The condition of a model (and lag) chosen on the dev loss, per budget. */
     static IntFunction<Condition> bestCopy(Evidence ev, String model, int lag) {
         return best(ev, DEV_RATIO, "model", model, "lag", String.valueOf(lag));
@@ -412,14 +425,25 @@ final class AttentionEvidence implements Catalog.Topic {
                             return Checks.spread(ev, List.of(best(ev, DEV, "scores", "scaled"),
                                     best(ev, DEV, "scores", "unscaled")), DEV, Op.LE, 0.02);
                         }),
-                new Claim("05.scaling-lr", "What the scaling moves is the best learning rate: on average over the"
-                        + " seeds, without it the model is ahead at the smallest rate (1e-3) and behind at the"
-                        + " largest (1e-2), at both budgets.", List.of(SCALING), src -> {
+                new Claim("05.scaling-lr", "What the scaling moves is the learning rate the model tolerates: at"
+                        + " the largest rate (1e-2) the model without it is behind on average at both budgets, and at"
+                        + " every seed at 1,200 steps; at the smallest (1e-3) it is no worse (its mean dev loss at"
+                        + " most 0.005 above the scaled model's).", List.of(SCALING), src -> {
                             Evidence ev = src.get(SCALING);
-                            return Verdict.all(Checks.means(ev, cond("scores", "unscaled", "lr", "1e-3"),
-                                            cond("scores", "scaled", "lr", "1e-3"), DEV, Op.LT),
-                                    Checks.means(ev, cond("scores", "scaled", "lr", "1e-2"),
-                                            cond("scores", "unscaled", "lr", "1e-2"), DEV, Op.LT));
+                            Condition s2 = cond("scores", "scaled", "lr", "1e-2"),
+                                    u2 = cond("scores", "unscaled", "lr", "1e-2"),
+                                    s3 = cond("scores", "scaled", "lr", "1e-3"),
+                                    u3 = cond("scores", "unscaled", "lr", "1e-3");
+                            List<Verdict> parts = new ArrayList<>();
+                            parts.add(Checks.means(ev, s2, u2, DEV, Op.LT));
+                            parts.add(pairsAt(ev, 4, s2, u2, DEV));
+                            for (int sc : ev.scales()) {
+                                double mu = ev.mean(u3, sc, DEV), ms = ev.mean(s3, sc, DEV);
+                                parts.add(Verdict.of(mu <= ms + 0.005, String.format(Locale.ROOT,
+                                        "%d×: mean dev loss: %s %s ≤ %s %s + 0.005", sc, u3.label(),
+                                        Checks.fmt(mu), s3.label(), Checks.fmt(ms))));
+                            }
+                            return Verdict.all(parts);
                         }),
                 new Claim("05.gpt-budget", "The tiny GPT is far from converged at 300 steps: four times the steps"
                         + " lowers its dev loss at every seed (scaled scores, each budget at its learning rate chosen"
