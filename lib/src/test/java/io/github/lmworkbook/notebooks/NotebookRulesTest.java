@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -33,9 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>no TAB character inside LaTeX in markdown ({@code "$n_\text{embd}$"} written with a JSON {@code \t} is a TAB
  *       and renders as broken math);</li>
  *   <li>printed lines are at most {@value #MAX_LINE} characters, like the code: a longer one wraps mid-word in the
- *       notebook column ({@code charts.Text.wrap(line, 100)} breaks it at spaces). The cells of notebooks 03–06 that
- *       print longer lines today are listed in {@link #KNOWN_LONG_OUTPUT}, to be fixed when those notebooks are
- *       rewritten; the list must stay exact (a listed cell that no longer prints one fails too).</li>
+ *       notebook column ({@code charts.Text.wrap(line, 100)} breaks it at spaces).</li>
  * </ul>
  */
 class NotebookRulesTest {
@@ -101,19 +97,10 @@ class NotebookRulesTest {
         return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> {
             JsonNode json = new ObjectMapper().readTree(nb.toFile());
             List<String> p = new ArrayList<>(problems(cells(json)));
-            p.addAll(outputProblems(json, KNOWN_LONG_OUTPUT.getOrDefault(nb.getFileName().toString(), Set.of())));
+            p.addAll(outputProblems(json));
             if (!p.isEmpty()) fail(nb.getFileName() + ":\n  " + String.join("\n  ", p));
         }));
     }
-
-    /**
-     * The cells (numbered from 1, all cells counted) of notebooks 03–06 that print lines longer than
-     * {@value #MAX_LINE} characters in their committed outputs: known, to be fixed when those notebooks are rewritten
-     * (wrap the line with {@code Text.wrap(line, 100)}, or print it in two); then remove the cell from this list.
-     */
-    static final Map<String, Set<Integer>> KNOWN_LONG_OUTPUT = Map.of(
-            "04_lstm.ipynb", Set.of(),
-            "05_attention.ipynb", Set.of(19, 28, 47, 52, 57));
 
     private static final Pattern DISPLAY_ID =
             Pattern.compile("\"?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\"?");
@@ -121,12 +108,10 @@ class NotebookRulesTest {
 
     /**
      * Every break of the output rules, one line each: a bare display id as a cell's result, a TAB inside LaTeX in
-     * markdown, a printed line over {@value #MAX_LINE} characters (except in the cells listed as known; a known cell
-     * without one is reported too, so that the list stays exact).
+     * markdown, a printed line over {@value #MAX_LINE} characters.
      */
-    static List<String> outputProblems(JsonNode notebook, Set<Integer> knownLong) {
+    static List<String> outputProblems(JsonNode notebook) {
         List<String> out = new ArrayList<>();
-        Set<Integer> longSeen = new java.util.TreeSet<>();
         int i = 0;
         for (JsonNode c : notebook.path("cells")) {
             i++;
@@ -157,18 +142,9 @@ class NotebookRulesTest {
                 }
                 for (String line : text.toString().split("\n")) {
                     if (line.length() <= MAX_LINE) continue;
-                    longSeen.add(i);
-                    if (!knownLong.contains(i)) {
-                        out.add("cell " + i + ": prints a line of " + line.length() + " characters (at most " + MAX_LINE
-                                + ", or it wraps mid-word; charts.Text.wrap(line, 100)): " + line.strip());
-                    }
+                    out.add("cell " + i + ": prints a line of " + line.length() + " characters (at most " + MAX_LINE
+                            + ", or it wraps mid-word; charts.Text.wrap(line, 100)): " + line.strip());
                 }
-            }
-        }
-        for (int k : knownLong) {
-            if (!longSeen.contains(k)) {
-                out.add("cell " + k + " is listed in NotebookRulesTest.KNOWN_LONG_OUTPUT but prints no line over "
-                        + MAX_LINE + " characters now: remove it from the list");
             }
         }
         return out;
@@ -262,13 +238,11 @@ class NotebookRulesTest {
                 ]}
                 """.formatted("y".repeat(MAX_LINE + 1));
         JsonNode json = new ObjectMapper().readTree(nb);
-        List<String> p = outputProblems(json, Set.of());
+        List<String> p = outputProblems(json);
         assertEquals(3, p.size(), p.toString());
         assertTrue(p.get(0).startsWith("cell 1: a TAB inside LaTeX ($n_<TAB>ext{embd}$)"), p.get(0));
         assertTrue(p.get(1).startsWith("cell 2: shows a bare display id"), p.get(1));
         assertTrue(p.get(2).startsWith("cell 3: prints a line of 101 characters"), p.get(2));
-        assertEquals(List.of(p.get(0), p.get(1)), outputProblems(json, Set.of(3)), "a known long line is let through");
-        assertTrue(outputProblems(json, Set.of(3, 4)).get(2).startsWith("cell 4 is listed"), "the list stays exact");
     }
 
     private static void append(StringBuilder sb, JsonNode textOrLines) {
