@@ -44,11 +44,10 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 # The kernel's JVM: the Vector API module, a deep stack for the learners' recursions, no display, and an explicit
 # heap. A 2 GB Binder pod holds the kernel JVM (heap + ~300 MB of metaspace, code cache and threads), the launcher
-# JVM (~50 MB) and Jupyter (~200 MB). 768 MiB of heap was the aim; measured peaks of the live heap after GC:
-# 03 863 MiB, 05 715 MiB, 04 460 MiB (03 keeps every trained model for later cells), so 1280 MiB for now. ./setup.sh writes these options
+# JVM (~50 MB) and Jupyter (~200 MB): 768 MiB of heap. ./setup.sh writes these options
 # into the java kernelspec (python notebooks/run_notebooks.py --print-kernel-env), so that there is one place to
 # change them. LMW_KERNEL_HEAP (e.g. 2g) changes the heap, for the kernelspec too when set for ./setup.sh.
-KERNEL_HEAP = os.environ.get("LMW_KERNEL_HEAP", "").strip() or "1280m"
+KERNEL_HEAP = os.environ.get("LMW_KERNEL_HEAP", "").strip() or "768m"
 KERNEL_JVM_OPTS = "--add-modules=jdk.incubator.vector -Xss8m -Xmx%s -Djava.awt.headless=true" % KERNEL_HEAP
 # The kernel-restart guard, run by JJava at the start of every kernel (JJAVA_STARTUP_SCRIPT; IJava has no such
 # hook, and the notebooks do not rely on it): after a restart the library is neither loaded nor imported, and a cell
