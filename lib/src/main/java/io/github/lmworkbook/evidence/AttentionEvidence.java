@@ -357,19 +357,6 @@ final class AttentionEvidence implements Catalog.Topic {
         return Verdict.all(parts);
     }
 
-    /** metric(a) below metric(b), seed by seed, at one budget. */
-    static Verdict pairsAt(Evidence ev, int scale, Condition a, Condition b, String metric) {
-        if (Arrays.stream(ev.scales()).noneMatch(x -> x == scale)) {
-            return Verdict.of(false, String.format(Locale.ROOT, "%d×: no results", scale));
-        }
-        double[] va = ev.values(a, scale, metric), vb = ev.values(b, scale, metric);
-        int ok = 0;
-        for (int j = 0; j < va.length; j++) if (va[j] < vb[j]) ok++;
-        return Verdict.of(ok == va.length && va.length > 0, String.format(Locale.ROOT,
-                "%d×: %s: %s [%s] < [%s] (%s) at %d of %d seeds", scale, metric, a.label(), Checks.list(va),
-                Checks.list(vb), b.label(), ok, va.length));
-    }
-
     /** The condition of a model (and lag) chosen on the dev loss, per budget. */
     static IntFunction<Condition> bestCopy(Evidence ev, String model, int lag) {
         return best(ev, DEV_RATIO, "model", model, "lag", String.valueOf(lag));
@@ -436,7 +423,7 @@ final class AttentionEvidence implements Catalog.Topic {
                                     u3 = cond("scores", "unscaled", "lr", "1e-3");
                             List<Verdict> parts = new ArrayList<>();
                             parts.add(Checks.means(ev, s2, u2, DEV, Op.LT));
-                            parts.add(pairsAt(ev, 4, s2, u2, DEV));
+                            parts.add(Checks.pairsAt(ev, 4, s2, u2, DEV, Checks.Op.LT));
                             for (int sc : ev.scales()) {
                                 double mu = ev.mean(u3, sc, DEV), ms = ev.mean(s3, sc, DEV);
                                 parts.add(Verdict.of(mu <= ms + 0.01, String.format(Locale.ROOT,
@@ -487,7 +474,7 @@ final class AttentionEvidence implements Catalog.Topic {
                             IntFunction<Condition> noLn = best(ev, DEV, "variant", "no LayerNorm"),
                                     control = best(ev, DEV, "variant", "learned positions");
                             return Verdict.all(Checks.means(ev, noLn, control, DEV, Op.LT),
-                                    pairsAt(ev, 1, noLn.apply(1), control.apply(1), DEV));
+                                    Checks.pairsAt(ev, 1, noLn.apply(1), control.apply(1), DEV, Checks.Op.LT));
                         }),
 
                 // ---------------------------------------------------------------- §5.4: the heads

@@ -47,6 +47,24 @@ public final class Checks {
         return everyAt(ev, scale, s -> c, metric, op, bound);
     }
 
+    /** metric(a) op metric(b) seed by seed at one budget (for a claim that holds at one budget and says so). */
+    public static Verdict pairsAt(Evidence ev, int scale, Condition a, Condition b, String metric, Op op) {
+        if (java.util.Arrays.stream(ev.scales()).noneMatch(x -> x == scale)) {
+            return Verdict.of(false, String.format(Locale.ROOT, "%d×: no results", scale));
+        }
+        long[] seeds = ev.seeds(a, scale);
+        double[] va = new double[seeds.length], vb = new double[seeds.length];
+        int ok = 0;
+        for (int j = 0; j < seeds.length; j++) {
+            va[j] = ev.run(a, scale, seeds[j]).metric(metric);
+            vb[j] = ev.run(b, scale, seeds[j]).metric(metric);
+            if (op.test(va[j], vb[j])) ok++;
+        }
+        return Verdict.of(ok == seeds.length && seeds.length > 0, String.format(Locale.ROOT,
+                "%d×: %s: %s [%s] %s [%s] (%s) at %d of %d seeds", scale, metric, a.label(), list(va),
+                op.symbol, list(vb), b.label(), ok, seeds.length));
+    }
+
     /** metric op bound at every seed of one budget, the condition chosen for that budget. */
     public static Verdict everyAt(Evidence ev, int scale, IntFunction<Condition> at, String metric, Op op,
             double bound) {

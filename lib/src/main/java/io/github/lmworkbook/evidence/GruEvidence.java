@@ -623,7 +623,7 @@ final class GruEvidence implements Catalog.Topic {
                 new Claim("03.bias-neutral", "With makemore's initialisation the GRU solves T = 200 too, later: at lr"
                         + " 1e-2 within 2,000 steps at every seed.", List.of("gru-adding"), src -> {
                             Evidence ev = src.get("gru-adding");
-                            return everyAt(ev, 4, cond("cell", "GRU", "b_z", "default", "lr", "1e-2"), SOLVED_AT,
+                            return Checks.everyAt(ev, 4, cond("cell", "GRU", "b_z", "default", "lr", "1e-2"), SOLVED_AT,
                                     Op.LE, 2000);
                         }),
                 new Claim("03.bias-speedup", "b_z = −3 speeds learning up by a modest factor, not by an order of"
@@ -669,8 +669,8 @@ final class GruEvidence implements Catalog.Topic {
                                     Condition c = cond("cell", "GRU", "b_z", bz, "lr", lr);
                                     parts.add(Checks.every(ev, c, CARRY_MIN, Op.LT, 1));
                                     parts.add(Checks.every(ev, c, CARRY_MAX, Op.LT, 20));
-                                    parts.add(everyAt(ev, 1, c, CARRY_MIN, Op.GT, 0.1));
-                                    parts.add(everyAt(ev, 1, c, CARRY_MAX, Op.LT, 10));
+                                    parts.add(Checks.everyAt(ev, 1, c, CARRY_MIN, Op.GT, 0.1));
+                                    parts.add(Checks.everyAt(ev, 1, c, CARRY_MAX, Op.LT, 10));
                                 }
                             }
                             return Verdict.all(parts);
@@ -698,7 +698,7 @@ final class GruEvidence implements Catalog.Topic {
                         + " on average over the seeds.",
                         List.of("gru-reset"), src -> {
                             Evidence ev = src.get("gru-reset");
-                            return Verdict.all(pairsAt(ev, 4, cond("arm", "GRU", "lr", "1e-2"),
+                            return Verdict.all(Checks.pairsAt(ev, 4, cond("arm", "GRU", "lr", "1e-2"),
                                             cond("arm", "GRU r≡1", "lr", "1e-2"), BELOW_1, Op.LT),
                                     Checks.means(ev, cond("arm", "GRU", "lr", "3e-2"),
                                             cond("arm", "GRU r≡1", "lr", "3e-2"), BELOW_1, Op.LT));
@@ -710,7 +710,7 @@ final class GruEvidence implements Catalog.Topic {
                             List<Verdict> parts = new ArrayList<>();
                             for (String arm : List.of("GRU", "GRU r≡1")) {
                                 for (String lr : List.of("1e-2", "3e-2")) {
-                                    parts.add(everyAt(ev, 4, cond("arm", arm, "lr", lr), MSE, Op.LT, 0.01));
+                                    parts.add(Checks.everyAt(ev, 4, cond("arm", arm, "lr", lr), MSE, Op.LT, 0.01));
                                 }
                             }
                             return Verdict.all(parts);
@@ -742,14 +742,14 @@ final class GruEvidence implements Catalog.Topic {
                                     parts.add(Checks.every(ev, c, COLLAPSE, Op.GE, COUNT_TEST));
                                 } else {
                                     parts.add(Checks.every(ev, c, COLLAPSE, Op.GT, n));
-                                    parts.add(everyAt(ev, 1, c, COLLAPSE, Op.LE, 3 * n));
+                                    parts.add(Checks.everyAt(ev, 1, c, COLLAPSE, Op.LE, 3 * n));
                                 }
                             }
                             Condition n10 = cond("cell", "GRU", "H", "8", "nTrain", "10", "lr", "1e-2"),
                                     n16 = cond("cell", "GRU", "H", "8", "nTrain", "16", "lr", "1e-2"),
                                     n32 = cond("cell", "GRU", "H", "8", "nTrain", "32", "lr", "1e-2");
-                            parts.add(pairsAt(ev, 1, n10, n16, COLLAPSE, Op.LT));
-                            parts.add(pairsAt(ev, 1, n16, n32, COLLAPSE, Op.LT));
+                            parts.add(Checks.pairsAt(ev, 1, n10, n16, COLLAPSE, Op.LT));
+                            parts.add(Checks.pairsAt(ev, 1, n16, n32, COLLAPSE, Op.LT));
                             return Verdict.all(parts);
                         }),
                 new Claim("03.gru-fixed-point", "At 1×, trained on n ≤ 10 or n ≤ 16 (H = 8, lr 1e-2), the GRU's state"
@@ -762,7 +762,7 @@ final class GruEvidence implements Catalog.Topic {
                                 if (c.get("cell").equals("LSTM")) {
                                     parts.add(Checks.every(ev, c, GAP_RATIO, Op.GT, 0.5));
                                 } else if (c.integer("nTrain") <= 16) {
-                                    parts.add(everyAt(ev, 1, c, GAP_RATIO, Op.LT, 0.1));
+                                    parts.add(Checks.everyAt(ev, 1, c, GAP_RATIO, Op.LT, 0.1));
                                 }
                             }
                             return Verdict.all(parts);
@@ -779,9 +779,9 @@ final class GruEvidence implements Catalog.Topic {
                                 boolean all = !c.get("lr").equals("1e-2");
                                 double line = c.get("lr").equals("1e-3") ? 0.95 : 0.99;
                                 parts.add(all ? Checks.every(ev, c, COUNTER, Op.GT, line)
-                                        : everyAt(ev, 1, c, COUNTER, Op.GT, 0.99));
+                                        : Checks.everyAt(ev, 1, c, COUNTER, Op.GT, 0.99));
                                 parts.add(all ? Checks.every(ev, c, COUNTER_F, Op.GT, 0.97)
-                                        : everyAt(ev, 1, c, COUNTER_F, Op.GT, 0.97));
+                                        : Checks.everyAt(ev, 1, c, COUNTER_F, Op.GT, 0.97));
                                 parts.add(Checks.every(ev, c, COUNTER0, Op.LT, 0.5));
                             }
                             for (Condition c : ev.where("cell", "GRU", "H", "8", "lr", "1e-2")) {
@@ -820,30 +820,6 @@ final class GruEvidence implements Catalog.Topic {
     }
 
     // ============================================================================ checks of one budget
-
-    /** metric(c) op bound at every seed at one budget. */
-    static Verdict everyAt(Evidence ev, int scale, Condition c, String metric, Op op, double bound) {
-        double[] v = ev.values(c, scale, metric);
-        int ok = 0;
-        for (double x : v) if (op.test(x, bound)) ok++;
-        return Verdict.of(ok == v.length, String.format(Locale.ROOT, "%d×: %s: %s %s %s at %d of %d seeds (%s)", scale,
-                c.label(), metric, op.symbol, Checks.fmt(bound), ok, v.length, Checks.list(v)));
-    }
-
-    /** metric(a) op metric(b) seed by seed at one budget. */
-    static Verdict pairsAt(Evidence ev, int scale, Condition a, Condition b, String metric, Op op) {
-        long[] seeds = ev.seeds(a, scale);
-        double[] va = new double[seeds.length], vb = new double[seeds.length];
-        int ok = 0;
-        for (int j = 0; j < seeds.length; j++) {
-            va[j] = ev.run(a, scale, seeds[j]).metric(metric);
-            vb[j] = ev.run(b, scale, seeds[j]).metric(metric);
-            if (op.test(va[j], vb[j])) ok++;
-        }
-        return Verdict.of(ok == seeds.length && seeds.length > 0, String.format(Locale.ROOT,
-                "%d×: %s: %s [%s] %s [%s] (%s) at %d of %d seeds", scale, metric, a.label(), Checks.list(va),
-                op.symbol, Checks.list(vb), b.label(), ok, seeds.length));
-    }
 
     /** metric(a) / metric(b) seed by seed at one budget within [lo, hi], with the mean ratio. */
     static Verdict ratioAt(Evidence ev, int scale, Condition a, Condition b, String metric, double lo, double hi) {

@@ -415,28 +415,6 @@ final class LstmEvidence implements Catalog.Topic {
     }
 
     /**
-     * Seed by seed, the metric at the largest budget op the metric at the smallest, each budget at its own condition
-     * (e.g. its learning rate chosen on dev).
-     */
-    static Verdict acrossBudgets(Evidence ev, IntFunction<Condition> at, String metric, Checks.Op op) {
-        int[] sc = ev.scales();
-        if (sc.length < 2) return Verdict.of(false, metric + ": results at one budget only");
-        int a = sc[0], b = sc[sc.length - 1];
-        Condition ca = at.apply(a), cb = at.apply(b);
-        long[] seeds = ev.seeds(ca, a);
-        double[] va = new double[seeds.length], vb = new double[seeds.length];
-        int ok = 0;
-        for (int j = 0; j < seeds.length; j++) {
-            va[j] = ev.run(ca, a, seeds[j]).metric(metric);
-            vb[j] = ev.has(cb, b, seeds[j]) ? ev.run(cb, b, seeds[j]).metric(metric) : Double.NaN;
-            if (op.test(vb[j], va[j])) ok++;
-        }
-        return Verdict.of(ok == seeds.length && seeds.length > 0, String.format(Locale.ROOT,
-                "%s: %d× (%s) [%s] %s %d× (%s) [%s] at %d of %d seeds", metric, b, cb.label(), Checks.list(vb),
-                op.symbol, a, ca.label(), Checks.list(va), ok, seeds.length));
-    }
-
-    /**
      * Where a counting run stops accepting, its first error is a premature end (b's still to come at the first word it
      * rejects), and no word up to 60 has an error of another kind — for each condition matching, every seed and budget.
      */
@@ -654,8 +632,8 @@ final class LstmEvidence implements Catalog.Topic {
                         + " rate chosen on dev) — the fall with L at one budget is not a capacity.",
                         List.of("lstm-recall"), src -> {
                     Evidence ev = src.get("lstm-recall");
-                    return Verdict.all(acrossBudgets(ev, recallBest(ev, "LSTM", 16, 8), RECALL_ACC, Checks.Op.GT),
-                            acrossBudgets(ev, recallBest(ev, "LSTM", 16, 12), RECALL_ACC, Checks.Op.GT));
+                    return Verdict.all(Checks.acrossBudgets(ev, recallBest(ev, "LSTM", 16, 8), RECALL_ACC, Checks.Op.GT),
+                            Checks.acrossBudgets(ev, recallBest(ev, "LSTM", 16, 12), RECALL_ACC, Checks.Op.GT));
                 }),
                 new Claim("04.recall-parameters", "Equal H is not equal parameters: the LSTM with H = 16 has more than"
                         + " three times the parameters of the RNN with H = 16, and the RNN with H = 34 has within 5 %"

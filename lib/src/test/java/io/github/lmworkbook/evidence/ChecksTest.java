@@ -55,6 +55,19 @@ class ChecksTest {
     }
 
     @Test
+    void pairsAtOneBudgetCompareSeedBySeedThereOnly() {
+        Evidence ev = ev();
+        Condition a = ev.the("m", "A", "lr", "1"), b = ev.the("m", "B", "lr", "1");
+        Verdict at1 = Checks.pairsAt(ev, 1, a, b, "dev", Checks.Op.LT);
+        assertTrue(at1.holds(), at1.toString());
+        assertEquals(1, at1.lines().size());
+        Verdict at4 = Checks.pairsAt(ev, 4, a, b, "dev", Checks.Op.LT);           // B beats A at 4×, seed 3
+        assertFalse(at4.holds());
+        assertTrue(at4.lines().get(0).contains("2 of 3 seeds"), at4.toString());
+        assertTrue(Checks.pairsAt(ev, 16, a, b, "dev", Checks.Op.LT).lines().get(0).contains("16×: no results"));
+    }
+
+    @Test
     void pairsCompareSeedBySeed() {
         Evidence ev = ev();
         Verdict v = Checks.pairs(ev, ev.the("m", "A", "lr", "1"), ev.the("m", "B", "lr", "1"), "test", Checks.Op.LT);

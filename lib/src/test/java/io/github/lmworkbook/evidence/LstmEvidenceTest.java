@@ -123,9 +123,9 @@ class LstmEvidenceTest {
         // lr 1 is better at 1× and lr 2 at 4×; every seed gains from 4× except seed 3 when lr 1 is forced at 4×
         Evidence ev = grid(cs, "acc", (i, s, seed) -> s == 1 ? 0.5 + i * 0.01 * -1 + seed / 100.0
                 : (i == 1 ? 0.9 : (seed == 3 ? 0.5 : 0.8)));
-        Verdict v = LstmEvidence.acrossBudgets(ev, s -> ev.the("lr", s == 1 ? "1" : "2"), "acc", Checks.Op.GT);
+        Verdict v = Checks.acrossBudgets(ev, s -> ev.the("lr", s == 1 ? "1" : "2"), "acc", Checks.Op.GT);
         assertTrue(v.holds(), v.toString());
-        Verdict w = LstmEvidence.acrossBudgets(ev, s -> ev.the("lr", "1"), "acc", Checks.Op.GT);
+        Verdict w = Checks.acrossBudgets(ev, s -> ev.the("lr", "1"), "acc", Checks.Op.GT);
         assertFalse(w.holds(), w.toString());
         assertTrue(w.toString().contains("2 of 3 seeds"), w.toString());
     }
