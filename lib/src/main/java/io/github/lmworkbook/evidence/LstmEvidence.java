@@ -566,27 +566,22 @@ final class LstmEvidence implements Catalog.Topic {
 
                 // ---- 4.4 counting (lstm-counting)
                 new Claim("04.counting-counter", "The LSTM's cell counts: at learning rate 1e-2 (every seed, both"
-                        + " budgets) and at the rate chosen on the training words, the unit of c that moves"
+                        + " budgets; at 3e-2 with 4× the steps a seed can lose its counter), the unit of c that moves"
                         + " most over the training range is a line in n up to n = 60 (R² ≥ 0.99 of its value after"
                         + " aⁿ, n = 1 … 60), while it counts its forget gate stays near 1 (mean over the 60 a's ≥ 0.97),"
                         + " and the same unit before training is no line (R² ≤ 0.5).", List.of("lstm-counting"),
                         src -> {
                     Evidence ev = src.get("lstm-counting");
-                    IntFunction<Condition> chosen = best(ev, TRAIN_LOSS, "cell", "LSTM");
-                    return Verdict.all(Checks.chosen(ev, TRAIN_LOSS, "cell", "LSTM"),
-                            everyWhere(ev, R2, Checks.Op.GE, 0.99, "cell", "LSTM", "lr", "1e-2"),
-                            Checks.every(ev, chosen, R2, Checks.Op.GE, 0.99),
-                            Checks.every(ev, chosen, F_A, Checks.Op.GE, 0.97),
+                    return Verdict.all(everyWhere(ev, R2, Checks.Op.GE, 0.99, "cell", "LSTM", "lr", "1e-2"),
+                            everyWhere(ev, F_A, Checks.Op.GE, 0.97, "cell", "LSTM", "lr", "1e-2"),
                             everyWhere(ev, R2_0, Checks.Op.LE, 0.5, "cell", "LSTM"));
                 }),
                 new Claim("04.counting-apart", "The LSTM keeps the counts apart and the GRU and the RNN do not: the"
                         + " smallest difference between the counter after aⁿ and after aⁿ⁺¹ (n < 60), in units of"
-                        + " its step per a, is at least 0.5 for the LSTM at learning rate 1e-2 and at the rate"
-                        + " chosen on the training words, and below 0.01 for the GRU's and the RNN's most-moving"
+                        + " its step per a, is at least 0.5 for the LSTM at learning rate 1e-2, and below 0.01 for the GRU's and the RNN's most-moving"
                         + " unit in every run (every rate, seed and budget).", List.of("lstm-counting"), src -> {
                     Evidence ev = src.get("lstm-counting");
                     return Verdict.all(everyWhere(ev, GAP, Checks.Op.GE, 0.5, "cell", "LSTM", "lr", "1e-2"),
-                            Checks.every(ev, best(ev, TRAIN_LOSS, "cell", "LSTM"), GAP, Checks.Op.GE, 0.5),
                             everyWhere(ev, GAP, Checks.Op.LT, 0.01, "cell", "GRU"),
                             everyWhere(ev, GAP, Checks.Op.LT, 0.01, "cell", "RNN"));
                 }),
