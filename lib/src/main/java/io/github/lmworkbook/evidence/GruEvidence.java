@@ -412,7 +412,7 @@ final class GruEvidence implements Catalog.Topic {
         for (int j = 0; j < H; j++) {
             double[] v = new double[N];
             for (int n = 1; n <= N; n++) v[n - 1] = s[n][j];
-            double r2 = r2(v);
+            double r2 = CompareEvidence.r2(v);
             if (r2 > best) {
                 best = r2;
                 unit = j;
@@ -461,21 +461,6 @@ final class GruEvidence implements Catalog.Topic {
             o.metric(COUNTER_F, f);
         }
         return o;
-    }
-
-    /** R² of the least-squares line through (1, v₀), (2, v₁), …. */
-    static double r2(double[] v) {
-        int n = v.length;
-        double mx = (n + 1) / 2.0, my = 0;
-        for (double x : v) my += x / n;
-        double sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < n; i++) {
-            double dx = i + 1 - mx, dy = v[i] - my;
-            sxy += dx * dy;
-            sxx += dx * dx;
-            syy += dy * dy;
-        }
-        return syy == 0 ? 0 : sxy * sxy / (sxx * syy);
     }
 
     /** The counting conditions: 03's configuration at four learning rates, then the controls at lr 1e-2. */

@@ -101,7 +101,7 @@ class GruEvidenceTest {
                 false);
         assertEquals(25, c.firstBelow(0.01));
         assertTrue(Double.isNaN(c.firstBelow(0.0001)));
-        assertEquals(1.0, GruEvidence.r2(new double[] {3, 5, 7, 9}), 1e-15);
+        assertEquals(1.0, CompareEvidence.r2(new double[] {3, 5, 7, 9}), 1e-15);
     }
 
     @Test
