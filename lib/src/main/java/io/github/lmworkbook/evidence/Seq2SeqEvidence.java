@@ -91,30 +91,9 @@ final class Seq2SeqEvidence implements Catalog.Topic {
                 .get(0);
     }
 
-    /**
-     * {‖∂L/∂h_s‖, its share through α} for s = 1 … L, each the mean over the pairs of the batch of the pair's own
-     * gradient (the loss is the mean over B pairs: B·‖∂(mean)/∂h_s‖ is the pair's).
-     */
-    static double[][] reach(Seq2Seq m, TransductionBatch batch) {
-        int B = batch.size(), L = batch.sourceLength();
-        m.zeroGrad();
-        m.forward(batch);
-        m.backward();
-        Matrix total = m.sourceStateGradientNorms(), direct = m.attentionGradientNorms();
-        m.zeroGrad();
-        double[][] out = new double[2][L];
-        for (int b = 0; b < B; b++) {
-            for (int s = 0; s < L; s++) {
-                out[0][s] += total.data[b][s];
-                out[1][s] += direct.data[b][s];
-            }
-        }
-        return out;
-    }
-
     /** The reach measurements into the outcome (prefixed "untrained " before training). */
     static void measureReach(Seq2Seq m, TransductionBatch probe, Outcome o, String prefix) {
-        double[][] r = reach(m, probe);
+        double[][] r = Seq2SeqExperiments.reach(m, probe);
         double[] x = new double[L_MAX];
         for (int s = 0; s < L_MAX; s++) x[s] = s + 1;
         o.metric(prefix + RATIO, r[0][0] / r[0][L_MAX - 1])

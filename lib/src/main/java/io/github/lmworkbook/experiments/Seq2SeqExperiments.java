@@ -302,7 +302,7 @@ public final class Seq2SeqExperiments {
     }
 
     /** {‖∂L/∂h_s‖, its share through α} for s = 1 … L, averaged over the pairs of the batch. */
-    static double[][] reach(Seq2Seq m, TransductionBatch batch) {
+    public static double[][] reach(Seq2Seq m, TransductionBatch batch) {
         int B = batch.size(), L = batch.sourceLength();
         m.zeroGrad();
         m.forward(batch);

@@ -67,7 +67,7 @@ class Seq2SeqEvidenceTest {
         assertEquals(Seq2SeqEvidence.PROBE, probe.size());
         assertEquals(Seq2SeqEvidence.L_MAX, probe.sourceLength());
         Seq2Seq none = new Seq2Seq(Seq2Seq.Config.of(CellType.GRU, 8, 16, 16, Seq2Seq.Attention.NONE, 3));
-        double[][] r = Seq2SeqEvidence.reach(none, probe);
+        double[][] r = io.github.lmworkbook.experiments.Seq2SeqExperiments.reach(none, probe);
         for (int s = 0; s < Seq2SeqEvidence.L_MAX; s++) {
             assertEquals(0.0, r[1][s], "no attention: nothing through α at s = " + (s + 1));
             assertTrue(r[0][s] > 0, "the recurrence carries some gradient to s = " + (s + 1));
@@ -78,7 +78,7 @@ class Seq2SeqEvidenceTest {
         }
 
         Seq2Seq with = new Seq2Seq(Seq2Seq.Config.of(CellType.GRU, 8, 16, 13, Seq2Seq.Attention.ADDITIVE, 3));
-        double[][] ra = Seq2SeqEvidence.reach(with, probe);
+        double[][] ra = io.github.lmworkbook.experiments.Seq2SeqExperiments.reach(with, probe);
         for (int s = 0; s < Seq2SeqEvidence.L_MAX; s++) {
             assertTrue(ra[1][s] > 0, "attention: every source state gets gradient through α, s = " + (s + 1));
         }
