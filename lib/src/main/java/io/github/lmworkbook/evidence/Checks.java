@@ -177,7 +177,23 @@ public final class Checks {
     public static Verdict acrossBudgets(Evidence ev, IntFunction<Condition> at, String metric, Op op) {
         int[] scales = ev.scales();
         if (scales.length < 2) return Verdict.of(false, metric + ": needs two budgets, found " + scales.length);
-        int lo = scales[0], hi = scales[scales.length - 1];
+        return acrossBudgets(ev, at, metric, op, scales[0], scales[scales.length - 1]);
+    }
+
+    /**
+     * The same between each budget and the next (1× → 4×, 4× → 16×, …), seed by seed: e.g. every step up of the
+     * budget still raises an accuracy — the quantity has not stopped moving at the largest budget.
+     */
+    public static Verdict eachBudgetStep(Evidence ev, IntFunction<Condition> at, String metric, Op op) {
+        int[] scales = ev.scales();
+        if (scales.length < 2) return Verdict.of(false, metric + ": needs two budgets, found " + scales.length);
+        List<Verdict> parts = new ArrayList<>();
+        for (int i = 1; i < scales.length; i++) parts.add(acrossBudgets(ev, at, metric, op, scales[i - 1], scales[i]));
+        return Verdict.all(parts);
+    }
+
+    /** metric at budget hi op metric at budget lo, seed by seed, each budget's condition chosen for it. */
+    public static Verdict acrossBudgets(Evidence ev, IntFunction<Condition> at, String metric, Op op, int lo, int hi) {
         Condition cl = at.apply(lo), ch = at.apply(hi);
         long[] seeds = ev.seeds(ch, hi);
         double[] a = new double[seeds.length], b = new double[seeds.length];

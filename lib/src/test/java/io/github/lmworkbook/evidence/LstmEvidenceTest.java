@@ -128,6 +128,31 @@ class LstmEvidenceTest {
         Verdict w = Checks.acrossBudgets(ev, s -> ev.the("lr", "1"), "acc", Checks.Op.GT);
         assertFalse(w.holds(), w.toString());
         assertTrue(w.toString().contains("2 of 3 seeds"), w.toString());
+        Verdict step = Checks.eachBudgetStep(ev, s -> ev.the("lr", s == 1 ? "1" : "2"), "acc", Checks.Op.GT);
+        assertTrue(step.holds(), step.toString());
+        assertEquals(1, step.lines().size(), "one step between two budgets: " + step);
+        assertTrue(step.lines().get(0).contains("4× lr=2") || step.lines().get(0).contains("4× 2"), step.toString());
+    }
+
+    @Test
+    void eachBudgetStepComparesEveryBudgetWithTheOneBelowIt() {
+        List<Condition> cs = List.of(Condition.of("lr", "1"));
+        Map<String, Outcome> runs = new LinkedHashMap<>();
+        for (int s : new int[] {1, 4, 16}) {
+            for (long seed = 1; seed <= 3; seed++) {
+                // rises from 1× to 4× at every seed; from 4× to 16× at seeds 1 and 2 only
+                double v = s == 1 ? 0.5 : s == 4 ? 0.7 : (seed == 3 ? 0.6 : 0.8);
+                runs.put(Evidence.key(cs.get(0), s, seed), new Outcome().metric("acc", v));
+            }
+        }
+        Evidence ev = evidence(cs.get(0).names(), runs, cs);
+        Verdict v = Checks.eachBudgetStep(ev, s -> cs.get(0), "acc", Checks.Op.GT);
+        assertFalse(v.holds(), v.toString());
+        assertEquals(2, v.lines().size(), v.toString());
+        assertTrue(v.lines().get(0).startsWith("✓") && v.lines().get(0).contains("4×"), v.toString());
+        assertTrue(v.lines().get(1).startsWith("✗") && v.lines().get(1).contains("16×")
+                && v.lines().get(1).contains("2 of 3 seeds"), v.toString());
+        assertTrue(Checks.acrossBudgets(ev, s -> cs.get(0), "acc", Checks.Op.GT).holds(), "1× → 16× rises");
     }
 
     @Test
