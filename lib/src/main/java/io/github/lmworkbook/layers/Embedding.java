@@ -20,14 +20,23 @@ import java.util.Random;
  * the cache. There is no input gradient (the input is integers).
  */
 public final class Embedding {
+    /** The table C (V × m): row v is token v's vector. */
     public final Param C; // (V × m)
+    /** V, the number of tokens; m, the width of a token's vector. */
     public final int V, m;
 
     private int[] ids = new int[0];  // cache: the ids of the last forward, row r slot k at r·n + k
     private int N, n;                // cache: rows and slots of the last forward
     private RowBuffer e;             // (N × n·m), reused
 
-    /** C ~ N(0, 1), like PyTorch's nn.Embedding. */
+    /**
+     * C ~ N(0, 1), like PyTorch's nn.Embedding.
+     *
+     * @param name the table's parameter name
+     * @param V the number of tokens
+     * @param m the width of a token's vector
+     * @param rng the random source of the table
+     */
     public Embedding(String name, int V, int m, Random rng) {
         if (V < 1 || m < 1) throw new IllegalArgumentException("Embedding " + name + ": sizes must be ≥ 1, got " + V + " × " + m);
         this.V = V;
@@ -35,11 +44,18 @@ public final class Embedding {
         this.C = new Param(name, Matrix.randn(V, m, 1.0, rng));
     }
 
+    /** {@return the table C, the one parameter} */
     public List<Param> params() {
         return List.of(C);
     }
 
-    /** e[r] = [C[x[r][0]]; …; C[x[r][n−1]]] for the first N rows of x (all rows of x have n ids). */
+    /**
+     * e[r] = [C[x[r][0]]; …; C[x[r][n−1]]] for the first N rows of x (all rows of x have n ids).
+     *
+     * @param x the token ids, n per row (rows ≥ N)
+     * @param N the number of rows used
+     * @return e (N × n·m), this layer's buffer
+     */
     public Matrix forward(int[][] x, int N) {
         int n = N == 0 ? 0 : x[0].length;
         cache(N, n);
@@ -53,14 +69,23 @@ public final class Embedding {
         return gather();
     }
 
-    /** e[r] = C[x[r]]: one token per row (N = x.length, e is N × m). */
+    /**
+     * e[r] = C[x[r]]: one token per row (N = x.length, e is N × m).
+     *
+     * @param x the token ids, one per row
+     * @return e (N × m), this layer's buffer
+     */
     public Matrix forward(int[] x) {
         cache(x.length, 1);
         for (int r = 0; r < x.length; r++) ids[r] = check(x[r]);
         return gather();
     }
 
-    /** dC[x[r][k]] += de[r][k·m … k·m+m−1]: the scatter-add. */
+    /**
+     * dC[x[r][k]] += de[r][k·m … k·m+m−1]: the scatter-add.
+     *
+     * @param de ∂L/∂e of the last forward (N × n·m)
+     */
     public void backward(Matrix de) {
         if (e == null) {
             throw new IllegalStateException("Embedding " + C.name + ": backward before forward");
@@ -79,7 +104,12 @@ public final class Embedding {
         }
     }
 
-    /** The vector of one token, C[id] (the row itself, not a copy). */
+    /**
+     * The vector of one token, C[id] (the row itself, not a copy).
+     *
+     * @param id the token
+     * @return the row C[id]
+     */
     public double[] vector(int id) {
         return C.value.data[check(id)];
     }
