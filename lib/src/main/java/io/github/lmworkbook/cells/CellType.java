@@ -17,6 +17,7 @@ public enum CellType {
     public interface Factory {
         /**
          * Makes a cell.
+         *
          * @param D the length of one input x_t
          * @param H the number of hidden units
          * @param rng the random source of the initial weights

@@ -72,6 +72,7 @@ public final class Recurrence<S extends Step> {
     public interface Feedback {
         /**
          * Adds g_t(h_{t−1}) into step t's input share.
+         *
          * @param t the step, 1 … T
          * @param hPrev h_{t−1} (B × H)
          * @param xw the input share of step t (B × G·H), added to
@@ -80,6 +81,7 @@ public final class Recurrence<S extends Step> {
 
         /**
          * Backward through g_t, from ∂L/∂xw_t.
+         *
          * @param t the step, T … 1
          * @param hPrev h_{t−1} (B × H) of the forward
          * @param dxw ∂L/∂xw_t (B × G·H)
@@ -266,6 +268,7 @@ public final class Recurrence<S extends Step> {
 
     /**
      * The number of sequences B of the last forward pass.
+     *
      * @return B
      */
     public int batchSize() {

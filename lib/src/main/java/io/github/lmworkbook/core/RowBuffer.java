@@ -18,6 +18,7 @@ public final class RowBuffer {
 
     /**
      * A buffer of rows of this width, holding none yet.
+     *
      * @param cols the width of every row (≥ 0)
      */
     public RowBuffer(int cols) {

@@ -28,6 +28,7 @@ public final class TokenProjection {
 
     /**
      * The embedding followed by the linear layer, sharing their parameters.
+     *
      * @param embedding the token embedding, C (V × m)
      * @param linear the linear layer that reads it, W (m × out), b (1 × out)
      */

@@ -62,6 +62,7 @@ public final class Dropout implements Layer {
 
     /**
      * Whether the layer is in training (a mask) or evaluation (the identity).
+     *
      * @return true in training
      */
     public boolean training() {

@@ -52,6 +52,7 @@ public final class LayerNorm implements Layer {
 
     /**
      * γ = 1, β = 0, with the given ε.
+     *
      * @param name the prefix of the parameters' names
      * @param n the width of a row
      * @param eps ε, added to the variance under the square root

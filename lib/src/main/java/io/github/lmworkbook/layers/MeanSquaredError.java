@@ -18,6 +18,7 @@ public final class MeanSquaredError {
 
     /**
      * The forward pass: L = (1/N) Σ_r (ŷ[r] − y[r])²; keeps ŷ and y for the backward pass.
+     *
      * @param yHat the predictions ŷ (N × 1)
      * @param y the targets (N)
      * @return the mean squared error L
@@ -56,6 +57,7 @@ public final class MeanSquaredError {
 
     /**
      * The backward pass: dŷ = 2 (ŷ − y) / N, for the last forward.
+     *
      * @return dŷ (N × 1), this loss's buffer
      */
     public Matrix backward() {

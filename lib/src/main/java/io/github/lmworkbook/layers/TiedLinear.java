@@ -29,6 +29,7 @@ public final class TiedLinear implements Layer {
 
     /**
      * A layer reading the weight E it is given, which stays its owner's parameter.
+     *
      * @param E the shared weight (out × in)
      */
     public TiedLinear(Param E) {

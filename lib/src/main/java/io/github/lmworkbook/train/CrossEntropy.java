@@ -24,6 +24,7 @@ public record CrossEntropy(double nats) {
 
     /**
      * Checks the cross-entropy.
+     *
      * @throws IllegalArgumentException if nats is NaN, infinite or negative
      */
     public CrossEntropy {

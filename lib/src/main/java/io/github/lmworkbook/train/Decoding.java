@@ -14,6 +14,7 @@ import java.util.Locale;
 public record Decoding(double temperature, int topK, double topP) {
     /**
      * Checks the decoding's settings.
+     *
      * @throws IllegalArgumentException if τ is NaN, infinite or negative, k &lt; 0, or p is outside (0, 1]
      */
     public Decoding {

@@ -8,6 +8,7 @@ package io.github.lmworkbook.train;
 public interface LrSchedule {
     /**
      * The learning rate η(t) at a step.
+     *
      * @param step t, the 0-based number of the step about to be taken
      * @return η(t), finite and ≥ 0
      */

@@ -82,6 +82,7 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
 
     /**
      * Checks the recipe.
+     *
      * @throws IllegalArgumentException naming the first setting out of range (sizes &lt; 1, n_head not dividing
      *     n_embd, learning rates, warmup, betas, weight decay, clipping or estimate settings)
      */
@@ -139,6 +140,7 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
 
     /**
      * This recipe with another estimate schedule.
+     *
      * @param interval eval_interval: iterations between estimates (≥ 1)
      * @param iters eval_iters: batches per estimate and split (≥ 1)
      * @return the new recipe
@@ -150,6 +152,7 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
 
     /**
      * This recipe with another seed (every random choice follows it).
+     *
      * @param s the seed
      * @return the new recipe
      */
