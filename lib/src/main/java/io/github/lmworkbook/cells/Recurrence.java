@@ -132,10 +132,6 @@ public final class Recurrence<S extends Step> {
      * {@link #forward(Matrix, int, Matrix)}.
      * The backward of this pass calls the feedback's backward.
      *
-     * @param XW the input shares x_t·W_x + b of every step (B·T × G·H, batch-major)
-     * @param T the number of steps
-     * @param s0 the start states (B × S), or null for the learned start or zeros
-     * @param feedback the share of the input that depends on h_{t−1}, or null
      * @return the hidden states h_1 … h_T (B·T × H), batch-major
      */
     public Matrix forward(Matrix XW, int T, Matrix s0, Feedback feedback) {
@@ -178,9 +174,6 @@ public final class Recurrence<S extends Step> {
      * Backpropagation through time from dH = ∂L/∂h_t of every step (B·T × H, batch-major), for the
      * last forward pass: adds into the cell's weights' gradients (and the start state's) and returns
      * dXW = ∂L/∂(x·W_x + b) (B·T × G·H), for the input projection's backward.
-     *
-     * @param dH ∂L/∂h_t of every step (B·T × H, batch-major)
-     * @return dXW (B·T × G·H), this object's buffer
      */
     public Matrix backward(Matrix dH) {
         return backward(dH, null);
@@ -191,10 +184,6 @@ public final class Recurrence<S extends Step> {
      * ∂L/∂s_T = [dh_T; dc_T] (B × S) of the final state from outside the sequence as well (the
      * decoder's ∂L/∂s_0, when this is the encoder whose final state started it); null for none.
      * Calls the last forward pass's feedback's backward at every step.
-     *
-     * @param dH ∂L/∂h_t of every step (B·T × H, batch-major)
-     * @param dsT ∂L/∂s_T (B × S) from outside, or null
-     * @return dXW (B·T × G·H), this object's buffer
      */
     public Matrix backward(Matrix dH, Matrix dsT) {
         Workspace w = last;

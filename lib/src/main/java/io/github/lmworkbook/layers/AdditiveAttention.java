@@ -245,10 +245,6 @@ public final class AdditiveAttention {
      * The context c_t (B × H) for the queries s_{t−1} (B × Q) of step t ≥ 1: for every sequence
      * b, q = s_{t−1}·W, z_s = tanh(q + k_s), e_s = z_s·v, α = softmax(e), c_t = Σ_s α_s h_s.
      * Keeps step t's cache.
-     *
-     * @param t the decoder step, ≥ 1
-     * @param sPrev s_{t−1}, the queries (B × Q): the decoder's state before step t
-     * @return the context c_t (B × H), this layer's buffer
      */
     public Matrix forward(int t, Matrix sPrev) {
         requireMemory();
@@ -276,10 +272,6 @@ public final class AdditiveAttention {
     /**
      * From dc = ∂L/∂c_t (B × H), for step t of this pass: returns ∂L/∂s_{t−1} (B × Q); adds
      * into dW and dv, and into the memory's gradient (returned by {@link #memoryBackward()}).
-     *
-     * @param t the decoder step whose forward is differentiated
-     * @param dc ∂L/∂c_t (B × H)
-     * @return ∂L/∂s_{t−1} (B × Q), this layer's buffer
      */
     public Matrix backward(int t, Matrix dc) {
         StepCache st = ranStep(t);
@@ -312,8 +304,6 @@ public final class AdditiveAttention {
      * ∂L/∂h (N × H): what the steps' backward gathered since {@link #memory} (or the last
      * call), through α and the context, plus the keys' share dk·Uᵀ; adds dU += hᵀ·dk. The
      * gathered gradient is then cleared.
-     *
-     * @return ∂L/∂h (N × H), this layer's buffer
      */
     public Matrix memoryBackward() {
         requireMemory();
@@ -334,15 +324,6 @@ public final class AdditiveAttention {
      * z_s = tanh(q + k_s)      e_s = z_s·v      α = softmax(e)      c = Σ_s α_s h_s
      * </pre>
      * q (A), k (≥ L × A), v (A), h (≥ L × H); writes z (≥ L × A), α[0 … L) and c (H).
-     *
-     * @param q the query after W (A)
-     * @param k the keys k_s = h_s·U (≥ L × A)
-     * @param v the score vector (A)
-     * @param h the source states (≥ L × H)
-     * @param L the number of source positions
-     * @param z written: tanh(q + k_s) (≥ L × A), the cache of the backward pass
-     * @param alpha written: the weights α_s (≥ L)
-     * @param c written: the context Σ_s α_s h_s (H)
      */
     public static void additiveForward(double[] q, double[][] k, double[] v, double[][] h, int L,
                                        double[][] z, double[] alpha, double[] c) {
@@ -368,18 +349,6 @@ public final class AdditiveAttention {
      * dq  += Σ_s da_s        dk_s += da_s
      * </pre>
      * de is scratch of length ≥ L.
-     *
-     * @param dc ∂L/∂c (H)
-     * @param h the source states (≥ L × H)
-     * @param z the forward's tanh(q + k_s) (≥ L × A)
-     * @param v the score vector (A)
-     * @param alpha the forward's weights α (≥ L)
-     * @param L the number of source positions
-     * @param de scratch (≥ L) for ∂L/∂e
-     * @param dq added to: ∂L/∂q (A)
-     * @param dk added to: ∂L/∂k_s (≥ L × A)
-     * @param dv added to: ∂L/∂v (A)
-     * @param dh added to: ∂L/∂h_s through the context (≥ L × H)
      */
     public static void additiveBackward(double[] dc, double[][] h, double[][] z, double[] v,
                                         double[] alpha, int L, double[] de, double[] dq,

@@ -186,14 +186,6 @@ public final class CausalSelfAttention implements SequenceLayer {
      * s_ij = q_i·k_j · scale  for j ≤ i      a_i = softmax(s_i)      y_i = Σ_{j ≤ i} a_ij v_j
      * </pre>
      * writing a[i][0 … i] (the weights; entries above the diagonal are not touched) and y[i].
-     *
-     * @param q the queries q_i of one head (≥ L × d)
-     * @param k the keys k_j (≥ L × d)
-     * @param v the values v_j (≥ L × d)
-     * @param L the number of positions
-     * @param scale the factor of the scores (1/√d, or 1 unscaled)
-     * @param a written: the weights, a[i][0 … i]
-     * @param y written: the head's output y_i (≥ L × d)
      */
     public static void headForward(double[][] q, double[][] k, double[][] v, int L, double scale,
                                    double[][] a, double[][] y) {
@@ -257,18 +249,6 @@ public final class CausalSelfAttention implements SequenceLayer {
      * dq_i += Σ_j ds_ij k_j · scale    dk_j += ds_ij q_i · scale
      * </pre>
      * da is scratch of length ≥ L.
-     *
-     * @param q the queries q_i of one head (≥ L × d)
-     * @param k the keys k_j (≥ L × d)
-     * @param v the values v_j (≥ L × d)
-     * @param a the forward's weights
-     * @param dy ∂L/∂y_i (≥ L × d)
-     * @param L the number of positions
-     * @param scale the forward's factor of the scores
-     * @param da scratch (≥ L)
-     * @param dq added to: ∂L/∂q (≥ L × d)
-     * @param dk added to: ∂L/∂k (≥ L × d)
-     * @param dv added to: ∂L/∂v (≥ L × d)
      */
     public static void headBackward(double[][] q, double[][] k, double[][] v, double[][] a,
                                     double[][] dy, int L, double scale, double[] da,

@@ -49,13 +49,7 @@ public final class Embedding {
         return List.of(C);
     }
 
-    /**
-     * e[r] = [C[x[r][0]]; …; C[x[r][n−1]]] for the first N rows of x (all rows of x have n ids).
-     *
-     * @param x the token ids, n per row (rows ≥ N)
-     * @param N the number of rows used
-     * @return e (N × n·m), this layer's buffer
-     */
+    /** e[r] = [C[x[r][0]]; …; C[x[r][n−1]]] for the first N rows of x (all rows of x have n ids). */
     public Matrix forward(int[][] x, int N) {
         int n = N == 0 ? 0 : x[0].length;
         cache(N, n);
@@ -69,23 +63,14 @@ public final class Embedding {
         return gather();
     }
 
-    /**
-     * e[r] = C[x[r]]: one token per row (N = x.length, e is N × m).
-     *
-     * @param x the token ids, one per row
-     * @return e (N × m), this layer's buffer
-     */
+    /** e[r] = C[x[r]]: one token per row (N = x.length, e is N × m). */
     public Matrix forward(int[] x) {
         cache(x.length, 1);
         for (int r = 0; r < x.length; r++) ids[r] = check(x[r]);
         return gather();
     }
 
-    /**
-     * dC[x[r][k]] += de[r][k·m … k·m+m−1]: the scatter-add.
-     *
-     * @param de ∂L/∂e of the last forward (N × n·m)
-     */
+    /** dC[x[r][k]] += de[r][k·m … k·m+m−1]: the scatter-add. */
     public void backward(Matrix de) {
         if (e == null) {
             throw new IllegalStateException("Embedding " + C.name + ": backward before forward");

@@ -45,11 +45,6 @@ public final class Softmax implements Layer {
      * p[0 … n) = softmax(z[0 … n)); returns log Σ_j exp(z_j), the log-normaliser, so that
      * log p_j = z_j − it. Entries of z equal to −∞ get probability 0 (a mask); a NaN in z makes
      * the row NaN (so that a diverged model shows up as a NaN loss). p may be z itself.
-     *
-     * @param z the logits, z[0 … n)
-     * @param p written: the probabilities, p[0 … n)
-     * @param n the number of entries
-     * @return log Σ_j exp(z_j)
      */
     public static double row(double[] z, double[] p, int n) {
         double max = Double.NEGATIVE_INFINITY;
@@ -67,14 +62,7 @@ public final class Softmax implements Layer {
         return max + Math.log(sum);
     }
 
-    /**
-     * dz[0 … n) = p ⊙ (dp − (dp · p)) for one row; dz may be dp itself.
-     *
-     * @param p the forward's probabilities
-     * @param dp ∂L/∂p
-     * @param dz written: ∂L/∂z
-     * @param n the number of entries
-     */
+    /** dz[0 … n) = p ⊙ (dp − (dp · p)) for one row; dz may be dp itself. */
     public static void rowBackward(double[] p, double[] dp, double[] dz, int n) {
         double dot = 0;
         for (int j = 0; j < n; j++) dot += dp[j] * p[j];

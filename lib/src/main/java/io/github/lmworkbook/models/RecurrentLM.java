@@ -271,10 +271,6 @@ public final class RecurrentLM implements LanguageModel {
      * The loss of the batch starting from the state s0 (B × S), a constant, or from the start state
      * when s0 is null; follow with {@link #backward()} for the gradients. Neither reads nor moves the
      * carried state. Dropout, if any, is active (a training pass).
-     *
-     * @param batch the token sequences and their targets
-     * @param s0 the start state of every row (B × S), or null
-     * @return the mean cross-entropy per target, in nats
      */
     public double forward(Batch batch, Matrix s0) {
         if (dropout != null) dropout.training(true);
