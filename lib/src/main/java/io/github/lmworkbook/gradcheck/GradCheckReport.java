@@ -158,7 +158,7 @@ public final class GradCheckReport {
             return "(" + rows + "×" + cols + ")";
         }
 
-        /** {@return every compared entry within its allowed error} */
+        /** {@return whether every compared entry is within its allowed error} */
         public boolean passed() {
             return failed == 0 && (worst == null || worst.passed());
         }

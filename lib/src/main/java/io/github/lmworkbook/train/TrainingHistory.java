@@ -147,7 +147,7 @@ public final class TrainingHistory {
         return ne == 0 ? Double.NaN : devLoss[ne - 1];
     }
 
-    /** {@return Wall-clock seconds spent in training steps and evaluations} */
+    /** {@return wall-clock seconds spent in training steps and evaluations} */
     public double seconds() {
         return seconds;
     }
