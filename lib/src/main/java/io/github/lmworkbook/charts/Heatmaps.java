@@ -32,8 +32,8 @@ public final class Heatmaps {
      * @param m the values, [row][column]
      * @param rowLabels the labels of the rows
      * @param colLabels the labels of the columns
-     * @param min the value of the lightest colour
-     * @param max the value of the darkest colour
+     * @param min the value at the low end of the colour scale
+     * @param max the value at the high end of the colour scale
      * @param width the image's width in pixels
      * @param height the image's height in pixels
      * @return the image

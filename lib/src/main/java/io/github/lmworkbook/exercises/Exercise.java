@@ -90,7 +90,7 @@ public final class Exercise {
      * CPU time of the thread that runs it where the JVM measures that, so a loaded machine does not shorten it; and at
      * most six times as long on the clock).
      *
-     * @param limit the limit, &gt; 0
+     * @param limit the new time limit
      */
     public static void timeLimit(Duration limit) {
         if (limit == null || limit.isNegative() || limit.isZero()) {

@@ -493,7 +493,7 @@ public final class Transformer implements LanguageModel {
      * P[t][2i] = sin(t / 10000^(2i/C)), P[t][2i+1] = cos(t / 10000^(2i/C))  (T × C).
      *
      * @param T the number of positions
-     * @param C the width (even)
+     * @param C the width of a position's vector
      * @return the (T × C) matrix P
      */
     public static Matrix sinusoids(int T, int C) {
