@@ -25,6 +25,7 @@ public record CrossEntropy(double nats) {
     /**
      * Checks the cross-entropy.
      *
+     * @param nats the cross-entropy in nats per token (finite, ≥ 0)
      * @throws IllegalArgumentException if nats is NaN, infinite or negative
      */
     public CrossEntropy {

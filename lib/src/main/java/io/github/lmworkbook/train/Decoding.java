@@ -15,6 +15,9 @@ public record Decoding(double temperature, int topK, double topP) {
     /**
      * Checks the decoding's settings.
      *
+     * @param temperature τ ≥ 0; 0 is greedy
+     * @param topK k ≥ 0; 0 keeps every token
+     * @param topP 0 &lt; p ≤ 1; 1 keeps every token
      * @throws IllegalArgumentException if τ is NaN, infinite or negative, k &lt; 0, or p is outside (0, 1]
      */
     public Decoding {

@@ -83,6 +83,24 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
     /**
      * Checks the recipe.
      *
+     * @param layers n_layer
+     * @param heads n_head
+     * @param embed n_embd
+     * @param blockSize block_size: the context, and the length of every training chunk
+     * @param batchSize batch_size
+     * @param maxIters max_iters: updates in all
+     * @param learningRate learning_rate, the peak
+     * @param minLr min_lr, where the cosine ends
+     * @param warmupIters warmup_iters
+     * @param lrDecayIters lr_decay_iters: the iteration where the cosine reaches min_lr
+     * @param beta1 AdamW's β₁
+     * @param beta2 AdamW's β₂
+     * @param weightDecay weight_decay, on the matrices only
+     * @param gradClip grad_clip: the global gradient norm is clipped to it (0: off)
+     * @param evalInterval eval_interval: iterations between estimates
+     * @param evalIters eval_iters: batches per estimate and split
+     * @param seed every random choice: initialisation (seed), training batches (seed + 1), the estimates' batches
+     *     (seed + 2 for train, seed + 3 for val)
      * @throws IllegalArgumentException naming the first setting out of range (sizes &lt; 1, n_head not dividing
      *     n_embd, learning rates, warmup, betas, weight decay, clipping or estimate settings)
      */
