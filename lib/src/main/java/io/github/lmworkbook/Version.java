@@ -13,6 +13,8 @@ public final class Version {
     /**
      * The version: {@code Implementation-Version} from the jar manifest when running from the jar, else the
      * version Maven wrote into {@code io/github/lmworkbook/version.properties}, else {@code "dev"}.
+     *
+     * @return the library's version, e.g. "0.1.0-SNAPSHOT", or "dev"
      */
     public static String get() {
         String v = Version.class.getPackage() == null ? null : Version.class.getPackage().getImplementationVersion();
@@ -34,7 +36,11 @@ public final class Version {
         return "dev";
     }
 
-    /** One line naming the library version, the Java version and whether the Vector API module is present. */
+    /**
+     * One line naming the library version, the Java version and whether the Vector API module is present.
+     *
+     * @return the line, e.g. for the CLI's {@code --version}
+     */
     public static String describe() {
         boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         return "LM Workbook " + get() + " on Java " + Runtime.version()

@@ -21,6 +21,11 @@ public record DecayFit(double slope, double intercept, double factor, double rSq
     /**
      * Fits log y against k for k = kMin..kMax, where {@code byDistance[k]} is the value at distance k.
      * Skips values that are not finite and positive; needs at least 2 points.
+     *
+     * @param byDistance the value at each distance k (index k)
+     * @param kMin the smallest distance fitted
+     * @param kMax the largest distance fitted
+     * @return the least-squares line of log y against k
      */
     public static DecayFit of(double[] byDistance, int kMin, int kMax) {
         if (kMin < 0 || kMax >= byDistance.length || kMin > kMax) {

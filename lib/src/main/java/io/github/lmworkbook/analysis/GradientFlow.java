@@ -45,17 +45,34 @@ public final class GradientFlow {
      * @param s0   the start state, 1 × S
      * @param x    the inputs, T × D (T ≥ 1): row t−1 is x_t
      * @param loss the loss on the states that seeds ∂L/∂s (at the end or at every step)
+     * @return the trajectory, the gradients, the Jacobian products' norms and singular values
      */
     public static GradientFlowReport analyze(RecurrentCell<?> cell, Matrix s0, Matrix x, StateLoss loss) {
         return analyze(cell, s0, x, loss, 1);
     }
 
-    /** L = ½‖s_T‖² at the last step. */
+    /**
+     * L = ½‖s_T‖² at the last step.
+     *
+     * @param cell the recurrent cell
+     * @param s0 the start state (1 × S)
+     * @param x the inputs (T × D): row t − 1 is x_t
+     * @return the report
+     */
     public static GradientFlowReport analyze(RecurrentCell<?> cell, Matrix s0, Matrix x) {
         return analyze(cell, s0, x, StateLoss.halfSquaredNormAtEnd());
     }
 
-    /** As {@link #analyze(RecurrentCell, Matrix, Matrix, StateLoss)}, the spectra only every svdEvery-th distance. */
+    /**
+     * As {@link #analyze(RecurrentCell, Matrix, Matrix, StateLoss)}, the spectra only every svdEvery-th distance.
+     *
+     * @param cell the recurrent cell
+     * @param s0 the start state (1 × S)
+     * @param x the inputs (T × D): row t − 1 is x_t
+     * @param loss the loss on the states that seeds ∂L/∂s
+     * @param svdEvery the distances between two singular value decompositions (1: every one)
+     * @return the report
+     */
     public static GradientFlowReport analyze(RecurrentCell<?> cell, Matrix s0, Matrix x, StateLoss loss,
                                              int svdEvery) {
         return run(cell, s0, x, loss, svdEvery);
@@ -118,7 +135,15 @@ public final class GradientFlow {
         return J;
     }
 
-    /** The step Jacobian J_t = ∂s_t/∂s_{t−1} (S × S) of the cell from s0 over x (T × D), by its own backward. */
+    /**
+     * The step Jacobian J_t = ∂s_t/∂s_{t−1} (S × S) of the cell from s0 over x (T × D), by its own backward.
+     *
+     * @param cell the recurrent cell
+     * @param s0 the start state (1 × S)
+     * @param x the inputs (T × D): row t − 1 is x_t
+     * @param t the step, 1 … T
+     * @return J_t (S × S)
+     */
     public static Matrix stepJacobian(RecurrentCell<?> cell, Matrix s0, Matrix x, int t) {
         checkStep(t, 1, x.rows);
         return afterForward(cell, s0, x, rec -> jacobian(rec, t, cell.stateSize()));
@@ -127,6 +152,11 @@ public final class GradientFlow {
     /**
      * Every step Jacobian J_t = ∂s_t/∂s_{t−1} (S × S), t = 1 … T (entry 0 is null), of the cell from s0 over x
      * (T × D), from one forward pass and the cell's own backward.
+     *
+     * @param cell the recurrent cell
+     * @param s0 the start state (1 × S)
+     * @param x the inputs (T × D): row t − 1 is x_t
+     * @return J_0 … J_T, J_0 null
      */
     public static Matrix[] stepJacobians(RecurrentCell<?> cell, Matrix s0, Matrix x) {
         return afterForward(cell, s0, x, rec -> {
@@ -139,6 +169,12 @@ public final class GradientFlow {
     /**
      * The Jacobian product ∂s_T/∂s_t = J_T ⋯ J_{t+1} (S × S; the identity for t = T) of the cell from s0 over x
      * (T × D), each J_u from the cell's own backward: e.g. its diagonal, the gain of each unit's own path.
+     *
+     * @param cell the recurrent cell
+     * @param s0 the start state (1 × S)
+     * @param x the inputs (T × D): row t − 1 is x_t
+     * @param t the step, 0 … T
+     * @return ∂s_T/∂s_t (S × S)
      */
     public static Matrix jacobianProduct(RecurrentCell<?> cell, Matrix s0, Matrix x, int t) {
         int S = cell.stateSize(), T = x.rows;

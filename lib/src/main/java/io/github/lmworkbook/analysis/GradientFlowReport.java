@@ -48,7 +48,12 @@ public final class GradientFlowReport {
             this.label = label;
         }
 
-        /** The label with the state written as the given symbol: "h" gives ‖∂L/∂h_t‖ for a cell whose state is h. */
+        /**
+         * The label with the state written as the given symbol: "h" gives ‖∂L/∂h_t‖ for a cell whose state is h.
+         *
+         * @param state the symbol of the state, e.g. "h" or "s"
+         * @return the label
+         */
         public String label(String state) {
             return label.replace("s_", state + "_");
         }
@@ -76,32 +81,48 @@ public final class GradientFlowReport {
         }
     }
 
-    /** T, the number of steps. */
+    /** {@return T, the number of steps} */
     public int steps() {
         return T;
     }
 
-    /** S, the state size. */
+    /** {@return S, the state size} */
     public int stateSize() {
         return S;
     }
 
-    /** The trajectory, (T+1) × S, row t = s_t (a copy). */
+    /**
+     * The trajectory, (T+1) × S, row t = s_t (a copy).
+     *
+     * @return the (T+1) × S states
+     */
     public Matrix states() {
         return states.copy();
     }
 
-    /** ∂L/∂s_t for every t, (T+1) × S (a copy). */
+    /**
+     * ∂L/∂s_t for every t, (T+1) × S (a copy).
+     *
+     * @return the (T+1) × S gradients
+     */
     public Matrix lossGradients() {
         return lossGradients.copy();
     }
 
-    /** ‖∂L/∂s_t‖, index t = 0..T. */
+    /**
+     * ‖∂L/∂s_t‖, index t = 0..T.
+     *
+     * @return ‖∂L/∂s_t‖ for t = 0 … T
+     */
     public double[] lossGradientNorms() {
         return lossGradNorm.clone();
     }
 
-    /** ‖∂s_T/∂s_t‖ = σ_max(J_T ⋯ J_{t+1}), index t = 0..T (1 at t = T). */
+    /**
+     * ‖∂s_T/∂s_t‖ = σ_max(J_T ⋯ J_{t+1}), index t = 0..T (1 at t = T).
+     *
+     * @return ‖∂s_T/∂s_t‖ for t = 0 … T
+     */
     public double[] jacobianProductNorms() {
         return column(productSigma, 0);
     }
@@ -109,32 +130,55 @@ public final class GradientFlowReport {
     /**
      * σ_min(J_T ⋯ J_{t+1}), index t = 0..T. Computed in double precision, it is accurate only down to about
      * 1e-16 · σ_max of the same product; below that it is rounding noise.
+     *
+     * @return σ_min(J_T ⋯ J_{t+1}) for t = 0 … T
      */
     public double[] jacobianProductMinSingularValues() {
         return column(productSigma, S - 1);
     }
 
-    /** All singular values of ∂s_T/∂s_t, largest first; [t][i], t = 0..T. */
+    /**
+     * All singular values of ∂s_T/∂s_t, largest first; [t][i], t = 0..T.
+     *
+     * @return the singular values, [t][i]
+     */
     public double[][] jacobianProductSingularValues() {
         return deepCopy(productSigma);
     }
 
-    /** All singular values of J_t, largest first; [t][i], t = 0..T (row 0 is NaN). */
+    /**
+     * All singular values of J_t, largest first; [t][i], t = 0..T (row 0 is NaN).
+     *
+     * @return the singular values, [t][i]
+     */
     public double[][] stepSingularValues() {
         return deepCopy(stepSigma);
     }
 
-    /** σ_max(J_t) = ‖J_t‖, index t (NaN at t = 0). */
+    /**
+     * σ_max(J_t) = ‖J_t‖, index t (NaN at t = 0).
+     *
+     * @return σ_max(J_t) for t = 0 … T
+     */
     public double[] stepMaxSingularValues() {
         return column(stepSigma, 0);
     }
 
-    /** σ_min(J_t), index t (NaN at t = 0). */
+    /**
+     * σ_min(J_t), index t (NaN at t = 0).
+     *
+     * @return σ_min(J_t) for t = 0 … T
+     */
     public double[] stepMinSingularValues() {
         return column(stepSigma, S - 1);
     }
 
-    /** A per-step array (index t = 0..T) reversed into distance order (index k = T − t). */
+    /**
+     * A per-step array (index t = 0..T) reversed into distance order (index k = T − t).
+     *
+     * @param perStep the values by step t = 0 … T
+     * @return the values by distance k = T − t
+     */
     public static double[] byDistance(double[] perStep) {
         int n = perStep.length;
         double[] r = new double[n];
@@ -142,25 +186,51 @@ public final class GradientFlowReport {
         return r;
     }
 
-    /** Fit of log ‖∂L/∂s_t‖ against distance k = 1..T. Meaningful for a loss at the end only. */
+    /**
+     * Fit of log ‖∂L/∂s_t‖ against distance k = 1..T. Meaningful for a loss at the end only.
+     *
+     * @return the fit over k = 1 … T
+     */
     public DecayFit lossGradientFit() {
         return lossGradientFit(1, T);
     }
 
+    /**
+     * Fit of log ‖∂L/∂s_t‖ against distance k = kMin … kMax.
+     *
+     * @param kMin the smallest distance fitted
+     * @param kMax the largest distance fitted
+     * @return the fit
+     */
     public DecayFit lossGradientFit(int kMin, int kMax) {
         return DecayFit.of(byDistance(lossGradNorm), kMin, kMax);
     }
 
-    /** Fit of log ‖∂s_T/∂s_t‖ against distance k = 1..T. */
+    /**
+     * Fit of log ‖∂s_T/∂s_t‖ against distance k = 1..T.
+     *
+     * @return the fit over k = 1 … T
+     */
     public DecayFit jacobianProductFit() {
         return jacobianProductFit(1, T);
     }
 
+    /**
+     * Fit of log ‖∂s_T/∂s_t‖ against distance k = kMin … kMax.
+     *
+     * @param kMin the smallest distance fitted
+     * @param kMax the largest distance fitted
+     * @return the fit
+     */
     public DecayFit jacobianProductFit(int kMin, int kMax) {
         return DecayFit.of(byDistance(jacobianProductNorms()), kMin, kMax);
     }
 
-    /** One row per t = 0..T: t, distance, ‖∂L/∂s_t‖, ‖∂s_T/∂s_t‖, σ_min(∂s_T/∂s_t), σ_max(J_t), σ_min(J_t). */
+    /**
+     * One row per t = 0..T: t, distance, ‖∂L/∂s_t‖, ‖∂s_T/∂s_t‖, σ_min(∂s_T/∂s_t), σ_max(J_t), σ_min(J_t).
+     *
+     * @return the table, T + 1 rows
+     */
     public Table table() {
         int[] t = new int[T + 1], k = new int[T + 1];
         for (int i = 0; i <= T; i++) {
@@ -185,7 +255,11 @@ public final class GradientFlowReport {
         return table;
     }
 
-    /** The fits and the table as HTML, for {@code display(report.html(), "text/html")}. */
+    /**
+     * The fits and the table as HTML, for {@code display(report.html(), "text/html")}.
+     *
+     * @return the HTML
+     */
     public String html() {
         StringWriter w = new StringWriter();
         w.write("<p>T = " + T + ", state size " + S + ". Fit of log ‖∂s_T/∂s_t‖: " + escape(jacobianProductFit().toString())
@@ -202,7 +276,11 @@ public final class GradientFlowReport {
         }
     }
 
-    /** {@link #chart(double, int, int)} without a bound, at the default size. */
+    /**
+     * {@link #chart(double, int, int)} without a bound, at the default size.
+     *
+     * @return the chart
+     */
     public BufferedImage chart() {
         return chart(Double.NaN, Charts.WIDTH, Charts.HEIGHT);
     }
@@ -210,6 +288,11 @@ public final class GradientFlowReport {
     /**
      * ‖∂L/∂s_t‖ and ‖∂s_T/∂s_t‖ against the distance T − t on a log axis; with a finite {@code boundFactor} q,
      * also the bound q^(T−t) (e.g. q = γ·σ_max(W) for a tanh RNN) as a dashed line.
+     *
+     * @param boundFactor q, or NaN for no bound
+     * @param width the chart's width in pixels
+     * @param height the chart's height in pixels
+     * @return the chart
      */
     public BufferedImage chart(double boundFactor, int width, int height) {
         LineChart chart = logYChart("Gradient flow back from step T = " + T, "distance T − t", "norm", width, height);
@@ -228,11 +311,20 @@ public final class GradientFlowReport {
     /**
      * The singular values of the step Jacobians along the trajectory: t on x, σ_max(J_t) and σ_min(J_t) in the
      * legend, and (when S ≤ 32) every other singular value as a thin grey line. At the default size.
+     *
+     * @return the chart
      */
     public BufferedImage singularValuesChart() {
         return singularValuesChart(Charts.WIDTH, Charts.HEIGHT);
     }
 
+    /**
+     * {@link #singularValuesChart()} at a given size.
+     *
+     * @param width the chart's width in pixels
+     * @param height the chart's height in pixels
+     * @return the chart
+     */
     public BufferedImage singularValuesChart(int width, int height) {
         LineChart chart = logYChart("Singular values of the step Jacobians J_t", "step t", "σ(J_t)", width, height);
         double[] t = new double[T];
@@ -251,6 +343,10 @@ public final class GradientFlowReport {
     /**
      * Several reports on one log plot against distance T − t (one series per entry, in the map's iteration order:
      * pass a LinkedHashMap to fix the order), e.g. tanh maps with σ_max ∈ {0.5, 0.9, 1.5, 3}.
+     *
+     * @param reports the reports by label
+     * @param quantity the quantity plotted
+     * @return the chart
      */
     public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity) {
         return compareChart(reports, quantity, Charts.WIDTH, Charts.HEIGHT);
@@ -262,6 +358,12 @@ public final class GradientFlowReport {
      * bound). The y axis reaches three decades above the largest plotted value: a bound that grows beyond runs to
      * the top edge of the plot. {@code state} is the symbol of the
      * state in the labels ("h" for an RNN: ‖∂L/∂h_t‖).
+     *
+     * @param reports the reports by label
+     * @param quantity the quantity plotted
+     * @param bounds the factor q of each report's bound, by label
+     * @param state the symbol of the state, e.g. "h"
+     * @return the chart
      */
     public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity,
                                              Map<String, Double> bounds, String state) {
@@ -303,12 +405,22 @@ public final class GradientFlowReport {
         };
     }
 
-    /** The mean over the steps t = 1..T of how many singular values of J_t are below v (e.g. 0.01: lost directions). */
+    /**
+     * The mean over the steps t = 1..T of how many singular values of J_t are below v (e.g. 0.01: lost directions).
+     *
+     * @param v the threshold
+     * @return the mean count
+     */
     public double meanStepSingularValuesBelow(double v) {
         return meanCount(v, true);
     }
 
-    /** The mean over the steps t = 1..T of how many singular values of J_t are above v (e.g. 1: stretched directions). */
+    /**
+     * The mean over the steps t = 1..T of how many singular values of J_t are above v (e.g. 1: stretched directions).
+     *
+     * @param v the threshold
+     * @return the mean count
+     */
     public double meanStepSingularValuesAbove(double v) {
         return meanCount(v, false);
     }
@@ -324,6 +436,15 @@ public final class GradientFlowReport {
         return steps == 0 ? Double.NaN : sum / steps;
     }
 
+    /**
+     * Several reports on one log plot against distance T − t, at a given size.
+     *
+     * @param reports the reports by label, plotted in the map's order
+     * @param quantity the quantity plotted
+     * @param width the chart's width in pixels
+     * @param height the chart's height in pixels
+     * @return the chart
+     */
     public static BufferedImage compareChart(Map<String, GradientFlowReport> reports, Quantity quantity, int width, int height) {
         if (reports.isEmpty()) throw new IllegalArgumentException("compare chart: no reports");
         LineChart chart = logYChart(quantity.label + " against distance", "distance T − t", quantity.label, width, height);

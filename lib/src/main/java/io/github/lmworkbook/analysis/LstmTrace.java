@@ -34,6 +34,7 @@ public final class LstmTrace {
      * @param cell the LSTM
      * @param s0   the start state [h_0; c_0] (1 × 2H)
      * @param x    the inputs (T × D), row t − 1 = x_t
+     * @return the gates, the cell states and the hidden states of every step
      */
     public static LstmTrace of(LstmCell cell, Matrix s0, Matrix x) {
         int H = cell.hiddenSize(), T = x.rows;
@@ -61,17 +62,21 @@ public final class LstmTrace {
         return tr;
     }
 
-    /** T, the number of steps. */
+    /** {@return T, the number of steps} */
     public int steps() {
         return f.rows;
     }
 
-    /** H, the number of units. */
+    /** {@return H, the number of units} */
     public int units() {
         return f.cols;
     }
 
-    /** The mean of f_t over the steps, per unit (H). */
+    /**
+     * The mean of f_t over the steps, per unit (H).
+     *
+     * @return mean_t f_{t,j} for each unit j
+     */
     public double[] meanForget() {
         return meanForget(List.of(this));
     }
@@ -79,17 +84,29 @@ public final class LstmTrace {
     /**
      * Per unit, τ_j = −1 / mean_t ln f_{t,j}: the number of steps over which the product of its forget gates falls
      * by a factor e (infinite when f ≡ 1 in double precision).
+     *
+     * @return τ_j for each unit j
      */
     public double[] memoryTimes() {
         return memoryTimes(List.of(this));
     }
 
-    /** The share of units whose mean forget gate is at least threshold. */
+    /**
+     * The share of units whose mean forget gate is at least threshold.
+     *
+     * @param threshold the forget-gate level, e.g. 0.9
+     * @return the share, in [0, 1]
+     */
     public double shareKeeping(double threshold) {
         return Arrays.stream(meanForget()).filter(v -> v >= threshold).count() / (double) units();
     }
 
-    /** The mean of f_t per unit over every step of several traces of one cell (e.g. one per sequence). */
+    /**
+     * The mean of f_t per unit over every step of several traces of one cell (e.g. one per sequence).
+     *
+     * @param traces the traces
+     * @return the mean forget gate of each unit (H)
+     */
     public static double[] meanForget(List<LstmTrace> traces) {
         double[][] s = sums(traces);
         double[] m = s[0];
@@ -97,7 +114,12 @@ public final class LstmTrace {
         return m;
     }
 
-    /** τ_j = −1 / mean ln f_{t,j} per unit, the mean over every step of several traces of one cell. */
+    /**
+     * τ_j = −1 / mean ln f_{t,j} per unit, the mean over every step of several traces of one cell.
+     *
+     * @param traces the traces
+     * @return τ_j for each unit j
+     */
     public static double[] memoryTimes(List<LstmTrace> traces) {
         double[][] s = sums(traces);
         double[] tau = s[1];
@@ -126,7 +148,13 @@ public final class LstmTrace {
         return new double[][] {f, logF, {steps}};
     }
 
-    /** Column j of a (T × H) trace matrix: unit j against the step. */
+    /**
+     * Column j of a (T × H) trace matrix: unit j against the step.
+     *
+     * @param m a (T × H) trace matrix
+     * @param j the unit
+     * @return the T values of unit j
+     */
     public static double[] unit(Matrix m, int j) {
         double[] v = new double[m.rows];
         for (int t = 0; t < m.rows; t++) v[t] = m.data[t][j];

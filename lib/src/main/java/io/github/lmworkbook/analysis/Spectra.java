@@ -19,12 +19,22 @@ import java.util.Random;
 public final class Spectra {
     private Spectra() {}
 
-    /** The singular values of A, largest first. */
+    /**
+     * The singular values of A, largest first.
+     *
+     * @param A the matrix
+     * @return its singular values
+     */
     public static double[] singularValues(Matrix A) {
         return new SingularValueDecomposition(new Array2DRowRealMatrix(A.data, false)).getSingularValues();
     }
 
-    /** σ_max(W), the spectral norm. Transposing does not change it. */
+    /**
+     * σ_max(W), the spectral norm. Transposing does not change it.
+     *
+     * @param W the matrix
+     * @return σ_max(W)
+     */
     public static double sigmaMax(Matrix W) {
         return singularValues(W)[0];
     }
@@ -32,6 +42,9 @@ public final class Spectra {
     /**
      * ρ(W) = max |λ_i(W)|. ρ(W) ≤ σ_max(W), with equality when W is normal; a Gaussian W is far from normal
      * (ρ ≈ σ_max/2 for large H). In the linear regime (h ≈ 0, J_t ≈ W_hhᵀ) ‖∂h_T/∂h_t‖ grows or decays as ρ^(T−t).
+     *
+     * @param W a square matrix
+     * @return ρ(W)
      */
     public static double spectralRadius(Matrix W) {
         if (W.rows != W.cols) throw new IllegalArgumentException("spectral radius: " + W.shape() + " is not square");
@@ -48,7 +61,13 @@ public final class Spectra {
         return rho / c;
     }
 
-    /** A copy of the cell with W_hh rescaled so that σ_max(W_hh) = sigmaMax (W_xh and b copied unchanged). */
+    /**
+     * A copy of the cell with W_hh rescaled so that σ_max(W_hh) = sigmaMax (W_xh and b copied unchanged).
+     *
+     * @param cell the RNN cell
+     * @param sigmaMax the target σ_max(W_hh)
+     * @return the rescaled copy
+     */
     public static RnnCell withSigmaMax(RnnCell cell, double sigmaMax) {
         if (!(sigmaMax > 0) || Double.isInfinite(sigmaMax)) {
             throw new IllegalArgumentException("σ_max must be a positive number, got " + sigmaMax);
@@ -62,6 +81,12 @@ public final class Spectra {
      * The toy recurrence of Pascanu, Mikolov and Bengio (2013), h_t = tanh(W h_{t−1} + U x_t), as an RNN cell:
      * W (H × H) ~ N(0, 1/H) rescaled to σ_max(W) = sigmaMax, U (H × D) ~ N(0, 1/D), no bias. (The cell stores
      * W_hh = Wᵀ and W_xh = Uᵀ: vectors are rows.)
+     *
+     * @param H the number of hidden units
+     * @param D the length of one input
+     * @param sigmaMax σ_max(W)
+     * @param seed the seed of W and U
+     * @return the cell
      */
     public static RnnCell tanhCell(int H, int D, double sigmaMax, long seed) {
         Random rng = new Random(seed);

@@ -18,13 +18,31 @@ import java.util.Random;
  */
 public interface StateLoss {
 
-    /** ℓ_t(s), the term of the loss at step t of a trajectory of T steps (0 when there is none). */
+    /**
+     * ℓ_t(s), the term of the loss at step t of a trajectory of T steps (0 when there is none).
+     *
+     * @param t the step, 0 … T
+     * @param T the number of steps
+     * @param s the state s_t (S)
+     * @return ℓ_t(s)
+     */
     double value(int t, int T, double[] s);
 
-    /** ds += ∂ℓ_t/∂s at step t (leaves ds alone when there is no term at t). */
+    /**
+     * ds += ∂ℓ_t/∂s at step t (leaves ds alone when there is no term at t).
+     *
+     * @param t the step, 0 … T
+     * @param T the number of steps
+     * @param s the state s_t (S)
+     * @param ds the gradient ∂L/∂s_t (S), added to
+     */
     void addGradient(int t, int T, double[] s, double[] ds);
 
-    /** L = ½‖s_T‖², so ∂L/∂s_T = s_T. */
+    /**
+     * L = ½‖s_T‖², so ∂L/∂s_T = s_T.
+     *
+     * @return the loss
+     */
     static StateLoss halfSquaredNormAtEnd() {
         return new StateLoss() {
             public double value(int t, int T, double[] s) {
@@ -37,7 +55,11 @@ public interface StateLoss {
         };
     }
 
-    /** L = Σ_t ½‖s_t‖², so ∂ℓ_t/∂s_t = s_t at every step. */
+    /**
+     * L = Σ_t ½‖s_t‖², so ∂ℓ_t/∂s_t = s_t at every step.
+     *
+     * @return the loss
+     */
     static StateLoss halfSquaredNormEveryStep() {
         return new StateLoss() {
             public double value(int t, int T, double[] s) {
@@ -50,7 +72,12 @@ public interface StateLoss {
         };
     }
 
-    /** L = g · s_T for a fixed upstream vector g, so ∂L/∂s_T = g and ∂L/∂s_t = (∂s_T/∂s_t)ᵀ g. */
+    /**
+     * L = g · s_T for a fixed upstream vector g, so ∂L/∂s_T = g and ∂L/∂s_t = (∂s_T/∂s_t)ᵀ g.
+     *
+     * @param g the upstream vector (S)
+     * @return the loss
+     */
     static StateLoss projectionAtEnd(double[] g) {
         double[] gc = g.clone();
         return new StateLoss() {
@@ -66,7 +93,13 @@ public interface StateLoss {
         };
     }
 
-    /** L = g · s_T with g a random unit vector of length S drawn with the seed. */
+    /**
+     * L = g · s_T with g a random unit vector of length S drawn with the seed.
+     *
+     * @param S the state size
+     * @param seed the seed of g
+     * @return the loss
+     */
     static StateLoss randomUnitAtEnd(int S, long seed) {
         return projectionAtEnd(randomUnit(S, new Random(seed)));
     }
@@ -74,6 +107,10 @@ public interface StateLoss {
     /**
      * L = Σ_t g_t · s_t with a fresh random unit vector g_t at every step t = 1..T (drawn from the seed and t,
      * so the same t always gets the same g_t).
+     *
+     * @param S the state size
+     * @param seed the seed of the g_t
+     * @return the loss
      */
     static StateLoss randomUnitEveryStep(int S, long seed) {
         return new StateLoss() {
@@ -94,7 +131,13 @@ public interface StateLoss {
         };
     }
 
-    /** A unit vector of length n with a uniformly random direction (normalized Gaussian). */
+    /**
+     * A unit vector of length n with a uniformly random direction (normalized Gaussian).
+     *
+     * @param n the length
+     * @param rng the random source
+     * @return the unit vector
+     */
     static double[] randomUnit(int n, Random rng) {
         if (n < 1) throw new IllegalArgumentException("random unit vector: length must be ≥ 1, got " + n);
         double[] g = new double[n];

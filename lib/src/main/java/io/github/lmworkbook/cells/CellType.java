@@ -15,6 +15,14 @@ public enum CellType {
     /** Makes a cell with D inputs and H hidden units, initialised from rng. */
     @FunctionalInterface
     public interface Factory {
+        /**
+         * Makes a cell.
+         *
+         * @param D the length of one input x_t
+         * @param H the number of hidden units
+         * @param rng the random source of the initial weights
+         * @return the new cell
+         */
         RecurrentCell<?> create(int D, int H, Random rng);
     }
 
@@ -30,22 +38,45 @@ public enum CellType {
         this.factory = factory;
     }
 
-    /** The number of parameters of a cell with D inputs and H units: G·(D·H + H·H + H) (tested against the cell). */
+    /**
+     * The number of parameters of a cell with D inputs and H units: G·(D·H + H·H + H) (tested against the cell).
+     *
+     * @param D the length of one input x_t
+     * @param H the number of hidden units
+     * @return G·(D·H + H·H + H)
+     */
     public long numParams(long D, long H) {
         return gates * (D * H + H * H + H);
     }
 
-    /** S, the length of a row's state: H, or 2H with a cell state. */
+    /**
+     * S, the length of a row's state: H, or 2H with a cell state.
+     *
+     * @param H the number of hidden units
+     * @return S, H or 2H
+     */
     public int stateSize(int H) {
         return cellState ? 2 * H : H;
     }
 
-    /** A new cell of this type, D inputs, H hidden units. */
+    /**
+     * A new cell of this type, D inputs, H hidden units.
+     *
+     * @param D the length of one input x_t
+     * @param H the number of hidden units
+     * @param rng the random source of the initial weights
+     * @return the new cell
+     */
     public RecurrentCell<?> create(int D, int H, Random rng) {
         return factory.create(D, H, rng);
     }
 
-    /** The type named s (case-insensitive: "rnn", "gru", "lstm"), or one line naming the choices. */
+    /**
+     * The type named s (case-insensitive: "rnn", "gru", "lstm"), or one line naming the choices.
+     *
+     * @param s the type's name
+     * @return the type
+     */
     public static CellType of(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));

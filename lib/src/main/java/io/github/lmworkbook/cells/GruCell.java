@@ -39,20 +39,38 @@ import java.util.Random;
  * [x_t; h_{t−1}] (for z and r) and [x_t; r ⊙ h_{t−1}] (for h̃) are these blocks stacked.
  */
 public final class GruCell implements RecurrentCell<GruCell.GruStep> {
+    /** The input projection x·W_x + b, D → 3H: W_x = [W_xz | W_xr | W_xh] (D × 3H), b = [b_z | b_r | b_h]. */
     public final Linear input;   // x·W_x + b, D → 3H: W_x = [W_xz | W_xr | W_xh] (D × 3H), b = [b_z | b_r | b_h]
+    /** W_x = [W_xz | W_xr | W_xh] (D × 3H), the input projection's weight. */
     public final Param Wx;       // (D × 3H)
+    /** [W_hz | W_hr] (H × 2H), the recurrent weights of the update and reset gates. */
     public final Param Whzr;     // [W_hz | W_hr] (H × 2H)
+    /** W_hh (H × H), the recurrent weight of the candidate h̃, applied to r ⊙ h_{t−1}. */
     public final Param Whh;      // (H × H)
+    /** b = [b_z | b_r | b_h] (1 × 3H), the input projection's bias. */
     public final Param b;        // (1 × 3H)
     private final int D, H;
     private final RowBuffer dzrBuf, dahBuf, drhBuf;   // backward's scratch, shared by every step
 
-    /** All weights and biases ~ U(±1/√(D+H)): makemore's three Linear layers over [x; h], PyTorch's default. */
+    /**
+     * All weights and biases ~ U(±1/√(D+H)): makemore's three Linear layers over [x; h], PyTorch's default.
+     *
+     * @param D the length of one input x_t
+     * @param H the number of hidden units
+     * @param rng the random source of the initial weights
+     */
     public GruCell(int D, int H, Random rng) {
         this(D, H, 1.0 / Math.sqrt(D + H), rng);
     }
 
-    /** All weights and biases ~ U(±bound). */
+    /**
+     * All weights and biases ~ U(±bound).
+     *
+     * @param D the length of one input x_t
+     * @param H the number of hidden units
+     * @param bound the half-width of the uniform distribution
+     * @param rng the random source of the initial weights
+     */
     public GruCell(int D, int H, double bound, Random rng) {
         this.D = D;
         this.H = H;
@@ -90,12 +108,24 @@ public final class GruCell implements RecurrentCell<GruCell.GruStep> {
             this.drh = drh;
         }
 
-        /** z_t of row b, unit j. */
+        /**
+         * z_t of row b, unit j.
+         *
+         * @param b the row (sequence of the batch)
+         * @param j the unit
+         * @return the update gate z_t[b][j]
+         */
         public double z(int b, int j) {
             return zr.data[b][j];
         }
 
-        /** r_t of row b, unit j. */
+        /**
+         * r_t of row b, unit j.
+         *
+         * @param b the row (sequence of the batch)
+         * @param j the unit
+         * @return the reset gate r_t[b][j]
+         */
         public double r(int b, int j) {
             return zr.data[b][h.cols + j];
         }
@@ -177,6 +207,9 @@ public final class GruCell implements RecurrentCell<GruCell.GruStep> {
      * Sets the update gate's bias b_z to the value bz for every unit. With h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃, a
      * negative bz starts every unit carrying (z = σ(bz) small, e.g. σ(−3) ≈ 0.047): the step Jacobian starts near
      * the identity; bz = 0 is neutral (z ≈ ½).
+     *
+     * @param bz the bias of every unit's update gate
+     * @return this cell
      */
     public GruCell setUpdateGateBias(double bz) {
         java.util.Arrays.fill(b.value.data[0], 0, H, bz);
@@ -188,6 +221,8 @@ public final class GruCell implements RecurrentCell<GruCell.GruStep> {
      * b_r = 100. Then σ(100) is 1 exactly in double precision, so r(1 − r) = 0 and every gradient into these
      * parameters is exactly 0: an optimizer without weight decay (or with any realistic one: b_r would have to
      * fall below about 37) leaves them where they are, and h̃ = tanh(x·W_xh + b_h + h_{t−1}·W_hh).
+     *
+     * @return this cell
      */
     public GruCell openResetGate() {
         for (double[] row : Wx.value.data) java.util.Arrays.fill(row, H, 2 * H, 0.0);

@@ -47,9 +47,13 @@ public final class LstmCell implements RecurrentCell<LstmCell.LstmStep> {
     /** The column offset of each gate block, in units of H: a[k·H + j] is unit j of gate k. */
     public static final int I = 0, F = 1, O = 2, G = 3;
 
+    /** The input projection x·W_x + b: W_x (D × 4H), b (1 × 4H), the blocks in the order i, f, o, g. */
     public final Linear input;   // x·W_x + b: W_x (D × 4H), b (1 × 4H)
+    /** W_x (D × 4H), the input projection's weight. */
     public final Param Wx;       // (D × 4H)
+    /** W_h (H × 4H), the recurrent weight of the four blocks. */
     public final Param Wh;       // (H × 4H)
+    /** b (1 × 4H), the input projection's bias (b_f is columns H … 2H − 1). */
     public final Param b;        // (1 × 4H)
     private final int D, H;
 
@@ -66,18 +70,38 @@ public final class LstmCell implements RecurrentCell<LstmCell.LstmStep> {
             this.tanhC = xw == null ? null : new Matrix(h.rows, h.cols);
         }
 
-        /** Gate k (I, F, O or G) of unit j in row r. */
+        /**
+         * Gate k (I, F, O or G) of unit j in row r.
+         *
+         * @param k the gate's block: I, F, O or G
+         * @param r the row (sequence of the batch)
+         * @param j the unit
+         * @return the gate's value after its non-linearity
+         */
         public double gate(int k, int r, int j) {
             return gates.data[r][k * h.cols + j];
         }
     }
 
-    /** W_x, W_h, b ~ U(±1/√(D+H)): makemore's one Linear over [x; h], with 4H outputs. */
+    /**
+     * W_x, W_h, b ~ U(±1/√(D+H)): makemore's one Linear over [x; h], with 4H outputs.
+     *
+     * @param D the length of one input x_t
+     * @param H the number of hidden units
+     * @param rng the random source of the initial weights
+     */
     public LstmCell(int D, int H, Random rng) {
         this(D, H, 1.0 / Math.sqrt(D + H), rng);
     }
 
-    /** W_x, W_h, b ~ U(±bound). */
+    /**
+     * W_x, W_h, b ~ U(±bound).
+     *
+     * @param D the length of one input x_t
+     * @param H the number of hidden units
+     * @param bound the half-width of the uniform distribution
+     * @param rng the random source of the initial weights
+     */
     public LstmCell(int D, int H, double bound, Random rng) {
         this.D = D;
         this.H = H;
@@ -173,13 +197,20 @@ public final class LstmCell implements RecurrentCell<LstmCell.LstmStep> {
     /**
      * Sets the forget gate's bias b_f (columns H … 2H − 1 of b) to v for every unit: σ(1) ≈ 0.73 makes the cell keep
      * most of its content from the start (Gers et al. 2000; Jozefowicz et al. 2015). Returns this cell.
+     *
+     * @param v the forget-gate bias of every unit
+     * @return this cell
      */
     public LstmCell setForgetBias(double v) {
         for (int j = 0; j < H; j++) b.value.data[0][F * H + j] = v;
         return this;
     }
 
-    /** A copy with its own parameter values (for experiments that change the weights). */
+    /**
+     * A copy with its own parameter values (for experiments that change the weights).
+     *
+     * @return the copy
+     */
     public LstmCell copy() {
         LstmCell c = new LstmCell(D, H, 0.0, new Random(0));
         c.Wx.value.setFrom(Wx.value);

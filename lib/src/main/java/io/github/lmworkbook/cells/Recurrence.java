@@ -41,6 +41,7 @@ import java.util.Map;
  * @param <S> the cell's step type
  */
 public final class Recurrence<S extends Step> {
+    /** The cell run at every step. */
     public final RecurrentCell<S> cell;
     /** The learned start state (1 × S), or null: start from zeros. */
     public final Param start;
@@ -69,8 +70,23 @@ public final class Recurrence<S extends Step> {
      * right after the cell's backward of step t (so that dhPrev is complete before step t − 1 reads it).
      */
     public interface Feedback {
+        /**
+         * Adds g_t(h_{t−1}) into step t's input share.
+         *
+         * @param t the step, 1 … T
+         * @param hPrev h_{t−1} (B × H)
+         * @param xw the input share of step t (B × G·H), added to
+         */
         void forward(int t, Matrix hPrev, Matrix xw);
 
+        /**
+         * Backward through g_t, from ∂L/∂xw_t.
+         *
+         * @param t the step, T … 1
+         * @param hPrev h_{t−1} (B × H) of the forward
+         * @param dxw ∂L/∂xw_t (B × G·H)
+         * @param dhPrev ∂L/∂h_{t−1} (B × H), added to
+         */
         void backward(int t, Matrix hPrev, Matrix dxw, Matrix dhPrev);
     }
 
@@ -89,7 +105,11 @@ public final class Recurrence<S extends Step> {
         this.params = List.copyOf(ps);
     }
 
-    /** The cell's parameters, then the start state if it is learned. */
+    /**
+     * The cell's parameters, then the start state if it is learned.
+     *
+     * @return the parameters, in a fixed order
+     */
     public List<Param> params() {
         return params;
     }
@@ -205,43 +225,79 @@ public final class Recurrence<S extends Step> {
         return w.dXW;
     }
 
-    /** The hidden states h_1 … h_T of the last forward pass (B·T × H, batch-major). */
+    /**
+     * The hidden states h_1 … h_T of the last forward pass (B·T × H, batch-major).
+     *
+     * @return H (B·T × H), this object's buffer
+     */
     public Matrix hidden() {
         return requireLast().Hs;
     }
 
-    /** Step t of the last pass, t = 0 … T (step 0 holds the start state; after backward, ds_0). */
+    /**
+     * Step t of the last pass, t = 0 … T (step 0 holds the start state; after backward, ds_0).
+     *
+     * @param t the step, 0 … T
+     * @return its buffers and cache
+     */
     public S step(int t) {
         Workspace w = requireLast();
         if (t < 0 || t > w.T) throw new IllegalArgumentException("Recurrence: step " + t + " outside 0…" + w.T);
         return w.steps.get(t);
     }
 
-    /** The number of steps T and sequences B of the last forward pass. */
+    /**
+     * The number of steps T and sequences B of the last forward pass.
+     *
+     * @return T
+     */
     public int steps() {
         return requireLast().T;
     }
 
+    /**
+     * The number of sequences B of the last forward pass.
+     *
+     * @return B
+     */
     public int batchSize() {
         return requireLast().B;
     }
 
-    /** The final states s_T = [h_T; c_T] of the last forward pass, a new (B × S) matrix. */
+    /**
+     * The final states s_T = [h_T; c_T] of the last forward pass, a new (B × S) matrix.
+     *
+     * @return s_T (B × S)
+     */
     public Matrix finalState() {
         return stateOf(requireLast().steps.get(requireLast().T), false, null);
     }
 
-    /** The final states s_T of the last forward pass, written into out (B × S); returns out. */
+    /**
+     * The final states s_T of the last forward pass, written into out (B × S); returns out.
+     *
+     * @param out the (B × S) matrix written
+     * @return out
+     */
     public Matrix finalState(Matrix out) {
         return stateOf(requireLast().steps.get(requireLast().T), false, out);
     }
 
-    /** ∂L/∂s_0 = [dh_0; dc_0] of the last backward pass, a new (B × S) matrix. */
+    /**
+     * ∂L/∂s_0 = [dh_0; dc_0] of the last backward pass, a new (B × S) matrix.
+     *
+     * @return ∂L/∂s_0 (B × S)
+     */
     public Matrix startGradient() {
         return stateOf(requireLast().steps.get(0), true, null);
     }
 
-    /** ∂L/∂s_0 of the last backward pass, written into out (B × S); returns out. */
+    /**
+     * ∂L/∂s_0 of the last backward pass, written into out (B × S); returns out.
+     *
+     * @param out the (B × S) matrix written
+     * @return out
+     */
     public Matrix startGradient(Matrix out) {
         return stateOf(requireLast().steps.get(0), true, out);
     }
@@ -251,6 +307,10 @@ public final class Recurrence<S extends Step> {
      * ds_prev = J_tᵀ·ds_t with J_t = ∂s_t/∂s_{t−1}, computed by the cell's own backward. The steps' buffers are put
      * back as they were; the weights' gradients are not (a backward step adds into them: the caller saves and
      * restores them around its measurements).
+     *
+     * @param t the step, 1 … T
+     * @param ds_t ∂L/∂s_t (S)
+     * @param ds_prev written: ∂L/∂s_{t−1} (S)
      */
     public void stateVjp(int t, double[] ds_t, double[] ds_prev) {
         Workspace w = requireLast();

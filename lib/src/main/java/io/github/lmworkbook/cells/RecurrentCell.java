@@ -33,34 +33,60 @@ import java.util.List;
  * @param <S> the cell's step (its cache)
  */
 public interface RecurrentCell<S extends Step> {
-    /** D, the length of one input x_t. */
+    /** {@return D, the length of one input x_t} */
     int inputSize();
 
-    /** H, the number of hidden units. */
+    /** {@return H, the number of hidden units} */
     int hiddenSize();
 
-    /** Whether the state has a cell c besides h (the LSTM), so that S = 2H. */
+    /**
+     * Whether the state has a cell c besides h (the LSTM), so that S = 2H.
+     *
+     * @return true when the state is [h; c]
+     */
     default boolean hasCellState() {
         return false;
     }
 
-    /** S, the length of one row's state [h; c]. */
+    /** {@return S, the length of one row's state [h; c]} */
     default int stateSize() {
         return hasCellState() ? 2 * hiddenSize() : hiddenSize();
     }
 
-    /** The input projection x·W_x + b, D → G·H: the share of every step that does not depend on the past. */
+    /** {@return the input projection x·W_x + b, D → G·H: the share of every step that does not depend on the past} */
     Linear input();
 
-    /** Every parameter, the input projection's first. */
+    /**
+     * Every parameter, the input projection's first.
+     *
+     * @return the parameters, the input projection's first
+     */
     List<Param> params();
 
-    /** The buffers and cache of one step, over the given views (see {@link Step}). */
+    /**
+     * The buffers and cache of one step, over the given views (see {@link Step}).
+     *
+     * @param xw the input share x_t·W_x + b (B × G·H), or null for step 0
+     * @param dxw its gradient (B × G·H), or null for step 0
+     * @param h the hidden state h_t (B × H)
+     * @param dh its gradient (B × H)
+     * @return the new step
+     */
     S newStep(Matrix xw, Matrix dxw, Matrix h, Matrix dh);
 
-    /** t.h (t.c) = F(prev.h (prev.c), t.xw); keeps the cache in t. */
+    /**
+     * t.h (t.c) = F(prev.h (prev.c), t.xw); keeps the cache in t.
+     *
+     * @param prev step t − 1 (its state is read)
+     * @param t step t (its xw is read; its state and cache are written)
+     */
     void forward(S prev, S t);
 
-    /** Writes t.dxw; adds into prev.dh (prev.dc) and into the recurrent weights' gradients. */
+    /**
+     * Writes t.dxw; adds into prev.dh (prev.dc) and into the recurrent weights' gradients.
+     *
+     * @param prev step t − 1 (its dh, dc are added to)
+     * @param t step t (its dh, dc are read; its dxw written)
+     */
     void backward(S prev, S t);
 }

@@ -27,9 +27,21 @@ import java.util.Random;
  * are its parameters that are not its input projection's, H rows and a multiple of H columns.
  */
 public enum RecurrentInit {
-    DEFAULT, ORTHOGONAL, IDENTITY;
+    /** As the cell initialises itself: nothing is changed. */
+    DEFAULT,
+    /** Every H × H block a random orthogonal matrix. */
+    ORTHOGONAL,
+    /** Every H × H block the identity I, and the input bias 0 (IRNN). */
+    IDENTITY;
 
-    /** Re-initialises the cell's recurrent matrices (nothing for DEFAULT); returns the cell. */
+    /**
+     * Re-initialises the cell's recurrent matrices (nothing for DEFAULT); returns the cell.
+     *
+     * @param <C> the cell's type
+     * @param cell the cell whose recurrent matrices are drawn again
+     * @param rng the random source (only ORTHOGONAL draws from it)
+     * @return the cell
+     */
     public <C extends RecurrentCell<?>> C apply(C cell, Random rng) {
         if (this == DEFAULT) return cell;
         int H = cell.hiddenSize();
@@ -49,14 +61,24 @@ public enum RecurrentInit {
         return cell;
     }
 
-    /** The cell's parameters that multiply h_{t−1}: all of them but the input projection's. */
+    /**
+     * The cell's parameters that multiply h_{t−1}: all of them but the input projection's.
+     *
+     * @param cell a cell
+     * @return its recurrent matrices
+     */
     public static List<Param> recurrentMatrices(RecurrentCell<?> cell) {
         List<Param> out = new ArrayList<>(cell.params());
         out.removeAll(cell.input().params());
         return out;
     }
 
-    /** The scheme named s (case-insensitive: "default", "orthogonal", "identity" or "irnn"). */
+    /**
+     * The scheme named s (case-insensitive: "default", "orthogonal", "identity" or "irnn").
+     *
+     * @param s the scheme's name
+     * @return the scheme
+     */
     public static RecurrentInit of(String s) {
         String k = s.trim().toLowerCase(Locale.ROOT);
         if (k.equals("irnn")) return IDENTITY;

@@ -26,18 +26,35 @@ import java.util.Random;
  * h_t (and h_{t−1}, the previous step's).
  */
 public final class RnnCell implements RecurrentCell<Step> {
+    /** The input projection x·W_xh + b: W_xh (D × H), b (1 × H). */
     public final Linear input;   // x·W_xh + b: W_xh (D × H), b (1 × H)
+    /** W_xh (D × H), the input projection's weight. */
     public final Param Wxh;      // (D × H)
+    /** W_hh (H × H), the recurrent weight. */
     public final Param Whh;      // (H × H)
+    /** b (1 × H), the input projection's bias. */
     public final Param b;        // (1 × H)
     private final int D, H;
 
-    /** W_xh, W_hh, b ~ U(±1/√(D+H)): makemore's one Linear over [x; h]. */
+    /**
+     * W_xh, W_hh, b ~ U(±1/√(D+H)): makemore's one Linear over [x; h].
+     *
+     * @param D the length of one input x_t
+     * @param H the number of hidden units
+     * @param rng the random source of the initial weights
+     */
     public RnnCell(int D, int H, Random rng) {
         this(D, H, 1.0 / Math.sqrt(D + H), rng);
     }
 
-    /** W_xh, W_hh, b ~ U(±bound). */
+    /**
+     * W_xh, W_hh, b ~ U(±bound).
+     *
+     * @param D the length of one input x_t
+     * @param H the number of hidden units
+     * @param bound the half-width of the uniform distribution
+     * @param rng the random source of the initial weights
+     */
     public RnnCell(int D, int H, double bound, Random rng) {
         this.D = D;
         this.H = H;
@@ -89,7 +106,11 @@ public final class RnnCell implements RecurrentCell<Step> {
         return List.of(Wxh, Whh, b);
     }
 
-    /** A copy with its own parameter values (for experiments that change the weights, e.g. rescaling W_hh). */
+    /**
+     * A copy with its own parameter values (for experiments that change the weights, e.g. rescaling W_hh).
+     *
+     * @return the copy
+     */
     public RnnCell copy() {
         RnnCell c = new RnnCell(D, H, 0.0, new Random(0));
         c.Wxh.value.setFrom(Wxh.value);

@@ -17,8 +17,11 @@ import io.github.lmworkbook.core.Matrix;
  * states, final states and the gradient-flow analysis see it. Step 0 holds only the start state (xw is null).
  */
 public class Step {
+    /** xw (B × G·H), the input share x_t·W_x + b, and dxw, its gradient (both null for step 0). */
     public final Matrix xw, dxw;
+    /** h (B × H), the hidden state h_t, and dh = ∂L/∂h_t. */
     public final Matrix h, dh;
+    /** c (B × H), the LSTM's cell state c_t, and dc = ∂L/∂c_t (both null for cells without one). */
     public final Matrix c, dc;
 
     /**
@@ -37,27 +40,51 @@ public class Step {
         this.dc = hasCell ? new Matrix(h.rows, h.cols) : null;
     }
 
-    /** S, the length of a row's state [h; c]. */
+    /**
+     * S, the length of a row's state [h; c].
+     *
+     * @return S, H or 2H
+     */
     public int stateSize() {
         return c == null ? h.cols : 2 * h.cols;
     }
 
-    /** s = [h[row]; c[row]]. */
+    /**
+     * s = [h[row]; c[row]].
+     *
+     * @param row the row (sequence of the batch)
+     * @param s written: the row's state (S)
+     */
     public void state(int row, double[] s) {
         join(h, c, row, s);
     }
 
-    /** h[row], c[row] = s. */
+    /**
+     * h[row], c[row] = s.
+     *
+     * @param row the row (sequence of the batch)
+     * @param s the row's new state (S)
+     */
     public void setState(int row, double[] s) {
         split(s, row, h, c);
     }
 
-    /** ds = [dh[row]; dc[row]]. */
+    /**
+     * ds = [dh[row]; dc[row]].
+     *
+     * @param row the row (sequence of the batch)
+     * @param ds written: the row's state gradient (S)
+     */
     public void stateGradient(int row, double[] ds) {
         join(dh, dc, row, ds);
     }
 
-    /** dh[row], dc[row] = ds. */
+    /**
+     * dh[row], dc[row] = ds.
+     *
+     * @param row the row (sequence of the batch)
+     * @param ds the row's new state gradient (S)
+     */
     public void setStateGradient(int row, double[] ds) {
         split(ds, row, dh, dc);
     }

@@ -34,6 +34,7 @@ public final class Charts {
      * never a narrower one up), with fonts sized for that width.
      */
     public static final int WIDTH = 960;
+    /** Default image height in pixels (16:9 with {@link #WIDTH}). */
     public static final int HEIGHT = 540;
 
     /** Fonts of every chart: title, axis titles, tick labels, legend, point labels. */
@@ -58,7 +59,12 @@ public final class Charts {
     private Charts() {
     }
 
-    /** Renders any XChart chart to an image. */
+    /**
+     * Renders any XChart chart to an image.
+     *
+     * @param chart the chart
+     * @return the image, at the chart's size
+     */
     public static BufferedImage image(Chart<?, ?> chart) {
         Objects.requireNonNull(chart, "chart");
         return BitmapEncoder.getBufferedImage(chart);
@@ -67,6 +73,11 @@ public final class Charts {
     /**
      * A line chart built series by series, for more than the one-call helpers offer: image size, dashed or thin
      * series, and a log axis that drops points it cannot show. See {@link LineChart}.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @return the chart, to add series to
      */
     public static LineChart lines(String title, String xLabel, String yLabel) {
         return new LineChart(title, xLabel, yLabel);
@@ -75,13 +86,29 @@ public final class Charts {
     /**
      * A line chart as an image; {@code logY} puts the y axis on a log scale (all y values must then be &gt; 0). A log
      * axis spanning many decades is labelled at round steps of decades (see {@link LineChart}).
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param logY whether the y axis is logarithmic
+     * @param series the series by name, each {x values, y values}, drawn in the map's order
+     * @return the image
      */
     public static BufferedImage line(String title, String xLabel, String yLabel, boolean logY,
                                      Map<String, double[][]> series) {
         return line(title, xLabel, yLabel, false, logY, series);
     }
 
-    /** A single-series line chart of {@code ys} against {@code xs}. */
+    /**
+     * A single-series line chart of {@code ys} against {@code xs}.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param xs the x values
+     * @param ys the y values
+     * @return the image
+     */
     public static BufferedImage line(String title, String xLabel, String yLabel, double[] xs, double[] ys) {
         return line(title, xLabel, yLabel, false, Map.of(yLabel == null || yLabel.isBlank() ? "y" : yLabel,
                 new double[][] {xs, ys}));
@@ -90,6 +117,14 @@ public final class Charts {
     /**
      * A line chart as an image with either axis on a log scale, e.g. an error against a step size on log–log axes
      * ({@code logX = logY = true}). Every value on a log axis must be &gt; 0; a log axis is labelled at powers of ten.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param logX whether the x axis is logarithmic
+     * @param logY whether the y axis is logarithmic
+     * @param series the series by name, each {x values, y values}, drawn in the map's order
+     * @return the image
      */
     public static BufferedImage line(String title, String xLabel, String yLabel, boolean logX, boolean logY,
                                      Map<String, double[][]> series) {
@@ -105,7 +140,16 @@ public final class Charts {
         return chart.image();
     }
 
-    /** The line chart behind {@link #line}, for further styling before {@link #image}. */
+    /**
+     * The line chart behind {@link #line}, for further styling before {@link #image}.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param logY whether the y axis is logarithmic
+     * @param series the series by name, each {x values, y values}, drawn in the map's order
+     * @return the chart
+     */
     public static XYChart lineChart(String title, String xLabel, String yLabel, boolean logY,
                                     Map<String, double[][]> series) {
         return lineChart(title, xLabel, yLabel, false, logY, series);
@@ -114,6 +158,14 @@ public final class Charts {
     /**
      * The line chart of {@link #line(String, String, String, boolean, boolean, Map)} as an XChart chart, with real log
      * axes (labelled at every decade however many there are; {@link LineChart#xyChart()} is the alternative).
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param logX whether the x axis is logarithmic
+     * @param logY whether the y axis is logarithmic
+     * @param series the series by name, each {x values, y values}, drawn in the map's order
+     * @return the chart
      */
     public static XYChart lineChart(String title, String xLabel, String yLabel, boolean logX, boolean logY,
                                     Map<String, double[][]> series) {
@@ -212,7 +264,15 @@ public final class Charts {
         }
     }
 
-    /** A scatter chart as an image, one colour per series. */
+    /**
+     * A scatter chart as an image, one colour per series.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param series the series by name, each {x values, y values}
+     * @return the image
+     */
     public static BufferedImage scatter(String title, String xLabel, String yLabel, Map<String, double[][]> series) {
         XYChart chart = base(title, xLabel, yLabel);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -228,6 +288,14 @@ public final class Charts {
     /**
      * A scatter chart whose points carry text labels, e.g. a 2-D character embedding where each point is a
      * character.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param xs the points' x values
+     * @param ys the points' y values
+     * @param labels the points' labels
+     * @return the image
      */
     public static BufferedImage scatter(String title, String xLabel, String yLabel, double[] xs, double[] ys,
                                         String[] labels) {
@@ -239,6 +307,15 @@ public final class Charts {
      * picture of a projection, where distances in any direction must compare), on a tall image as wide as the
      * notebook column. Each label goes beside its point, on the first side where it covers no other label and no
      * other point ({@link #placeLabels}); where the points crowd, farther out, joined to its point by a thin line.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param xs the points' x values
+     * @param ys the points' y values
+     * @param labels the points' labels
+     * @param equalAxes whether a unit has the same length on both axes
+     * @return the image
      */
     public static BufferedImage scatter(String title, String xLabel, String yLabel, double[] xs, double[] ys,
                                         String[] labels, boolean equalAxes) {
@@ -428,7 +505,14 @@ public final class Charts {
         return xy;
     }
 
-    /** {@code n} evenly spaced values from {@code from} to {@code to} inclusive (like numpy's linspace). */
+    /**
+     * {@code n} evenly spaced values from {@code from} to {@code to} inclusive (like numpy's linspace).
+     *
+     * @param from the first value
+     * @param to the last value
+     * @param n the number of values
+     * @return the values
+     */
     public static double[] linspace(double from, double to, int n) {
         if (n < 2) {
             throw new IllegalArgumentException("linspace needs n >= 2, got " + n);
@@ -440,7 +524,12 @@ public final class Charts {
         return out;
     }
 
-    /** {@code 0, 1, ..., n-1} as doubles: the x axis for a per-step series. */
+    /**
+     * {@code 0, 1, ..., n-1} as doubles: the x axis for a per-step series.
+     *
+     * @param n the number of values
+     * @return 0 … n − 1
+     */
     public static double[] range(int n) {
         double[] out = new double[n];
         Arrays.setAll(out, i -> i);

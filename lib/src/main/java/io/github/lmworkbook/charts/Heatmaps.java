@@ -27,6 +27,16 @@ public final class Heatmaps {
     /**
      * One heatmap as an image: m[i][j] at row i (labels[i], top to bottom) and column j (labels[j]), coloured from
      * min to max.
+     *
+     * @param title the chart's title
+     * @param m the values, [row][column]
+     * @param rowLabels the labels of the rows
+     * @param colLabels the labels of the columns
+     * @param min the value at the low end of the colour scale
+     * @param max the value at the high end of the colour scale
+     * @param width the image's width in pixels
+     * @param height the image's height in pixels
+     * @return the image
      */
     public static BufferedImage heatmap(String title, double[][] m, String[] rowLabels, String[] colLabels, double min,
                                         double max, int width, int height) {
@@ -60,6 +70,14 @@ public final class Heatmaps {
     /**
      * Several heatmaps with the same labels, tiled in rows of {@code columns} panels of size × size pixels under a
      * title: e.g. every head of every layer of a transformer over one name.
+     *
+     * @param title the title above the grid
+     * @param titles the title of each panel
+     * @param maps the values of each panel, [row][column]
+     * @param labels the labels of the rows and columns (the same in every panel)
+     * @param columns the number of panels in a row
+     * @param size the width and height of a panel in pixels
+     * @return the image
      */
     public static BufferedImage grid(String title, List<String> titles, List<double[][]> maps, String[] labels,
                                      int columns, int size) {

@@ -63,32 +63,54 @@ public final class LineChart {
             this.hi = hi;
         }
 
-        /** The line colour (default: XChart's palette in order). */
+        /**
+         * The line colour (default: XChart's palette in order).
+         *
+         * @param c the colour
+         * @return this series
+         */
         public Series color(Color c) {
             this.color = Objects.requireNonNull(c, "color");
             return this;
         }
 
-        /** The line width in pixels (default 2.5). */
+        /**
+         * The line width in pixels (default 2.5).
+         *
+         * @param w the width
+         * @return this series
+         */
         public Series width(float w) {
             if (!(w > 0)) throw new IllegalArgumentException("series '" + name + "': line width must be > 0, got " + w);
             this.width = w;
             return this;
         }
 
-        /** A dashed line, e.g. for a bound or a reference the data is compared with. */
+        /**
+         * A dashed line, e.g. for a bound or a reference the data is compared with.
+         *
+         * @return this series
+         */
         public Series dashed() {
             this.dashed = true;
             return this;
         }
 
-        /** Leaves the series out of the legend (e.g. many thin grey lines of the same kind). */
+        /**
+         * Leaves the series out of the legend (e.g. many thin grey lines of the same kind).
+         *
+         * @return this series
+         */
         public Series hideInLegend() {
             this.inLegend = false;
             return this;
         }
 
-        /** A marker on every point (for a few points, e.g. one per condition of an experiment). */
+        /**
+         * A marker on every point (for a few points, e.g. one per condition of an experiment).
+         *
+         * @return this series
+         */
         public Series markers() {
             this.markers = true;
             return this;
@@ -108,19 +130,33 @@ public final class LineChart {
         this.yLabel = yLabel == null ? "" : yLabel;
     }
 
-    /** A log y axis; points with y ≤ 0 are dropped (see the class comment). */
+    /**
+     * A log y axis; points with y ≤ 0 are dropped (see the class comment).
+     *
+     * @return this chart
+     */
     public LineChart logY() {
         this.logY = true;
         return this;
     }
 
-    /** A log x axis; points with x ≤ 0 are dropped. */
+    /**
+     * A log x axis; points with x ≤ 0 are dropped.
+     *
+     * @return this chart
+     */
     public LineChart logX() {
         this.logX = true;
         return this;
     }
 
-    /** The image size in pixels (default {@link Charts#WIDTH} × {@link Charts#HEIGHT}). */
+    /**
+     * The image size in pixels (default {@link Charts#WIDTH} × {@link Charts#HEIGHT}).
+     *
+     * @param width the width
+     * @param height the height
+     * @return this chart
+     */
     public LineChart size(int width, int height) {
         if (width < 100 || height < 100) {
             throw new IllegalArgumentException("chart size must be at least 100 × 100 pixels, got " + width + " × " + height);
@@ -130,7 +166,11 @@ public final class LineChart {
         return this;
     }
 
-    /** Labels the x axis at whole numbers only (for a count on x, e.g. a context length: no "2.5"). */
+    /**
+     * Labels the x axis at whole numbers only (for a count on x, e.g. a context length: no "2.5").
+     *
+     * @return this chart
+     */
     public LineChart integerX() {
         this.integerX = true;
         return this;
@@ -140,6 +180,10 @@ public final class LineChart {
      * The y axis from lo to hi instead of the data's range, e.g. to leave room above the lines for the legend, or
      * to keep a bound that grows without limit from setting the scale (on a log axis too, lo &gt; 0). The lines are
      * clipped to the range: a line that leaves it runs to the edge of the plot.
+     *
+     * @param lo the bottom of the y axis
+     * @param hi the top of the y axis
+     * @return this chart
      */
     public LineChart yRange(double lo, double hi) {
         if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
@@ -155,13 +199,23 @@ public final class LineChart {
      * Where the legend goes (default inside, top right: the plot keeps the whole width). An inside corner is a
      * preference: when the legend there would cover a line or a band, it goes to the first inside corner that covers
      * none (top right, top left, bottom right, bottom left), and below the plot when every corner would.
+     *
+     * @param position the preferred position
+     * @return this chart
      */
     public LineChart legend(Styler.LegendPosition position) {
         this.legendPosition = Objects.requireNonNull(position, "position");
         return this;
     }
 
-    /** Adds a series (the arrays are copied when the chart is drawn); style it through the returned handle. */
+    /**
+     * Adds a series (the arrays are copied when the chart is drawn); style it through the returned handle.
+     *
+     * @param name the series's name, in the legend
+     * @param x the x values
+     * @param y the y values
+     * @return the series
+     */
     public Series add(String name, double[] x, double[] y) {
         return add(name, x, y, null, null);
     }
@@ -170,6 +224,13 @@ public final class LineChart {
      * Adds a line with a band drawn around it in the same colour, lighter: the spread of an experiment over seeds
      * (e.g. the mean over seeds as the line, the smallest and largest value as the band). lo ≤ y ≤ hi is not
      * required; the band is the area between lo and hi.
+     *
+     * @param name the series's name, in the legend
+     * @param x the x values
+     * @param y the line's y values
+     * @param lo the band's lower edge at each x
+     * @param hi the band's upper edge at each x
+     * @return the series
      */
     public Series band(String name, double[] x, double[] y, double[] lo, double[] hi) {
         Charts.checkSeries(name + " (band low)", new double[][] {x, lo});
@@ -188,7 +249,13 @@ public final class LineChart {
         return s;
     }
 
-    /** A horizontal line at y across the x range of the other series, dashed grey: a baseline or a threshold. */
+    /**
+     * A horizontal line at y across the x range of the other series, dashed grey: a baseline or a threshold.
+     *
+     * @param name the line's name, in the legend
+     * @param y the height of the line
+     * @return the series
+     */
     public Series hline(String name, double y) {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
@@ -203,7 +270,11 @@ public final class LineChart {
         return add(name, new double[] {lo, hi}, new double[] {y, y}).dashed().color(Color.GRAY).width(2f);
     }
 
-    /** Draws the chart. */
+    /**
+     * Draws the chart.
+     *
+     * @return the image
+     */
     public BufferedImage image() {
         return Charts.image(xyChart());
     }
@@ -211,6 +282,8 @@ public final class LineChart {
     /**
      * The XChart chart behind {@link #image()}, for further styling. Over a wide log y range its y data is log10(y)
      * (see the class comment).
+     *
+     * @return the chart
      */
     public XYChart xyChart() {
         List<double[][]> kept = new ArrayList<>();

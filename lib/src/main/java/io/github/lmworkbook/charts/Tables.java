@@ -19,12 +19,23 @@ public final class Tables {
     private Tables() {
     }
 
-    /** The table as an HTML {@code <table>}, at most {@value #MAX_ROWS} rows. */
+    /**
+     * The table as an HTML {@code <table>}, at most {@value #MAX_ROWS} rows.
+     *
+     * @param table the table
+     * @return the HTML
+     */
     public static String html(Table table) {
         return html(table, MAX_ROWS);
     }
 
-    /** The table as an HTML {@code <table>}, showing at most {@code maxRows} rows. Cell text is escaped. */
+    /**
+     * The table as an HTML {@code <table>}, showing at most {@code maxRows} rows. Cell text is escaped.
+     *
+     * @param table the table
+     * @param maxRows the most rows shown
+     * @return the HTML
+     */
     public static String html(Table table, int maxRows) {
         Table shown = table.rowCount() > maxRows ? table.first(maxRows) : table;
         StringWriter out = new StringWriter();
@@ -40,7 +51,12 @@ public final class Tables {
         return html;
     }
 
-    /** The table as aligned plain text (Tablesaw's {@code print}). */
+    /**
+     * The table as aligned plain text (Tablesaw's {@code print}).
+     *
+     * @param table the table
+     * @return the text
+     */
     public static String text(Table table) {
         return table.print();
     }

@@ -37,12 +37,22 @@ import java.nio.file.NoSuchFileException;
                 CompareCommand.class, EvidenceCommand.class, TasksCommand.class})
 public final class Main implements Runnable {
 
+    /**
+     * The command line: {@code lmworkbook <command> [options]}; exits with the command's code.
+     *
+     * @param args the command and its options ({@code --help} lists them)
+     */
     public static void main(String[] args) {
         StandardOutput.processOutput = true;     // sample tells a closed pipe from a failed write
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (for tests). */
+    /**
+     * Runs the command line and returns its exit code (for tests).
+     *
+     * @param args the command and its options
+     * @return the exit code: 0 on success
+     */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main())
                 .setParameterExceptionHandler((e, a) -> {

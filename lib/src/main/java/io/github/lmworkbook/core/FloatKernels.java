@@ -62,12 +62,16 @@ public final class FloatKernels {
         return VectorSpecies.of(float.class, VectorShape.forBitSize(VectorKernels.S.vectorBitSize()));
     }
 
-    /** Floats in one vector register. */
+    /**
+     * Floats in one vector register.
+     *
+     * @return the number of float lanes of the preferred vector species
+     */
     public static int lanes() {
         return L;
     }
 
-    /** The register block of C the micro-kernel computes, rows × columns, e.g. "6 × 16". */
+    /** {@return the register block of C the micro-kernel computes, rows × columns, e.g. "6 × 16"} */
     public static String block() {
         return MR + " × " + NR;
     }
@@ -82,17 +86,44 @@ public final class FloatKernels {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** C (m × n) += A (m × k) · B (k × n), in float. */
+    /**
+     * C (m × n) += A (m × k) · B (k × n), in float.
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, (k × n) rows
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A, rows of B
+     * @param n the number of columns of B and C
+     */
     public static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         run(A, false, B, false, C, m, k, n, false);
     }
 
-    /** C (m × n) += Aᵀ · B with A (k × m), B (k × n), in float. */
+    /**
+     * C (m × n) += Aᵀ · B with A (k × m), B (k × n), in float.
+     *
+     * @param A the left factor, stored (k × m): its transpose is used
+     * @param B the right factor, (k × n) rows
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of columns of A and rows of C
+     * @param k the inner dimension: rows of A and of B
+     * @param n the number of columns of B and C
+     */
     public static void gemmTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         run(A, true, B, false, C, m, k, n, false);
     }
 
-    /** C (m × n) += A · Bᵀ with A (m × k), B (n × k), in float. */
+    /**
+     * C (m × n) += A · Bᵀ with A (m × k), B (n × k), in float.
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, stored (n × k): its transpose is used
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A and of B
+     * @param n the number of rows of B, columns of C
+     */
     public static void gemmTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         run(A, false, B, true, C, m, k, n, false);
     }

@@ -169,6 +169,7 @@ public final class Kernels {
      * Which kernel path the products use, e.g. {@code "vector (256-bit, 4 doubles per register)"} or
      * {@code "plain (…)"}.
      *
+     * @return a one-line description of the active path
      * @throws IllegalArgumentException if a kernel system property is invalid ({@link #checkConfiguration()})
      */
     public static String active() {
@@ -181,12 +182,12 @@ public final class Kernels {
         return d;
     }
 
-    /** True if the products use the Vector API path. */
+    /** {@return true if the products use the Vector API path} */
     public static boolean vectorActive() {
         return VECTOR;
     }
 
-    /** True if {@link VectorKernels} can be called in this JVM (whatever path is selected). */
+    /** {@return true if {@link VectorKernels} can be called in this JVM (whatever path is selected)} */
     public static boolean vectorAvailable() {
         return VectorHolder.AVAILABLE;
     }
@@ -204,6 +205,10 @@ public final class Kernels {
      * library) on the vector path, Math.exp otherwise. Both are within 1 ulp of the exact value; they may differ
      * from each other in the last bit. The elementwise non-linearities of the layers ({@code Sigmoid},
      * {@code Tanh}) call it for a whole block of a row at once.
+     *
+     * @param a the array changed in place
+     * @param from the first index changed
+     * @param to one past the last index changed
      */
     public static void exp(double[] a, int from, int to) {
         checkRange("exp", a, from, to);
@@ -252,6 +257,10 @@ public final class Kernels {
      * and Java fallback differ in the last bit — built only from +, ×, fused multiply-add and bit operations, so
      * every run gives the same bits, compiled or not, at every vector width. A vector of lanes at a time on the
      * vector path. The float32 paths of the layers use it (GELU's σ(2u)).
+     *
+     * @param a the array changed in place
+     * @param from the first index changed
+     * @param to one past the last index changed
      */
     public static void expPoly(double[] a, int from, int to) {
         checkRange("expPoly", a, from, to);
@@ -259,7 +268,13 @@ public final class Kernels {
         else for (int i = from; i < to; i++) a[i] = expPoly(a[i]);
     }
 
-    /** a[i] = e^a[i] − 1 for i in [from, to), in place: as {@link #exp}, with Math.expm1 on the plain path. */
+    /**
+     * a[i] = e^a[i] − 1 for i in [from, to), in place: as {@link #exp}, with Math.expm1 on the plain path.
+     *
+     * @param a the array changed in place
+     * @param from the first index changed
+     * @param to one past the last index changed
+     */
     public static void expm1(double[] a, int from, int to) {
         checkRange("expm1", a, from, to);
         if (VECTOR) VectorKernels.expm1(a, from, to);
@@ -280,6 +295,12 @@ public final class Kernels {
      * sequence's block of an attention layer's scratch. The same kernels and precision as
      * {@link Matrix#addMatmul}; C must not share rows with A or B.
      *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, (k × n) rows
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A, rows of B
+     * @param n the number of columns of B and C
      * @throws IllegalArgumentException naming the operand that is too small for the shape
      */
     public static void addMatmul(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
@@ -289,7 +310,16 @@ public final class Kernels {
         gemm(A, B, C, m, k, n);
     }
 
-    /** C (m × n) += Aᵀ · B with A (k × m), B (k × n), on row arrays as {@link #addMatmul}. */
+    /**
+     * C (m × n) += Aᵀ · B with A (k × m), B (k × n), on row arrays as {@link #addMatmul}.
+     *
+     * @param A the left factor, stored (k × m): its transpose is used
+     * @param B the right factor, (k × n) rows
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of columns of A and rows of C
+     * @param k the inner dimension: rows of A and of B
+     * @param n the number of columns of B and C
+     */
     public static void addMatmulTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         checkRows("Aᵀ·B", "A", A, k, m);
         checkRows("Aᵀ·B", "B", B, k, n);
@@ -297,7 +327,16 @@ public final class Kernels {
         gemmTransA(A, B, C, m, k, n);
     }
 
-    /** C (m × n) += A · Bᵀ with A (m × k), B (n × k), on row arrays as {@link #addMatmul}. */
+    /**
+     * C (m × n) += A · Bᵀ with A (m × k), B (n × k), on row arrays as {@link #addMatmul}.
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, stored (n × k): its transpose is used
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A and of B
+     * @param n the number of rows of B, columns of C
+     */
     public static void addMatmulTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         checkRows("A·Bᵀ", "A", A, m, k);
         checkRows("A·Bᵀ", "B", B, n, k);
@@ -308,6 +347,13 @@ public final class Kernels {
     /**
      * C (m × n) = A (m × k) · B (k × n) on row arrays, as {@link #addMatmul} but overwriting C: the same bits as
      * zeroing C first, without the pass over it on the float32 path.
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, (k × n) rows
+     * @param C the output, (m × n) rows, overwritten
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A, rows of B
+     * @param n the number of columns of B and C
      */
     public static void setMatmul(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         checkRows("A·B", "A", A, m, k);
@@ -316,7 +362,16 @@ public final class Kernels {
         setGemm(A, false, B, false, C, m, k, n);
     }
 
-    /** C (m × n) = A · Bᵀ with A (m × k), B (n × k), on row arrays, overwriting C (see {@link #setMatmul}). */
+    /**
+     * C (m × n) = A · Bᵀ with A (m × k), B (n × k), on row arrays, overwriting C (see {@link #setMatmul}).
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, stored (n × k): its transpose is used
+     * @param C the output, (m × n) rows, overwritten
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A and of B
+     * @param n the number of rows of B, columns of C
+     */
     public static void setMatmulTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         checkRows("A·Bᵀ", "A", A, m, k);
         checkRows("A·Bᵀ", "B", B, n, k);
@@ -479,6 +534,8 @@ public final class Kernels {
      * The precision of the products on this thread: the run's ({@link #setPrecision}, default
      * {@link Precision#FLOAT64}), or FLOAT64 inside {@link #float64(java.util.function.Supplier)}. Layers with a
      * faster float path of their own ask this too.
+     *
+     * @return the precision of the products on the calling thread
      */
     public static Precision precision() {
         return FORCED_FLOAT64.get()[0] > 0 ? Precision.FLOAT64 : precision;
@@ -488,6 +545,8 @@ public final class Kernels {
      * Sets the precision of the products for the whole run (every thread): {@link Precision#FLOAT32} makes the
      * vector path compute them in single precision; the plain path (no Vector API) stays double. Also
      * {@code -Dlmworkbook.precision=float32}. Setting it replaces an invalid {@code -Dlmworkbook.precision}.
+     *
+     * @param p the precision of the products from now on
      */
     public static void setPrecision(Precision p) {
         if (p == null) throw new IllegalArgumentException("precision: expected FLOAT64 or FLOAT32, got null");
@@ -499,6 +558,10 @@ public final class Kernels {
      * Runs work with double-precision products (and the layers' double paths) on this thread, whatever the run's
      * precision, and returns its result: the gradient checker runs every check inside it, because finite differences
      * at h = 1e-5 need double's 16 digits. Nests; other threads are not affected.
+     *
+     * @param <T> the type of the work's result
+     * @param work the computation to run in float64
+     * @return the work's result
      */
     public static <T> T float64(java.util.function.Supplier<T> work) {
         int[] depth = FORCED_FLOAT64.get();
@@ -557,7 +620,11 @@ public final class Kernels {
         return t;
     }
 
-    /** 1 (the default: single-threaded, bit-reproducible) or 2 (large products split over two threads). */
+    /**
+     * 1 (the default: single-threaded, bit-reproducible) or 2 (large products split over two threads).
+     *
+     * @return the number of threads of a large product
+     */
     public static int threads() {
         return threads;
     }
@@ -566,6 +633,8 @@ public final class Kernels {
      * Sets the number of threads of large products: 1 or 2 (also {@code -Dlmworkbook.threads=2}). With 2, A·B and
      * A·Bᵀ give exactly the one-thread result (their rows are split); Aᵀ·B splits its sum in two, which is
      * deterministic but may differ from the one-thread result in the last bits.
+     *
+     * @param t the number of threads, 1 or 2
      */
     public static void setThreads(int t) {
         if (t != 1 && t != 2) throw new IllegalArgumentException("threads " + t + ": expected 1 or 2");

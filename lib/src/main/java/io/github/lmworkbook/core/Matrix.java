@@ -23,7 +23,12 @@ public final class Matrix {
     /** The values, data[i] is row i (length cols). */
     public final double[][] data;
 
-    /** A rows × cols matrix of zeros. */
+    /**
+     * A rows × cols matrix of zeros.
+     *
+     * @param rows the number of rows (≥ 0)
+     * @param cols the number of columns (≥ 0)
+     */
     public Matrix(int rows, int cols) {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException("negative shape (" + rows + "×" + cols + ")");
@@ -33,7 +38,11 @@ public final class Matrix {
         this.data = new double[rows][cols];
     }
 
-    /** Wraps the given rows (not copied); all rows must have the same length. */
+    /**
+     * Wraps the given rows (not copied); all rows must have the same length.
+     *
+     * @param data the rows, at least one, all of one length
+     */
     public Matrix(double[][] data) {
         this.rows = data.length;
         this.cols = rows == 0 ? 0 : data[0].length;
@@ -46,7 +55,12 @@ public final class Matrix {
         this.data = data;
     }
 
-    /** Wraps the given rows (not copied), each of length cols; an empty array gives a (0 × cols) matrix. */
+    /**
+     * Wraps the given rows (not copied), each of length cols; an empty array gives a (0 × cols) matrix.
+     *
+     * @param data the rows, each of length cols
+     * @param cols the number of columns (needed when there are no rows)
+     */
     public Matrix(double[][] data, int cols) {
         this.rows = data.length;
         this.cols = cols;
@@ -59,7 +73,13 @@ public final class Matrix {
         this.data = data;
     }
 
-    /** Rows from … to−1 of this matrix as a matrix of their own; the rows are shared, not copied. */
+    /**
+     * Rows from … to−1 of this matrix as a matrix of their own; the rows are shared, not copied.
+     *
+     * @param from the first row taken
+     * @param to one past the last row taken
+     * @return the ((to − from) × cols) view
+     */
     public Matrix rowRange(int from, int to) {
         if (from < 0 || to > rows || from > to) {
             throw new IllegalArgumentException("rowRange: rows " + from + "…" + to + " outside " + shape());
@@ -70,6 +90,9 @@ public final class Matrix {
     /**
      * The rows idx[0], idx[1], … of this matrix as a matrix of their own; the rows are shared, not copied. A
      * recurrent layer uses it to see step t of a batch-major (B·T × n) matrix as a (B × n) one: rows t, T+t, ….
+     *
+     * @param idx the indices of the rows taken, in order
+     * @return the (idx.length × cols) view
      */
     public Matrix pickRows(int... idx) {
         double[][] picked = new double[idx.length][];
@@ -82,86 +105,162 @@ public final class Matrix {
         return new Matrix(picked, cols);
     }
 
-    /** A rows × cols matrix of zeros (the same as {@code new Matrix(rows, cols)}). */
+    /**
+     * A rows × cols matrix of zeros (the same as {@code new Matrix(rows, cols)}).
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return the new matrix
+     */
     public static Matrix zeros(int rows, int cols) {
         return new Matrix(rows, cols);
     }
 
-    /** A copy of the given rows. */
+    /**
+     * A copy of the given rows.
+     *
+     * @param values the rows to copy, all of one length
+     * @return the new matrix
+     */
     public static Matrix of(double[][] values) {
         double[][] d = new double[values.length][];
         for (int i = 0; i < values.length; i++) d[i] = values[i].clone();
         return new Matrix(d);
     }
 
-    /** A 1 × n row vector holding a copy of v. */
+    /**
+     * A 1 × n row vector holding a copy of v.
+     *
+     * @param v the entries
+     * @return the (1 × v.length) matrix
+     */
     public static Matrix row(double... v) {
         return new Matrix(new double[][] {v.clone()});
     }
 
-    /** Entries drawn from N(0, std²) with the given random source. */
+    /**
+     * Entries drawn from N(0, std²) with the given random source.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param std the standard deviation of every entry
+     * @param rng the random source the entries are drawn from
+     * @return the new matrix
+     */
     public static Matrix randn(int rows, int cols, double std, Random rng) {
         Matrix m = new Matrix(rows, cols);
         for (double[] r : m.data) for (int j = 0; j < cols; j++) r[j] = std * rng.nextGaussian();
         return m;
     }
 
-    /** Entries drawn from U(-bound, bound). */
+    /**
+     * Entries drawn from U(-bound, bound).
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param bound the half-width of the interval
+     * @param rng the random source the entries are drawn from
+     * @return the new matrix
+     */
     public static Matrix uniform(int rows, int cols, double bound, Random rng) {
         Matrix m = new Matrix(rows, cols);
         for (double[] r : m.data) for (int j = 0; j < cols; j++) r[j] = bound * (2 * rng.nextDouble() - 1);
         return m;
     }
 
-    /** The entry at row i, column j. */
+    /**
+     * The entry at row i, column j.
+     *
+     * @param i the row, 0-based
+     * @param j the column, 0-based
+     * @return the entry
+     */
     public double get(int i, int j) {
         return data[i][j];
     }
 
-    /** Sets the entry at row i, column j to v. */
+    /**
+     * Sets the entry at row i, column j to v.
+     *
+     * @param i the row, 0-based
+     * @param j the column, 0-based
+     * @param v the new value
+     */
     public void set(int i, int j, double v) {
         data[i][j] = v;
     }
 
-    /** The number of entries, rows × cols. */
+    /** {@return the number of entries, rows × cols} */
     public int size() {
         return rows * cols;
     }
 
-    /** "(rows×cols)", as used in every error message. */
+    /**
+     * "(rows×cols)", as used in every error message.
+     *
+     * @return the shape, e.g. "(32×27)"
+     */
     public String shape() {
         return "(" + rows + "×" + cols + ")";
     }
 
-    /** Whether o has as many rows and columns as this matrix. */
+    /**
+     * Whether o has as many rows and columns as this matrix.
+     *
+     * @param o another matrix
+     * @return true when the shapes are equal
+     */
     public boolean sameShape(Matrix o) {
         return rows == o.rows && cols == o.cols;
     }
 
-    /** A copy with rows of its own. */
+    /**
+     * A copy with rows of its own.
+     *
+     * @return the copy
+     */
     public Matrix copy() {
         return of(data);
     }
 
-    /** Copies o's values into this matrix (same shape). */
+    /**
+     * Copies o's values into this matrix (same shape).
+     *
+     * @param o the matrix copied (same shape)
+     * @return this matrix
+     */
     public Matrix setFrom(Matrix o) {
         requireSameShape("setFrom", this, o);
         for (int i = 0; i < rows; i++) System.arraycopy(o.data[i], 0, data[i], 0, cols);
         return this;
     }
 
-    /** Sets every entry to v; returns this matrix. */
+    /**
+     * Sets every entry to v; returns this matrix.
+     *
+     * @param v the value of every entry
+     * @return this matrix
+     */
     public Matrix fill(double v) {
         for (double[] r : data) Arrays.fill(r, v);
         return this;
     }
 
-    /** Sets every entry to 0; returns this matrix. */
+    /**
+     * Sets every entry to 0; returns this matrix.
+     *
+     * @return this matrix
+     */
     public Matrix zero() {
         return fill(0.0);
     }
 
-    /** this += o. */
+    /**
+     * this += o.
+     *
+     * @param o the matrix added (same shape)
+     * @return this matrix
+     */
     public Matrix addInPlace(Matrix o) {
         requireSameShape("add", this, o);
         for (int i = 0; i < rows; i++) {
@@ -171,7 +270,13 @@ public final class Matrix {
         return this;
     }
 
-    /** this += alpha · o. */
+    /**
+     * this += alpha · o.
+     *
+     * @param alpha the factor α
+     * @param o the matrix scaled and added (same shape)
+     * @return this matrix
+     */
     public Matrix axpy(double alpha, Matrix o) {
         requireSameShape("axpy", this, o);
         for (int i = 0; i < rows; i++) {
@@ -181,13 +286,23 @@ public final class Matrix {
         return this;
     }
 
-    /** this *= alpha. */
+    /**
+     * this *= alpha.
+     *
+     * @param alpha the factor α
+     * @return this matrix
+     */
     public Matrix scaleInPlace(double alpha) {
         for (double[] r : data) for (int j = 0; j < cols; j++) r[j] *= alpha;
         return this;
     }
 
-    /** this ⊙= o (elementwise product). */
+    /**
+     * this ⊙= o (elementwise product).
+     *
+     * @param o the matrix multiplied in, entry by entry (same shape)
+     * @return this matrix
+     */
     public Matrix mulInPlace(Matrix o) {
         requireSameShape("elementwise multiply", this, o);
         for (int i = 0; i < rows; i++) {
@@ -197,7 +312,12 @@ public final class Matrix {
         return this;
     }
 
-    /** Adds the 1 × cols row vector v to every row (a bias broadcast over the batch). */
+    /**
+     * Adds the 1 × cols row vector v to every row (a bias broadcast over the batch).
+     *
+     * @param v the (1 × cols) row vector
+     * @return this matrix
+     */
     public Matrix addRowVector(Matrix v) {
         if (v.rows != 1 || v.cols != cols) {
             throw new IllegalArgumentException("addRowVector: expected a (1×" + cols + ") vector for a " + shape()
@@ -208,7 +328,11 @@ public final class Matrix {
         return this;
     }
 
-    /** out (1 × cols) += the sum of this matrix's rows (the bias gradient: db = Σ_rows dy). */
+    /**
+     * out (1 × cols) += the sum of this matrix's rows (the bias gradient: db = Σ_rows dy).
+     *
+     * @param out the (1 × cols) row the column sums are added to
+     */
     public void addColumnSumsTo(Matrix out) {
         if (out.rows != 1 || out.cols != cols) {
             throw new IllegalArgumentException("addColumnSumsTo: expected a (1×" + cols + ") output for a " + shape()
@@ -218,53 +342,81 @@ public final class Matrix {
         for (double[] r : data) for (int j = 0; j < cols; j++) o[j] += r[j];
     }
 
-    /** The sum of all entries. */
+    /** {@return the sum of all entries} */
     public double sum() {
         double s = 0;
         for (double[] r : data) for (double v : r) s += v;
         return s;
     }
 
-    /** The sum of squares of all entries (‖·‖_F²). */
+    /**
+     * The sum of squares of all entries (‖·‖_F²).
+     *
+     * @return Σ x², the squared Frobenius norm
+     */
     public double sumOfSquares() {
         double s = 0;
         for (double[] r : data) for (double v : r) s += v * v;
         return s;
     }
 
-    /** The Frobenius norm (the 2-norm for a vector). */
+    /**
+     * The Frobenius norm (the 2-norm for a vector).
+     *
+     * @return √(Σ x²)
+     */
     public double norm() {
         return Math.sqrt(sumOfSquares());
     }
 
-    /** The largest absolute value of an entry (0 for an empty matrix). */
+    /** {@return the largest absolute value of an entry (0 for an empty matrix)} */
     public double maxAbs() {
         double m = 0;
         for (double[] r : data) for (double v : r) m = Math.max(m, Math.abs(v));
         return m;
     }
 
-    /** True when every entry is finite (no NaN, no ±∞). */
+    /**
+     * True when every entry is finite (no NaN, no ±∞).
+     *
+     * @return true when every entry is finite
+     */
     public boolean isFinite() {
         for (double[] r : data) for (double v : r) if (!Double.isFinite(v)) return false;
         return true;
     }
 
-    /** The transpose, a new (cols × rows) matrix. */
+    /**
+     * The transpose, a new (cols × rows) matrix.
+     *
+     * @return the new (cols × rows) matrix
+     */
     public Matrix transpose() {
         Matrix t = new Matrix(cols, rows);
         for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t.data[j][i] = data[i][j];
         return t;
     }
 
-    /** A fresh matrix A·B. */
+    /**
+     * A fresh matrix A·B.
+     *
+     * @param A the left factor (m × k)
+     * @param B the right factor (k × n)
+     * @return the new (m × n) product
+     */
     public static Matrix matmul(Matrix A, Matrix B) {
         Matrix C = new Matrix(A.rows, B.cols);
         C.addMatmul(A, B);
         return C;
     }
 
-    /** this = A·B. The output must not be A or B (nor share their rows). */
+    /**
+     * this = A·B. The output must not be A or B (nor share their rows).
+     *
+     * @param A the left factor (m × k)
+     * @param B the right factor (k × n)
+     * @return this (m × n) matrix
+     */
     public Matrix setMatmul(Matrix A, Matrix B) {
         if (A.cols != B.rows || rows != A.rows || cols != B.cols) {
             throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
@@ -275,7 +427,13 @@ public final class Matrix {
         return this;
     }
 
-    /** this = A·Bᵀ, with A (m × k), B (n × k), this (m × n); the output must not share rows with A or B. */
+    /**
+     * this = A·Bᵀ, with A (m × k), B (n × k), this (m × n); the output must not share rows with A or B.
+     *
+     * @param A the left factor (m × k)
+     * @param B the right factor (n × k), used transposed
+     * @return this (m × n) matrix
+     */
     public Matrix setMatmulTransB(Matrix A, Matrix B) {
         if (A.cols != B.cols || rows != A.rows || cols != B.rows) {
             throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
@@ -286,7 +444,13 @@ public final class Matrix {
         return this;
     }
 
-    /** this += A·B, with A (m × k), B (k × n), this (m × n). The output must not be A or B (nor share their rows). */
+    /**
+     * this += A·B, with A (m × k), B (k × n), this (m × n). The output must not be A or B (nor share their rows).
+     *
+     * @param A the left factor (m × k)
+     * @param B the right factor (k × n)
+     * @return this (m × n) matrix
+     */
     public Matrix addMatmul(Matrix A, Matrix B) {
         if (A.cols != B.rows || rows != A.rows || cols != B.cols) {
             throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()
@@ -297,7 +461,13 @@ public final class Matrix {
         return this;
     }
 
-    /** this += Aᵀ·B, with A (k × m), B (k × n), this (m × n). Used for weight gradients: dW += xᵀ·dy. */
+    /**
+     * this += Aᵀ·B, with A (k × m), B (k × n), this (m × n). Used for weight gradients: dW += xᵀ·dy.
+     *
+     * @param A the left factor (k × m), used transposed (e.g. the layer's input x)
+     * @param B the right factor (k × n) (e.g. the upstream gradient dy)
+     * @return this (m × n) matrix
+     */
     public Matrix addMatmulTransA(Matrix A, Matrix B) {
         if (A.rows != B.rows || rows != A.cols || cols != B.cols) {
             throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + "ᵀ · " + B.shape()
@@ -308,7 +478,13 @@ public final class Matrix {
         return this;
     }
 
-    /** this += A·Bᵀ, with A (m × k), B (n × k), this (m × n). Used for input gradients: dx += dy·Wᵀ. */
+    /**
+     * this += A·Bᵀ, with A (m × k), B (n × k), this (m × n). Used for input gradients: dx += dy·Wᵀ.
+     *
+     * @param A the left factor (m × k) (e.g. the upstream gradient dy)
+     * @param B the right factor (n × k), used transposed (e.g. the weights W)
+     * @return this (m × n) matrix
+     */
     public Matrix addMatmulTransB(Matrix A, Matrix B) {
         if (A.cols != B.cols || rows != A.rows || cols != B.rows) {
             throw new IllegalArgumentException("matmul: cannot multiply " + A.shape() + " · " + B.shape()

@@ -12,7 +12,12 @@ public final class Param {
     /** ∂L/∂θ, the same shape as the value; backward passes add into it. */
     public final Matrix grad;
 
-    /** A parameter holding value (not copied), with a zero gradient of the same shape. */
+    /**
+     * A parameter holding value (not copied), with a zero gradient of the same shape.
+     *
+     * @param name the parameter's name, unique in its model (e.g. "Wx", "b")
+     * @param value the parameter's values θ
+     */
     public Param(String name, Matrix value) {
         this(name, value, new Matrix(value.rows, value.cols));
     }
@@ -27,17 +32,28 @@ public final class Param {
      * The same parameter under another name: a view sharing this one's value and gradient (nothing is copied), for a
      * model that holds two parts whose parameters have the same names — an encoder–decoder's two cells are
      * "enc.Wx" and "dec.Wx".
+     *
+     * @param name the other name
+     * @return the view
      */
     public Param named(String name) {
         return new Param(name, value, grad);
     }
 
-    /** The shape as text, "(rows×cols)". */
+    /**
+     * The shape as text, "(rows×cols)".
+     *
+     * @return the shape, e.g. "(27×10)"
+     */
     public String shape() {
         return value.shape();
     }
 
-    /** The number of entries. */
+    /**
+     * The number of entries.
+     *
+     * @return rows × cols
+     */
     public int size() {
         return value.size();
     }

@@ -22,7 +22,16 @@ public final class PlainKernels {
     /** n-block: columns of B and C per sweep. */
     static final int NB = 256;
 
-    /** C (m × n) += A (m × k) · B (k × n), blocked i-k-j with k unrolled by four. */
+    /**
+     * C (m × n) += A (m × k) · B (k × n), blocked i-k-j with k unrolled by four.
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, (k × n) rows
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A, rows of B
+     * @param n the number of columns of B and C
+     */
     public static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         for (int kk = 0; kk < k; kk += KB) {
             int kEnd = Math.min(k, kk + KB);
@@ -40,7 +49,16 @@ public final class PlainKernels {
         }
     }
 
-    /** C (m × n) += Aᵀ · B with A (k × m), B (k × n): the same loop, reading A by columns (scalars). */
+    /**
+     * C (m × n) += Aᵀ · B with A (k × m), B (k × n): the same loop, reading A by columns (scalars).
+     *
+     * @param A the left factor, stored (k × m): its transpose is used
+     * @param B the right factor, (k × n) rows
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of columns of A and rows of C
+     * @param k the inner dimension: rows of A and of B
+     * @param n the number of columns of B and C
+     */
     public static void gemmTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         for (int kk = 0; kk < k; kk += KB) {
             int kEnd = Math.min(k, kk + KB);
@@ -62,7 +80,16 @@ public final class PlainKernels {
     /** Per-thread scratch for Bᵀ; rows may be longer than needed, only the first n entries of each are used. */
     private static final ThreadLocal<double[][]> BT = ThreadLocal.withInitial(() -> new double[0][0]);
 
-    /** C (m × n) += A · Bᵀ with A (m × k), B (n × k): transpose B once into scratch, then the A·B loop. */
+    /**
+     * C (m × n) += A · Bᵀ with A (m × k), B (n × k): transpose B once into scratch, then the A·B loop.
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, stored (n × k): its transpose is used
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A and of B
+     * @param n the number of rows of B, columns of C
+     */
     public static void gemmTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         double[][] bt = BT.get();                                   // ≥ k × ≥ n
         if (bt.length < k || (k > 0 && bt[0].length < n)) {

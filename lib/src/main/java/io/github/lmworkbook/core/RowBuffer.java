@@ -16,12 +16,22 @@ public final class RowBuffer {
     private double[][] rows = new double[0][];
     private Matrix[] views = new Matrix[1];
 
+    /**
+     * A buffer of rows of this width, holding none yet.
+     *
+     * @param cols the width of every row (≥ 0)
+     */
     public RowBuffer(int cols) {
         if (cols < 0) throw new IllegalArgumentException("RowBuffer: negative width " + cols);
         this.cols = cols;
     }
 
-    /** The first N rows, as an (N × cols) matrix (contents left as they were). */
+    /**
+     * The first N rows, as an (N × cols) matrix (contents left as they were).
+     *
+     * @param N the number of rows wanted; the buffer grows to hold them, keeping the rows it has
+     * @return the (N × cols) view of its first N rows
+     */
     public Matrix rows(int N) {
         if (N < 0) throw new IllegalArgumentException("RowBuffer: negative row count " + N);
         if (N > rows.length) {
@@ -37,7 +47,7 @@ public final class RowBuffer {
         return v;
     }
 
-    /** The width of every row. */
+    /** {@return the width of every row} */
     public int cols() {
         return cols;
     }

@@ -140,22 +140,34 @@ public final class VectorKernels {
         for (; i < to; i++) a[i] = Kernels.expPoly(a[i]);
     }
 
-    /** Number of doubles in one vector register. */
+    /**
+     * Number of doubles in one vector register.
+     *
+     * @return the number of double lanes of the vector species used
+     */
     public static int lanes() {
         return L;
     }
 
-    /** Vector width in bits. */
+    /**
+     * Vector width in bits.
+     *
+     * @return the width in bits of the vectors used
+     */
     public static int bits() {
         return S.vectorBitSize();
     }
 
-    /** The widest vectors this CPU computes with (the preferred species), in bits. */
+    /**
+     * The widest vectors this CPU computes with (the preferred species), in bits.
+     *
+     * @return the preferred species' width in bits
+     */
     public static int hardwareBits() {
         return DoubleVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
-    /** The register block of C the micro-kernel computes, rows × columns, e.g. "6 × 8". */
+    /** {@return the register block of C the micro-kernel computes, rows × columns, e.g. "6 × 8"} */
     public static String block() {
         return MR + " × " + NR;
     }
@@ -171,17 +183,44 @@ public final class VectorKernels {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** C (m × n) += A (m × k) · B (k × n). */
+    /**
+     * C (m × n) += A (m × k) · B (k × n).
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, (k × n) rows
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A, rows of B
+     * @param n the number of columns of B and C
+     */
     public static void gemm(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         run(A, false, B, false, C, m, k, n);
     }
 
-    /** C (m × n) += Aᵀ · B with A (k × m), B (k × n). */
+    /**
+     * C (m × n) += Aᵀ · B with A (k × m), B (k × n).
+     *
+     * @param A the left factor, stored (k × m): its transpose is used
+     * @param B the right factor, (k × n) rows
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of columns of A and rows of C
+     * @param k the inner dimension: rows of A and of B
+     * @param n the number of columns of B and C
+     */
     public static void gemmTransA(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         run(A, true, B, false, C, m, k, n);
     }
 
-    /** C (m × n) += A · Bᵀ with A (m × k), B (n × k). */
+    /**
+     * C (m × n) += A · Bᵀ with A (m × k), B (n × k).
+     *
+     * @param A the left factor, (m × k) rows
+     * @param B the right factor, stored (n × k): its transpose is used
+     * @param C the accumulator, (m × n) rows, added to in place
+     * @param m the number of rows of A and C
+     * @param k the inner dimension: columns of A and of B
+     * @param n the number of rows of B, columns of C
+     */
     public static void gemmTransB(double[][] A, double[][] B, double[][] C, int m, int k, int n) {
         run(A, false, B, true, C, m, k, n);
     }

@@ -25,18 +25,29 @@ public final class AddingProblem {
     private final int T;
     private final Random rng;
 
-    /** A generator of sequences of length T (T ≥ 2) drawn from new Random(seed). */
+    /**
+     * A generator of sequences of length T (T ≥ 2) drawn from new Random(seed).
+     *
+     * @param T the sequence length
+     * @param seed the seed of the sequences
+     */
     public AddingProblem(int T, long seed) {
         if (T < 2) throw new IllegalArgumentException("adding problem: T must be at least 2, got " + T);
         this.T = T;
         this.rng = new Random(seed);
     }
 
+    /** {@return T, the sequence length} */
     public int length() {
         return T;
     }
 
-    /** B fresh sequences: x (B·T × 2: value, marker), batch-major, and their targets. */
+    /**
+     * B fresh sequences: x (B·T × 2: value, marker), batch-major, and their targets.
+     *
+     * @param B the number of sequences
+     * @return the batch (its x is B·T × 2)
+     */
     public SequenceBatch sample(int B) {
         if (B < 1) throw new IllegalArgumentException("adding problem: batch size must be positive, got " + B);
         Matrix x = new Matrix(B * T, 2);

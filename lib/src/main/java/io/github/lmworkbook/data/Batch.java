@@ -17,6 +17,9 @@ public record Batch(int[][] x, int[][] y) {
     public static final int IGNORE = -1;
 
     /**
+     * @param x input token ids (B × T): x[b][t] is the token seen at position t
+     * @param y target token ids (B × T): y[b][t] is the token to predict after x[b][0..t]; {@link #IGNORE} (−1) marks
+     *     padding
      * @throws IllegalArgumentException naming the row, if x and y differ in rows, a row is missing, rows differ in
      *         length (a batch is B × T, not ragged) or a row's targets differ in length from its inputs
      */
@@ -43,12 +46,12 @@ public record Batch(int[][] x, int[][] y) {
         }
     }
 
-    /** B, the number of sequences. */
+    /** {@return B, the number of sequences} */
     public int size() {
         return x.length;
     }
 
-    /** T, the sequence length (0 for an empty batch). */
+    /** {@return T, the sequence length (0 for an empty batch)} */
     public int length() {
         return x.length == 0 ? 0 : x[0].length;
     }
@@ -56,6 +59,10 @@ public record Batch(int[][] x, int[][] y) {
     /**
      * The sequences from (inclusive) to to (exclusive) as a batch of their own, sharing their rows with this one: a
      * large batch evaluated in chunks.
+     *
+     * @param from the first sequence taken
+     * @param to one past the last sequence taken
+     * @return the ((to − from) × T) batch
      */
     public Batch slice(int from, int to) {
         if (from < 0 || to > x.length || from > to) {

@@ -21,7 +21,11 @@ import java.util.function.Supplier;
 public final class CountingLanguage {
     private final int k;
 
-    /** The language of k ≥ 2 letters: 2 for aⁿbⁿ, 3 for aⁿbⁿcⁿ. */
+    /**
+     * The language of k ≥ 2 letters: 2 for aⁿbⁿ, 3 for aⁿbⁿcⁿ.
+     *
+     * @param letters k ≥ 2, the number of letters
+     */
     public CountingLanguage(int letters) {
         if (letters < 2 || letters > 26) {
             throw new IllegalArgumentException("counting language: 2 to 26 letters, got " + letters);
@@ -29,17 +33,26 @@ public final class CountingLanguage {
         this.k = letters;
     }
 
-    /** The number of letters k. */
+    /** {@return the number of letters k} */
     public int letters() {
         return k;
     }
 
-    /** k + 1: the letters and the delimiter '.'. */
+    /**
+     * k + 1: the letters and the delimiter '.'.
+     *
+     * @return k + 1, the vocabulary size
+     */
     public int vocabSize() {
         return k + 1;
     }
 
-    /** The tokens of the word of order n: [0, 1 × n, 2 × n, …, k × n, 0]. */
+    /**
+     * The tokens of the word of order n: [0, 1 × n, 2 × n, …, k × n, 0].
+     *
+     * @param n the order, n ≥ 1
+     * @return the k·n + 2 tokens, the delimiter at both ends
+     */
     public int[] word(int n) {
         requireOrder(n);
         int[] w = new int[k * n + 2];
@@ -47,7 +60,12 @@ public final class CountingLanguage {
         return w;
     }
 
-    /** The number of positions of the word of order n as an example: k·n + 1. */
+    /**
+     * The number of positions of the word of order n as an example: k·n + 1.
+     *
+     * @param n the order, n ≥ 1
+     * @return k·n + 1
+     */
     public int length(int n) {
         requireOrder(n);
         return k * n + 1;
@@ -57,6 +75,9 @@ public final class CountingLanguage {
      * Whether the target at position t of the word of order n (t = 0 … k·n) is determined by x[0..t]: at t = 0 (the
      * first letter is an a, since n ≥ 1) and once the first b has been read (t ≥ n + 1). After an a, the next token
      * (an a, or the first b) is not.
+     *
+     * @param n the order, n ≥ 1
+     * @return for each position t = 0 … k·n, whether its target is determined
      */
     public boolean[] determined(int n) {
         boolean[] d = new boolean[length(n)];
@@ -65,7 +86,12 @@ public final class CountingLanguage {
         return d;
     }
 
-    /** The words of the given orders as one batch, padded to the longest: x with 0, y with {@link Batch#IGNORE}. */
+    /**
+     * The words of the given orders as one batch, padded to the longest: x with 0, y with {@link Batch#IGNORE}.
+     *
+     * @param ns the orders of the words
+     * @return the batch, one word per row
+     */
     public Batch batch(int... ns) {
         int T = 0;
         for (int n : ns) T = Math.max(T, length(n));
@@ -78,6 +104,12 @@ public final class CountingLanguage {
      * An endless source of batches of B words with n drawn uniformly from nMin … nMax, seeded. Every batch has the
      * length of the longest word, k·nMax + 1 (shorter words padded), so a model sees one shape; each call refills
      * the same Batch object.
+     *
+     * @param B the number of words per batch
+     * @param nMin the smallest order
+     * @param nMax the largest order
+     * @param seed the seed of the random source
+     * @return the source; every call returns the same batch object, refilled
      */
     public Supplier<Batch> randomBatches(int B, int nMin, int nMax, long seed) {
         requireOrder(nMin);
@@ -95,12 +127,22 @@ public final class CountingLanguage {
     /**
      * Whether predictions (the most probable next token at each position t = 0 … k·n of the word of order n, or
      * more positions: the rest is ignored) are right at every determined position: the word is accepted.
+     *
+     * @param n the order of the word
+     * @param predicted the model's most probable next token at each position
+     * @return true when every determined position is right
      */
     public boolean accepts(int n, int[] predicted) {
         return correctDetermined(n, predicted) == countDetermined(n);
     }
 
-    /** How many determined positions of the word of order n the predictions get right. */
+    /**
+     * How many determined positions of the word of order n the predictions get right.
+     *
+     * @param n the order of the word
+     * @param predicted the model's most probable next token at each position
+     * @return the number of determined positions predicted right
+     */
     public int correctDetermined(int n, int[] predicted) {
         int[] w = word(n);
         boolean[] d = determined(n);
@@ -113,13 +155,23 @@ public final class CountingLanguage {
         return c;
     }
 
-    /** The number of determined positions of the word of order n: (k − 1)·n + 1. */
+    /**
+     * The number of determined positions of the word of order n: (k − 1)·n + 1.
+     *
+     * @param n the order of the word
+     * @return (k − 1)·n + 1
+     */
     public int countDetermined(int n) {
         requireOrder(n);
         return (k - 1) * n + 1;
     }
 
-    /** The tokens as text: '.', 'a', 'b', …. */
+    /**
+     * The tokens as text: '.', 'a', 'b', ….
+     *
+     * @param tokens the tokens
+     * @return the text, one character per token
+     */
     public String decode(int[] tokens) {
         StringBuilder s = new StringBuilder(tokens.length);
         for (int t : tokens) {

@@ -30,7 +30,11 @@ public final class DatasetRegistry {
         this.datasets = Collections.unmodifiableMap(new LinkedHashMap<>(datasets));
     }
 
-    /** The registry bundled in the jar (a copy of {@code data/datasets.properties}). */
+    /**
+     * The registry bundled in the jar (a copy of {@code data/datasets.properties}).
+     *
+     * @return the bundled registry
+     */
     public static DatasetRegistry bundled() {
         try (InputStream in = DatasetRegistry.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -44,7 +48,12 @@ public final class DatasetRegistry {
         }
     }
 
-    /** Reads a registry file such as {@code data/datasets.properties}. */
+    /**
+     * Reads a registry file such as {@code data/datasets.properties}.
+     *
+     * @param file the properties file
+     * @return the registry it describes
+     */
     public static DatasetRegistry load(Path file) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             Properties p = new Properties();
@@ -55,7 +64,13 @@ public final class DatasetRegistry {
         }
     }
 
-    /** Builds a registry from {@code NAME.file / NAME.url / NAME.sha256 / NAME.size [/ NAME.source / NAME.license]} entries. */
+    /**
+     * Builds a registry from {@code NAME.file / NAME.url / NAME.sha256 / NAME.size [/ NAME.source / NAME.license]}
+     * entries.
+     *
+     * @param p the entries
+     * @return the registry they describe
+     */
     public static DatasetRegistry fromProperties(Properties p) {
         TreeSet<String> names = new TreeSet<>();
         for (String key : p.stringPropertyNames()) {
@@ -83,7 +98,12 @@ public final class DatasetRegistry {
         return new DatasetRegistry(map);
     }
 
-    /** A registry holding exactly the given data sets. */
+    /**
+     * A registry holding exactly the given data sets.
+     *
+     * @param sets the data sets
+     * @return the registry
+     */
     public static DatasetRegistry of(Dataset... sets) {
         Map<String, Dataset> map = new LinkedHashMap<>();
         for (Dataset d : sets) {
@@ -100,7 +120,12 @@ public final class DatasetRegistry {
         return v.trim();
     }
 
-    /** The data set called {@code name}; an unknown name is an error that lists the known ones. */
+    /**
+     * The data set called {@code name}; an unknown name is an error that lists the known ones.
+     *
+     * @param name the data set's registry name
+     * @return its entry
+     */
     public Dataset get(String name) {
         Dataset d = datasets.get(name);
         if (d == null) {
@@ -109,10 +134,20 @@ public final class DatasetRegistry {
         return d;
     }
 
+    /**
+     * The names of the registered data sets.
+     *
+     * @return the names, in the registry's order
+     */
     public Collection<String> names() {
         return datasets.keySet();
     }
 
+    /**
+     * Every registered data set.
+     *
+     * @return the entries, in the registry's order
+     */
     public Collection<Dataset> all() {
         return datasets.values();
     }

@@ -83,11 +83,20 @@ public final class DatasetStore {
         this.log = b.log;
     }
 
-    /** A store configured from the environment: {@code LMW_DATA_DIR}, {@code LMW_DATA_MIRROR}, the bundled registry. */
+    /**
+     * A store configured from the environment: {@code LMW_DATA_DIR}, {@code LMW_DATA_MIRROR}, the bundled registry.
+     *
+     * @return the store
+     */
     public static DatasetStore fromEnvironment() {
         return builder().mirrorDir(envPath(ENV_DATA_MIRROR)).build();
     }
 
+    /**
+     * A builder of a store with explicit settings.
+     *
+     * @return a builder with the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -95,6 +104,8 @@ public final class DatasetStore {
     /**
      * The default cache directory: {@code $LMW_DATA_DIR}, else {@code <project root>/data/cache}, else
      * {@code ~/.cache/lmworkbook}.
+     *
+     * @return the directory
      */
     public static Path defaultCacheDir() {
         Path env = envPath(ENV_DATA_DIR);
@@ -111,20 +122,39 @@ public final class DatasetStore {
         return v == null || v.isBlank() ? null : Paths.get(v.trim());
     }
 
+    /**
+     * The registry this store fetches from.
+     *
+     * @return the registry
+     */
     public DatasetRegistry registry() {
         return registry;
     }
 
+    /**
+     * The directory holding verified copies of the data sets.
+     *
+     * @return the cache directory
+     */
     public Path cacheDir() {
         return cacheDir;
     }
 
-    /** The mirror directory, or {@code null} when files are downloaded. */
+    /**
+     * The mirror directory, or {@code null} when files are downloaded.
+     *
+     * @return the mirror directory, or null
+     */
     public Path mirrorDir() {
         return mirrorDir;
     }
 
-    /** Path of the verified local copy of the data set, fetching it first if needed. */
+    /**
+     * Path of the verified local copy of the data set, fetching it first if needed.
+     *
+     * @param name the data set's registry name
+     * @return the path of the verified file in the cache
+     */
     public Path path(String name) {
         Dataset d = registry.get(name);
         Path known = verified.get(name);
@@ -146,7 +176,12 @@ public final class DatasetStore {
         return target;
     }
 
-    /** The whole data set as UTF-8 text. */
+    /**
+     * The whole data set as UTF-8 text.
+     *
+     * @param name the data set's registry name
+     * @return its text
+     */
     public String text(String name) {
         try {
             return Files.readString(path(name), StandardCharsets.UTF_8);
@@ -155,7 +190,12 @@ public final class DatasetStore {
         }
     }
 
-    /** The data set's lines (UTF-8, line terminators removed). */
+    /**
+     * The data set's lines (UTF-8, line terminators removed).
+     *
+     * @param name the data set's registry name
+     * @return its lines
+     */
     public List<String> lines(String name) {
         try {
             return Files.readAllLines(path(name), StandardCharsets.UTF_8);
@@ -508,7 +548,12 @@ public final class DatasetStore {
         }
     }
 
-    /** SHA-256 of a file as 64 lower-case hex digits. */
+    /**
+     * SHA-256 of a file as 64 lower-case hex digits.
+     *
+     * @param file the file
+     * @return its SHA-256, in hex
+     */
     public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -538,25 +583,46 @@ public final class DatasetStore {
         private Builder() {
         }
 
-        /** The registry to use (default: the bundled one). */
+        /**
+         * The registry to use (default: the bundled one).
+         *
+         * @param registry the registry
+         * @return this builder
+         */
         public Builder registry(DatasetRegistry registry) {
             this.registry = registry;
             return this;
         }
 
-        /** The cache directory (default: {@link DatasetStore#defaultCacheDir()}). */
+        /**
+         * The cache directory (default: {@link DatasetStore#defaultCacheDir()}).
+         *
+         * @param cacheDir the cache directory
+         * @return this builder
+         */
         public Builder cacheDir(Path cacheDir) {
             this.cacheDir = cacheDir;
             return this;
         }
 
-        /** A mirror directory to copy from instead of downloading; {@code null} means download. */
+        /**
+         * A mirror directory to copy from instead of downloading; {@code null} means download.
+         *
+         * @param mirrorDir the mirror directory, or null
+         * @return this builder
+         */
         public Builder mirrorDir(Path mirrorDir) {
             this.mirrorDir = mirrorDir;
             return this;
         }
 
-        /** Downloads data set {@code name} from {@code url} instead of the registry URL. */
+        /**
+         * Downloads data set {@code name} from {@code url} instead of the registry URL.
+         *
+         * @param name the data set's registry name
+         * @param url the URL to download it from
+         * @return this builder
+         */
         public Builder url(String name, URI url) {
             urlOverrides.put(Objects.requireNonNull(name), Objects.requireNonNull(url));
             return this;
@@ -565,13 +631,21 @@ public final class DatasetStore {
         /**
          * The longest wait of a download for a connection and then for each next bytes of the response (default
          * 30 s): a server that stops sending is given up after this long.
+         *
+         * @param timeout the longest wait
+         * @return this builder
          */
         public Builder timeout(Duration timeout) {
             this.timeout = positive("timeout", timeout);
             return this;
         }
 
-        /** The longest a whole download may take (default 10 minutes). */
+        /**
+         * The longest a whole download may take (default 10 minutes).
+         *
+         * @param deadline the longest download
+         * @return this builder
+         */
         public Builder deadline(Duration deadline) {
             this.deadline = positive("deadline", deadline);
             return this;
@@ -583,12 +657,22 @@ public final class DatasetStore {
             return d;
         }
 
-        /** Where progress and notes go (default {@code System.err}). */
+        /**
+         * Where progress and notes go (default {@code System.err}).
+         *
+         * @param log the stream for progress and notes
+         * @return this builder
+         */
         public Builder log(PrintStream log) {
             this.log = Objects.requireNonNull(log);
             return this;
         }
 
+        /**
+         * The store with these settings.
+         *
+         * @return the store
+         */
         public DatasetStore build() {
             return new DatasetStore(this);
         }

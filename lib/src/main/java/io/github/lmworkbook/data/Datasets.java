@@ -23,7 +23,11 @@ public final class Datasets {
     private Datasets() {
     }
 
-    /** The shared, environment-configured store. */
+    /**
+     * The shared, environment-configured store.
+     *
+     * @return the store
+     */
     public static DatasetStore store() {
         DatasetStore s = store;
         if (s == null) {
@@ -37,27 +41,51 @@ public final class Datasets {
         return s;
     }
 
-    /** Path of the verified local copy of data set {@code name}. */
+    /**
+     * Path of the verified local copy of data set {@code name}.
+     *
+     * @param name the data set's registry name
+     * @return the path of the verified file
+     */
     public static Path path(String name) {
         return store().path(name);
     }
 
-    /** The data set as UTF-8 text. */
+    /**
+     * The data set as UTF-8 text.
+     *
+     * @param name the data set's registry name
+     * @return its text
+     */
     public static String text(String name) {
         return store().text(name);
     }
 
-    /** The data set's lines. */
+    /**
+     * The data set's lines.
+     *
+     * @param name the data set's registry name
+     * @return its lines
+     */
     public static List<String> lines(String name) {
         return store().lines(name);
     }
 
-    /** The registered data-set names. */
+    /**
+     * The registered data-set names.
+     *
+     * @return the names
+     */
     public static Collection<String> names() {
         return store().registry().names();
     }
 
-    /** The registry entry (file, URL, SHA-256, source, licence) for {@code name}. */
+    /**
+     * The registry entry (file, URL, SHA-256, source, licence) for {@code name}.
+     *
+     * @param name the data set's registry name
+     * @return its entry
+     */
     public static Dataset info(String name) {
         return store().registry().get(name);
     }

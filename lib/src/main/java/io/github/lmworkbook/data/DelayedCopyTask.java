@@ -34,24 +34,36 @@ public final class DelayedCopyTask {
         this.k = lag;
     }
 
+    /** {@return A, the number of symbols} */
     public int alphabet() {
         return A;
     }
 
+    /** {@return T, the sequence length} */
     public int length() {
         return T;
     }
 
+    /** {@return k, how far back the answer is} */
     public int lag() {
         return k;
     }
 
-    /** log A, the loss of predicting the uniform distribution: what a model that cannot see the answer gets. */
+    /**
+     * log A, the loss of predicting the uniform distribution: what a model that cannot see the answer gets.
+     *
+     * @return ln A, in nats
+     */
     public double chanceLoss() {
         return Math.log(A);
     }
 
-    /** Fills one batch in place with fresh random sequences. */
+    /**
+     * Fills one batch in place with fresh random sequences.
+     *
+     * @param batch the batch to fill (B × T)
+     * @param rng the random source
+     */
     public void fill(Batch batch, SplittableRandom rng) {
         for (int b = 0; b < batch.size(); b++) {
             int[] x = batch.x()[b], y = batch.y()[b];
@@ -61,7 +73,13 @@ public final class DelayedCopyTask {
         }
     }
 
-    /** An endless source of random batches of B sequences; each call refills the same Batch object. */
+    /**
+     * An endless source of random batches of B sequences; each call refills the same Batch object.
+     *
+     * @param B the number of sequences per batch
+     * @param seed the seed of the random source
+     * @return the source; every call returns the same batch object, refilled
+     */
     public Supplier<Batch> batches(int B, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Batch batch = new Batch(new int[B][T], new int[B][T]);
@@ -71,7 +89,14 @@ public final class DelayedCopyTask {
         };
     }
 
-    /** A fixed set of count batches of B sequences (for evaluation). */
+    /**
+     * A fixed set of count batches of B sequences (for evaluation).
+     *
+     * @param count the number of batches
+     * @param B the number of sequences per batch
+     * @param seed the seed of the random source
+     * @return the batches, each an object of its own
+     */
     public List<Batch> fixedSet(int count, int B, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<Batch> out = new ArrayList<>();

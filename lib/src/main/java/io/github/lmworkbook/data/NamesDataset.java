@@ -27,7 +27,12 @@ public final class NamesDataset {
     private final int[][] xs;    // (N × T) every example's input, precomputed
     private final int[][] ys;    // (N × T) every example's target
 
-    /** The examples of words with T = (longest of these words) + 1. */
+    /**
+     * The examples of words with T = (longest of these words) + 1.
+     *
+     * @param words the words (e.g. names), one example each
+     * @param vocab the vocabulary that encodes them
+     */
     public NamesDataset(List<String> words, Vocabulary vocab) {
         this(words, vocab, maxLength(words));
     }
@@ -35,6 +40,10 @@ public final class NamesDataset {
     /**
      * The examples of words with T = maxLen + 1; pass the longest word of the whole corpus so that train, dev and
      * test have the same T (as makemore does).
+     *
+     * @param words the words (e.g. names), one example each
+     * @param vocab the vocabulary that encodes them
+     * @param maxLen the longest word of the corpus, in characters
      */
     public NamesDataset(List<String> words, Vocabulary vocab, int maxLen) {
         if (!vocab.hasSpecial()) {
@@ -59,30 +68,42 @@ public final class NamesDataset {
         }
     }
 
-    /** The length of the longest word in characters (makemore's max_word_length); 0 for no words. */
+    /**
+     * The length of the longest word in characters (makemore's max_word_length); 0 for no words.
+     *
+     * @param words the words
+     * @return the longest word's length
+     */
     public static int maxLength(List<String> words) {
         return words.stream().mapToInt(w -> w.codePointCount(0, w.length())).max().orElse(0);
     }
 
-    /** N, the number of examples (words). */
+    /** {@return N, the number of examples (words)} */
     public int size() {
         return xs.length;
     }
 
-    /** T = maxLen + 1, the length of every example. */
+    /** {@return T = maxLen + 1, the length of every example} */
     public int blockSize() {
         return T;
     }
 
+    /** {@return the vocabulary that encodes the words} */
     public Vocabulary vocabulary() {
         return vocab;
     }
 
+    /** {@return the words, one per example} */
     public List<String> words() {
         return words;
     }
 
-    /** Example i as a batch of one (fresh arrays). */
+    /**
+     * Example i as a batch of one (fresh arrays).
+     *
+     * @param i the example, 0-based
+     * @return the (1 × T) batch
+     */
     public Batch example(int i) {
         return new Batch(new int[][] {xs[i].clone()}, new int[][] {ys[i].clone()});
     }
@@ -90,6 +111,10 @@ public final class NamesDataset {
     /**
      * An endless source of random batches of B examples drawn with replacement by {@code new Random(seed)}.
      * Every call returns the same {@link Batch} object refilled in place: use a batch before asking for the next.
+     *
+     * @param B the number of sequences per batch
+     * @param seed the seed of the random source
+     * @return the source; every call returns the same batch object, refilled
      */
     public Supplier<Batch> randomBatches(int B, long seed) {
         if (B <= 0) throw new IllegalArgumentException("batch size " + B + " must be positive");
@@ -109,6 +134,9 @@ public final class NamesDataset {
     /**
      * The examples in order, B at a time (the last batch holds the rest), for evaluation over the whole set.
      * Each iterator reuses its arrays: a batch is valid until the next call to {@code next()}.
+     *
+     * @param B the number of examples per batch
+     * @return the batches, in order
      */
     public Iterable<Batch> inOrder(int B) {
         if (B <= 0) throw new IllegalArgumentException("batch size " + B + " must be positive");

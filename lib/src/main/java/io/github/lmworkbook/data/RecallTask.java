@@ -33,41 +33,63 @@ public final class RecallTask {
         this.L = length;
     }
 
+    /** {@return A, the number of symbols} */
     public int alphabet() {
         return A;
     }
 
-    /** L, the length of the string. */
+    /** {@return L, the length of the string} */
     public int stringLength() {
         return L;
     }
 
-    /** T = 2L, the length of a sequence. */
+    /** {@return T = 2L, the length of a sequence} */
     public int length() {
         return 2 * L;
     }
 
-    /** A + 1: the symbols and the recall marker. */
+    /**
+     * A + 1: the symbols and the recall marker.
+     *
+     * @return A + 1, the vocabulary size
+     */
     public int vocabSize() {
         return A + 1;
     }
 
-    /** The recall marker's token, A. */
+    /**
+     * The recall marker's token, A.
+     *
+     * @return A
+     */
     public int marker() {
         return A;
     }
 
-    /** L·log₂A: the information the state must carry from the last symbol to the recall. */
+    /**
+     * L·log₂A: the information the state must carry from the last symbol to the recall.
+     *
+     * @return L·log₂A
+     */
     public double bits() {
         return L * Math.log(A) / Math.log(2);
     }
 
-    /** 1/A: the accuracy of a guess. */
+    /**
+     * 1/A: the accuracy of a guess.
+     *
+     * @return 1/A
+     */
     public double chanceAccuracy() {
         return 1.0 / A;
     }
 
-    /** Fills one batch in place with fresh random strings. */
+    /**
+     * Fills one batch in place with fresh random strings.
+     *
+     * @param batch the batch to fill (B × T)
+     * @param rng the random source
+     */
     public void fill(Batch batch, SplittableRandom rng) {
         int T = 2 * L;
         for (int b = 0; b < batch.size(); b++) {
@@ -84,7 +106,13 @@ public final class RecallTask {
         }
     }
 
-    /** An endless source of random batches of B sequences; each call refills the same Batch object. */
+    /**
+     * An endless source of random batches of B sequences; each call refills the same Batch object.
+     *
+     * @param B the number of sequences per batch
+     * @param seed the seed of the random source
+     * @return the source; every call returns the same batch object, refilled
+     */
     public Supplier<Batch> batches(int B, long seed) {
         if (B < 1) throw new IllegalArgumentException("recall task: batch size must be positive, got " + B);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -95,7 +123,14 @@ public final class RecallTask {
         };
     }
 
-    /** A fixed set of count batches of B sequences (for evaluation). */
+    /**
+     * A fixed set of count batches of B sequences (for evaluation).
+     *
+     * @param count the number of batches
+     * @param B the number of sequences per batch
+     * @param seed the seed of the random source
+     * @return the batches, each an object of its own
+     */
     public List<Batch> fixedSet(int count, int B, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<Batch> out = new ArrayList<>();

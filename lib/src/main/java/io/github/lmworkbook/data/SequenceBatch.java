@@ -11,6 +11,13 @@ import io.github.lmworkbook.core.Matrix;
  * @param y      the targets (B)
  */
 public record SequenceBatch(Matrix x, int length, double[] y) {
+    /**
+     * Checks that x holds y.length sequences of length steps.
+     *
+     * @param x the inputs (B·T × D), batch-major: row b·T + t is step t of sequence b
+     * @param length T, the number of steps
+     * @param y the targets (B)
+     */
     public SequenceBatch {
         if (length < 1 || x.rows != y.length * length) {
             throw new IllegalArgumentException("sequence batch: " + x.rows + " input rows are not " + y.length
@@ -18,7 +25,7 @@ public record SequenceBatch(Matrix x, int length, double[] y) {
         }
     }
 
-    /** B, the number of sequences. */
+    /** {@return B, the number of sequences} */
     public int size() {
         return y.length;
     }

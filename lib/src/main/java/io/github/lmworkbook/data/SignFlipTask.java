@@ -44,11 +44,17 @@ public final class SignFlipTask {
         this.rng = new Random(seed);
     }
 
+    /** {@return T, the sequence length} */
     public int length() {
         return T;
     }
 
-    /** B fresh sequences: x (B·T × 3: value, marker, flip), batch-major, and their targets. */
+    /**
+     * B fresh sequences: x (B·T × 3: value, marker, flip), batch-major, and their targets.
+     *
+     * @param B the number of sequences
+     * @return the batch (its x is B·T × 3)
+     */
     public SequenceBatch sample(int B) {
         if (B < 1) throw new IllegalArgumentException("sign-flip task: batch size must be positive, got " + B);
         Matrix x = new Matrix(B * T, 3);

@@ -24,6 +24,12 @@ public final class TextDataset {
     private final Vocabulary vocab;
     private final int[] ids;   // (N) the encoded text
 
+    /**
+     * The encoded text.
+     *
+     * @param text the text
+     * @param vocab the vocabulary that encodes it (every character of the text in it)
+     */
     public TextDataset(String text, Vocabulary vocab) {
         this(vocab.encode(text), vocab);
     }
@@ -33,21 +39,32 @@ public final class TextDataset {
         this.vocab = vocab;
     }
 
-    /** N, the number of tokens. */
+    /** {@return N, the number of tokens} */
     public int length() {
         return ids.length;
     }
 
+    /** {@return the vocabulary that encodes the text} */
     public Vocabulary vocabulary() {
         return vocab;
     }
 
-    /** A copy of the token ids. */
+    /**
+     * A copy of the token ids.
+     *
+     * @return the N token ids
+     */
     public int[] tokens() {
         return ids.clone();
     }
 
-    /** Tokens [from, to) as a dataset of their own (a copy). */
+    /**
+     * Tokens [from, to) as a dataset of their own (a copy).
+     *
+     * @param from the first token taken
+     * @param to one past the last token taken
+     * @return the slice
+     */
     public TextDataset slice(int from, int to) {
         if (from < 0 || to > ids.length || from > to) {
             throw new IllegalArgumentException("slice [" + from + ", " + to + ") outside [0, " + ids.length + "]");
@@ -55,7 +72,12 @@ public final class TextDataset {
         return new TextDataset(java.util.Arrays.copyOfRange(ids, from, to), vocab);
     }
 
-    /** The first ⌊fraction·N⌋ tokens and the rest (nanoGPT's contiguous 90/10 train/val split with 0.9). */
+    /**
+     * The first ⌊fraction·N⌋ tokens and the rest (nanoGPT's contiguous 90/10 train/val split with 0.9).
+     *
+     * @param fraction the share of the tokens in the first part
+     * @return the two parts, in order
+     */
     public TextDataset[] splitAt(double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) throw new IllegalArgumentException("fraction " + fraction + " outside [0, 1]");
         int n = (int) (fraction * ids.length);
@@ -65,6 +87,11 @@ public final class TextDataset {
     /**
      * B chunks of length T at offsets drawn uniformly from [0, N−T−1] by {@code new Random(seed)}. Every call
      * refills and returns the same {@link Batch}.
+     *
+     * @param B the number of chunks per batch
+     * @param T the chunk length
+     * @param seed the seed of the offsets
+     * @return the source; every call returns the same batch object, refilled
      */
     public Supplier<Batch> randomChunks(int B, int T, long seed) {
         check(B, T);
@@ -84,6 +111,12 @@ public final class TextDataset {
      * continuing from one iteration to the next, so that each evaluation of a run sees new chunks. The mean loss over
      * one iteration (e.g. {@code Trainer.evaluate}) is nanoGPT's loss estimate with {@code eval_iters = count}.
      * The batch object is shared and refilled.
+     *
+     * @param B the number of chunks per batch
+     * @param T the chunk length
+     * @param count the number of batches per iteration
+     * @param seed the seed of the offsets
+     * @return the sample
      */
     public Iterable<Batch> randomSample(int B, int T, int count, long seed) {
         if (count < 1) throw new IllegalArgumentException("an estimate needs at least one batch, got " + count);
@@ -105,7 +138,13 @@ public final class TextDataset {
         };
     }
 
-    /** B parallel streams of chunks of length T (see {@link Streams}). */
+    /**
+     * B parallel streams of chunks of length T (see {@link Streams}).
+     *
+     * @param B the number of streams
+     * @param T the chunk length
+     * @return the streams
+     */
     public Streams streams(int B, int T) {
         return new Streams(B, T);
     }
@@ -113,6 +152,10 @@ public final class TextDataset {
     /**
      * Consecutive chunks x = text[kT … kT+T), B at a time (the last batch may be smaller), covering tokens
      * 0 … ⌊(N−1)/T⌋·T; each target is predicted once. Each iterator reuses its arrays.
+     *
+     * @param B the number of chunks per batch
+     * @param T the chunk length
+     * @return the batches, in order
      */
     public Iterable<Batch> inOrder(int B, int T) {
         check(B, T);
@@ -186,12 +229,20 @@ public final class TextDataset {
             return batch;
         }
 
-        /** True when the batch last returned is the first of an epoch (reset the hidden state before using it). */
+        /**
+         * True when the batch last returned is the first of an epoch (reset the hidden state before using it).
+         *
+         * @return true at the start of an epoch
+         */
         public boolean startsEpoch() {
             return startsEpoch;
         }
 
-        /** K, the number of batches in one pass over the streams. */
+        /**
+         * K, the number of batches in one pass over the streams.
+         *
+         * @return K
+         */
         public int batchesPerEpoch() {
             return K;
         }
@@ -201,7 +252,11 @@ public final class TextDataset {
             k = 0;
         }
 
-        /** One epoch from its first batch (for evaluation with carried state); shares this object's batch. */
+        /**
+         * One epoch from its first batch (for evaluation with carried state); shares this object's batch.
+         *
+         * @return the K batches of one epoch
+         */
         public Iterable<Batch> epoch() {
             return () -> new Iterator<>() {
                 int n = 0;

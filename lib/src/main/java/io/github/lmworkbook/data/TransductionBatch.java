@@ -10,6 +10,8 @@ package io.github.lmworkbook.data;
  */
 public record TransductionBatch(int[][] source, int[][] target) {
     /**
+     * @param source source token ids (B × S)
+     * @param target target token ids (B × T), every one of them a target (there is no padding)
      * @throws IllegalArgumentException naming the row, if source and target differ in rows, a row is missing or
      *         empty, or rows of one side differ in length
      */
@@ -39,17 +41,17 @@ public record TransductionBatch(int[][] source, int[][] target) {
         }
     }
 
-    /** B, the number of sequence pairs. */
+    /** {@return B, the number of sequence pairs} */
     public int size() {
         return source.length;
     }
 
-    /** S, the length of every source row (0 for an empty batch). */
+    /** {@return S, the length of every source row (0 for an empty batch)} */
     public int sourceLength() {
         return source.length == 0 ? 0 : source[0].length;
     }
 
-    /** T, the length of every target row (0 for an empty batch). */
+    /** {@return T, the length of every target row (0 for an empty batch)} */
     public int targetLength() {
         return target.length == 0 ? 0 : target[0].length;
     }

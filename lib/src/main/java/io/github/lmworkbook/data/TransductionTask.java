@@ -37,7 +37,12 @@ public final class TransductionTask {
         /** The symbols in increasing order: which source position each output reads depends on the string. */
         SORT;
 
-        /** The kind named s (case-insensitive: "reverse", "copy", "sort"), or one line naming the choices. */
+        /**
+         * The kind named s (case-insensitive: "reverse", "copy", "sort"), or one line naming the choices.
+         *
+         * @param s the kind's name
+         * @return the kind
+         */
         public static Kind of(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -74,39 +79,66 @@ public final class TransductionTask {
         this.maxL = maxLength;
     }
 
-    /** Strings of exactly L symbols. */
+    /**
+     * Strings of exactly L symbols.
+     *
+     * @param kind the map
+     * @param alphabet A ≥ 2 symbols
+     * @param length L ≥ 1, the length of every string
+     */
     public TransductionTask(Kind kind, int alphabet, int length) {
         this(kind, alphabet, length, length);
     }
 
+    /** {@return the map from source to target} */
     public Kind kind() {
         return kind;
     }
 
-    /** A, the number of symbols: the source vocabulary and the target vocabulary. */
+    /**
+     * A, the number of symbols: the source vocabulary and the target vocabulary.
+     *
+     * @return A
+     */
     public int alphabet() {
         return A;
     }
 
+    /** {@return the shortest string of a training batch} */
     public int minLength() {
         return minL;
     }
 
+    /** {@return the longest string of a training batch} */
     public int maxLength() {
         return maxL;
     }
 
-    /** L·log₂A: the information in a source string of length L, all of which the target needs. */
+    /**
+     * L·log₂A: the information in a source string of length L, all of which the target needs.
+     *
+     * @param L the length of the string
+     * @return L·log₂A
+     */
     public double bits(int L) {
         return L * Math.log(A) / Math.log(2);
     }
 
-    /** 1/A: the per-symbol accuracy of a guess. */
+    /**
+     * 1/A: the per-symbol accuracy of a guess.
+     *
+     * @return 1/A
+     */
     public double chanceAccuracy() {
         return 1.0 / A;
     }
 
-    /** The target of a source string (a new array). */
+    /**
+     * The target of a source string (a new array).
+     *
+     * @param x the source string
+     * @return its target
+     */
     public int[] target(int[] x) {
         int L = x.length;
         int[] y = new int[L];
@@ -127,6 +159,8 @@ public final class TransductionTask {
      * π, the source position each output position reads, 0-based: π[t] = L − 1 − t for reversal, t for copying —
      * found by applying the task to the string 0, 1, …, L − 1 (distinct symbols), so it is the task's own map.
      *
+     * @param L the length of the string
+     * @return π, of length L
      * @throws IllegalArgumentException for sorting, whose alignment depends on the string
      */
     public int[] alignment(int L) {
@@ -140,7 +174,12 @@ public final class TransductionTask {
         return target(positions);
     }
 
-    /** Fills one batch in place with fresh random strings and their targets (its length is the batch's). */
+    /**
+     * Fills one batch in place with fresh random strings and their targets (its length is the batch's).
+     *
+     * @param batch the batch to fill (B × L)
+     * @param rng the random source
+     */
     public void fill(TransductionBatch batch, SplittableRandom rng) {
         for (int b = 0; b < batch.size(); b++) {
             int[] x = batch.source()[b], y = batch.target()[b];
@@ -156,6 +195,10 @@ public final class TransductionTask {
     /**
      * An endless source of random batches of B pairs, each of a length drawn uniformly from
      * [minLength, maxLength]; a call refills the one Batch object of its length.
+     *
+     * @param B the number of sequences per batch
+     * @param seed the seed of the random source
+     * @return the source; every call returns the same batch object, refilled
      */
     public Supplier<TransductionBatch> batches(int B, long seed) {
         if (B < 1) throw new IllegalArgumentException("transduction task: batch size must be positive, got " + B);
@@ -170,7 +213,15 @@ public final class TransductionTask {
         };
     }
 
-    /** A fixed set of count batches of B pairs of length L (for evaluation; any L ≥ 1). */
+    /**
+     * A fixed set of count batches of B pairs of length L (for evaluation; any L ≥ 1).
+     *
+     * @param count the number of batches
+     * @param B the number of pairs per batch
+     * @param L the length of every string
+     * @param seed the seed of the random source
+     * @return the batches, each an object of its own
+     */
     public List<TransductionBatch> fixedSet(int count, int B, int L, long seed) {
         if (count < 1 || B < 1 || L < 1) {
             throw new IllegalArgumentException("transduction task: need count, B and L ≥ 1, got " + count + ", " + B
@@ -189,6 +240,11 @@ public final class TransductionTask {
     /**
      * A held-out set of exactly n pairs of length L, in batches of at most 128 (for evaluation: the memory of one
      * batch stays small at any n), drawn from the seed.
+     *
+     * @param n the number of pairs
+     * @param L the length of every string
+     * @param seed the seed of the random source
+     * @return the batches
      */
     public List<TransductionBatch> heldOut(int n, int L, long seed) {
         if (n < 1 || L < 1) throw new IllegalArgumentException("transduction task: need n and L ≥ 1, got " + n + ", " + L);

@@ -37,6 +37,8 @@ public final class Vocabulary {
     /**
      * The vocabulary of a list of words: 0 = special start/end token ('.'), then the sorted distinct characters.
      *
+     * @param words the words
+     * @return the vocabulary
      * @throws IllegalArgumentException if a word contains '.', which would be ambiguous with the special token
      */
     public static Vocabulary of(Collection<String> words) {
@@ -56,30 +58,49 @@ public final class Vocabulary {
         return new Vocabulary(chars, true);
     }
 
-    /** The vocabulary of running text: its sorted distinct characters from id 0, no special token. */
+    /**
+     * The vocabulary of running text: its sorted distinct characters from id 0, no special token.
+     *
+     * @param text the text
+     * @return the vocabulary
+     */
     public static Vocabulary ofText(String text) {
         int[] chars = text.codePoints().distinct().sorted().toArray();
         return new Vocabulary(chars, false);
     }
 
-    /** V, the number of ids (including the special token when there is one). */
+    /** {@return V, the number of ids (including the special token when there is one)} */
     public int size() {
         return chars.length;
     }
 
-    /** True for a word vocabulary ({@link #of}), whose id 0 is the start/end token. */
+    /**
+     * True for a word vocabulary ({@link #of}), whose id 0 is the start/end token.
+     *
+     * @return true when id 0 is the start/end token
+     */
     public boolean hasSpecial() {
         return hasSpecial;
     }
 
-    /** The id of a character (code point). */
+    /**
+     * The id of a character (code point).
+     *
+     * @param codePoint the character
+     * @return its id
+     */
     public int id(int codePoint) {
         int id = lookup(codePoint);
         if (id < 0) throw unknown(codePoint, -1);
         return id;
     }
 
-    /** The character (code point) of an id; '.' for the special token. */
+    /**
+     * The character (code point) of an id; '.' for the special token.
+     *
+     * @param id the id
+     * @return its character
+     */
     public int codePoint(int id) {
         if (id < 0 || id >= chars.length) {
             throw new IllegalArgumentException("token id " + id + " outside [0, " + chars.length + ")");
@@ -87,7 +108,12 @@ public final class Vocabulary {
         return chars[id];
     }
 
-    /** The character of an id as a String ('.' for the special token). */
+    /**
+     * The character of an id as a String ('.' for the special token).
+     *
+     * @param id the id
+     * @return its character
+     */
     public String token(int id) {
         return new String(Character.toChars(codePoint(id)));
     }
@@ -95,6 +121,8 @@ public final class Vocabulary {
     /**
      * The ids of the characters of s (no start/end tokens added).
      *
+     * @param s the text
+     * @return its ids
      * @throws IllegalArgumentException naming the character, its code point and its position in s if s holds a
      *         character outside the vocabulary (or '.', the special token, in a word vocabulary)
      */
@@ -111,19 +139,35 @@ public final class Vocabulary {
         return ids;
     }
 
-    /** The string of the given ids; the special token shows as '.'. */
+    /**
+     * The string of the given ids; the special token shows as '.'.
+     *
+     * @param ids the ids
+     * @return the text
+     */
     public String decode(int[] ids) {
         return decode(ids, 0, ids.length);
     }
 
-    /** The string of ids[from..to). */
+    /**
+     * The string of ids[from..to).
+     *
+     * @param ids the ids
+     * @param from the first id decoded
+     * @param to one past the last id decoded
+     * @return the text
+     */
     public String decode(int[] ids, int from, int to) {
         StringBuilder sb = new StringBuilder(to - from);
         for (int i = from; i < to; i++) sb.appendCodePoint(codePoint(ids[i]));
         return sb.toString();
     }
 
-    /** The characters in id order, as one string ('.' first for a word vocabulary). */
+    /**
+     * The characters in id order, as one string ('.' first for a word vocabulary).
+     *
+     * @return the characters
+     */
     public String chars() {
         return decode(java.util.stream.IntStream.range(0, chars.length).toArray());
     }

@@ -14,7 +14,14 @@ public final class Checks {
 
     /** A comparison. */
     public enum Op {
-        LT("<"), LE("≤"), GT(">"), GE("≥");
+        /** a &lt; b. */
+        LT("<"),
+        /** a ≤ b. */
+        LE("≤"),
+        /** a &gt; b. */
+        GT(">"),
+        /** a ≥ b. */
+        GE("≥");
 
         final String symbol;
 
@@ -32,22 +39,60 @@ public final class Checks {
         }
     }
 
-    /** metric(c) op bound at every seed, at every budget with results. */
+    /**
+     * metric(c) op bound at every seed, at every budget with results.
+     *
+     * @param ev the experiment's results
+     * @param c the condition
+     * @param metric the metric's name
+     * @param op the comparison
+     * @param bound the bound
+     * @return the verdict, one line per budget
+     */
     public static Verdict every(Evidence ev, Condition c, String metric, Op op, double bound) {
         return every(ev, s -> c, metric, op, bound);
     }
 
-    /** metric op bound at every seed, at every budget, the condition chosen per budget (e.g. its best lr). */
+    /**
+     * metric op bound at every seed, at every budget, the condition chosen per budget (e.g. its best lr).
+     *
+     * @param ev the experiment's results
+     * @param at the condition at each budget
+     * @param metric the metric's name
+     * @param op the comparison
+     * @param bound the bound
+     * @return the verdict, one line per budget
+     */
     public static Verdict every(Evidence ev, IntFunction<Condition> at, String metric, Op op, double bound) {
         return every(ev, ev.scales(), at, metric, op, bound);
     }
 
-    /** metric op bound at every seed of one budget (for a claim that holds at one budget and says so). */
+    /**
+     * metric op bound at every seed of one budget (for a claim that holds at one budget and says so).
+     *
+     * @param ev the experiment's results
+     * @param scale the budget, as a multiple of the base budget
+     * @param c the condition
+     * @param metric the metric's name
+     * @param op the comparison
+     * @param bound the bound
+     * @return the verdict
+     */
     public static Verdict everyAt(Evidence ev, int scale, Condition c, String metric, Op op, double bound) {
         return everyAt(ev, scale, s -> c, metric, op, bound);
     }
 
-    /** metric(a) op metric(b) seed by seed at one budget (for a claim that holds at one budget and says so). */
+    /**
+     * metric(a) op metric(b) seed by seed at one budget (for a claim that holds at one budget and says so).
+     *
+     * @param ev the experiment's results
+     * @param scale the budget, as a multiple of the base budget
+     * @param a the left condition
+     * @param b the right condition
+     * @param metric the metric's name
+     * @param op the comparison
+     * @return the verdict
+     */
     public static Verdict pairsAt(Evidence ev, int scale, Condition a, Condition b, String metric, Op op) {
         if (java.util.Arrays.stream(ev.scales()).noneMatch(x -> x == scale)) {
             return Verdict.of(false, String.format(Locale.ROOT, "%d×: no results", scale));
@@ -65,7 +110,17 @@ public final class Checks {
                 op.symbol, list(vb), b.label(), ok, seeds.length));
     }
 
-    /** metric op bound at every seed of one budget, the condition chosen for that budget. */
+    /**
+     * metric op bound at every seed of one budget, the condition chosen for that budget.
+     *
+     * @param ev the experiment's results
+     * @param scale the budget, as a multiple of the base budget
+     * @param at the condition at each budget
+     * @param metric the metric's name
+     * @param op the comparison
+     * @param bound the bound
+     * @return the verdict
+     */
     public static Verdict everyAt(Evidence ev, int scale, IntFunction<Condition> at, String metric, Op op,
             double bound) {
         if (java.util.Arrays.stream(ev.scales()).noneMatch(x -> x == scale)) {
@@ -89,12 +144,30 @@ public final class Checks {
         return Verdict.all(parts);
     }
 
-    /** metric(a) op metric(b), seed by seed, at every budget with results. */
+    /**
+     * metric(a) op metric(b), seed by seed, at every budget with results.
+     *
+     * @param ev the experiment's results
+     * @param a the left condition
+     * @param b the right condition
+     * @param metric the metric's name
+     * @param op the comparison
+     * @return the verdict, one line per budget
+     */
     public static Verdict pairs(Evidence ev, Condition a, Condition b, String metric, Op op) {
         return pairs(ev, s -> a, s -> b, metric, op);
     }
 
-    /** metric(a) op metric(b), seed by seed, at every budget, the conditions chosen per budget. */
+    /**
+     * metric(a) op metric(b), seed by seed, at every budget, the conditions chosen per budget.
+     *
+     * @param ev the experiment's results
+     * @param a the left condition at each budget
+     * @param b the right condition at each budget
+     * @param metric the metric's name
+     * @param op the comparison
+     * @return the verdict, one line per budget
+     */
     public static Verdict pairs(Evidence ev, IntFunction<Condition> a, IntFunction<Condition> b, String metric, Op op) {
         List<Verdict> parts = new ArrayList<>();
         for (int s : ev.scales()) {
@@ -114,12 +187,30 @@ public final class Checks {
         return Verdict.all(parts);
     }
 
-    /** mean over seeds of metric(a) op that of metric(b), at every budget (a claim about the average, said so). */
+    /**
+     * mean over seeds of metric(a) op that of metric(b), at every budget (a claim about the average, said so).
+     *
+     * @param ev the experiment's results
+     * @param a the left condition
+     * @param b the right condition
+     * @param metric the metric's name
+     * @param op the comparison
+     * @return the verdict, one line per budget
+     */
     public static Verdict means(Evidence ev, Condition a, Condition b, String metric, Op op) {
         return means(ev, s -> a, s -> b, metric, op);
     }
 
-    /** The same, the conditions chosen per budget (e.g. each at its learning rate chosen on dev). */
+    /**
+     * The same, the conditions chosen per budget (e.g. each at its learning rate chosen on dev).
+     *
+     * @param ev the experiment's results
+     * @param at the left condition at each budget
+     * @param bt the right condition at each budget
+     * @param metric the metric's name
+     * @param op the comparison
+     * @return the verdict, one line per budget
+     */
     public static Verdict means(Evidence ev, IntFunction<Condition> at, IntFunction<Condition> bt, String metric,
             Op op) {
         List<Verdict> parts = new ArrayList<>();
@@ -133,7 +224,16 @@ public final class Checks {
         return Verdict.all(parts);
     }
 
-    /** Two metrics of the same runs compared, seed by seed (e.g. a factor after training below the one before). */
+    /**
+     * Two metrics of the same runs compared, seed by seed (e.g. a factor after training below the one before).
+     *
+     * @param ev the experiment's results
+     * @param at the condition at each budget
+     * @param a the left metric's name
+     * @param op the comparison
+     * @param b the right metric's name
+     * @return the verdict, one line per budget
+     */
     public static Verdict metrics(Evidence ev, IntFunction<Condition> at, String a, Op op, String b) {
         List<Verdict> parts = new ArrayList<>();
         for (int s : ev.scales()) {
@@ -151,6 +251,13 @@ public final class Checks {
     /**
      * The spread of the means of a metric over several conditions (e.g. the models, each at its best lr) at every
      * budget: largest mean − smallest mean op bound.
+     *
+     * @param ev the experiment's results
+     * @param at the conditions, each chosen per budget
+     * @param metric the metric's name
+     * @param op the comparison
+     * @param bound the bound on the spread
+     * @return the verdict, one line per budget
      */
     public static Verdict spread(Evidence ev, List<IntFunction<Condition>> at, String metric, Op op, double bound) {
         List<Verdict> parts = new ArrayList<>();
@@ -173,6 +280,12 @@ public final class Checks {
     /**
      * metric at the larger budget op metric at the smaller one, seed by seed (e.g. 4× lowers the loss of every seed),
      * the condition chosen per budget.
+     *
+     * @param ev the experiment's results
+     * @param at the condition at each budget
+     * @param metric the metric's name
+     * @param op the comparison of the larger budget's value with the smaller's
+     * @return the verdict
      */
     public static Verdict acrossBudgets(Evidence ev, IntFunction<Condition> at, String metric, Op op) {
         int[] scales = ev.scales();
@@ -211,12 +324,24 @@ public final class Checks {
     /**
      * The condition among those matching {@code partial} with the lowest mean of {@code metric} at each budget (the
      * learning rate chosen on dev), as a function of the budget, and a note line naming the choice.
+     *
+     * @param ev the experiment's results
+     * @param metric the metric whose mean is minimised (e.g. the dev loss)
+     * @param partial name, value pairs the candidates must match
+     * @return the best condition at each budget
      */
     public static IntFunction<Condition> bestOn(Evidence ev, String metric, Object... partial) {
         return s -> ev.best(s, metric, partial);
     }
 
-    /** A note naming the condition chosen on dev at each budget. */
+    /**
+     * A note naming the condition chosen on dev at each budget.
+     *
+     * @param ev the experiment's results
+     * @param metric the metric whose mean is minimised
+     * @param partial name, value pairs the candidates must match
+     * @return the note
+     */
     public static Verdict chosen(Evidence ev, String metric, Object... partial) {
         List<Verdict> parts = new ArrayList<>();
         for (int s : ev.scales()) {
@@ -227,7 +352,12 @@ public final class Checks {
         return Verdict.all(parts);
     }
 
-    /** A number with four significant digits. */
+    /**
+     * A number with four significant digits.
+     *
+     * @param v the number
+     * @return the text
+     */
     public static String fmt(double v) {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "∞" : "−∞";
@@ -241,7 +371,12 @@ public final class Checks {
         return String.format(Locale.ROOT, "%.3e", v);
     }
 
-    /** The values, space-separated, four significant digits each. */
+    /**
+     * The values, space-separated, four significant digits each.
+     *
+     * @param v the numbers
+     * @return the text
+     */
     public static String list(double[] v) {
         StringBuilder sb = new StringBuilder();
         for (double x : v) sb.append(sb.length() == 0 ? "" : " ").append(fmt(x));

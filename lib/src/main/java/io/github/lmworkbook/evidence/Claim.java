@@ -26,6 +26,12 @@ public record Claim(String id, String statement, List<String> experiments, Check
     /** The predicate of a claim: the evidence in, a verdict with the numbers it looked at out. */
     @FunctionalInterface
     public interface Check {
+        /**
+         * Checks the claim.
+         *
+         * @param evidence the results it reads
+         * @return the verdict, with the numbers it looked at
+         */
         Verdict check(Sources evidence);
     }
 
@@ -34,20 +40,40 @@ public record Claim(String id, String statement, List<String> experiments, Check
         private final Path dir;
         private final Map<String, Evidence> loaded = new HashMap<>();
 
+        /**
+         * The results in a directory.
+         *
+         * @param dir the evidence directory
+         */
         public Sources(Path dir) {
             this.dir = dir;
         }
 
-        /** The results of an experiment. */
+        /**
+         * The results of an experiment.
+         *
+         * @param id the experiment's id
+         * @return its results
+         */
         public synchronized Evidence get(String id) {
             return loaded.computeIfAbsent(id, k -> Evidence.load(dir, k));
         }
 
-        /** Whether the directory holds results of the experiment. */
+        /**
+         * Whether the directory holds results of the experiment.
+         *
+         * @param id the experiment's id
+         * @return true when its results are there
+         */
         public boolean has(String id) {
             return EvidenceStore.at(dir).has(id);
         }
 
+        /**
+         * The directory the results are read from.
+         *
+         * @return the directory
+         */
         public Path dir() {
             return dir;
         }
@@ -55,6 +81,14 @@ public record Claim(String id, String statement, List<String> experiments, Check
 
     private static final Pattern ID = Pattern.compile("[0-9a-z]+(\\.[a-z0-9-]+)+");
 
+    /**
+     * Checks the id's form.
+     *
+     * @param id e.g. {@code 06.window} (the notebook, a dot, a name)
+     * @param statement the claim in words, as the notebook's prose makes it
+     * @param experiments the ids of the experiments it reads
+     * @param check the predicate
+     */
     public Claim {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("claim id '" + id + "': like 06.window (lower case, dots)");
@@ -63,7 +97,12 @@ public record Claim(String id, String statement, List<String> experiments, Check
         if (experiments.isEmpty()) throw new IllegalArgumentException("claim " + id + ": reads no experiment");
     }
 
-    /** Checks the claim against the results in a directory. */
+    /**
+     * Checks the claim against the results in a directory.
+     *
+     * @param evidence the results
+     * @return the verdict
+     */
     public Verdict verify(Sources evidence) {
         for (String e : experiments) {
             if (!evidence.has(e)) {
@@ -74,7 +113,12 @@ public record Claim(String id, String statement, List<String> experiments, Check
         return check.check(evidence);
     }
 
-    /** The claim, checked against the committed evidence, as a notebook shows it. */
+    /**
+     * The claim, checked against the committed evidence, as a notebook shows it.
+     *
+     * @param id the claim's id, e.g. "06.window"
+     * @return the claim and its verdict
+     */
     public static Result check(String id) {
         Claim c = Catalog.claim(id);
         return new Result(c, c.verify(new Sources(EvidenceStore.dir())));
@@ -82,6 +126,11 @@ public record Claim(String id, String statement, List<String> experiments, Check
 
     /** A claim and its verdict. */
     public record Result(Claim claim, Verdict verdict) {
+        /**
+         * Whether the claim holds.
+         *
+         * @return true when every check passed
+         */
         public boolean holds() {
             return verdict.holds();
         }

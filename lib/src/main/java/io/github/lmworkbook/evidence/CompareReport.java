@@ -21,12 +21,20 @@ import java.util.Locale;
 public final class CompareReport {
     private CompareReport() {}
 
-    /** The models in order. */
+    /**
+     * The models in order.
+     *
+     * @return the model names
+     */
     public static List<String> models() {
         return CompareEvidence.MODELS;
     }
 
-    /** The sizes ("10k", "50k"). */
+    /**
+     * The sizes ("10k", "50k").
+     *
+     * @return the size names
+     */
     public static List<String> sizes() {
         return CompareEvidence.SIZES;
     }
@@ -41,7 +49,14 @@ public final class CompareReport {
         return lm.id().equals("lm-names") ? CompareEvidence.names() : CompareEvidence.bard();
     }
 
-    /** How a model is built at a size on the experiment's corpus: "2 layers, 1 head of 18, C = 18 · 9,540". */
+    /**
+     * How a model is built at a size on the experiment's corpus: "2 layers, 1 head of 18, C = 18 · 9,540".
+     *
+     * @param lm the results of the language-model experiment
+     * @param model the model's name
+     * @param size the size's name
+     * @return the sizes and the parameter count
+     */
     public static String sizes(Evidence lm, String model, String size) {
         CompareEvidence.Corpus k = corpus(lm);
         Comparison.Sized s = Comparison.match(CompareEvidence.contender(model, 16), k.V(), k.block(),
@@ -49,7 +64,15 @@ public final class CompareReport {
         return String.format(Locale.ROOT, "%s · %,d", s.sizes(), s.params());
     }
 
-    /** The condition of a model at a size with the lowest mean dev loss at a budget. */
+    /**
+     * The condition of a model at a size with the lowest mean dev loss at a budget.
+     *
+     * @param lm the results of the language-model experiment
+     * @param model the model's name
+     * @param size the size's name
+     * @param scale the budget, as a multiple of the base budget
+     * @return the condition
+     */
     public static Condition best(Evidence lm, String model, String size, int scale) {
         return lm.best(scale, DEV, "model", model, "size", size);
     }
@@ -57,6 +80,9 @@ public final class CompareReport {
     /**
      * One row per model: for each size and budget the test loss at the learning rate chosen on dev (mean ± std over
      * the seeds, and the lr), and the untrained model's dev loss (the control).
+     *
+     * @param lm the results of the language-model experiment
+     * @return the table
      */
     public static Table lossTable(Evidence lm) {
         return lossTable(lm, false);
@@ -65,6 +91,10 @@ public final class CompareReport {
     /**
      * {@link #lossTable(Evidence)} in nats per character (false), or the same numbers in bits per character (true:
      * every loss ÷ ln 2, which carries through a mean and a standard deviation).
+     *
+     * @param lm the results of the language-model experiment
+     * @param bits whether the losses are in bits
+     * @return the table
      */
     public static Table lossTable(Evidence lm, boolean bits) {
         double f = bits ? 1 / CrossEntropy.LN2 : 1;                         // nats → bits
@@ -91,7 +121,14 @@ public final class CompareReport {
         return t.addColumns(StringColumn.create("untrained (" + sizes().get(0) + ")", untrained));
     }
 
-    /** Dev loss against the learning rate (log axis) for every model at a size and budget; band: min–max of seeds. */
+    /**
+     * Dev loss against the learning rate (log axis) for every model at a size and budget; band: min–max of seeds.
+     *
+     * @param lm the results of the language-model experiment
+     * @param size the size's name
+     * @param scale the budget, as a multiple of the base budget
+     * @return the chart
+     */
     public static LineChart lrChart(Evidence lm, String size, int scale) {
         LineChart chart = Charts.lines(title(lm) + ", " + size + " parameters, " + scale
                 + "× budget: dev loss against the learning rate (band: min–max of seeds)", "learning rate",
@@ -112,7 +149,14 @@ public final class CompareReport {
         return chart;
     }
 
-    /** Dev loss against the step at each model's learning rate chosen on dev, at a size and budget. */
+    /**
+     * Dev loss against the step at each model's learning rate chosen on dev, at a size and budget.
+     *
+     * @param lm the results of the language-model experiment
+     * @param size the size's name
+     * @param scale the budget, as a multiple of the base budget
+     * @return the chart
+     */
     public static LineChart curves(Evidence lm, String size, int scale) {
         LineChart chart = Charts.lines(title(lm) + ", " + size + " parameters, " + scale + "× budget: dev loss"
                 + " during training at the lr chosen on dev (band: min–max of seeds)", "step",
@@ -138,6 +182,11 @@ public final class CompareReport {
      * ‖∂L/∂x_t‖ against the distance for every model at a size and budget (at its lr chosen on dev): the trained
      * models as lines with the band of the seeds, the untrained ones dashed; log scale. Distances where the gradient
      * is exactly zero (beyond the MLP's window) are left out.
+     *
+     * @param lm the results of the language-model experiment
+     * @param size the size's name
+     * @param scale the budget, as a multiple of the base budget
+     * @return the chart
      */
     public static LineChart decayChart(Evidence lm, String size, int scale) {
         LineChart chart = Charts.lines(title(lm) + ", " + size + ", " + scale + "×: ‖∂L/∂x_t‖ by distance, trained"
@@ -163,7 +212,12 @@ public final class CompareReport {
         return n;
     }
 
-    /** The fitted per-step factor, trained and untrained, per model, size and budget (mean ± std over seeds). */
+    /**
+     * The fitted per-step factor, trained and untrained, per model, size and budget (mean ± std over seeds).
+     *
+     * @param lm the results of the language-model experiment
+     * @return the table
+     */
     public static Table factorTable(Evidence lm) {
         Table t = Table.create(lm.id() + ": per-step factor of ‖∂L/∂x_t‖, trained vs untrained");
         t.addColumns(StringColumn.create("model", models()));
@@ -186,6 +240,14 @@ public final class CompareReport {
      * A task's metric against a numeric field (e.g. the lag) for each value of a group field (e.g. the model), at a
      * budget, each point the condition with the lowest mean of the metric among the learning rates (the best the
      * sweep found), band: min–max of its seeds.
+     *
+     * @param ev the task's results
+     * @param title the chart's title
+     * @param metric the metric's name
+     * @param xField the numeric field on the x axis
+     * @param group the field whose values make the lines
+     * @param scale the budget, as a multiple of the base budget
+     * @return the chart
      */
     public static LineChart taskChart(Evidence ev, String title, String metric, String xField, String group,
                                       int scale) {
@@ -212,6 +274,14 @@ public final class CompareReport {
      * A task's metric as a table: one row per value of {@code rowField} (e.g. the model), one column per value of
      * {@code colField} (e.g. the lag) and budget; each cell the best learning rate's mean (the lowest, or the
      * highest when {@code higherIsBetter}), its smallest and largest seed, and the lr.
+     *
+     * @param ev the task's results
+     * @param title the table's title
+     * @param metric the metric's name
+     * @param rowField the field of the rows
+     * @param colField the field of the columns
+     * @param higherIsBetter whether the best learning rate has the highest mean
+     * @return the table
      */
     public static Table taskTable(Evidence ev, String title, String metric, String rowField, String colField,
                                   boolean higherIsBetter) {
@@ -246,19 +316,32 @@ public final class CompareReport {
         return t;
     }
 
-    /** The ids of notebook 06's experiments, in order. */
+    /**
+     * The ids of notebook 06's experiments, in order.
+     *
+     * @return the ids
+     */
     public static List<String> experiments() {
         List<String> ids = new ArrayList<>();
         for (Experiment e : new CompareEvidence().experiments()) ids.add(e.id());
         return ids;
     }
 
-    /** Notebook 06's experiments (for a run of them, e.g. by {@code compare --run}). */
+    /**
+     * Notebook 06's experiments (for a run of them, e.g. by {@code compare --run}).
+     *
+     * @return the experiments
+     */
     public static List<Experiment> declared() {
         return new CompareEvidence().experiments();
     }
 
-    /** Every table of the report, by file name (without .csv), from the results in a directory. */
+    /**
+     * Every table of the report, by file name (without .csv), from the results in a directory.
+     *
+     * @param ev the results
+     * @return the tables by name
+     */
     public static java.util.Map<String, Table> tables(Claim.Sources ev) {
         java.util.Map<String, Table> out = new java.util.LinkedHashMap<>();
         for (String id : List.of("lm-names", "lm-shakespeare")) {
@@ -283,7 +366,12 @@ public final class CompareReport {
         return out;
     }
 
-    /** Every chart of the report, by file name (without .png), from the results in a directory. */
+    /**
+     * Every chart of the report, by file name (without .png), from the results in a directory.
+     *
+     * @param ev the results
+     * @return the charts by name
+     */
     public static java.util.Map<String, LineChart> charts(Claim.Sources ev) {
         java.util.Map<String, LineChart> out = new java.util.LinkedHashMap<>();
         for (String id : List.of("lm-names", "lm-shakespeare")) {

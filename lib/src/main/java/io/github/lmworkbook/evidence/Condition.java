@@ -20,7 +20,12 @@ public final class Condition {
         this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
-    /** A condition from name, value pairs: {@code Condition.of("model", "GRU", "lr", "3e-3")}. */
+    /**
+     * A condition from name, value pairs: {@code Condition.of("model", "GRU", "lr", "3e-3")}.
+     *
+     * @param nameValue name, value pairs
+     * @return the condition
+     */
     public static Condition of(Object... nameValue) {
         if (nameValue.length % 2 != 0) {
             throw new IllegalArgumentException("condition: names and values in pairs, got " + nameValue.length
@@ -36,7 +41,12 @@ public final class Condition {
         return new Condition(m);
     }
 
-    /** A condition from a map of fields (in the map's order). */
+    /**
+     * A condition from a map of fields (in the map's order).
+     *
+     * @param fields the fields
+     * @return the condition
+     */
     public static Condition of(Map<String, String> fields) {
         for (Map.Entry<String, String> e : fields.entrySet()) {
             check(e.getKey());
@@ -58,29 +68,52 @@ public final class Condition {
         }
     }
 
-    /** The field names, in order. */
+    /**
+     * The field names, in order.
+     *
+     * @return the names
+     */
     public List<String> names() {
         return List.copyOf(fields.keySet());
     }
 
-    /** The fields, in order. */
+    /**
+     * The fields, in order.
+     *
+     * @return the fields by name
+     */
     public Map<String, String> fields() {
         return fields;
     }
 
-    /** The value of a field. */
+    /**
+     * The value of a field.
+     *
+     * @param name the field's name
+     * @return its value
+     */
     public String get(String name) {
         String v = fields.get(name);
         if (v == null) throw new IllegalArgumentException("condition " + this + " has no field '" + name + "'");
         return v;
     }
 
-    /** Whether the condition has this field. */
+    /**
+     * Whether the condition has this field.
+     *
+     * @param name the field's name
+     * @return true when it has the field
+     */
     public boolean has(String name) {
         return fields.containsKey(name);
     }
 
-    /** A field as a number. */
+    /**
+     * A field as a number.
+     *
+     * @param name the field's name
+     * @return its value
+     */
     public double number(String name) {
         try {
             return Double.parseDouble(get(name));
@@ -89,7 +122,12 @@ public final class Condition {
         }
     }
 
-    /** A field as a whole number. */
+    /**
+     * A field as a whole number.
+     *
+     * @param name the field's name
+     * @return its value
+     */
     public int integer(String name) {
         try {
             return Integer.parseInt(get(name));
@@ -98,7 +136,13 @@ public final class Condition {
         }
     }
 
-    /** The same condition with one field set (added at the end, or replaced in place). */
+    /**
+     * The same condition with one field set (added at the end, or replaced in place).
+     *
+     * @param name the field's name
+     * @param value its value
+     * @return the new condition
+     */
     public Condition with(String name, Object value) {
         Map<String, String> m = new LinkedHashMap<>(fields);
         String v = format(value);
@@ -108,7 +152,12 @@ public final class Condition {
         return new Condition(m);
     }
 
-    /** Whether every field of {@code partial} has the same value here. */
+    /**
+     * Whether every field of {@code partial} has the same value here.
+     *
+     * @param partial the partial condition
+     * @return true when it matches
+     */
     public boolean matches(Condition partial) {
         for (Map.Entry<String, String> e : partial.fields.entrySet()) {
             if (!e.getValue().equals(fields.get(e.getKey()))) return false;
@@ -116,7 +165,11 @@ public final class Condition {
         return true;
     }
 
-    /** The key that names the condition in files: {@code model=GRU|lr=3e-3}. */
+    /**
+     * The key that names the condition in files: {@code model=GRU|lr=3e-3}.
+     *
+     * @return the key
+     */
     public String key() {
         StringJoiner j = new StringJoiner("|");
         fields.forEach((k, v) -> j.add(k + "=" + v));
@@ -131,7 +184,11 @@ public final class Condition {
         return j.toString();
     }
 
-    /** A short label: the values only, {@code GRU, 3e-3}. */
+    /**
+     * A short label: the values only, {@code GRU, 3e-3}.
+     *
+     * @return the label
+     */
     public String label() {
         return String.join(", ", fields.values());
     }
@@ -147,7 +204,12 @@ public final class Condition {
         return fields.hashCode();
     }
 
-    /** Formats a learning rate or another small number the way conditions spell it: 0.003 → "3e-3". */
+    /**
+     * Formats a learning rate or another small number the way conditions spell it: 0.003 → "3e-3".
+     *
+     * @param x the number
+     * @return the text
+     */
     public static String sci(double x) {
         if (x == 0) return "0";
         int e = (int) Math.floor(Math.log10(Math.abs(x)) + 1e-9);

@@ -40,12 +40,23 @@ public final class Evidence {
         this.runs = runs;
     }
 
-    /** The committed results of an experiment, from the evidence directory ({@link EvidenceStore#dir()}). */
+    /**
+     * The committed results of an experiment, from the evidence directory ({@link EvidenceStore#dir()}).
+     *
+     * @param id the experiment's id
+     * @return its results
+     */
     public static Evidence load(String id) {
         return EvidenceStore.at(EvidenceStore.dir()).load(id);
     }
 
-    /** The results of an experiment from another directory (e.g. an outsider's re-run). */
+    /**
+     * The results of an experiment from another directory (e.g. an outsider's re-run).
+     *
+     * @param dir the evidence directory
+     * @param id the experiment's id
+     * @return its results
+     */
     public static Evidence load(Path dir, String id) {
         return EvidenceStore.at(dir).load(id);
     }
@@ -54,21 +65,39 @@ public final class Evidence {
         return c.key() + "@" + scale + "#" + seed;
     }
 
+    /**
+     * The experiment's id.
+     *
+     * @return the id
+     */
     public String id() {
         return id;
     }
 
-    /** The condition fields. */
+    /**
+     * The condition fields.
+     *
+     * @return the names
+     */
     public List<String> fields() {
         return fields;
     }
 
-    /** Every condition with results. */
+    /**
+     * Every condition with results.
+     *
+     * @return the conditions
+     */
     public List<Condition> conditions() {
         return conditions;
     }
 
-    /** The conditions that match a partial condition, given as name, value pairs: {@code where("model", "GRU")}. */
+    /**
+     * The conditions that match a partial condition, given as name, value pairs: {@code where("model", "GRU")}.
+     *
+     * @param nameValue name, value pairs
+     * @return the matching conditions
+     */
     public List<Condition> where(Object... nameValue) {
         Condition partial = Condition.of(nameValue);
         List<Condition> out = new ArrayList<>();
@@ -76,7 +105,12 @@ public final class Evidence {
         return out;
     }
 
-    /** The one condition that matches (an error naming the matches otherwise). */
+    /**
+     * The one condition that matches (an error naming the matches otherwise).
+     *
+     * @param nameValue name, value pairs
+     * @return the condition
+     */
     public Condition the(Object... nameValue) {
         List<Condition> m = where(nameValue);
         if (m.size() != 1) {
@@ -86,21 +120,36 @@ public final class Evidence {
         return m.get(0);
     }
 
-    /** The distinct values of a field, in the order of the conditions. */
+    /**
+     * The distinct values of a field, in the order of the conditions.
+     *
+     * @param field the field's name
+     * @return the values
+     */
     public List<String> values(String field) {
         List<String> out = new ArrayList<>();
         for (Condition c : conditions) if (!out.contains(c.get(field))) out.add(c.get(field));
         return out;
     }
 
-    /** The scales (budgets) with results, ascending. */
+    /**
+     * The scales (budgets) with results, ascending.
+     *
+     * @return the scales
+     */
     public int[] scales() {
         TreeSet<Integer> s = new TreeSet<>();
         for (String k : runs.keySet()) s.add(Integer.parseInt(k.substring(k.lastIndexOf('@') + 1, k.lastIndexOf('#'))));
         return s.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The seeds with results of a condition at a scale, ascending. */
+    /**
+     * The seeds with results of a condition at a scale, ascending.
+     *
+     * @param c the condition
+     * @param scale the budget, as a multiple of the base budget
+     * @return the seeds
+     */
     public long[] seeds(Condition c, int scale) {
         TreeSet<Long> s = new TreeSet<>();
         String prefix = c.key() + "@" + scale + "#";
@@ -108,19 +157,37 @@ public final class Evidence {
         return s.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** Every seed with results, ascending. */
+    /**
+     * Every seed with results, ascending.
+     *
+     * @return the seeds
+     */
     public long[] seeds() {
         TreeSet<Long> s = new TreeSet<>();
         for (String k : runs.keySet()) s.add(Long.parseLong(k.substring(k.lastIndexOf('#') + 1)));
         return s.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** Whether a run has results. */
+    /**
+     * Whether a run has results.
+     *
+     * @param c the condition
+     * @param scale the budget, as a multiple of the base budget
+     * @param seed the seed
+     * @return true when the run has results
+     */
     public boolean has(Condition c, int scale, long seed) {
         return runs.containsKey(key(c, scale, seed));
     }
 
-    /** The outcome of one run. */
+    /**
+     * The outcome of one run.
+     *
+     * @param c the condition
+     * @param scale the budget, as a multiple of the base budget
+     * @param seed the seed
+     * @return its metrics and curves
+     */
     public Outcome run(Condition c, int scale, long seed) {
         Outcome o = runs.get(key(c, scale, seed));
         if (o == null) {
@@ -129,7 +196,14 @@ public final class Evidence {
         return o;
     }
 
-    /** A metric of every seed of a condition at a scale, in the order of the seeds. */
+    /**
+     * A metric of every seed of a condition at a scale, in the order of the seeds.
+     *
+     * @param c the condition
+     * @param scale the budget, as a multiple of the base budget
+     * @param metric the metric's name
+     * @return the values
+     */
     public double[] values(Condition c, int scale, String metric) {
         long[] seeds = seeds(c, scale);
         if (seeds.length == 0) throw new IllegalArgumentException(id + ": no runs of " + c + " at " + scale + "×");
@@ -138,12 +212,26 @@ public final class Evidence {
         return v;
     }
 
-    /** The spread of a metric over the seeds of a condition at a scale. */
+    /**
+     * The spread of a metric over the seeds of a condition at a scale.
+     *
+     * @param c the condition
+     * @param scale the budget, as a multiple of the base budget
+     * @param metric the metric's name
+     * @return the spread
+     */
     public Summary summary(Condition c, int scale, String metric) {
         return Summary.of(values(c, scale, metric));
     }
 
-    /** The mean of a metric over the seeds of a condition at a scale. */
+    /**
+     * The mean of a metric over the seeds of a condition at a scale.
+     *
+     * @param c the condition
+     * @param scale the budget, as a multiple of the base budget
+     * @param metric the metric's name
+     * @return the mean
+     */
     public double mean(Condition c, int scale, String metric) {
         return summary(c, scale, metric).mean();
     }
@@ -151,6 +239,11 @@ public final class Evidence {
     /**
      * Among the conditions matching a partial condition, the one with the lowest mean of a metric at a scale (e.g.
      * the learning rate with the lowest dev loss: chosen on dev, never on test).
+     *
+     * @param scale the budget, as a multiple of the base budget
+     * @param metric the metric's name
+     * @param partial name, value pairs the candidates must match
+     * @return the condition
      */
     public Condition best(int scale, String metric, Object... partial) {
         Condition best = null;
@@ -170,7 +263,14 @@ public final class Evidence {
         return best;
     }
 
-    /** A curve's spread over the seeds of a condition at a scale, point by point. */
+    /**
+     * A curve's spread over the seeds of a condition at a scale, point by point.
+     *
+     * @param c the condition
+     * @param scale the budget, as a multiple of the base budget
+     * @param curve the curve's name
+     * @return the band
+     */
     public SeedResults.Band band(Condition c, int scale, String curve) {
         long[] seeds = seeds(c, scale);
         if (seeds.length == 0) throw new IllegalArgumentException(id + ": no runs of " + c + " at " + scale + "×");
@@ -199,6 +299,8 @@ public final class Evidence {
     /**
      * Every number as a tidy Tablesaw table: the condition fields, {@code scale}, {@code seed}, {@code metric},
      * {@code x} (missing for a single number, the curve's x otherwise) and {@code value}.
+     *
+     * @return the table
      */
     public Table table() {
         List<StringColumn> f = new ArrayList<>();
@@ -223,6 +325,10 @@ public final class Evidence {
     /**
      * One row per condition and a column per scale: "mean ± std" of a metric over the seeds, with the smallest and
      * largest value, and the number of seeds.
+     *
+     * @param metric the metric's name
+     * @param partial name, value pairs the conditions must match
+     * @return the table
      */
     public Table summary(String metric, Object... partial) {
         Table t = Table.create(id + ": " + metric);

@@ -54,7 +54,10 @@ public final class EvidenceRunner {
     /**
      * Runs every run of the experiment that has no results in the directory yet.
      *
+     * @param e the experiment
      * @param fresh discard the results in the directory first (needed after a change of the configuration)
+     * @return what was run and what was already there
+     * @throws IOException if the results cannot be written
      */
     public Report run(Experiment e, boolean fresh) throws IOException {
         Map<String, Outcome> runs = new LinkedHashMap<>();

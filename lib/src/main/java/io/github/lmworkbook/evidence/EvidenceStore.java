@@ -48,7 +48,12 @@ public final class EvidenceStore {
         this.dir = dir;
     }
 
-    /** The store in a directory. */
+    /**
+     * The store in a directory.
+     *
+     * @param dir the directory
+     * @return the store
+     */
     public static EvidenceStore at(Path dir) {
         return new EvidenceStore(dir);
     }
@@ -57,6 +62,8 @@ public final class EvidenceStore {
      * The committed evidence directory: {@code -Dlmworkbook.evidence} or {@code $LMW_EVIDENCE_DIR} if set, else the
      * first of {@code notebooks/evidence}, {@code evidence} and {@code ../notebooks/evidence} that exists under the
      * working directory (the repository's root, the notebooks' directory, a module's directory).
+     *
+     * @return the directory
      */
     public static Path dir() {
         String p = System.getProperty(PROPERTY);
@@ -70,6 +77,11 @@ public final class EvidenceStore {
                 + " notebooks/, or set -D" + PROPERTY + " or LMW_EVIDENCE_DIR");
     }
 
+    /**
+     * The directory of this store.
+     *
+     * @return the directory
+     */
     public Path path() {
         return dir;
     }
@@ -92,7 +104,12 @@ public final class EvidenceStore {
         return dir.resolve(id + ".cpu.csv");
     }
 
-    /** Whether results of the experiment exist here. */
+    /**
+     * Whether results of the experiment exist here.
+     *
+     * @param id the experiment's id
+     * @return true when they exist
+     */
     public boolean has(String id) {
         return Files.isRegularFile(csv(id));
     }
@@ -121,7 +138,12 @@ public final class EvidenceStore {
 
     // ------------------------------------------------------------------------------------------------- read
 
-    /** The results of an experiment; one line naming the file when it is missing or malformed. */
+    /**
+     * The results of an experiment; one line naming the file when it is missing or malformed.
+     *
+     * @param id the experiment's id
+     * @return the results
+     */
     public Evidence load(String id) {
         Path f = csv(id);
         if (!Files.isRegularFile(f)) {
@@ -188,7 +210,12 @@ public final class EvidenceStore {
         return new Evidence(id, fields, List.copyOf(conditions.values()), runs);
     }
 
-    /** The provenance of an experiment's results (empty if there is none). */
+    /**
+     * The provenance of an experiment's results (empty if there is none).
+     *
+     * @param id the experiment's id
+     * @return the provenance
+     */
     public ObjectNode provenance(String id) {
         Path f = json(id);
         if (!Files.isRegularFile(f)) return JSON.createObjectNode();
@@ -201,7 +228,12 @@ public final class EvidenceStore {
         }
     }
 
-    /** The CPU seconds of each run, by run key (empty if none were recorded). */
+    /**
+     * The CPU seconds of each run, by run key (empty if none were recorded).
+     *
+     * @param id the experiment's id
+     * @return the CPU seconds by run key
+     */
     public Map<String, Double> cpuSeconds(String id) {
         Map<String, Double> out = new LinkedHashMap<>();
         Path f = cpu(id);

@@ -36,6 +36,14 @@ public record Experiment(String id, String title, String notebook, List<Conditio
     /** One run: a condition, a seed and a scale (the multiple of the base budget) in, what it measured out. */
     @FunctionalInterface
     public interface Run {
+        /**
+         * One run.
+         *
+         * @param condition the condition
+         * @param seed the seed
+         * @param scale the budget, as a multiple of the base budget
+         * @return what it measured
+         */
         Outcome run(Condition condition, long seed, int scale);
     }
 
@@ -47,6 +55,20 @@ public record Experiment(String id, String title, String notebook, List<Conditio
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
+    /**
+     * Checks the id and the conditions (at least one; no field named like a column of the results).
+     *
+     * @param id the file name of its results: lower-case letters, digits and '-' (e.g. {@code lm-names})
+     * @param title one line for people
+     * @param notebook the notebook that shows it (e.g. "06")
+     * @param conditions the conditions, in the order of tables (the control first, usually); the same fields in each
+     * @param seeds the seeds (at least 5)
+     * @param scales the budgets as multiples of the base budget: {1, 4} (the budget and its 4× control)
+     * @param budget the base budget in words ("500 steps of 32 names"), for tables and the provenance file
+     * @param config every setting the results depend on that is not in a condition (model sizes, data, optimizer,
+     *     evaluation); recorded with the results: results made under another config are not resumed
+     * @param run one run
+     */
     public Experiment {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("experiment id '" + id + "': lower-case letters, digits and '-'");
@@ -76,29 +98,52 @@ public record Experiment(String id, String title, String notebook, List<Conditio
         scales = scales.clone();
     }
 
-    /** The condition fields (the first columns of the results). */
+    /**
+     * The condition fields (the first columns of the results).
+     *
+     * @return the names
+     */
     public List<String> fields() {
         return conditions.get(0).names();
     }
 
-    /** The conditions that match a partial condition. */
+    /**
+     * The conditions that match a partial condition.
+     *
+     * @param partial the partial condition
+     * @return the matching conditions
+     */
     public List<Condition> where(Condition partial) {
         List<Condition> out = new ArrayList<>();
         for (Condition c : conditions) if (c.matches(partial)) out.add(c);
         return out;
     }
 
-    /** The number of runs: conditions × scales × seeds. */
+    /**
+     * The number of runs: conditions × scales × seeds.
+     *
+     * @return the number of runs
+     */
     public int runs() {
         return conditions.size() * scales.length * seeds.length;
     }
 
-    /** The same experiment with other seeds (an outsider's re-run, e.g. 7, 8, 9). */
+    /**
+     * The same experiment with other seeds (an outsider's re-run, e.g. 7, 8, 9).
+     *
+     * @param s the seeds
+     * @return the new experiment
+     */
     public Experiment withSeeds(long[] s) {
         return new Experiment(id, title, notebook, conditions, s, scales, budget, config, run);
     }
 
-    /** The same experiment with only the conditions that match a partial condition (a re-run of part of it). */
+    /**
+     * The same experiment with only the conditions that match a partial condition (a re-run of part of it).
+     *
+     * @param partial the partial condition
+     * @return the new experiment
+     */
     public Experiment only(Condition partial) {
         List<Condition> cs = where(partial);
         if (cs.isEmpty()) {
@@ -108,7 +153,12 @@ public record Experiment(String id, String title, String notebook, List<Conditio
         return new Experiment(id, title, notebook, cs, seeds, scales, budget, config, run);
     }
 
-    /** The same experiment at other scales. */
+    /**
+     * The same experiment at other scales.
+     *
+     * @param s the scales
+     * @return the new experiment
+     */
     public Experiment withScales(int[] s) {
         return new Experiment(id, title, notebook, conditions, seeds, s, budget, config, run);
     }
@@ -120,7 +170,12 @@ public record Experiment(String id, String title, String notebook, List<Conditio
                 + Arrays.toString(scales) + "× " + budget + ")";
     }
 
-    /** A grid of conditions: every combination of the fields' values, the first field varying slowest. */
+    /**
+     * A grid of conditions: every combination of the fields' values, the first field varying slowest.
+     *
+     * @param nameValues each field's name followed by a list of its values (or one value)
+     * @return the conditions
+     */
     public static List<Condition> grid(Object... nameValues) {
         if (nameValues.length % 2 != 0) throw new IllegalArgumentException("grid: names and value lists in pairs");
         List<Condition> out = new ArrayList<>(List.of(Condition.of()));

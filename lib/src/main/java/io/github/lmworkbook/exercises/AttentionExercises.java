@@ -21,23 +21,56 @@ public final class AttentionExercises {
     /** {@link Softmax#rowBackward}: dz[0 … n) = the softmax's vector–Jacobian product of dp at p = softmax(z). */
     @FunctionalInterface
     public interface SoftmaxBackward {
+        /**
+         * The learner's softmax backward, with {@link Softmax#rowBackward}'s parameters.
+         *
+         * @param p the probabilities p = softmax(z), p[0 … n)
+         * @param dp ∂L/∂p
+         * @param dz written: ∂L/∂z
+         * @param n the number of entries
+         */
         void apply(double[] p, double[] dp, double[] dz, int n);
     }
 
     /** {@link CausalSelfAttention#headBackward}: adds ∂L/∂q, ∂L/∂k, ∂L/∂v of one head over one sequence. */
     @FunctionalInterface
     public interface HeadBackward {
+        /**
+         * The learner's head backward, with {@link CausalSelfAttention#headBackward}'s parameters.
+         *
+         * @param q the queries of the head (≥ L × d)
+         * @param k the keys (≥ L × d)
+         * @param v the values (≥ L × d)
+         * @param a the forward's weights, a[i][0 … i]
+         * @param dy ∂L/∂y_i (≥ L × d)
+         * @param L the number of positions
+         * @param scale the factor of the scores, 1/√d
+         * @param da scratch (≥ L)
+         * @param dq added to: ∂L/∂q
+         * @param dk added to: ∂L/∂k
+         * @param dv added to: ∂L/∂v
+         */
         void apply(double[][] q, double[][] k, double[][] v, double[][] a, double[][] dy, int L, double scale,
                    double[] da, double[][] dq, double[][] dk, double[][] dv);
     }
 
-    /** Grades the learner's softmax backward (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's softmax backward (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static SoftmaxBackward gradeSoftmaxBackward(SoftmaxBackward mine) {
         return Exercise.grade("softmaxBackward", mine, Softmax::rowBackward, AttentionExercises::checkSoftmaxBackward,
                 (p, r, c) -> r < 0 ? "dz" : "dz[" + c + "] of row " + r);
     }
 
-    /** Grades the learner's head backward (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's head backward (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static HeadBackward gradeHeadBackward(HeadBackward mine) {
         return Exercise.grade("headBackward", mine, CausalSelfAttention::headBackward,
                 AttentionExercises::checkHeadBackward, Exercises.renamed(java.util.Map.of("q", "dq", "k", "dk", "v", "dv")));
@@ -46,6 +79,9 @@ public final class AttentionExercises {
     /**
      * L = Σ G ⊙ softmax(z) row by row, for a seeded (5 × 7) z ~ N(0, 1.5²) (some rows far from uniform) and a
      * random upstream gradient G; the learner's backward turns G into ∂L/∂z, compared with central differences.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkSoftmaxBackward(SoftmaxBackward backward) {
         Random rng = new Random(2017);
@@ -62,6 +98,9 @@ public final class AttentionExercises {
      * library's {@link CausalSelfAttention#headForward} and a random G; the learner's backward, given dy = G and the
      * forward pass's weights, must add ∂L/∂q, ∂L/∂k, ∂L/∂v into dq, dk, dv (which arrive zeroed); all three are
      * compared with central differences.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkHeadBackward(HeadBackward backward) {
         Random rng = new Random(1706);

@@ -20,10 +20,25 @@ public final class DropoutExercises {
     /** ∂L/∂x of a dropout layer in training, given ∂L/∂y, which entries the mask kept, and the drop probability p. */
     @FunctionalInterface
     public interface DropoutBackward {
+        /**
+         * The learner's dropout backward.
+         *
+         * @param dy ∂L/∂y (N × n)
+         * @param kept which entries the mask kept (N × n)
+         * @param p the drop probability
+         * @return ∂L/∂x (N × n)
+         */
         double[][] apply(double[][] dy, boolean[][] kept, double p);
     }
 
-    /** What {@link Dropout#backward} computes, dx = dy ⊙ m with m = 1/(1 − p) where kept and 0 elsewhere. */
+    /**
+     * What {@link Dropout#backward} computes, dx = dy ⊙ m with m = 1/(1 − p) where kept and 0 elsewhere.
+     *
+     * @param dy ∂L/∂y (N × n)
+     * @param kept which entries the mask kept (N × n)
+     * @param p the drop probability
+     * @return ∂L/∂x (N × n), a new array
+     */
     public static double[][] dropoutBackward(double[][] dy, boolean[][] kept, double p) {
         double[][] dx = new double[dy.length][];
         for (int i = 0; i < dy.length; i++) {
@@ -36,7 +51,12 @@ public final class DropoutExercises {
     static final String HINT = "write the forward for one entry as y = x·m: what number m multiplies a kept entry, so "
             + "that E[y] = x when an entry is kept with probability 1 − p? Then differentiate y with respect to x.";
 
-    /** Grades the learner's dropout backward (one line, a hint after a failed attempt). */
+    /**
+     * Grades the learner's dropout backward (one line, a hint after a failed attempt).
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static DropoutBackward gradeDropoutBackward(DropoutBackward mine) {
         return Hint.grade("dropoutBackward", mine, DropoutExercises::dropoutBackward, DropoutExercises::checkDropoutBackward,
                 HINT);
@@ -45,6 +65,9 @@ public final class DropoutExercises {
     /**
      * The library's {@link Dropout} (p = 0.3, its mask frozen) on a seeded x (5 × 6), L = Σ G ⊙ y for a random G; the
      * learner's dx against central differences (the entries named {@code dx}).
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkDropoutBackward(DropoutBackward backward) {
         Random rng = new Random(2014);

@@ -65,9 +65,21 @@ public final class Exercise {
      */
     @FunctionalInterface
     public interface Entries {
+        /**
+         * The learner's name of an entry.
+         *
+         * @param param the checker's name of the parameter (or input)
+         * @param row the entry's row, or −1 for the whole matrix
+         * @param col the entry's column, or −1 for the whole matrix
+         * @return the name, e.g. {@code dz[1][2]}
+         */
         String name(String param, int row, int col);
 
-        /** The checker's own names: {@code param[row][col]}. */
+        /**
+         * The checker's own names: {@code param[row][col]}.
+         *
+         * @return the naming {@code param[row][col]}
+         */
         static Entries asChecked() {
             return (p, r, c) -> r < 0 ? p : p + "[" + r + "][" + c + "]";
         }
@@ -77,6 +89,8 @@ public final class Exercise {
      * The longest the learner's code may run in one grading (default {@link #DEFAULT_TIME_LIMIT}, measured in the
      * CPU time of the thread that runs it where the JVM measures that, so a loaded machine does not shorten it; and at
      * most six times as long on the clock).
+     *
+     * @param limit the new time limit
      */
     public static void timeLimit(Duration limit) {
         if (limit == null || limit.isNegative() || limit.isZero()) {
@@ -85,7 +99,11 @@ public final class Exercise {
         timeLimit = limit;
     }
 
-    /** The time limit in force. */
+    /**
+     * The time limit in force.
+     *
+     * @return the limit
+     */
     public static Duration timeLimit() {
         return timeLimit;
     }
@@ -93,10 +111,12 @@ public final class Exercise {
     /**
      * Grades the learner's function and returns the one to use from here on.
      *
+     * @param <F>       the type of the function (a functional interface)
      * @param name      what the learner wrote, as the notebook calls it (e.g. "tanhBackward")
      * @param mine      the learner's function
      * @param reference the library's version, same signature
      * @param check     runs the gradient check with a given function in place
+     * @return the learner's function when it passes, else the reference
      */
     public static <F> F grade(String name, F mine, F reference, Function<F, GradCheckReport> check) {
         return grade(name, mine, reference, check, Entries.asChecked());
@@ -105,13 +125,29 @@ public final class Exercise {
     /**
      * Grades the learner's function and returns the one to use from here on; a wrong answer's line names the
      * learner's entries as entries says.
+     *
+     * @param <F> the type of the function (a functional interface)
+     * @param name what the learner wrote, as the notebook calls it
+     * @param mine the learner's function
+     * @param reference the library's version, same signature
+     * @param check runs the gradient check with a given function in place
+     * @param entries the learner's names of the entries
+     * @return the learner's function when it passes, else the reference
      */
     public static <F> F grade(String name, F mine, F reference, Function<F, GradCheckReport> check, Entries entries) {
         GradCheckReport r = report(name, mine, check, entries);
         return r != null && r.passed() ? mine : reference;
     }
 
-    /** The report of the check of the learner's function, after printing its one line; null when it did not run. */
+    /**
+     * The report of the check of the learner's function, after printing its one line; null when it did not run.
+     *
+     * @param <F> the type of the function (a functional interface)
+     * @param name what the learner wrote, as the notebook calls it
+     * @param mine the learner's function
+     * @param check runs the gradient check with a given function in place
+     * @return the report, or null
+     */
     public static <F> GradCheckReport report(String name, F mine, Function<F, GradCheckReport> check) {
         return report(name, mine, check, Entries.asChecked());
     }
@@ -119,6 +155,13 @@ public final class Exercise {
     /**
      * The report of the check of the learner's function, after printing its one line; null when it did not run
      * (an exception, an error such as StackOverflowError or OutOfMemoryError, or the time limit).
+     *
+     * @param <F> the type of the function (a functional interface)
+     * @param name what the learner wrote, as the notebook calls it
+     * @param mine the learner's function
+     * @param check runs the gradient check with a given function in place
+     * @param entries the learner's names of the entries
+     * @return the report, or null
      */
     public static <F> GradCheckReport report(String name, F mine, Function<F, GradCheckReport> check,
                                              Entries entries) {

@@ -24,43 +24,80 @@ public final class GruExercises {
     /** The body of {@link GruCell#backward}: writes t.dxw, adds into prev.dh and the recurrent weights' gradients. */
     @FunctionalInterface
     public interface StepBackward {
+        /**
+         * The learner's step backward.
+         *
+         * @param cell the GRU cell (its weights and their gradients)
+         * @param prev step t − 1
+         * @param t step t, with its cache and dh
+         */
         void apply(GruCell cell, GruStep prev, GruStep t);
     }
 
     /** A predicted step Jacobian J[i][j] = ∂h_t[i]/∂h_{t−1}[j] (H × H) of a GRU whose update gate is z = 0. */
     @FunctionalInterface
     public interface JacobianPrediction {
+        /**
+         * The learner's prediction.
+         *
+         * @param H the number of hidden units
+         * @return J (H × H)
+         */
         double[][] apply(int H);
     }
 
     /**
      * A hole in an exercise's template: throws "not implemented yet" until the learner replaces the call with their
      * expression (it returns a double, so it can stand where a number goes, or as a statement of its own).
+     *
+     * @param what what the hole stands for, in the message
+     * @return never: it throws
      */
     public static double todo(String what) {
         throw new UnsupportedOperationException("not implemented yet: " + what);
     }
 
-    /** The library's step backward. */
+    /**
+     * The library's step backward.
+     *
+     * @param cell the GRU cell
+     * @param prev step t − 1
+     * @param t step t
+     */
     public static void stepBackward(GruCell cell, GruStep prev, GruStep t) {
         cell.backward(prev, t);
     }
 
-    /** The library's answer: z = 0 makes h_t = h_{t−1}, so J = I. */
+    /**
+     * The library's answer: z = 0 makes h_t = h_{t−1}, so J = I.
+     *
+     * @param H the number of hidden units
+     * @return I (H × H)
+     */
     public static double[][] jacobianAtZeroUpdate(int H) {
         double[][] I = new double[H][H];
         for (int i = 0; i < H; i++) I[i][i] = 1.0;
         return I;
     }
 
-    /** Grades the learner's step backward (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's step backward (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static StepBackward gradeStepBackward(StepBackward mine) {
         return Exercise.grade("gruStepBackward", mine, GruExercises::stepBackward, GruExercises::checkStepBackward,
                 Exercises.cell(STEP_H, RnnExercises.CELL_T, "cell.Whzr.grad", new String[] {"da_z", "da_r", "da_h"},
                         false));
     }
 
-    /** Grades the learner's prediction (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's prediction (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static JacobianPrediction gradeJacobianPrediction(JacobianPrediction mine) {
         int[] row = {-1};
         return Exercise.grade("jacobianAtZeroUpdate", mine, GruExercises::jacobianAtZeroUpdate,
@@ -73,6 +110,9 @@ public final class GruExercises {
      * state; the GRU's weights drawn from U(±0.8), livelier than the default, so that every path carries a gradient
      * well above round-off) with the given step backward in the cell's place, and checks every parameter and the inputs
      * against central differences.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkStepBackward(StepBackward backward) {
         GruCell cell = new GruCell(4, STEP_H, 0.8, new Random(2014));
@@ -84,6 +124,9 @@ public final class GruExercises {
      * update gate's bias at −1000 (so z = σ(−1000) = 0 in double precision) and a random h_{t−1}; for each unit i the
      * checker compares the prediction's row i, as the gradient of h_t[i] with respect to h_{t−1}, with central
      * differences of the step. The report of the first row that fails is returned, else the last row's.
+     *
+     * @param predict the prediction checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkJacobianPrediction(JacobianPrediction predict) {
         return checkJacobianPrediction(predict, new int[1]);

@@ -15,7 +15,17 @@ public final class Hint {
     /** The prefix of the hint line. */
     public static final String PREFIX = "  hint: ";
 
-    /** {@link Exercise#grade}, then the hint after a failed attempt; returns the function to go on with. */
+    /**
+     * {@link Exercise#grade}, then the hint after a failed attempt; returns the function to go on with.
+     *
+     * @param <F> the type of the function (a functional interface)
+     * @param name what the learner wrote, as the notebook calls it
+     * @param mine the learner's function
+     * @param reference the library's version, same signature
+     * @param check runs the gradient check with a given function in place
+     * @param hint the hint printed after a failed attempt
+     * @return the learner's function when it passes, else the reference
+     */
     public static <F> F grade(String name, F mine, F reference, Function<F, GradCheckReport> check, String hint) {
         Object[] seen = new Object[1];
         F used = Exercise.grade(name, mine, reference, f -> {
@@ -35,6 +45,9 @@ public final class Hint {
     /**
      * An exception that says what is wrong with what the learner returned (a shape, a null), in the learner's terms:
      * without a stack trace, so that the grading line names the learner's output and not the checker's code.
+     *
+     * @param message what is wrong, in the learner's terms
+     * @return the exception, to throw
      */
     public static IllegalArgumentException wrong(String message) {
         IllegalArgumentException e = new IllegalArgumentException(message);

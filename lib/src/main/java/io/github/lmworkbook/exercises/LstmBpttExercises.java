@@ -38,6 +38,18 @@ public final class LstmBpttExercises {
      */
     @FunctionalInterface
     public interface Bptt {
+        /**
+         * The learner's BPTT.
+         *
+         * @param x the inputs x[t] (B × D), t = 1 … T
+         * @param h the hidden states h[t] (B × H), t = 0 … T
+         * @param c the cell states c[t] (B × H), t = 0 … T
+         * @param gates the gates [i f o g] of each step (B × 4H), t = 1 … T
+         * @param dh ∂L/∂h_t from above (B × H), t = 1 … T
+         * @param Wx W_x (D × 4H)
+         * @param Wh W_h (H × 4H)
+         * @return the gradients
+         */
         Grads apply(Matrix[] x, Matrix[] h, Matrix[] c, Matrix[] gates, Matrix[] dh, Matrix Wx, Matrix Wh);
     }
 
@@ -56,6 +68,15 @@ public final class LstmBpttExercises {
     /**
      * The library's: {@link LstmCell#backward} at every step from t = T down to 1 (each adding into the step before
      * it), then the input projection's gradients for every step.
+     *
+     * @param x the inputs x[t] (B × D), t = 1 … T
+     * @param h the hidden states h[t] (B × H), t = 0 … T
+     * @param c the cell states c[t] (B × H), t = 0 … T
+     * @param gates the gates [i f o g] of each step (B × 4H), t = 1 … T
+     * @param dh ∂L/∂h_t from above (B × H), t = 1 … T
+     * @param Wx W_x (D × 4H)
+     * @param Wh W_h (H × 4H)
+     * @return the gradients
      */
     public static Grads bptt(Matrix[] x, Matrix[] h, Matrix[] c, Matrix[] gates, Matrix[] dh, Matrix Wx, Matrix Wh) {
         int T = x.length - 1, B = h[0].rows, D = Wx.rows, H = Wh.rows;
@@ -88,7 +109,12 @@ public final class LstmBpttExercises {
             + "reaches h_t is what the loss sends to h_t plus what step t + 1 sent back, and c_t gets its share from h_t "
             + "and from c_{t+1}; W_x, W_h and b are shared by every step, so their gradients add up over t.";
 
-    /** Grades the learner's BPTT (one line, a hint after a failed attempt). */
+    /**
+     * Grades the learner's BPTT (one line, a hint after a failed attempt).
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static Bptt gradeBptt(Bptt mine) {
         return Hint.grade("lstmBptt", mine, LstmBpttExercises::bptt, LstmBpttExercises::checkBptt, HINT);
     }
@@ -98,6 +124,9 @@ public final class LstmBpttExercises {
      * library's LSTM forward, L = Σ_t Σ G_t ⊙ h_t for random G_t (so dh[t] = G_t), and every gradient the learner
      * returns against central differences of L, each named as the learner's: {@code dWx}, {@code dWh}, {@code db},
      * {@code dh0}, {@code dc0} and {@code dx[1]} … {@code dx[5]}.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkBptt(Bptt backward) {
         Random rng = new Random(1997);

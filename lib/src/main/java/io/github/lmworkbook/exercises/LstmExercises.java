@@ -22,6 +22,13 @@ public final class LstmExercises {
     /** The body of {@link LstmCell#backward}: writes t.dxw, adds into prev.dh, prev.dc and cell.Wh.grad. */
     @FunctionalInterface
     public interface StepBackward {
+        /**
+         * The learner's step backward.
+         *
+         * @param cell the LSTM cell (its weights and their gradients)
+         * @param prev step t − 1
+         * @param t step t, with its cache, dh and dc
+         */
         void apply(LstmCell cell, LstmStep prev, LstmStep t);
     }
 
@@ -32,15 +39,37 @@ public final class LstmExercises {
      */
     @FunctionalInterface
     public interface CellJacobian {
+        /**
+         * The learner's prediction.
+         *
+         * @param cell the LSTM cell
+         * @param prev step t − 1
+         * @param t step t, after its forward
+         * @return ∂c_t/∂c_{t−1} (H × H)
+         */
         Matrix apply(LstmCell cell, LstmStep prev, LstmStep t);
     }
 
-    /** The library's step backward. */
+    /**
+     * The library's step backward.
+     *
+     * @param cell the LSTM cell
+     * @param prev step t − 1
+     * @param t step t
+     */
     public static void stepBackward(LstmCell cell, LstmStep prev, LstmStep t) {
         cell.backward(prev, t);
     }
 
-    /** The answer: diag(f_t). No gate reads c_{t−1} (no peepholes), so c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t is linear in it. */
+    /**
+     * The answer: diag(f_t). No gate reads c_{t−1} (no peepholes), so c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t is linear in
+     * it.
+     *
+     * @param cell the LSTM cell
+     * @param prev step t − 1
+     * @param t step t, after its forward
+     * @return diag(f_t) of row 0 (H × H)
+     */
     public static Matrix cellJacobian(LstmCell cell, LstmStep prev, LstmStep t) {
         int H = cell.hiddenSize();
         Matrix J = new Matrix(H, H);
@@ -48,14 +77,24 @@ public final class LstmExercises {
         return J;
     }
 
-    /** Grades the learner's step backward (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's step backward (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static StepBackward gradeStepBackward(StepBackward mine) {
         return Exercise.grade("stepBackward", mine, LstmExercises::stepBackward, LstmExercises::checkStepBackward,
                 Exercises.cell(STEP_H, RnnExercises.CELL_T, "cell.Wh.grad", new String[] {"da_i", "da_f", "da_o", "da_g"},
                         true));
     }
 
-    /** Grades the learner's ∂c_t/∂c_{t−1} (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's ∂c_t/∂c_{t−1} (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static CellJacobian gradeCellJacobian(CellJacobian mine) {
         return Exercise.grade("cellJacobian", mine, LstmExercises::cellJacobian, LstmExercises::checkCellJacobian,
                 (p, r, c) -> r < 0 ? "J" : "column " + c + " of your J (the check compares Σ_i u[i]·J[i][" + c
@@ -66,6 +105,9 @@ public final class LstmExercises {
      * Runs BPTT over a seeded problem (B = 3 sequences of T = 4 steps, D = 4 inputs, H = 5 units, a learned start
      * state [h_0; c_0]) with the given step backward in the cell's place and checks every parameter and the inputs
      * against central differences ({@link RnnExercises#checkCell}).
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkStepBackward(StepBackward backward) {
         LstmCell cell = new LstmCell(4, STEP_H, 0.6, new Random(1997));
@@ -76,6 +118,9 @@ public final class LstmExercises {
      * Checks a prediction of ∂c_t/∂c_{t−1} on one step of a seeded cell (D = 3, H = 4, a random h_{t−1} held fixed):
      * with a fixed random vector u, L(c_{t−1}) = u · c_t, whose gradient is Jᵀu; the checker compares the
      * prediction's Jᵀu with central differences of L in every entry of c_{t−1}.
+     *
+     * @param predict the prediction checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkCellJacobian(CellJacobian predict) {
         Random rng = new Random(1997);

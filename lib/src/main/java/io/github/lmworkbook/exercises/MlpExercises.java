@@ -23,6 +23,13 @@ public final class MlpExercises {
     /** dC[ids[r][k]] += dx[r][k·m … k·m+m−1] for every row r and window slot k.   ids (N × n), dx (N × n·m), dC (V × m) */
     @FunctionalInterface
     public interface EmbeddingBackward {
+        /**
+         * The learner's embedding backward.
+         *
+         * @param ids the token ids (N × n)
+         * @param dx ∂L/∂x (N × n·m)
+         * @param dC ∂L/∂C (V × m), added to
+         */
         void apply(int[][] ids, Matrix dx, Matrix dC);
     }
 
@@ -32,10 +39,27 @@ public final class MlpExercises {
      */
     @FunctionalInterface
     public interface HiddenBackward {
+        /**
+         * The learner's hidden-layer backward.
+         *
+         * @param x the input (N × n·m)
+         * @param a the activations tanh(x·H + d) (N × h)
+         * @param H the weights (n·m × h)
+         * @param da ∂L/∂a (N × h)
+         * @param dH ∂L/∂H (n·m × h), added to
+         * @param dd ∂L/∂d (1 × h), added to
+         * @return dx = ∂L/∂x (N × n·m)
+         */
         Matrix apply(Matrix x, Matrix a, Matrix H, Matrix da, Matrix dH, Matrix dd);
     }
 
-    /** The library's: {@link Embedding#backward} on a table of dC's shape. */
+    /**
+     * The library's: {@link Embedding#backward} on a table of dC's shape.
+     *
+     * @param ids the token ids (N × n)
+     * @param dx ∂L/∂x (N × n·m)
+     * @param dC ∂L/∂C (V × m), added to
+     */
     public static void embeddingBackward(int[][] ids, Matrix dx, Matrix dC) {
         Embedding e = new Embedding("C", dC.rows, dC.cols, new Random(0));
         e.forward(ids, ids.length);
@@ -43,7 +67,17 @@ public final class MlpExercises {
         dC.addInPlace(e.C.grad);
     }
 
-    /** The library's: {@link Tanh#backward} then {@link Linear#backward}, on the given matrices. */
+    /**
+     * The library's: {@link Tanh#backward} then {@link Linear#backward}, on the given matrices.
+     *
+     * @param x the input (N × n·m)
+     * @param a the activations (N × h)
+     * @param H the weights (n·m × h)
+     * @param da ∂L/∂a (N × h)
+     * @param dH ∂L/∂H (n·m × h), added to
+     * @param dd ∂L/∂d (1 × h), added to
+     * @return dx (N × n·m)
+     */
     public static Matrix hiddenBackward(Matrix x, Matrix a, Matrix H, Matrix da, Matrix dH, Matrix dd) {
         Linear layer = new Linear("H", "d", H.rows, H.cols, 0.0, new Random(0));
         layer.W.value.setFrom(H);
@@ -55,19 +89,34 @@ public final class MlpExercises {
         return dx;
     }
 
-    /** Grades the learner's embedding backward (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's embedding backward (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static EmbeddingBackward gradeEmbedding(EmbeddingBackward mine) {
         return Exercise.grade("embeddingBackward", mine, MlpExercises::embeddingBackward, MlpExercises::checkEmbedding,
                 Exercises.renamed(java.util.Map.of("C", "dC")));
     }
 
-    /** Grades the learner's hidden-layer backward (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's hidden-layer backward (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static HiddenBackward gradeHidden(HiddenBackward mine) {
         return Exercise.grade("hiddenBackward", mine, MlpExercises::hiddenBackward, MlpExercises::checkHidden,
                 Exercises.renamed(java.util.Map.of("H", "dH", "d", "dd", "x", "the dx you return")));
     }
 
-    /** Checks the embedding backward: V = 6 tokens, m = 3, windows of n = 4 over N = 5 rows (seeded). */
+    /**
+     * Checks the embedding backward: V = 6 tokens, m = 3, windows of n = 4 over N = 5 rows (seeded).
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
+     */
     public static GradCheckReport checkEmbedding(EmbeddingBackward backward) {
         Random rng = new Random(2003);
         int V = 6, m = 3, n = 4, N = 5;
@@ -81,7 +130,12 @@ public final class MlpExercises {
                 () -> backward.apply(ids, dout.copy(), emb.C.grad));
     }
 
-    /** Checks the hidden layer's backward: N = 4 rows, 6 inputs, 5 hidden units (seeded), and dx through a Param. */
+    /**
+     * Checks the hidden layer's backward: N = 4 rows, 6 inputs, 5 hidden units (seeded), and dx through a Param.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
+     */
     public static GradCheckReport checkHidden(HiddenBackward backward) {
         Random rng = new Random(2004);
         Linear layer = new Linear("H", "d", 6, 5, 0.5, rng);

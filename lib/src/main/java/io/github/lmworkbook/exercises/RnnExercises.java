@@ -32,6 +32,13 @@ public final class RnnExercises {
     /** The body of {@link RnnCell#backward}: writes t.dxw, adds into prev.dh and cell.Whh.grad. */
     @FunctionalInterface
     public interface StepBackward {
+        /**
+         * The learner's step backward.
+         *
+         * @param cell the RNN cell (its weights and their gradients)
+         * @param prev step t − 1
+         * @param t step t, with its cache and dh
+         */
         void apply(RnnCell cell, Step prev, Step t);
     }
 
@@ -48,6 +55,16 @@ public final class RnnExercises {
      */
     @FunctionalInterface
     public interface Bptt {
+        /**
+         * The learner's BPTT.
+         *
+         * @param x the inputs x[t] (B × D), t = 1 … T
+         * @param h the hidden states h[t] (B × H), t = 0 … T
+         * @param dh ∂L/∂h_t from above (B × H), t = 1 … T
+         * @param Wxh W_xh (D × H)
+         * @param Whh W_hh (H × H)
+         * @return the gradients
+         */
         Grads apply(Matrix[] x, Matrix[] h, Matrix[] dh, Matrix Wxh, Matrix Whh);
     }
 
@@ -65,15 +82,32 @@ public final class RnnExercises {
     /** Clipping by global norm: rescale every gradient of the model so that their joint norm is at most threshold. */
     @FunctionalInterface
     public interface Clip {
+        /**
+         * The learner's clipping.
+         *
+         * @param model the model whose gradients are rescaled in place
+         * @param threshold τ, the largest global norm
+         */
         void apply(Model model, double threshold);
     }
 
-    /** The library's step backward. */
+    /**
+     * The library's step backward.
+     *
+     * @param cell the RNN cell
+     * @param prev step t − 1
+     * @param t step t
+     */
     public static void stepBackward(RnnCell cell, Step prev, Step t) {
         cell.backward(prev, t);
     }
 
-    /** Grades the learner's step backward (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's step backward (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static StepBackward gradeStepBackward(StepBackward mine) {
         return Exercise.grade("stepBackward", mine, RnnExercises::stepBackward, RnnExercises::checkStepBackward,
                 Exercises.cell(5, CELL_T, "cell.Whh.grad", new String[] {"dz"}, false));
@@ -82,6 +116,13 @@ public final class RnnExercises {
     /**
      * The library's BPTT on these arrays: {@link RnnCell#backward} at every step from t = T down to 1 (dz_t into the
      * step, the future's gradient into the step before), then the input projection's equations for every step.
+     *
+     * @param x the inputs x[t] (B × D), t = 1 … T
+     * @param h the hidden states h[t] (B × H), t = 0 … T
+     * @param dh ∂L/∂h_t from above (B × H), t = 1 … T
+     * @param Wxh W_xh (D × H)
+     * @param Whh W_hh (H × H)
+     * @return the gradients
      */
     public static Grads bptt(Matrix[] x, Matrix[] h, Matrix[] dh, Matrix Wxh, Matrix Whh) {
         int T = x.length - 1, B = h[0].rows, D = Wxh.rows, H = Wxh.cols;
@@ -102,7 +143,12 @@ public final class RnnExercises {
         return new Grads(dx, steps.get(0).dh, dWxh, cell.Whh.grad, db);
     }
 
-    /** Grades the learner's BPTT (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's BPTT (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static Bptt gradeBptt(Bptt mine) {
         return Exercise.grade("bptt", mine, RnnExercises::bptt, RnnExercises::checkBptt, (p, r, c) -> switch (p) {
             case "x" -> r < 0 ? "dx" : "dx[" + (r % BPTT_T + 1) + "][" + r / BPTT_T + "][" + c + "]";
@@ -116,6 +162,9 @@ public final class RnnExercises {
      * library's forward pass gives h_0 … h_T, the loss is L = Σ_t Σ G_t ⊙ h_t for random upstream gradients G_t
      * (so dh[t] = G_t), and every gradient the function returns — W_xh, W_hh, b, h_0 and every x_t — is compared
      * with central differences of L.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkBptt(Bptt backward) {
         Random rng = new Random(1990);
@@ -153,7 +202,12 @@ public final class RnnExercises {
                 });
     }
 
-    /** Grades the learner's clipping (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's clipping (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static Clip gradeClipping(Clip mine) {
         return Exercise.grade("clip", mine, (m, tau) -> io.github.lmworkbook.train.GradClip.clipByGlobalNorm(m, tau),
                 RnnExercises::checkClipping, (p, r, c) -> "model.param(\"" + p + "\").grad"
@@ -164,6 +218,9 @@ public final class RnnExercises {
      * Runs BPTT over a seeded problem (B = 3 sequences of T = 4 steps, D = 4 inputs, H = 5 units, learned start
      * state) with the given step backward in the cell's place, for L = Σ G ⊙ H (G a random upstream gradient for
      * every hidden state), and checks every parameter and the inputs x against central differences.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkStepBackward(StepBackward backward) {
         return checkCell(new RnnCell(4, 5, new Random(2013)), (cell, prev, t) -> backward.apply((RnnCell) cell, prev, t));
@@ -172,6 +229,11 @@ public final class RnnExercises {
     /**
      * Checks a cell's backward inside BPTT (as {@link #checkStepBackward}); the exercises of the GRU and LSTM
      * notebooks use it with their cells.
+     *
+     * @param <S> the cell's step type
+     * @param cell the cell, with its weights
+     * @param backward the step backward checked
+     * @return the gradient check's report
      */
     public static <S extends Step> GradCheckReport checkCell(RecurrentCell<S> cell, CellBackward<S> backward) {
         Random rng = new Random(7);
@@ -193,6 +255,13 @@ public final class RnnExercises {
     /** A cell's backward as a function of the cell and two steps. */
     @FunctionalInterface
     public interface CellBackward<S extends Step> {
+        /**
+         * The step backward.
+         *
+         * @param cell the cell
+         * @param prev step t − 1
+         * @param t step t
+         */
         void apply(RecurrentCell<S> cell, S prev, S t);
     }
 
@@ -202,6 +271,9 @@ public final class RnnExercises {
      * clipped gradients with central differences of s·L, on a small RNN language model, with τ = 10‖g‖ (nothing may
      * change) and τ = ‖g‖/10 (clipping active); the report of the first case that fails is returned, otherwise the
      * active one's.
+     *
+     * @param clip the clipping checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkClipping(Clip clip) {
         RecurrentLM rnn = new RecurrentLM(new RecurrentLM.Config(6, CellType.RNN, 3, 4, true, 1997));

@@ -25,6 +25,21 @@ public final class Seq2SeqExercises {
      */
     @FunctionalInterface
     public interface AttentionBackward {
+        /**
+         * The learner's attention backward, with {@link AdditiveAttention#additiveBackward}'s parameters.
+         *
+         * @param dc ∂L/∂c (H)
+         * @param h the source states (L × H)
+         * @param z the forward's tanh(q + k_s) (L × A)
+         * @param v the score vector (A)
+         * @param alpha the forward's weights α (L)
+         * @param L the number of source positions
+         * @param de scratch (L)
+         * @param dq added to: ∂L/∂q (A)
+         * @param dk added to: ∂L/∂k_s (L × A)
+         * @param dv added to: ∂L/∂v (A)
+         * @param dh added to: ∂L/∂h_s (L × H)
+         */
         void apply(double[] dc, double[][] h, double[][] z, double[] v, double[] alpha, int L, double[] de,
                    double[] dq, double[][] dk, double[] dv, double[][] dh);
     }
@@ -32,23 +47,44 @@ public final class Seq2SeqExercises {
     /** A predicted alignment α (L × L): row t − 1 holds the weights output step t puts on source positions 1 … L. */
     @FunctionalInterface
     public interface AlignmentPrediction {
+        /**
+         * The learner's prediction.
+         *
+         * @param L the length of the string
+         * @return α (L × L)
+         */
         double[][] apply(int L);
     }
 
-    /** The library's answer for reversal: output t reads source position L + 1 − t, all of its weight there. */
+    /**
+     * The library's answer for reversal: output t reads source position L + 1 − t, all of its weight there.
+     *
+     * @param L the length of the string
+     * @return α (L × L)
+     */
     public static double[][] reversalAlignment(int L) {
         double[][] a = new double[L][L];
         for (int t = 0; t < L; t++) a[t][L - 1 - t] = 1.0;
         return a;
     }
 
-    /** Grades the learner's attention backward (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's attention backward (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static AttentionBackward gradeAttentionBackward(AttentionBackward mine) {
         return Exercise.grade("attentionBackward", mine, AdditiveAttention::additiveBackward,
                 Seq2SeqExercises::checkAttentionBackward);
     }
 
-    /** Grades the learner's predicted alignment for reversal (one line); returns it if correct, else the library's. */
+    /**
+     * Grades the learner's predicted alignment for reversal (one line); returns it if correct, else the library's.
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static AlignmentPrediction gradeReversalAlignment(AlignmentPrediction mine) {
         return Exercise.grade("reversalAlignment", mine, Seq2SeqExercises::reversalAlignment,
                 Seq2SeqExercises::checkReversalAlignment);
@@ -60,6 +96,9 @@ public final class Seq2SeqExercises {
      * {@link AdditiveAttention#additiveForward} and a random G; the learner's backward, given dc = G, z and α of the
      * forward pass and zeroed dq, dk, dv, dh, must add ∂L/∂q, ∂L/∂k, ∂L/∂v, ∂L/∂h — all four compared with central
      * differences.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkAttentionBackward(AttentionBackward backward) {
         Random rng = new Random(2014);
@@ -95,6 +134,9 @@ public final class Seq2SeqExercises {
      * and step t's weight belongs on the source position that holds the symbol it must write. The checker judges the
      * prediction as the gradient of Σ_{t,s} X_{t,s}·[x_s = y_t] (whose derivative is exactly that alignment): the
      * report names the worst entries.
+     *
+     * @param predict the prediction checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkReversalAlignment(AlignmentPrediction predict) {
         int L = 7;

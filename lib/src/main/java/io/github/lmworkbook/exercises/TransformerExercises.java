@@ -42,12 +42,25 @@ public final class TransformerExercises {
     /** Splits x (T × C) into the heads' inputs, out[h] (T × d), d = C / heads, as the library's attention does. */
     @FunctionalInterface
     public interface SplitHeads {
+        /**
+         * The learner's split.
+         *
+         * @param x the input (T × C)
+         * @param heads the number of heads
+         * @return out[h] (T × d) for each head
+         */
         double[][][] apply(double[][] x, int heads);
     }
 
     /** Merges the heads' outputs y[h] (T × d) into one (T × heads·d) matrix, the inverse of the split. */
     @FunctionalInterface
     public interface MergeHeads {
+        /**
+         * The learner's merge.
+         *
+         * @param y the heads' outputs y[h] (T × d)
+         * @return the merged (T × heads·d)
+         */
         double[][] apply(double[][][] y);
     }
 
@@ -59,12 +72,29 @@ public final class TransformerExercises {
      */
     @FunctionalInterface
     public interface BlockBackward {
+        /**
+         * The learner's block backward.
+         *
+         * @param block the block, after its forward
+         * @param dout ∂L/∂x₂ (N × C)
+         * @return ∂L/∂x (N × C)
+         */
         Matrix apply(TransformerBlock block, Matrix dout);
     }
 
     // ---- the references -----------------------------------------------------------------------------------------
 
-    /** The library's {@link LayerNorm#backward}, on the forward pass that produced x̂ and r. */
+    /**
+     * The library's {@link LayerNorm#backward}, on the forward pass that produced x̂ and r.
+     *
+     * @param dy ∂L/∂y (N × n)
+     * @param xhat x̂ of the forward pass (N × n)
+     * @param rstd 1/√(σ² + ε) of each row (N)
+     * @param gamma γ (n)
+     * @param dgamma ∂L/∂γ (n), added to
+     * @param dbeta ∂L/∂β (n), added to
+     * @return dx (N × n)
+     */
     public static double[][] layerNormBackward(double[][] dy, double[][] xhat, double[] rstd, double[] gamma,
                                                double[] dgamma, double[] dbeta) {
         int N = dy.length, n = gamma.length;
@@ -81,7 +111,13 @@ public final class TransformerExercises {
         return dx;
     }
 
-    /** Head h gets columns h·d … h·d + d − 1 (the library's layout: heads are column blocks). */
+    /**
+     * Head h gets columns h·d … h·d + d − 1 (the library's layout: heads are column blocks).
+     *
+     * @param x the input (T × C)
+     * @param heads the number of heads
+     * @return out[h] (T × d) for each head
+     */
     public static double[][][] splitHeads(double[][] x, int heads) {
         int T = x.length, C = x[0].length, d = C / heads;
         double[][][] out = new double[heads][T][d];
@@ -89,7 +125,12 @@ public final class TransformerExercises {
         return out;
     }
 
-    /** The heads side by side. */
+    /**
+     * The heads side by side.
+     *
+     * @param y the heads' outputs (T × d)
+     * @return the merged (T × heads·d)
+     */
     public static double[][] mergeHeads(double[][][] y) {
         int heads = y.length, T = y[0].length, d = y[0][0].length;
         double[][] out = new double[T][heads * d];
@@ -97,7 +138,13 @@ public final class TransformerExercises {
         return out;
     }
 
-    /** The library's {@link TransformerBlock#backward}. */
+    /**
+     * The library's {@link TransformerBlock#backward}.
+     *
+     * @param block the block, after its forward
+     * @param dout ∂L/∂x₂ (N × C)
+     * @return ∂L/∂x (N × C)
+     */
     public static Matrix blockBackward(TransformerBlock block, Matrix dout) {
         return block.backward(dout);
     }
@@ -111,25 +158,45 @@ public final class TransformerExercises {
     static final String BLOCK_HINT = "go through the parts in the reverse order of forward; where a value is used "
             + "twice (the residual stream feeds a sub-layer and the addition), its gradient is the sum of both uses.";
 
-    /** Grades the learner's LayerNorm backward (one line, a hint after a failed attempt). */
+    /**
+     * Grades the learner's LayerNorm backward (one line, a hint after a failed attempt).
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static LayerNormBackward gradeLayerNormBackward(LayerNormBackward mine) {
         return Hint.grade("layerNormBackward", mine, TransformerExercises::layerNormBackward,
                 TransformerExercises::checkLayerNormBackward, LAYER_NORM_HINT);
     }
 
-    /** Grades the learner's split (one line, a hint after a failed attempt). */
+    /**
+     * Grades the learner's split (one line, a hint after a failed attempt).
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static SplitHeads gradeSplitHeads(SplitHeads mine) {
         return Hint.grade("splitHeads", mine, TransformerExercises::splitHeads, TransformerExercises::checkSplitHeads,
                 SPLIT_HINT);
     }
 
-    /** Grades the learner's merge (one line, a hint after a failed attempt). */
+    /**
+     * Grades the learner's merge (one line, a hint after a failed attempt).
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static MergeHeads gradeMergeHeads(MergeHeads mine) {
         return Hint.grade("mergeHeads", mine, TransformerExercises::mergeHeads, TransformerExercises::checkMergeHeads,
                 SPLIT_HINT);
     }
 
-    /** Grades the learner's block backward (one line, a hint after a failed attempt). */
+    /**
+     * Grades the learner's block backward (one line, a hint after a failed attempt).
+     *
+     * @param mine the learner's function
+     * @return the learner's function when it passes, else the library's
+     */
     public static BlockBackward gradeBlockBackward(BlockBackward mine) {
         return Hint.grade("blockBackward", mine, TransformerExercises::blockBackward,
                 TransformerExercises::checkBlockBackward, BLOCK_HINT);
@@ -139,6 +206,9 @@ public final class TransformerExercises {
      * The library's LayerNorm forward on a seeded x (N = 4 rows, n = 6, rows with means and scales of their own) with
      * generic γ and β, L = Σ G ⊙ y for a random G; the learner's dx, dγ, dβ against central differences. The entries
      * are named as the learner's outputs: {@code dx}, {@code dgamma}, {@code dbeta}.
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkLayerNormBackward(LayerNormBackward backward) {
         Random rng = new Random(2016);
@@ -177,6 +247,9 @@ public final class TransformerExercises {
      * transpose or a wrong block shows) against the library's layout. Checked as the gradient of the linear function
      * L = Σ_h Σ out[h] ⊙ P_h with respect to P_h, which is out[h] itself: the entries are named {@code out[h]}, the
      * learner's array, with row t and column c.
+     *
+     * @param split the split checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkSplitHeads(SplitHeads split) {
         Random rng = new Random(1762);
@@ -202,7 +275,12 @@ public final class TransformerExercises {
         });
     }
 
-    /** The learner's merge of seeded heads (3 heads of T = 5 × d = 4) into (5 × 12), as {@link #checkSplitHeads}. */
+    /**
+     * The learner's merge of seeded heads (3 heads of T = 5 × d = 4) into (5 × 12), as {@link #checkSplitHeads}.
+     *
+     * @param merge the merge checked
+     * @return the gradient check's report
+     */
     public static GradCheckReport checkMergeHeads(MergeHeads merge) {
         Random rng = new Random(1763);
         int T = 5, heads = 3, d = 4;
@@ -224,6 +302,9 @@ public final class TransformerExercises {
      * forward by the library; the learner's backward from a random ∂L/∂x₂ must give ∂L/∂x (named {@code dx}) and add
      * every parameter's gradient (named as the block's parameters: {@code block.ln1.g} is ln1's γ,
      * {@code block.attn.qkv.W} attention's W_qkv, {@code block.mlp.fc.W} fc's W, …).
+     *
+     * @param backward the function checked
+     * @return the gradient check's report
      */
     public static GradCheckReport checkBlockBackward(BlockBackward backward) {
         Random rng = new Random(2017);

@@ -37,6 +37,17 @@ public final class AddingProblemSweep {
      * @param test   held-out sequences for the final MSE and the probes
      */
     public record Config(int hidden, int batch, int steps, int every, double lr, double clip, int test) {
+        /**
+         * Checks that steps is a positive multiple of every.
+         *
+         * @param hidden H, hidden units
+         * @param batch sequences per step
+         * @param steps training steps of every run
+         * @param every steps between two probes (the points of the curves)
+         * @param lr the peak learning rate of AdamW (warm-up over the first 5 %, cosine decay to lr/10)
+         * @param clip the global-norm clipping threshold
+         * @param test held-out sequences for the final MSE and the probes
+         */
         public Config {
             if (steps < 1 || every < 1 || steps % every != 0) {
                 throw new IllegalArgumentException("adding problem sweep: steps " + steps + " must be a positive multiple of every "
@@ -54,6 +65,12 @@ public final class AddingProblemSweep {
     /**
      * Trains one {@link SequenceRegressor} per T and seed. Metrics: test MSE, MSE / baseline, and the final
      * log₁₀ gradient share; curves: "test MSE" and the log₁₀ gradient share against the step (0, every, …, steps).
+     *
+     * @param cell the recurrent cell
+     * @param lengths the sequence lengths T, one condition each
+     * @param seeds the seeds
+     * @param c the training settings
+     * @return the outcomes by T and seed
      */
     public static SeedResults<Integer> run(CellType cell, int[] lengths, long[] seeds, Config c) {
         List<Integer> Ts = new ArrayList<>();
@@ -76,6 +93,12 @@ public final class AddingProblemSweep {
      * As {@link #run(CellType, int[], long[], Config)}, each condition with its own number of steps (the
      * learning-rate schedule stretched to it); everything else from the config. A condition with the config's
      * steps gives exactly the outcome of the other method.
+     *
+     * @param cell the recurrent cell
+     * @param budgets the conditions: a length T and its number of steps
+     * @param seeds the seeds
+     * @param c the training settings
+     * @return the outcomes by budget and seed
      */
     public static SeedResults<Budget> run(CellType cell, List<Budget> budgets, long[] seeds, Config c) {
         for (Budget b : budgets) {
@@ -95,6 +118,13 @@ public final class AddingProblemSweep {
      * One run: trains the given model (2 inputs; the config's hidden size is not used) on the adding problem of length
      * T for the given steps with the seed's data, probing every {@code every} steps; the metrics and curves of
      * {@link #run(CellType, int[], long[], Config)}.
+     *
+     * @param m the model to train, in place
+     * @param T the sequence length
+     * @param steps the number of training steps
+     * @param seed the seed of the training and probe data
+     * @param c the training settings
+     * @return the run's metrics and curves
      */
     public static Outcome one(SequenceRegressor m, int T, int steps, long seed, Config c) {
         AddingProblem train = new AddingProblem(T, seed);
@@ -117,6 +147,12 @@ public final class AddingProblemSweep {
     /**
      * log₁₀ of {@link #markedShare} of an untrained model (the seed's initialisation) on the probe set of length T:
      * how far the signal "remember this value" is from the marked step before any training, at no training cost.
+     *
+     * @param cell the recurrent cell
+     * @param T the sequence length
+     * @param seed the seed of the initialisation
+     * @param c the settings (its hidden size and probe set)
+     * @return log₁₀ of the median share
      */
     public static double initialLogShare(CellType cell, int T, long seed, Config c) {
         SequenceRegressor m = new SequenceRegressor(new SequenceRegressor.Config(cell, 2, c.hidden(), seed));
@@ -127,6 +163,10 @@ public final class AddingProblemSweep {
     /**
      * The median over the batch's sequences of ‖∂L/∂h_t₁‖ / ‖∂L/∂h_T‖, t₁ the sequence's first marked step (the
      * marker is the input's second column); computed by a backward pass whose parameter gradients are discarded.
+     *
+     * @param m the model
+     * @param batch the probe sequences
+     * @return the median share
      */
     public static double markedShare(SequenceRegressor m, SequenceBatch batch) {
         int B = batch.size(), T = batch.length();

@@ -18,7 +18,11 @@ public final class AttentionMaps {
 
     /** One head's mean weights over every position i ≥ 1 of the data: on i − 1, on 0, on i itself. */
     public record HeadStats(int layer, int head, double previous, double first, double self) {
-        /** "previous token", "first token", "itself" when that share is above one half, else "mixed". */
+        /**
+         * "previous token", "first token", "itself" when that share is above one half, else "mixed".
+         *
+         * @return the head's role
+         */
         public String role() {
             if (previous > 0.5) return "previous token";
             if (first > 0.5) return "first token";
@@ -30,6 +34,10 @@ public final class AttentionMaps {
     /**
      * The weights of every head of every layer over one sequence of tokens (at most the block size), layer by layer,
      * head by head: entry [l·heads + h] is an (L × L) matrix whose row i is a_i (zero above the diagonal).
+     *
+     * @param m the transformer
+     * @param tokens the sequence, at most the block size
+     * @return the (L × L) weights of every head
      */
     public static List<Matrix> of(Transformer m, int[] tokens) {
         m.nextLogits(new int[][] {tokens}, new Matrix(1, m.V));
@@ -45,6 +53,10 @@ public final class AttentionMaps {
      * The mean weights on the previous position, the first position and the position itself, of every head. A large
      * batch is read in chunks of whole sequences of at most {@link Transformer#MAX_ROWS} rows (the same sums in the
      * same order), so that the model does not keep buffers for the whole batch.
+     *
+     * @param m the transformer
+     * @param data the batches read
+     * @return one entry per head, layer by layer
      */
     public static List<HeadStats> stats(Transformer m, Iterable<Batch> data) {
         int layers = m.blocks.size(), heads = layers == 0 ? 0 : m.blocks.get(0).attn.heads;

@@ -43,19 +43,42 @@ public final class AttentionProbe {
 
     /** What the probe measured. */
     public record Result(List<Head> heads, double[] attentionUpdate, double[] mlpUpdate, double positionR2) {
-        /** One measure of every head, in order (layer by layer). */
+        /**
+         * One measure of every head, in order (layer by layer).
+         *
+         * @param f the measure
+         * @return its value for each head
+         */
         public double[] each(java.util.function.ToDoubleFunction<Head> f) {
             return heads.stream().mapToDouble(f).toArray();
         }
 
+        /**
+         * The mean of one measure over the heads.
+         *
+         * @param f the measure
+         * @return the mean
+         */
         public double mean(java.util.function.ToDoubleFunction<Head> f) {
             return Arrays.stream(each(f)).average().orElse(Double.NaN);
         }
 
+        /**
+         * The largest value of one measure over the heads.
+         *
+         * @param f the measure
+         * @return the largest value
+         */
         public double max(java.util.function.ToDoubleFunction<Head> f) {
             return Arrays.stream(each(f)).max().orElse(Double.NaN);
         }
 
+        /**
+         * The smallest value of one measure over the heads.
+         *
+         * @param f the measure
+         * @return the smallest value
+         */
         public double min(java.util.function.ToDoubleFunction<Head> f) {
             return Arrays.stream(each(f)).min().orElse(Double.NaN);
         }
@@ -64,8 +87,11 @@ public final class AttentionProbe {
     /**
      * Runs the model over the sequences (each at most the block size, the first token at position 0) and measures.
      *
+     * @param m the transformer
+     * @param sequences the token sequences
      * @param fit the number of sequences the position probe is fitted on (the rest score it); at least 1 and fewer
      *            than the sequences
+     * @return the measures of every head
      */
     public static Result of(Transformer m, List<int[]> sequences, int fit) {
         if (fit < 1 || fit >= sequences.size()) {

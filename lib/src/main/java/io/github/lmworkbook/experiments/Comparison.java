@@ -20,12 +20,25 @@ public final class Comparison {
 
     /** A contender sized for a corpus: its width and parameter count. */
     public record Sized(Contender contender, int width, long params) {
+        /**
+         * The contender's sizes at this width, e.g. "n = 8, m = 16, h = 70".
+         *
+         * @return the sizes
+         */
         public String sizes() {
             return contender.sizes(width);
         }
     }
 
-    /** The width whose parameter count is closest to target (the widths are searched from minWidth up). */
+    /**
+     * The width whose parameter count is closest to target (the widths are searched from minWidth up).
+     *
+     * @param c the contender
+     * @param V the vocabulary size
+     * @param block the longest sequence
+     * @param target the parameter count to match
+     * @return the width and its parameter count
+     */
     public static Sized match(Contender c, int V, int block, long target) {
         int best = c.minWidth();
         long bestDiff = Long.MAX_VALUE;
@@ -41,7 +54,14 @@ public final class Comparison {
         return new Sized(c, best, c.numParams(V, block, best));
     }
 
-    /** The mean over the sequences of ‖∂L/∂x_t‖ by distance k = T − 1 − t, L the loss at the last position. */
+    /**
+     * The mean over the sequences of ‖∂L/∂x_t‖ by distance k = T − 1 − t, L the loss at the last position.
+     *
+     * @param m the model
+     * @param xs the input sequences, all of one length T
+     * @param ys their targets (only the last position's counts)
+     * @return the mean norm at each distance k = 0 … T − 1
+     */
     public static double[] inputGradients(LanguageModel m, List<int[]> xs, List<int[]> ys) {
         if (m instanceof Mlp mlp) return mlpInputGradients(mlp, xs, ys);
         if (m instanceof RecurrentLM r) return InputGradients.recurrent(r, xs, ys);

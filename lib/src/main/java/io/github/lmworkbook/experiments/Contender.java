@@ -16,43 +16,92 @@ import java.util.Locale;
  * comes from each model's own {@code Config.numParams()}.
  */
 public interface Contender {
-    /** The name in tables and charts ("MLP", "RNN", …). */
+    /** {@return the name in tables and charts ("MLP", "RNN", …)} */
     String name();
 
-    /** The model for a vocabulary of V tokens and sequences of at most block tokens, at this width. */
+    /**
+     * The model for a vocabulary of V tokens and sequences of at most block tokens, at this width.
+     *
+     * @param V the vocabulary size
+     * @param block the longest sequence
+     * @param width the width (hidden size, n_embd, …)
+     * @param seed the seed of the initialisation
+     * @return the model
+     */
     LanguageModel create(int V, int block, int width, long seed);
 
-    /** Its parameter count, from the model's Config.numParams(). */
+    /**
+     * Its parameter count, from the model's Config.numParams().
+     *
+     * @param V the vocabulary size
+     * @param block the longest sequence
+     * @param width the width
+     * @return the number of parameters
+     */
     long numParams(int V, int block, int width);
 
-    /** The sizes at this width, e.g. "n = 8, m = 16, h = 70". */
+    /**
+     * The sizes at this width, e.g. "n = 8, m = 16, h = 70".
+     *
+     * @param width the width
+     * @return the sizes
+     */
     String sizes(int width);
 
-    /** The smallest width and the step between widths (for a model whose width is constrained). */
+    /**
+     * The smallest width and the step between widths (for a model whose width is constrained).
+     *
+     * @return the smallest width (default 1)
+     */
     default int minWidth() {
         return 1;
     }
 
+    /**
+     * The step between two widths tried (default 1).
+     *
+     * @return the step
+     */
     default int widthStep() {
         return 1;
     }
 
-    /** The recurrent cell, for a recurrent model (the synthetic tasks' sweeps take a cell); null otherwise. */
+    /**
+     * The recurrent cell, for a recurrent model (the synthetic tasks' sweeps take a cell); null otherwise.
+     *
+     * @return the cell, or null
+     */
     default CellType cell() {
         return null;
     }
 
-    /** The MLP of Bengio et al.: a window of n tokens, m numbers per token, the width is the hidden layer h. */
+    /**
+     * The MLP of Bengio et al.: a window of n tokens, m numbers per token, the width is the hidden layer h.
+     *
+     * @param context n, the number of previous tokens
+     * @param embed m, the size of a token's vector
+     * @return the contender
+     */
     static Contender mlp(int context, int embed) {
         return new MlpContender(context, embed);
     }
 
-    /** A recurrent language model over a cell, m numbers per token, learned start state; the width is H. */
+    /**
+     * A recurrent language model over a cell, m numbers per token, learned start state; the width is H.
+     *
+     * @param cell the recurrent cell
+     * @param embed m, the size of a token's vector
+     * @return the contender
+     */
     static Contender recurrent(CellType cell, int embed) {
         return new RecurrentContender(cell, embed);
     }
 
-    /** The MLP (n = 8, m = 16), every cell (m = 16) and the transformer (2 layers, up to 2 heads), in order. */
+    /**
+     * The MLP (n = 8, m = 16), every cell (m = 16) and the transformer (2 layers, up to 2 heads), in order.
+     *
+     * @return the contenders
+     */
     static List<Contender> defaults() {
         List<Contender> out = new ArrayList<>();
         out.add(mlp(8, 16));
@@ -61,7 +110,12 @@ public interface Contender {
         return out;
     }
 
-    /** The contender named s among the defaults (case-insensitive), or one line naming the choices. */
+    /**
+     * The contender named s among the defaults (case-insensitive), or one line naming the choices.
+     *
+     * @param s the contender's name
+     * @return the contender
+     */
     static Contender of(String s) {
         List<String> names = new ArrayList<>();
         for (Contender c : defaults()) {
@@ -75,6 +129,10 @@ public interface Contender {
      * The transformer (makemore's block: learned positions, residuals, LayerNorms) with a number of layers; the width
      * is n_embd, and the heads are the most of 1 … maxHeads that divide it (every width can be tried, so the parameter
      * count is matched as closely as one width step allows: the count grows as ~24·C², one step is a few percent).
+     *
+     * @param layers the number of blocks
+     * @param maxHeads the most heads per block
+     * @return the contender
      */
     static Contender transformer(int layers, int maxHeads) {
         return new TransformerContender(layers, maxHeads);
@@ -85,17 +143,35 @@ public interface Contender {
      * dimensions each (C / headSize rounded down, at least 1, the most that divide C): at C = 18 one head of 18, at
      * C = 44 two heads of 22. Narrow heads (makemore's C = 16 with 2 heads of 8) spend their dot products on too
      * few dimensions to tell positions apart.
+     *
+     * @param layers the number of blocks
+     * @param headSize the width of a head
+     * @return the contender
      */
     static Contender transformerWithHeadSize(int layers, int headSize) {
         return new HeadSizeTransformer(layers, headSize, false);
     }
 
-    /** The same, with the head tied to the token embedding (weight tying) when tied. */
+    /**
+     * The same, with the head tied to the token embedding (weight tying) when tied.
+     *
+     * @param layers the number of blocks
+     * @param headSize the width of a head
+     * @param tied whether the head is tied to the token embedding
+     * @return the contender
+     */
     static Contender transformerWithHeadSize(int layers, int headSize, boolean tied) {
         return new HeadSizeTransformer(layers, headSize, tied);
     }
 
-    /** An LSTM language model (m numbers per token, learned start) whose forget-gate bias b_f is set at initialisation. */
+    /**
+     * An LSTM language model (m numbers per token, learned start) whose forget-gate bias b_f is set at
+     * initialisation.
+     *
+     * @param embed m, the size of a token's vector
+     * @param forgetBias b_f, the forget gate's bias at initialisation
+     * @return the contender
+     */
     static Contender lstm(int embed, double forgetBias) {
         return new LstmContender(embed, forgetBias);
     }
@@ -119,7 +195,12 @@ public interface Contender {
             return layers + " layers, " + h + (h == 1 ? " head" : " heads") + " of " + width / h + ", C = " + width;
         }
 
-        /** The most heads ≤ max(1, C / headSize) that divide C. */
+        /**
+         * The most heads ≤ max(1, C / headSize) that divide C.
+         *
+         * @param width C, n_embd
+         * @return the number of heads
+         */
         public int heads(int width) {
             int h = Math.max(1, width / headSize);
             while (width % h != 0) h--;

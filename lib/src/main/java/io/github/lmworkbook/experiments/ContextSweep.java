@@ -22,6 +22,13 @@ public final class ContextSweep {
     /** Makes what a run needs from its context length n and seed. */
     @FunctionalInterface
     public interface Factory<T> {
+        /**
+         * Makes what a run of context n and a seed needs.
+         *
+         * @param n the context length
+         * @param seed the seed
+         * @return the model or data
+         */
         T make(int n, long seed);
     }
 
@@ -36,6 +43,7 @@ public final class ContextSweep {
      * @param dev    held-out batches, the same for every run
      * @param steps  training steps per run
      * @param lr     AdamW's peak learning rate
+     * @return the outcomes by context length and seed
      */
     public static SeedResults<Integer> run(int[] ns, long[] seeds, Factory<? extends LanguageModel> model,
                                            Factory<Supplier<Batch>> train, Iterable<Batch> dev, int steps, double lr) {
@@ -49,6 +57,16 @@ public final class ContextSweep {
      * {@link #run(int[], long[], Factory, Factory, Iterable, int, double)} that also records the learning curve
      * {@link #DEV_CURVE}: the loss on dev after every {@code evalEvery} steps and after the last (evalEvery ≤ 0:
      * none). The runs are the same steps either way: the curve only adds evaluations between them.
+     *
+     * @param ns the context lengths to try
+     * @param seeds the seeds (model initialisation and batch order)
+     * @param model a fresh model for context n and a seed
+     * @param train a seeded source of training batches for context n and a seed
+     * @param dev held-out batches, the same for every run
+     * @param steps training steps per run
+     * @param lr AdamW's peak learning rate
+     * @param evalEvery the steps between two points of the curve (≤ 0: no curve)
+     * @return the outcomes by context length and seed
      */
     public static SeedResults<Integer> run(int[] ns, long[] seeds, Factory<? extends LanguageModel> model,
                                            Factory<Supplier<Batch>> train, Iterable<Batch> dev, int steps, double lr,

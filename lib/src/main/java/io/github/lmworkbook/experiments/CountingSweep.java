@@ -41,6 +41,19 @@ public final class CountingSweep {
      */
     public record Config(int letters, int nTrain, int nTest, int embed, int hidden, int batch, int steps, double lr,
                          double clip) {
+        /**
+         * Checks that 1 ≤ nTrain ≤ nTest and that the sizes, steps and learning rate are positive.
+         *
+         * @param letters k: 2 for aⁿbⁿ, 3 for aⁿbⁿcⁿ
+         * @param nTrain the training words are n = 1 … nTrain
+         * @param nTest the words scored are n = 1 … nTest
+         * @param embed m, the size of a token's vector
+         * @param hidden H, the hidden size
+         * @param batch words per step
+         * @param steps training steps of every run
+         * @param lr the AdamW learning rate (weight decay 0)
+         * @param clip the global-norm clipping threshold
+         */
         public Config {
             if (nTrain < 1 || nTest < nTrain || embed < 1 || hidden < 1 || batch < 1 || steps < 1 || !(lr > 0)) {
                 throw new IllegalArgumentException("counting sweep: need 1 ≤ nTrain ≤ nTest, positive sizes, steps and"
@@ -57,7 +70,13 @@ public final class CountingSweep {
 
     /** The outcomes, and the trained models. */
     public record Result(SeedResults<CellType> results, Map<String, RecurrentLM> models) {
-        /** The model of a cell trained with a seed. */
+        /**
+         * The model of a cell trained with a seed.
+         *
+         * @param cell the recurrent cell
+         * @param seed the seed of the initialisation
+         * @return the model, untrained
+         */
         public RecurrentLM model(CellType cell, long seed) {
             RecurrentLM m = models.get(cell + "/" + seed);
             if (m == null) throw new IllegalArgumentException("no model " + cell + " with seed " + seed);
@@ -65,7 +84,14 @@ public final class CountingSweep {
         }
     }
 
-    /** Trains every cell at every seed and scores it on n = 1 … nTest. */
+    /**
+     * Trains every cell at every seed and scores it on n = 1 … nTest.
+     *
+     * @param cells the cells
+     * @param seeds the seeds
+     * @param c the settings
+     * @return the outcomes and the trained models
+     */
     public static Result run(List<CellType> cells, long[] seeds, Config c) {
         CountingLanguage lang = new CountingLanguage(c.letters());
         Map<String, RecurrentLM> models = new ConcurrentHashMap<>();
@@ -82,6 +108,11 @@ public final class CountingSweep {
     /**
      * One run: trains the model (over the language's vocabulary; the config's m and H are not used) on n = 1 … nTrain
      * with the seed's batches, then scores it on n = 1 … nTest; the metrics and the curve of {@link #run}.
+     *
+     * @param m the model, trained in place
+     * @param seed the seed of the batches
+     * @param c the settings
+     * @return the run's metrics and curve
      */
     public static Outcome one(RecurrentLM m, long seed, Config c) {
         CountingLanguage lang = new CountingLanguage(c.letters());
@@ -94,7 +125,14 @@ public final class CountingSweep {
                 .metric(ACCURACY_AT_TEST, acc[acc.length - 1]).curve(ACCURACY, n, acc);
     }
 
-    /** The share of the determined positions predicted right, for the words of order n = 1 … nMax (index n − 1). */
+    /**
+     * The share of the determined positions predicted right, for the words of order n = 1 … nMax (index n − 1).
+     *
+     * @param m the model
+     * @param lang the language
+     * @param nMax the largest order
+     * @return the accuracy of each order
+     */
     public static double[] accuracy(LanguageModel m, CountingLanguage lang, int nMax) {
         int[][] pred = predictions(m, lang, nMax);
         double[] acc = new double[nMax];
@@ -104,7 +142,14 @@ public final class CountingSweep {
         return acc;
     }
 
-    /** The largest n ≤ nMax such that every word of order 1 … n is accepted (0 if the first is not). */
+    /**
+     * The largest n ≤ nMax such that every word of order 1 … n is accepted (0 if the first is not).
+     *
+     * @param m the model
+     * @param lang the language
+     * @param nMax the largest order
+     * @return that n
+     */
     public static int acceptsUpTo(LanguageModel m, CountingLanguage lang, int nMax) {
         int[][] pred = predictions(m, lang, nMax);
         int n = 0;
@@ -115,6 +160,11 @@ public final class CountingSweep {
     /**
      * The model's most probable next token at every position of the words of order 1 … nMax, all read at once through
      * its generator (shorter words padded with 0 after their end; those predictions are not scored).
+     *
+     * @param m the model
+     * @param lang the language
+     * @param nMax the largest order
+     * @return the predictions of each word (index n − 1)
      */
     public static int[][] predictions(LanguageModel m, CountingLanguage lang, int nMax) {
         int T = lang.length(nMax), V = lang.vocabSize();

@@ -35,12 +35,22 @@ public final class DelayedCopySweep {
 
     /** A model to train: a cell and, for an LSTM, its initial forget-gate bias (NaN: the cell's own). */
     public record Arm(CellType cell, double forgetBias) {
-        /** The cell with its own initialisation. */
+        /**
+         * The cell with its own initialisation.
+         *
+         * @param cell the recurrent cell
+         * @return the arm
+         */
         public static Arm of(CellType cell) {
             return new Arm(cell, Double.NaN);
         }
 
-        /** An LSTM with b_f set to bias. */
+        /**
+         * An LSTM with b_f set to bias.
+         *
+         * @param forgetBias b_f
+         * @return the arm
+         */
         public static Arm lstm(double forgetBias) {
             return new Arm(CellType.LSTM, forgetBias);
         }
@@ -70,6 +80,21 @@ public final class DelayedCopySweep {
      */
     public record Config(int alphabet, int lag, int length, int embed, int hidden, int batch, int steps, int every,
                          double lr, double clip, int test) {
+        /**
+         * Checks that the sizes are positive and steps a multiple of every.
+         *
+         * @param alphabet A, symbols (the vocabulary)
+         * @param lag k, how far back the answer is
+         * @param length T, the sequence length (&gt; k)
+         * @param embed m, the size of a token's vector
+         * @param hidden H, the hidden size
+         * @param batch sequences per step
+         * @param steps training steps of every run
+         * @param every steps between two evaluations (the points of the curves)
+         * @param lr the AdamW learning rate (weight decay 0)
+         * @param clip the global-norm clipping threshold
+         * @param test held-out sequences
+         */
         public Config {
             if (steps < 1 || every < 1 || steps % every != 0 || test < 1 || embed < 1 || hidden < 1 || batch < 1) {
                 throw new IllegalArgumentException("delayed-copy sweep: need positive sizes and steps a multiple of"
@@ -84,7 +109,14 @@ public final class DelayedCopySweep {
     public static final String LOSS = "held-out loss", RATIO = "loss / chance", KEEPING = "units with mean f ≥ 0.9",
             TAU = "longest memory time";
 
-    /** Trains every arm at every seed; metrics: the final held-out loss and its ratio to log A; curve: the loss. */
+    /**
+     * Trains every arm at every seed; metrics: the final held-out loss and its ratio to log A; curve: the loss.
+     *
+     * @param arms the arms
+     * @param seeds the seeds
+     * @param c the settings
+     * @return the outcomes by arm and seed
+     */
     public static SeedResults<Arm> run(List<Arm> arms, long[] seeds, Config c) {
         return run(arms, Arm::toString, seeds, c, (arm, seed) -> {
             RecurrentLM m = new RecurrentLM(new RecurrentLM.Config(c.alphabet(), arm.cell(), c.embed(), c.hidden(),
@@ -102,6 +134,13 @@ public final class DelayedCopySweep {
     /** Makes the model of a condition for a seed: vocabulary A, sequences of T tokens (the config's). */
     @FunctionalInterface
     public interface Models<C> {
+        /**
+         * The model of a condition and seed.
+         *
+         * @param condition the condition
+         * @param seed the seed of the initialisation
+         * @return the model, untrained
+         */
         LanguageModel make(C condition, long seed);
     }
 
@@ -109,6 +148,14 @@ public final class DelayedCopySweep {
      * The same task, training and measurements for any language models (the MLP, the transformer, a recurrent
      * model sized per condition): the models come from the factory, the config's m and H are not used. The
      * forget-gate metrics are NaN unless the model is an LSTM language model.
+     *
+     * @param <C> the type of a condition
+     * @param conditions the conditions
+     * @param label how a condition is named
+     * @param seeds the seeds
+     * @param c the settings
+     * @param models the model of each condition and seed
+     * @return the outcomes by condition and seed
      */
     public static <C> SeedResults<C> run(List<C> conditions, Function<C, String> label, long[] seeds, Config c,
                                          Models<C> models) {
@@ -118,6 +165,11 @@ public final class DelayedCopySweep {
     /**
      * One run: trains the model on the delayed copy of the config (its m and H are not used) with the seed's batches;
      * the metrics and the curve of {@link #run(List, long[], Config)}.
+     *
+     * @param m the model, trained in place
+     * @param seed the seed of the batches
+     * @param c the settings
+     * @return the run's metrics and curve
      */
     public static Outcome one(LanguageModel m, long seed, Config c) {
         DelayedCopyTask task = new DelayedCopyTask(c.alphabet(), c.length(), c.lag());

@@ -46,6 +46,18 @@ public final class GradientFlowSweep {
      */
     public record Config(int embed, int hidden, int batch, int length, int steps, double lr, double clip,
                          int evalEvery) {
+        /**
+         * Checks that the sizes, steps, evalEvery and learning rate are positive.
+         *
+         * @param embed m, the size of a token's vector
+         * @param hidden H, the hidden size
+         * @param batch chunks per step
+         * @param length T, characters per chunk
+         * @param steps training steps of every run
+         * @param lr the AdamW learning rate (weight decay 0)
+         * @param clip the global-norm clipping threshold
+         * @param evalEvery steps between two evaluations of the held-out loss
+         */
         public Config {
             if (embed < 1 || hidden < 1 || batch < 1 || length < 1 || steps < 1 || evalEvery < 1 || !(lr > 0)) {
                 throw new IllegalArgumentException("gradient-flow sweep: sizes, steps, evalEvery and lr must be"
@@ -61,7 +73,13 @@ public final class GradientFlowSweep {
 
     /** The outcomes, and the trained models. */
     public record Result(SeedResults<CellType> results, Map<String, RecurrentLM> models) {
-        /** The model of a cell trained with a seed. */
+        /**
+         * The model of a cell trained with a seed.
+         *
+         * @param cell the recurrent cell
+         * @param seed the seed of the initialisation
+         * @return the model, untrained
+         */
         public RecurrentLM model(CellType cell, long seed) {
             RecurrentLM m = models.get(cell + "/" + seed);
             if (m == null) throw new IllegalArgumentException("no model " + cell + " with seed " + seed);
@@ -72,9 +90,13 @@ public final class GradientFlowSweep {
     /**
      * Trains every cell at every seed and measures the gradient flow of each trained model.
      *
+     * @param cells   the cells
+     * @param seeds   the seeds
      * @param train   the training text
      * @param dev     the held-out batches (the same for every run)
      * @param passage the tokens the gradient flow is measured on
+     * @param c       the settings
+     * @return the outcomes and the trained models
      */
     public static Result run(List<CellType> cells, long[] seeds, TextDataset train, List<Batch> dev, int[] passage,
                              Config c) {
@@ -106,6 +128,10 @@ public final class GradientFlowSweep {
      * {@link #flow} over several passages of one length: the geometric mean over the passages of ‖∂L/∂h_t‖ and
      * ‖∂L/∂c_t‖ (null without a cell state) against the distance k = T − t — one curve per model, less dependent on
      * the text of one passage.
+     *
+     * @param m the model
+     * @param passages the passages, all of one length T
+     * @return {‖∂L/∂h‖, ‖∂L/∂c‖ or null} by distance
      */
     public static double[][] meanFlow(RecurrentLM m, List<int[]> passages) {
         if (passages.isEmpty()) throw new IllegalArgumentException("gradient flow: no passages");
@@ -131,6 +157,10 @@ public final class GradientFlowSweep {
     /**
      * ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ (null without a cell state) against the distance k = T − t, for L = u · h_T with u a
      * fixed random unit vector (seed 0), the recurrence of m started from zeros on the passage.
+     *
+     * @param m the model
+     * @param passage the tokens
+     * @return {‖∂L/∂h‖, ‖∂L/∂c‖ or null} by distance
      */
     public static double[][] flow(RecurrentLM m, int[] passage) {
         int H = m.H, S = m.cell.stateSize(), T = passage.length;

@@ -23,6 +23,11 @@ public final class InputGradients {
      * The mean over the sequences of ‖∂L/∂x_t‖, indexed by distance k = T − 1 − t (k = 0 is the last position),
      * where L = −log p(y[T−1] | x_0 … x_{T−1}) of each sequence (all rows of y but the last are ignored). All sequences
      * have the same length T.
+     *
+     * @param m the transformer
+     * @param xs the input sequences
+     * @param ys their targets
+     * @return the mean norm at each distance k
      */
     public static double[] transformer(Transformer m, List<int[]> xs, List<int[]> ys) {
         int T = checkSame(xs, ys);
@@ -42,6 +47,11 @@ public final class InputGradients {
      * The same for a recurrent language model: x_t = C[token_t] read through its readable path (embedding, the cell's
      * input projection, the recurrence from the start state, the head), and backward through the same layers:
      * ∂L/∂x_t = (input projection)ᵀ(∂L/∂(x_t·W_x + b)).
+     *
+     * @param m the recurrent language model
+     * @param xs the input sequences
+     * @param ys their targets
+     * @return the mean norm at each distance k
      */
     public static double[] recurrent(RecurrentLM m, List<int[]> xs, List<int[]> ys) {
         int T = checkSame(xs, ys);

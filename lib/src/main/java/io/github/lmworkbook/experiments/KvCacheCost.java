@@ -29,13 +29,22 @@ public final class KvCacheCost {
      * @param cached   µs per token with the cache
      */
     public record Cost(int[] T, double[] uncached, double[] cached) {
-        /** uncached / cached at each T. */
+        /**
+         * uncached / cached at each T.
+         *
+         * @return the speed-up at each T
+         */
         public double[] speedup() {
             double[] s = new double[T.length];
             for (int i = 0; i < s.length; i++) s[i] = uncached[i] / cached[i];
             return s;
         }
 
+        /**
+         * The costs as a table: T, without cache, with cache, ratio (CPU µs per token).
+         *
+         * @return the table
+         */
         public Table table() {
             double[] sp = speedup();
             return Table.create("CPU µs per generated token",
@@ -53,6 +62,12 @@ public final class KvCacheCost {
     /**
      * For each T: a stream is filled with T − 1 random tokens (not timed), then the T-th is timed; the median over
      * {@code reps} repetitions (after one warm-up round over every T).
+     *
+     * @param m the transformer
+     * @param Ts the context lengths
+     * @param reps the repetitions at each T
+     * @param seed the seed of the tokens
+     * @return the costs
      */
     public static Cost measure(Transformer m, int[] Ts, int reps, long seed) {
         if (reps < 1) throw new IllegalArgumentException("KV cache cost: reps " + reps + " must be ≥ 1");

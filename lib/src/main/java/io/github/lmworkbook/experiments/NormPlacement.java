@@ -48,7 +48,11 @@ public final class NormPlacement {
         }
     }
 
-    /** The four conditions: pre-LN and post-LN, each with and without warm-up. */
+    /**
+     * The four conditions: pre-LN and post-LN, each with and without warm-up.
+     *
+     * @return the conditions
+     */
     public static List<Condition> all() {
         return List.of(new Condition(false, true), new Condition(false, false), new Condition(true, true),
                 new Condition(true, false));
@@ -65,6 +69,16 @@ public final class NormPlacement {
      * @param points evaluations after the start
      */
     public record Config(int layers, int heads, int embed, int batch, double lr, int points) {
+        /**
+         * Checks the sizes and the learning rate.
+         *
+         * @param layers n_layer
+         * @param heads n_head
+         * @param embed n_embd
+         * @param batch names per step
+         * @param lr the peak learning rate of AdamW (weight decay 0.01, makemore's), cosine to lr/10
+         * @param points evaluations after the start
+         */
         public Config {
             if (layers < 1 || heads < 1 || embed % heads != 0 || batch < 1 || !(lr > 0) || points < 1) {
                 throw new IllegalArgumentException("norm placement: bad config " + this);
@@ -72,17 +86,36 @@ public final class NormPlacement {
         }
     }
 
-    /** The configuration the recommended budget was measured with. */
+    /**
+     * The configuration the recommended budget was measured with.
+     *
+     * @return the configuration
+     */
     public static Config standard() {
         return new Config(6, 4, 64, 32, 1e-2, 10);
     }
 
-    /** {@link #run(Condition, long, int, Config)} with the {@link #standard()} configuration. */
+    /**
+     * {@link #run(Condition, long, int, Config)} with the {@link #standard()} configuration.
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
+     */
     public static Outcome run(Condition c, long seed, int steps) {
         return run(c, seed, steps, standard());
     }
 
-    /** Trains one transformer on names for the given steps (a multiple of the config's points). */
+    /**
+     * Trains one transformer on names for the given steps (a multiple of the config's points).
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @param cfg the configuration
+     * @return the run's metrics and curves
+     */
     public static Outcome run(Condition c, long seed, int steps, Config cfg) {
         if (steps < cfg.points() || steps % cfg.points() != 0) {
             throw new IllegalArgumentException("norm placement: steps " + steps + " must be a positive multiple of "
@@ -135,6 +168,10 @@ public final class NormPlacement {
      * model of this configuration, averaged over the batches (each batch's gradient on its own). Xiong et al. show
      * that post-LN's grow with l (the last blocks' are the largest, which a large learning rate turns into a large
      * first step) while pre-LN's stay level.
+     *
+     * @param config the transformer's configuration
+     * @param batches the batches
+     * @return ‖∂L/∂θ_l‖ for each block
      */
     public static double[] gradientNormsAtInit(Transformer.Config config, List<Batch> batches) {
         if (batches.isEmpty()) throw new IllegalArgumentException("gradient norms: no batches");

@@ -54,6 +54,19 @@ public final class Overfitting {
      */
     public record Config(int layers, int heads, int embed, int block, int batch, int trainChars, int evalChars,
                          double lr, int points) {
+        /**
+         * Checks the sizes and the learning rate.
+         *
+         * @param layers n_layer
+         * @param heads n_head
+         * @param embed n_embd
+         * @param block T, characters per chunk (and the block size)
+         * @param batch chunks per step
+         * @param trainChars characters of training text (small: to be memorised)
+         * @param evalChars characters of each text the losses are evaluated on
+         * @param lr AdamW's learning rate (constant)
+         * @param points evaluations after the start (the curves have points + 1 values)
+         */
         public Config {
             if (layers < 1 || heads < 1 || embed % heads != 0 || block < 2 || batch < 1 || trainChars <= block
                     || evalChars <= block || !(lr > 0) || points < 1) {
@@ -62,17 +75,36 @@ public final class Overfitting {
         }
     }
 
-    /** The configuration the recommended budget was measured with (see the class comment of the tests). */
+    /**
+     * The configuration the recommended budget was measured with (see the class comment of the tests).
+     *
+     * @return the configuration
+     */
     public static Config standard() {
         return new Config(2, 4, 64, 64, 16, 20_000, 8_192, 1e-3, 10);
     }
 
-    /** {@link #run(Condition, long, int, Config)} with the {@link #standard()} configuration. */
+    /**
+     * {@link #run(Condition, long, int, Config)} with the {@link #standard()} configuration.
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
+     */
     public static Outcome run(Condition c, long seed, int steps) {
         return run(c, seed, steps, standard());
     }
 
-    /** Trains one model for the given steps (a multiple of the config's points) and records the two losses. */
+    /**
+     * Trains one model for the given steps (a multiple of the config's points) and records the two losses.
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @param cfg the configuration
+     * @return the run's metrics and curves
+     */
     public static Outcome run(Condition c, long seed, int steps, Config cfg) {
         if (steps < cfg.points() || steps % cfg.points() != 0) {
             throw new IllegalArgumentException("overfitting: steps " + steps + " must be a positive multiple of "

@@ -43,7 +43,11 @@ public final class RecallSweep {
      * @param test     held-out sequences the accuracy is measured on
      */
     public record Config(int alphabet, int embed, int steps, int batch, double lr, double clip, int test) {
-        /** A = 4 (2 bits a symbol), m = 8, 800 steps of 32 sequences, lr 1e-2, clipping at 1, 512 test sequences. */
+        /**
+         * A = 4 (2 bits a symbol), m = 8, 800 steps of 32 sequences, lr 1e-2, clipping at 1, 512 test sequences.
+         *
+         * @return the configuration
+         */
         public static Config standard() {
             return new Config(4, 8, 800, 32, 1e-2, 1.0, 512);
         }
@@ -52,7 +56,16 @@ public final class RecallSweep {
     /** The accuracy metric's name in the results. */
     public static final String ACCURACY = "recall accuracy";
 
-    /** Trains one model per (H, L) and seed; metrics: recall accuracy, bits (L·log₂A), final training loss. */
+    /**
+     * Trains one model per (H, L) and seed; metrics: recall accuracy, bits (L·log₂A), final training loss.
+     *
+     * @param cell the recurrent cell
+     * @param hiddens the hidden sizes H
+     * @param lengths the string lengths L
+     * @param seeds the seeds
+     * @param c the settings
+     * @return the outcomes by (H, L) and seed
+     */
     public static SeedResults<Condition> run(CellType cell, int[] hiddens, int[] lengths, long[] seeds, Config c) {
         List<Condition> conditions = new ArrayList<>();
         for (int H : hiddens) for (int L : lengths) conditions.add(new Condition(cell, H, L));
@@ -68,6 +81,12 @@ public final class RecallSweep {
      * One run: trains the model (over the task's vocabulary; the config's m is not used) on the task with the seed's
      * batches, then measures its recall on the task's fixed held-out set; the metrics of {@link #run}. The model is
      * trained in place (the caller may measure it further, e.g. on a dev set of its own).
+     *
+     * @param m the model, trained in place
+     * @param task the recall task
+     * @param seed the seed of the batches
+     * @param c the settings
+     * @return the run's metrics
      */
     public static Outcome one(LanguageModel m, RecallTask task, long seed, Config c) {
         var history = Trainer.of(m, new AdamW(m, c.lr(), 0.0))
@@ -82,6 +101,10 @@ public final class RecallSweep {
     /**
      * The fraction of the targets (≥ 0) that the model's most likely next token gets right, reading each batch one
      * token at a time (the model's generator).
+     *
+     * @param model the model
+     * @param batches the batches
+     * @return the accuracy
      */
     public static double accuracy(LanguageModel model, Iterable<Batch> batches) {
         long right = 0, total = 0;
@@ -111,6 +134,11 @@ public final class RecallSweep {
     /**
      * For each hidden size, the longest string length whose mean accuracy over seeds is at least threshold
      * (0 when none is): where the bottleneck starts to lose the string, at this budget.
+     *
+     * @param r the results
+     * @param hiddens the hidden sizes
+     * @param threshold the accuracy required
+     * @return the longest L for each H
      */
     public static int[] longestRecalled(SeedResults<Condition> r, int[] hiddens, double threshold) {
         int[] out = new int[hiddens.length];

@@ -53,6 +53,15 @@ public final class RecurrentInitExperiment {
      * @param lr     the peak learning rate of AdamW
      */
     public record Condition(RecurrentInit init, CellType cell, int hidden, int length, double lr) {
+        /**
+         * Checks the condition.
+         *
+         * @param init how W_hh starts
+         * @param cell the cell (the RNN, usually)
+         * @param hidden H
+         * @param length T: the passage of {@link #decay}, the sequences of {@link #adding}
+         * @param lr the peak learning rate of AdamW
+         */
         public Condition {
             if (init == null || cell == null || hidden < 1 || length < 2 || !(lr > 0)) {
                 throw new IllegalArgumentException("recurrent init: bad condition " + init + ", " + cell + ", H = "
@@ -66,7 +75,14 @@ public final class RecurrentInitExperiment {
         }
     }
 
-    /** The three initialisations of the RNN at one size and learning rate. */
+    /**
+     * The three initialisations of the RNN at one size and learning rate.
+     *
+     * @param hidden H
+     * @param length T
+     * @param lr the learning rate
+     * @return the three conditions
+     */
     public static List<Condition> rnn(int hidden, int length, double lr) {
         return List.of(new Condition(RecurrentInit.DEFAULT, CellType.RNN, hidden, length, lr),
                 new Condition(RecurrentInit.ORTHOGONAL, CellType.RNN, hidden, length, lr),
@@ -77,6 +93,11 @@ public final class RecurrentInitExperiment {
      * The gradient's decay with the distance, at initialisation and after training a language model on Tiny
      * Shakespeare (m = 16, chunks of 64, 32 per step, AdamW at the condition's lr, clipping at 1; the passage is the
      * first {@code length} characters of the held-out text; dev loss on 8,192 held-out characters).
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
      */
     public static Outcome decay(Condition c, long seed, int steps) {
         String text = Datasets.text("tinyshakespeare");
@@ -106,6 +127,11 @@ public final class RecurrentInitExperiment {
      * The adding problem at length T: a {@link SequenceRegressor} (two inputs per step) trained on fresh sequences
      * (32 per step, AdamW at the condition's lr, warmed up over the first 5 % and decayed along a cosine to a tenth
      * of it, clipping at 1), the MSE on 256 held-out sequences at 11 evenly spaced steps.
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
      */
     public static Outcome adding(Condition c, long seed, int steps) {
         if (steps < 10 || steps % 10 != 0) {

@@ -55,12 +55,23 @@ public final class RnnMechanism {
     /** The σ_max of the no-recurrence control: W_hh scaled down to nothing, the input weights kept. */
     public static final double NEAR_ZERO = 1e-9;
 
-    /** The label of a rescaled variant, e.g. "σ_max = 1.5". */
+    /**
+     * The label of a rescaled variant, e.g. "σ_max = 1.5".
+     *
+     * @param sigmaMax σ_max
+     * @return the label
+     */
     public static String rescaled(double sigmaMax) {
         return "σ_max = " + sigmaMax;
     }
 
-    /** The variants of a trained cell, in table order: each rescaling, the trained cell, the control. */
+    /**
+     * The variants of a trained cell, in table order: each rescaling, the trained cell, the control.
+     *
+     * @param trained the trained cell
+     * @param sigmaMax the rescalings of W_hh
+     * @return the variants by label
+     */
     public static Map<String, RnnCell> variants(RnnCell trained, double... sigmaMax) {
         Map<String, RnnCell> out = new LinkedHashMap<>();
         for (double s : sigmaMax) out.put(rescaled(s), Spectra.withSigmaMax(trained, s));
@@ -72,6 +83,10 @@ public final class RnnMechanism {
     /**
      * The numbers of one cell along one passage: x (T × m) its inputs, h_0 = 0, L = u·h_T with u the random unit
      * vector of seed 1. Every metric of {@link #METRICS}.
+     *
+     * @param cell the cell
+     * @param x the inputs (T × m)
+     * @return the metrics by name
      */
     public static Map<String, Double> measure(RnnCell cell, Matrix x) {
         Map<String, Double> m = weights(cell);
@@ -130,6 +145,10 @@ public final class RnnMechanism {
         /**
          * The spread of a metric of a variant over models × passages (over the models only for σ_max, ρ and
          * ρ/σ_max, which do not depend on the passage). NaN values (the fitted factor of the control) give NaN.
+         *
+         * @param variant the variant
+         * @param metric the metric
+         * @return the spread
          */
         public Summary pooled(String variant, String metric) {
             if (!METRICS.contains(metric)) throw new IllegalArgumentException("no metric '" + metric + "'");
@@ -141,7 +160,11 @@ public final class RnnMechanism {
             return Summary.of(v.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
-        /** The variants, in table order. */
+        /**
+         * The variants, in table order.
+         *
+         * @return the labels
+         */
         public List<String> variants() {
             return results.conditions();
         }
@@ -149,6 +172,9 @@ public final class RnnMechanism {
         /**
          * "0.204 ± 0.012": the mean at the precision the spread allows; a value without spread (σ_max of a
          * rescaling) as "1.500"; a tiny one (the control's ρ) in scientific notation; NaN as "—".
+         *
+         * @param s the spread
+         * @return the text
          */
         public static String format(Summary s) {
             double m = s.mean(), sd = s.std();
@@ -158,7 +184,12 @@ public final class RnnMechanism {
             return s.meanPlusMinus();
         }
 
-        /** One row per variant; per metric its pooled mean ± standard deviation as text ({@link #format}). */
+        /**
+         * One row per variant; per metric its pooled mean ± standard deviation as text ({@link #format}).
+         *
+         * @param title the table's title
+         * @return the table
+         */
         public Table table(String title) {
             Table t = Table.create(title, StringColumn.create("W_hh", variants()));
             for (String metric : METRICS) {
@@ -172,7 +203,12 @@ public final class RnnMechanism {
             return t;
         }
 
-        /** "trained: σ_max 4.05 ± 0.12, ρ …, mean 1 − h² 0.204 ± 0.010, …": a variant's pooled numbers. */
+        /**
+         * "trained: σ_max 4.05 ± 0.12, ρ …, mean 1 − h² 0.204 ± 0.010, …": a variant's pooled numbers.
+         *
+         * @param variant the variant
+         * @return the line
+         */
         public String line(String variant) {
             StringBuilder sb = new StringBuilder(variant).append(':');
             for (String metric : METRICS) {
@@ -190,6 +226,7 @@ public final class RnnMechanism {
      * @param models   the trained models (RNN cells), by seed
      * @param passages token sequences (each ≥ 3 tokens), embedded by each model
      * @param sigmaMax the rescalings of W_hh
+     * @return the measures
      */
     public static Result run(Map<Long, RecurrentLM> models, int[][] passages, double... sigmaMax) {
         if (models.isEmpty()) throw new IllegalArgumentException("mechanism: no models");

@@ -47,7 +47,17 @@ public final class SamplingTradeoff {
     public record Measure(Decoding decoding, int samples, double inTraining, double distinct, double novel,
                           double entropyBits, double meanLength) {}
 
-    /** Draws n names with the decoding (seeded) and measures them against the training names. */
+    /**
+     * Draws n names with the decoding (seeded) and measures them against the training names.
+     *
+     * @param model the trained model
+     * @param vocab its vocabulary
+     * @param training the training names
+     * @param d the decoding
+     * @param n the number of names
+     * @param seed the seed of the draws
+     * @return the measures
+     */
     public static Measure measure(LanguageModel model, Vocabulary vocab, Set<String> training, Decoding d, int n,
                                   long seed) {
         if (n < 1) throw new IllegalArgumentException("sampling trade-off: n = " + n + " names, need ≥ 1");
@@ -69,7 +79,12 @@ public final class SamplingTradeoff {
                 (double) length / n);
     }
 
-    /** A table of measures: one row per decoding. */
+    /**
+     * A table of measures: one row per decoding.
+     *
+     * @param measures the measures
+     * @return the table
+     */
     public static Table table(List<Measure> measures) {
         return Table.create("sampling trade-off",
                 StringColumn.create("decoding", measures.stream().map(m -> m.decoding().toString()).toList()),
@@ -87,6 +102,12 @@ public final class SamplingTradeoff {
      * @param samples   names drawn with each
      */
     public record Condition(List<Decoding> decodings, int samples) {
+        /**
+         * Copies the decodings and checks that there are some and samples ≥ 1.
+         *
+         * @param decodings the decodings, sharpest to flattest (the order of the curves)
+         * @param samples names drawn with each
+         */
         public Condition {
             decodings = List.copyOf(decodings);
             if (decodings.isEmpty() || samples < 1) {
@@ -100,14 +121,24 @@ public final class SamplingTradeoff {
         }
     }
 
-    /** Greedy; τ = 0.5, 0.8, 1, 1.2; top-k 3; top-p 0.5, 0.9; 1,000 names each. */
+    /**
+     * Greedy; τ = 0.5, 0.8, 1, 1.2; top-k 3; top-p 0.5, 0.9; 1,000 names each.
+     *
+     * @return the condition
+     */
     public static Condition standard() {
         return new Condition(List.of(Decoding.greedy(), Decoding.temperature(0.5), Decoding.temperature(0.8),
                 Decoding.temperature(1.0), Decoding.temperature(1.2), Decoding.topK(3), Decoding.topP(0.5),
                 Decoding.topP(0.9)), 1000);
     }
 
-    /** Metric names for one decoding: "τ = 0.8: in training set", and so on. */
+    /**
+     * Metric names for one decoding: "τ = 0.8: in training set", and so on.
+     *
+     * @param d the decoding
+     * @param what the measure
+     * @return the metric's name
+     */
     public static String metric(Decoding d, String what) {
         return d + ": " + what;
     }
@@ -122,6 +153,11 @@ public final class SamplingTradeoff {
      * every decoding (the draws seeded by seed). Metrics: {@link #DEV}, and per decoding the four measures (named
      * by {@link #metric}). Curves: "in training set against distinct" and "in training set against entropy" — one
      * point per decoding, in the condition's order.
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
      */
     public static Outcome run(Condition c, long seed, int steps) {
         List<String> words = Datasets.lines("names").stream().map(String::strip).filter(w -> !w.isEmpty()).toList();

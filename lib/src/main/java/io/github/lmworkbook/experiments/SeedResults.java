@@ -39,20 +39,40 @@ public final class SeedResults<C> {
         this.outcomes = outcomes;
     }
 
+    /**
+     * The conditions, in order.
+     *
+     * @return the conditions
+     */
     public List<C> conditions() {
         return conditions;
     }
 
-    /** The conditions' labels, in order. */
+    /**
+     * The conditions' labels, in order.
+     *
+     * @return the labels
+     */
     public List<String> labels() {
         return labels;
     }
 
+    /**
+     * The seeds, in order.
+     *
+     * @return a copy of the seeds
+     */
     public long[] seeds() {
         return seeds.clone();
     }
 
-    /** The outcome of one run. */
+    /**
+     * The outcome of one run.
+     *
+     * @param condition the condition
+     * @param seed the seed
+     * @return the outcome
+     */
     public Outcome outcome(C condition, long seed) {
         int j = -1;
         for (int k = 0; k < seeds.length; k++) if (seeds[k] == seed) j = k;
@@ -60,7 +80,13 @@ public final class SeedResults<C> {
         return outcomes[index(condition)][j];
     }
 
-    /** The metric of every seed of a condition, in the order of the seeds. */
+    /**
+     * The metric of every seed of a condition, in the order of the seeds.
+     *
+     * @param condition the condition
+     * @param metric the metric's name
+     * @return the values
+     */
     public double[] values(C condition, String metric) {
         Outcome[] runs = outcomes[index(condition)];
         double[] v = new double[runs.length];
@@ -68,12 +94,23 @@ public final class SeedResults<C> {
         return v;
     }
 
-    /** The spread of a metric over the seeds of a condition. */
+    /**
+     * The spread of a metric over the seeds of a condition.
+     *
+     * @param condition the condition
+     * @param metric the metric's name
+     * @return the spread
+     */
     public Summary summary(C condition, String metric) {
         return Summary.of(values(condition, metric));
     }
 
-    /** The mean of a metric for every condition, in order. */
+    /**
+     * The mean of a metric for every condition, in order.
+     *
+     * @param metric the metric's name
+     * @return the means
+     */
     public double[] means(String metric) {
         double[] m = new double[conditions.size()];
         for (int i = 0; i < m.length; i++) m[i] = summary(conditions.get(i), metric).mean();
@@ -83,6 +120,11 @@ public final class SeedResults<C> {
     /**
      * One row per condition: its label, then for one metric its mean, standard deviation, smallest and largest
      * value and the value of each seed; for several metrics, the mean and standard deviation of each.
+     *
+     * @param title the table's title
+     * @param conditionColumn the title of the conditions' column
+     * @param metrics the metrics' names
+     * @return the table
      */
     public Table table(String title, String conditionColumn, String... metrics) {
         if (metrics.length == 0) throw new IllegalArgumentException("table: name at least one metric");
@@ -118,6 +160,10 @@ public final class SeedResults<C> {
     /**
      * A curve's spread over the seeds of a condition, point by point. Every seed must have recorded the curve at
      * the same x (e.g. the same evaluation steps).
+     *
+     * @param condition the condition
+     * @param curve the curve's name
+     * @return the band
      */
     public Band band(C condition, String curve) {
         Outcome[] runs = outcomes[index(condition)];
@@ -146,6 +192,12 @@ public final class SeedResults<C> {
     /**
      * A curve of every condition on one chart: the mean over seeds as a line, the smallest to the largest value as
      * a band around it. Add a baseline ({@link LineChart#hline}), a log axis, then {@code image()}.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param curve the curve's name
+     * @return the chart
      */
     public LineChart curveChart(String title, String xLabel, String yLabel, String curve) {
         LineChart chart = Charts.lines(title, xLabel, yLabel);
@@ -159,6 +211,14 @@ public final class SeedResults<C> {
     /**
      * A metric against a number read off each condition (e.g. the sequence length), one line per group of
      * conditions (e.g. per hidden size), with markers at the conditions and the band of the spread over seeds.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @param metric the metric's name
+     * @param x the number of each condition on the x axis
+     * @param group the group of each condition
+     * @return the chart
      */
     public LineChart metricChart(String title, String xLabel, String yLabel, String metric, ToDoubleFunction<C> x,
                                  Function<C, String> group) {
@@ -184,6 +244,9 @@ public final class SeedResults<C> {
     /**
      * These results and more conditions run later with the same seeds (e.g. two more variants against the
      * control run before), as one: the conditions of this, then those of the other.
+     *
+     * @param more the other results, run with the same seeds
+     * @return the results together
      */
     public SeedResults<C> and(SeedResults<C> more) {
         if (!Arrays.equals(seeds, more.seeds)) {

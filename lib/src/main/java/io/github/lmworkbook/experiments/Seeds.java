@@ -40,28 +40,61 @@ public final class Seeds {
     /** One run of an experiment: a condition, a seed, and what it measured. */
     @FunctionalInterface
     public interface Experiment<C> {
+        /**
+         * One run.
+         *
+         * @param condition the condition
+         * @param seed the seed
+         * @return the run's outcome
+         */
         Outcome run(C condition, long seed);
     }
 
     private static volatile int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
-    /** The number of runs that go at once (default: 2, or 1 on a single core). */
+    /**
+     * The number of runs that go at once (default: 2, or 1 on a single core).
+     *
+     * @return the number of runs at once
+     */
     public static int threads() {
         return threads;
     }
 
-    /** Sets the number of runs that go at once (≥ 1). */
+    /**
+     * Sets the number of runs that go at once (≥ 1).
+     *
+     * @param n the number of runs at once
+     */
     public static void threads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads " + n + " must be ≥ 1");
         threads = n;
     }
 
-    /** {@link #run(List, Function, long[], Experiment, PrintStream)} with labels String.valueOf(c), progress to System.out. */
+    /**
+     * {@link #run(List, Function, long[], Experiment, PrintStream)} with labels String.valueOf(c), progress to
+     * System.out.
+     *
+     * @param <C> the type of a condition
+     * @param conditions the conditions
+     * @param seeds the seeds
+     * @param experiment one run
+     * @return the outcomes
+     */
     public static <C> SeedResults<C> run(List<C> conditions, long[] seeds, Experiment<C> experiment) {
         return run(conditions, String::valueOf, seeds, experiment, System.out);
     }
 
-    /** {@link #run(List, Function, long[], Experiment, PrintStream)} with progress to System.out. */
+    /**
+     * {@link #run(List, Function, long[], Experiment, PrintStream)} with progress to System.out.
+     *
+     * @param <C> the type of a condition
+     * @param conditions the conditions
+     * @param label how a condition is named
+     * @param seeds the seeds
+     * @param experiment one run
+     * @return the outcomes
+     */
     public static <C> SeedResults<C> run(List<C> conditions, Function<C, String> label, long[] seeds,
                                          Experiment<C> experiment) {
         return run(conditions, label, seeds, experiment, System.out);
@@ -70,11 +103,13 @@ public final class Seeds {
     /**
      * Runs experiment(c, seed) for every condition c and seed.
      *
+     * @param <C>        the type of a condition
      * @param conditions the conditions, in the order of the table (the control first, usually)
      * @param label      how a condition is named in the progress lines and the tables
      * @param seeds      the seeds (at least one; three or more for a claim)
      * @param experiment one run; it must not share mutable state with another run
      * @param progress   where the progress lines go (null: none)
+     * @return the outcomes, by condition and seed
      */
     public static <C> SeedResults<C> run(List<C> conditions, Function<C, String> label, long[] seeds,
                                          Experiment<C> experiment, PrintStream progress) {
@@ -87,13 +122,28 @@ public final class Seeds {
      * each line names the condition and the seed, gives the first metric and the run's CPU seconds, and comes when
      * the run is done, in the order of the runs (condition by condition, seed by seed), so the output is the same
      * every time.
+     *
+     * @param <C> the type of a condition
+     * @param conditions the conditions
+     * @param label how a condition is named
+     * @param seeds the seeds
+     * @param experiment one run
+     * @return the outcomes
      */
     public static <C> SeedResults<C> runVerbose(List<C> conditions, Function<C, String> label, long[] seeds,
                                                 Experiment<C> experiment) {
         return run(conditions, label, seeds, experiment, System.out, true);
     }
 
-    /** {@link #runVerbose(List, Function, long[], Experiment)} with labels String.valueOf(c). */
+    /**
+     * {@link #runVerbose(List, Function, long[], Experiment)} with labels String.valueOf(c).
+     *
+     * @param <C> the type of a condition
+     * @param conditions the conditions
+     * @param seeds the seeds
+     * @param experiment one run
+     * @return the outcomes
+     */
     public static <C> SeedResults<C> runVerbose(List<C> conditions, long[] seeds, Experiment<C> experiment) {
         return runVerbose(conditions, String::valueOf, seeds, experiment);
     }

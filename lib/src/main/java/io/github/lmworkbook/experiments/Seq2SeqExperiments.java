@@ -50,6 +50,19 @@ public final class Seq2SeqExperiments {
      */
     public record Setup(TransductionTask.Kind task, int alphabet, int embed, int attentionSize, int batch, double lr,
                         double clip, int test, int points) {
+        /**
+         * Checks the setup.
+         *
+         * @param task the map (reversal, copy, sort)
+         * @param alphabet A, symbols of a string
+         * @param embed m, the size of a symbol's vector
+         * @param attentionSize A of the additive score (0: = H)
+         * @param batch pairs per step
+         * @param lr the peak learning rate
+         * @param clip the global-norm clipping threshold
+         * @param test held-out pairs the accuracies are measured on
+         * @param points evaluations along the training (the points of the learning curves, besides step 0)
+         */
         public Setup {
             if (task == null || alphabet < 2 || embed < 1 || attentionSize < 0 || batch < 1 || !(lr > 0)
                     || !(clip > 0) || test < 1 || points < 1) {
@@ -59,7 +72,12 @@ public final class Seq2SeqExperiments {
             }
         }
 
-        /** Reversal of strings of A = 8 symbols, m = 16, A = H, 32 pairs a step, lr 1e-2, clip 1, 256 held out, 8 points. */
+        /**
+         * Reversal of strings of A = 8 symbols, m = 16, A = H, 32 pairs a step, lr 1e-2, clip 1, 256 held out, 8
+         * points.
+         *
+         * @return the setup
+         */
         public static Setup standard() {
             return new Setup(TransductionTask.Kind.REVERSE, 8, 16, 0, 32, 1e-2, 1.0, 256, 8);
         }
@@ -70,6 +88,15 @@ public final class Seq2SeqExperiments {
      * count the attention model matches), the attention, the length L of the strings, and the setup.
      */
     public record Condition(CellType cell, int hidden, Seq2Seq.Attention attention, int length, Setup setup) {
+        /**
+         * Checks the condition: a cell, an attention, a setup, H ≥ 1 and L ≥ 1.
+         *
+         * @param cell the cell of the encoder and decoder
+         * @param hidden H (for {@link #fix}: of the model without attention whose parameter count is matched)
+         * @param attention the attention
+         * @param length L, the length of the strings
+         * @param setup the task and training settings
+         */
         public Condition {
             if (cell == null || attention == null || setup == null || hidden < 1 || length < 1) {
                 throw new IllegalArgumentException("seq2seq condition: need a cell, an attention, a setup, H ≥ 1 and"
@@ -77,7 +104,15 @@ public final class Seq2SeqExperiments {
             }
         }
 
-        /** The standard setup. */
+        /**
+         * The standard setup.
+         *
+         * @param cell the cell of the encoder and decoder
+         * @param hidden H
+         * @param attention the attention
+         * @param length L
+         * @return the condition
+         */
         public static Condition of(CellType cell, int hidden, Seq2Seq.Attention attention, int length) {
             return new Condition(cell, hidden, attention, length, Setup.standard());
         }
@@ -99,7 +134,12 @@ public final class Seq2SeqExperiments {
             REACH = "‖∂L/∂h_s‖", REACH_ATTENTION = "‖∂L/∂h_s‖ through α",
             FIRST_OVER_LAST = "‖∂L/∂h_1‖ / ‖∂L/∂h_L‖";
 
-    /** The name of the curve of row t (1-based) of the mean alignment. */
+    /**
+     * The name of the curve of row t (1-based) of the mean alignment.
+     *
+     * @param t the output step
+     * @return the curve's name
+     */
     public static String alignmentRow(int t) {
         return "α row " + t;
     }
@@ -107,6 +147,9 @@ public final class Seq2SeqExperiments {
     /**
      * The mean alignment an {@link #alignment} run recorded, as a (L × L) array (row t − 1: output step t; column s − 1:
      * source position s), for {@code charts.Heatmaps.heatmap}.
+     *
+     * @param o the outcome of an alignment run
+     * @return the (L × L) mean alignment
      */
     public static double[][] meanAlignment(Outcome o) {
         List<double[]> rows = new ArrayList<>();
@@ -119,6 +162,12 @@ public final class Seq2SeqExperiments {
      * For each hidden size, the longest L whose mean of the metric over seeds is at least threshold, among the
      * conditions of that H (0 when none is): where the encoder–decoder starts to lose the string — the break that a
      * budget control must not move.
+     *
+     * @param r the results
+     * @param hiddens the hidden sizes
+     * @param metric the metric's name
+     * @param threshold the value required
+     * @return the longest L for each H
      */
     public static int[] longestAbove(SeedResults<Condition> r, int[] hiddens, String metric, double threshold) {
         int[] out = new int[hiddens.length];
@@ -143,6 +192,11 @@ public final class Seq2SeqExperiments {
      * first is the progress line's), teacher-forced ones, the exposure bias, the held-out loss, the last training loss
      * (mean of the last 50 steps), the parameters, H, the bits of a string (L·log₂A); curves against the step: the
      * held-out loss, the free-running and the teacher-forced token accuracy.
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
      */
     public static Outcome bottleneck(Condition c, long seed, int steps) {
         return train(c, c.hidden(), seed, steps).outcome();
@@ -152,6 +206,11 @@ public final class Seq2SeqExperiments {
      * (2) The fix: the condition's attention (additive or dot) in a model whose H is chosen so that its parameter count
      * matches the same model without attention at the condition's H ({@link #matchedHidden}); otherwise as
      * {@link #bottleneck}. Metrics as there (H and parameters are the attention model's) plus "reference parameters".
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
      */
     public static Outcome fix(Condition c, long seed, int steps) {
         requireAttention(c, "fix");
@@ -163,6 +222,11 @@ public final class Seq2SeqExperiments {
      * averaged over the held-out strings, as curves "α row t" (x = source position s = 1 … L, y = mean α_{t,s}); metrics
      * as {@link #fix}'s plus the mean weight on the task's own source position π(t) and the share of steps whose
      * largest weight is there (reversal and copy; NaN for sorting).
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
      */
     public static Outcome alignment(Condition c, long seed, int steps) {
         requireAttention(c, "alignment");
@@ -208,6 +272,11 @@ public final class Seq2SeqExperiments {
      * attention the model is sized as in {@link #fix}. Curves (x = s = 1 … L): "‖∂L/∂h_s‖ at initialisation",
      * "‖∂L/∂h_s‖ through α at initialisation", and the same "trained"; metrics: the ratio ‖∂L/∂h_1‖ / ‖∂L/∂h_L‖ at
      * initialisation and trained, and the trained model's free-running token accuracy (first).
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
      */
     public static Outcome gradientReach(Condition c, long seed, int steps) {
         int H = c.attention() == Seq2Seq.Attention.NONE ? c.hidden() : matchedHidden(c);
@@ -234,6 +303,9 @@ public final class Seq2SeqExperiments {
      * The hidden size of the condition's attention model whose parameter count is closest to that of the model
      * without attention at the condition's H (the smaller on a tie): attention costs W_c (H × G·H) and, for the
      * additive score, W, U and v — so the attention model has fewer hidden units.
+     *
+     * @param c the condition
+     * @return the hidden size
      */
     public static int matchedHidden(Condition c) {
         Seq2Seq.Config ref = config(c, c.hidden(), Seq2Seq.Attention.NONE, 0);
@@ -250,7 +322,14 @@ public final class Seq2SeqExperiments {
         return best;
     }
 
-    /** The attention model of the condition at the matched H, trained: what {@link #fix} and {@link #alignment} run. */
+    /**
+     * The attention model of the condition at the matched H, trained: what {@link #fix} and {@link #alignment} run.
+     *
+     * @param c the condition
+     * @param seed the seed of the model's initialisation and of the training data
+     * @param steps the number of training steps
+     * @return the run's metrics and curves
+     */
     public static Trained trainMatched(Condition c, long seed, int steps) {
         int H = matchedHidden(c);
         Trained t = train(c, H, seed, steps);
@@ -261,6 +340,12 @@ public final class Seq2SeqExperiments {
     /**
      * Trains the condition's model at hidden size H for steps (the seed initialises the model and draws the training
      * strings) and measures it (see {@link #bottleneck}).
+     *
+     * @param c the condition
+     * @param H the hidden size
+     * @param seed the seed of the model and the training strings
+     * @param steps the number of training steps
+     * @return the model and its measures
      */
     public static Trained train(Condition c, int H, long seed, int steps) {
         if (steps < 0) throw new IllegalArgumentException("seq2seq: steps " + steps + " must be ≥ 0");
@@ -296,12 +381,23 @@ public final class Seq2SeqExperiments {
         return new Trained(m, o);
     }
 
-    /** The held-out pairs of the condition's length: the same for every seed and budget. */
+    /**
+     * The held-out pairs of the condition's length: the same for every seed and budget.
+     *
+     * @param c the condition
+     * @return the pairs
+     */
     public static List<TransductionBatch> testSet(Condition c) {
         return task(c).heldOut(c.setup().test(), c.length(), 1_000_000L + c.length());
     }
 
-    /** {‖∂L/∂h_s‖, its share through α} for s = 1 … L, averaged over the pairs of the batch. */
+    /**
+     * {‖∂L/∂h_s‖, its share through α} for s = 1 … L, averaged over the pairs of the batch.
+     *
+     * @param m the model
+     * @param batch the pairs
+     * @return {norms, shares through α} by position s
+     */
     public static double[][] reach(Seq2Seq m, TransductionBatch batch) {
         int B = batch.size(), L = batch.sourceLength();
         m.zeroGrad();

@@ -9,7 +9,12 @@ import java.util.Locale;
  */
 public record Summary(int n, double mean, double std, double min, double max) {
 
-    /** The summary of the values. */
+    /**
+     * The summary of the values.
+     *
+     * @param v the values
+     * @return the summary
+     */
     public static Summary of(double[] v) {
         if (v.length == 0) throw new IllegalArgumentException("summary of no values");
         double s = 0, lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
@@ -33,13 +38,20 @@ public record Summary(int n, double mean, double std, double min, double max) {
     /**
      * The same spread in other units, every value times f &gt; 0 (e.g. 1/ln 2: nats to bits); the mean, the standard
      * deviation, the least and the largest value all scale by f.
+     *
+     * @param f the factor
+     * @return the summary in the new units
      */
     public Summary times(double f) {
         if (!(f > 0) || Double.isInfinite(f)) throw new IllegalArgumentException("Summary.times: " + f + " must be > 0");
         return new Summary(n, mean * f, std * f, min * f, max * f);
     }
 
-    /** The number of decimals that shows the mean to the precision the spread allows (two digits of std). */
+    /**
+     * The number of decimals that shows the mean to the precision the spread allows (two digits of std).
+     *
+     * @return the number of decimals
+     */
     public int decimals() {
         if (!(std > 0) || !Double.isFinite(std)) {
             if (!Double.isFinite(mean) || mean == 0) return 4;
@@ -48,7 +60,11 @@ public record Summary(int n, double mean, double std, double min, double max) {
         return Math.max(0, Math.min(8, 1 - (int) Math.floor(Math.log10(std))));
     }
 
-    /** "2.1234 ± 0.0042": the mean and the standard deviation at {@link #decimals()} decimals. */
+    /**
+     * "2.1234 ± 0.0042": the mean and the standard deviation at {@link #decimals()} decimals.
+     *
+     * @return the text
+     */
     public String meanPlusMinus() {
         int d = decimals();
         return String.format(Locale.ROOT, "%." + d + "f ± %." + d + "f", mean, std);

@@ -26,6 +26,12 @@ public final class TokenProjection {
     private int[] ids = new int[0];      // cache: the tokens of the last forward
     private int N;
 
+    /**
+     * The embedding followed by the linear layer, sharing their parameters.
+     *
+     * @param embedding the token embedding, C (V × m)
+     * @param linear the linear layer that reads it, W (m × out), b (1 × out)
+     */
     public TokenProjection(Embedding embedding, Linear linear) {
         if (linear.in != embedding.m) {
             throw new IllegalArgumentException("TokenProjection: the embedding has " + embedding.m
@@ -38,7 +44,12 @@ public final class TokenProjection {
         this.y = new RowBuffer(linear.out);
     }
 
-    /** y[r] = C[ids[r]]·W + b = P[ids[r]] (N × out). */
+    /**
+     * y[r] = C[ids[r]]·W + b = P[ids[r]] (N × out).
+     *
+     * @param ids the token of each row (N)
+     * @return y (N × out), this object's buffer
+     */
     public Matrix forward(int[] ids) {
         P.setMatmul(embedding.C.value, linear.W.value);          // P = C·W
         if (linear.b != null) P.addRowVector(linear.b.value);    //   + b
@@ -57,7 +68,11 @@ public final class TokenProjection {
         return out;
     }
 
-    /** G = dy summed by token; dW += Cᵀ·G, db += Σ_v G[v], dC += G·Wᵀ. */
+    /**
+     * G = dy summed by token; dW += Cᵀ·G, db += Σ_v G[v], dC += G·Wᵀ.
+     *
+     * @param dy ∂L/∂y (N × out) of the last forward
+     */
     public void backward(Matrix dy) {
         if (dy.rows != N || dy.cols != linear.out) {
             throw new IllegalArgumentException("TokenProjection: dy " + dy.shape() + ", expected (" + N + "×"

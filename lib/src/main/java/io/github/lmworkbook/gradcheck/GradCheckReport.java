@@ -30,7 +30,14 @@ public final class GradCheckReport {
 
     /** PASSED: every entry within its allowed error; FAILED: at least one is not; NOT_IMPLEMENTED: the gradient
      * code threw {@link UnsupportedOperationException} (an exercise still to be written). */
-    public enum Status { PASSED, FAILED, NOT_IMPLEMENTED }
+    public enum Status {
+        /** Every entry within its allowed error. */
+        PASSED,
+        /** At least one entry outside its allowed error. */
+        FAILED,
+        /** The gradient code threw {@link UnsupportedOperationException}: an exercise still to be written. */
+        NOT_IMPLEMENTED
+    }
 
     /**
      * One entry compared.
@@ -47,34 +54,58 @@ public final class GradCheckReport {
      */
     public record Comparison(int row, int col, double analytic, double numeric, double step, double noise,
                              double truncation, double absolute, double allowed) {
-        /** |a − n|. */
+        /**
+         * |a − n|.
+         *
+         * @return |a − n|
+         */
         public double error() {
             return Math.abs(analytic - numeric);
         }
 
-        /** The plain relative error |a − n| / max(1e-8, |a| + |n|). */
+        /**
+         * The plain relative error |a − n| / max(1e-8, |a| + |n|).
+         *
+         * @return the relative error
+         */
         public double relError() {
             return GradientChecker.relError(analytic, numeric);
         }
 
-        /** |a − n| / allowed: at most 1 passes; NaN when a or n is not finite. */
+        /**
+         * |a − n| / allowed: at most 1 passes; NaN when a or n is not finite.
+         *
+         * @return the score
+         */
         public double score() {
             double e = error();
             if (!Double.isFinite(analytic) || !Double.isFinite(numeric) || Double.isNaN(allowed)) return Double.NaN;
             return e == 0 ? 0 : e / allowed;
         }
 
+        /**
+         * Whether the entry is within its allowance.
+         *
+         * @return true when the score is at most 1
+         */
         public boolean passed() {
             return score() <= 1;
         }
 
         /** Passes only thanks to the relative part rtol·(|a| + |n|): the error exceeds what the numeric
-         * estimate's own error explains. Correct code does not do that; a small bug can. */
+         * estimate's own error explains. Correct code does not do that; a small bug can.
+         *
+         * @return true when the entry passes only by the relative part
+         */
         public boolean flagged() {
             return passed() && error() > absolute;
         }
 
-        /** a / n. */
+        /**
+         * a / n.
+         *
+         * @return a / n
+         */
         public double ratio() {
             return analytic / numeric;
         }
@@ -100,51 +131,97 @@ public final class GradCheckReport {
      */
     public record Entry(String name, int rows, int cols, int checked, int failed, Comparison worst,
                         Comparison worstRelative, String hint, String verdict, List<Comparison> comparisons) {
+        /**
+         * Copies the comparisons into an unmodifiable list.
+         *
+         * @param name the parameter's name ("x" for an input)
+         * @param rows its shape, rows
+         * @param cols its shape, cols
+         * @param checked how many entries were compared (all of them when small, a seeded sample otherwise)
+         * @param failed how many of them failed
+         * @param worst the comparison with the largest score (null when nothing was compared)
+         * @param worstRelative the comparison with the largest plain relative error (null when nothing was compared)
+         * @param hint why it fails, in words (null when it passes or no pattern was found)
+         * @param verdict one sentence: ok, ok but look closer, or FAIL with the reason
+         * @param comparisons every comparison, in index order
+         */
         public Entry {
             comparisons = List.copyOf(comparisons);
         }
 
-        /** "(rows×cols)". */
+        /**
+         * "(rows×cols)".
+         *
+         * @return the shape, e.g. "(27×10)"
+         */
         public String shape() {
             return "(" + rows + "×" + cols + ")";
         }
 
-        /** Every compared entry within its allowed error. */
+        /** {@return whether every compared entry is within its allowed error} */
         public boolean passed() {
             return failed == 0 && (worst == null || worst.passed());
         }
 
-        /** The largest plain relative error |a − n| / max(1e-8, |a| + |n|) (NaN if a gradient was NaN). */
+        /**
+         * The largest plain relative error |a − n| / max(1e-8, |a| + |n|) (NaN if a gradient was NaN).
+         *
+         * @return the relative error
+         */
         public double maxRelError() {
             return worstRelative == null ? 0 : worstRelative.relError();
         }
 
-        /** The largest score |a − n| / allowed (NaN if a gradient was NaN). */
+        /**
+         * The largest score |a − n| / allowed (NaN if a gradient was NaN).
+         *
+         * @return the score
+         */
         public double maxScore() {
             return worst == null ? 0 : worst.score();
         }
 
-        /** Row of the worst entry (by score). */
+        /**
+         * Row of the worst entry (by score).
+         *
+         * @return the row
+         */
         public int worstRow() {
             return worst == null ? -1 : worst.row();
         }
 
-        /** Column of the worst entry (by score). */
+        /**
+         * Column of the worst entry (by score).
+         *
+         * @return the column
+         */
         public int worstCol() {
             return worst == null ? -1 : worst.col();
         }
 
-        /** The analytic gradient at the worst entry (by score). */
+        /**
+         * The analytic gradient at the worst entry (by score).
+         *
+         * @return a at the worst entry
+         */
         public double analytic() {
             return worst == null ? 0 : worst.analytic();
         }
 
-        /** The numeric gradient at the worst entry (by score). */
+        /**
+         * The numeric gradient at the worst entry (by score).
+         *
+         * @return n at the worst entry
+         */
         public double numeric() {
             return worst == null ? 0 : worst.numeric();
         }
 
-        /** The entries that pass only thanks to rtol (see {@link Comparison#flagged()}). */
+        /**
+         * The entries that pass only thanks to rtol (see {@link Comparison#flagged()}).
+         *
+         * @return the flagged comparisons
+         */
         public List<Comparison> flagged() {
             return comparisons.stream().filter(Comparison::flagged).toList();
         }
@@ -177,34 +254,57 @@ public final class GradCheckReport {
         return new GradCheckReport(List.of(), h, rtol, z, Double.NaN, msg);
     }
 
+    /**
+     * The verdict: passed, failed, or not implemented.
+     *
+     * @return the status
+     */
     public Status status() {
         if (notImplemented != null) return Status.NOT_IMPLEMENTED;
         for (Entry e : entries) if (!e.passed()) return Status.FAILED;
         return Status.PASSED;
     }
 
-    /** True when the gradient code exists and every checked entry is within its allowed error. */
+    /** {@return true when the gradient code exists and every checked entry is within its allowed error} */
     public boolean passed() {
         return status() == Status.PASSED;
     }
 
+    /**
+     * The parameters checked, in order.
+     *
+     * @return one entry per parameter
+     */
     public List<Entry> entries() {
         return entries;
     }
 
-    /** The entry of the named parameter. */
+    /**
+     * The entry of the named parameter.
+     *
+     * @param name the parameter's name
+     * @return its entry
+     */
     public Entry entry(String name) {
         for (Entry e : entries) if (e.name().equals(name)) return e;
         throw new IllegalArgumentException("no entry named '" + name + "' in the report; names: "
                 + entries.stream().map(Entry::name).toList());
     }
 
-    /** The failing entries (empty when passed or not implemented). */
+    /**
+     * The failing entries (empty when passed or not implemented).
+     *
+     * @return the failing entries
+     */
     public List<Entry> failures() {
         return entries.stream().filter(e -> !e.passed()).toList();
     }
 
-    /** The largest plain relative error over all entries (NaN if any is NaN, 0 if nothing was checked). */
+    /**
+     * The largest plain relative error over all entries (NaN if any is NaN, 0 if nothing was checked).
+     *
+     * @return the relative error
+     */
     public double maxRelError() {
         double m = 0;
         for (Entry e : entries) {
@@ -214,7 +314,11 @@ public final class GradCheckReport {
         return m;
     }
 
-    /** The largest score |a − n| / allowed over all entries (NaN if any is NaN); ≤ 1 passes. */
+    /**
+     * The largest score |a − n| / allowed over all entries (NaN if any is NaN); ≤ 1 passes.
+     *
+     * @return the score
+     */
     public double maxScore() {
         double m = 0;
         for (Entry e : entries) {
@@ -224,41 +328,70 @@ public final class GradCheckReport {
         return m;
     }
 
-    /** The number of entries compared, over all parameters. */
+    /** {@return the number of entries compared, over all parameters} */
     public int checked() {
         return entries.stream().mapToInt(Entry::checked).sum();
     }
 
+    /**
+     * h, the step of the differences.
+     *
+     * @return h
+     */
     public double h() {
         return h;
     }
 
-    /** rtol, the relative part of the allowance. */
+    /**
+     * rtol, the relative part of the allowance.
+     *
+     * @return rtol
+     */
     public double rtol() {
         return rtol;
     }
 
-    /** The same as {@link #rtol()} (its older name). */
+    /**
+     * The same as {@link #rtol()} (its older name).
+     *
+     * @return rtol
+     */
     public double threshold() {
         return rtol;
     }
 
-    /** z, the allowed number of standard deviations of the numeric estimate's round-off. */
+    /**
+     * z, the allowed number of standard deviations of the numeric estimate's round-off.
+     *
+     * @return z
+     */
     public double noiseFactor() {
         return noiseFactor;
     }
 
-    /** L(θ), the loss at the unperturbed parameters (NaN when not implemented). */
+    /**
+     * L(θ), the loss at the unperturbed parameters (NaN when not implemented).
+     *
+     * @return L(θ)
+     */
     public double loss() {
         return loss;
     }
 
-    /** The message of the {@link UnsupportedOperationException}, or null when the code was implemented. */
+    /**
+     * The message of the {@link UnsupportedOperationException}, or null when the code was implemented.
+     *
+     * @return the message, or null
+     */
     public String notImplementedMessage() {
         return notImplemented;
     }
 
-    /** Throws an AssertionError naming every failing parameter, where and why it fails, unless {@link #passed()}. */
+    /**
+     * Throws an AssertionError naming every failing parameter, where and why it fails, unless {@link #passed()}.
+     *
+     * @return this report
+     */
     public GradCheckReport assertPassed() {
         if (passed()) return this;
         throw new AssertionError(summary() + "\n" + this);
@@ -268,6 +401,8 @@ public final class GradCheckReport {
      * The verdict: for a pass, how many entries agree, and on a second line how closely (short lines: a notebook's
      * output does not wrap, also after an exercise's name); for a failure, one line with the parameters and
      * positions that fail, with the reason.
+     *
+     * @return the verdict
      */
     public String summary() {
         return switch (status()) {
@@ -297,12 +432,20 @@ public final class GradCheckReport {
         };
     }
 
-    /** The verdict of each parameter, one line each: "name(shape): ok …" or "name(shape): FAIL …". */
+    /**
+     * The verdict of each parameter, one line each: "name(shape): ok …" or "name(shape): FAIL …".
+     *
+     * @return the verdicts
+     */
     public List<String> verdicts() {
         return entries.stream().map(Entry::toString).toList();
     }
 
-    /** How the allowance was computed, in one line (for the foot of the table). */
+    /**
+     * How the allowance was computed, in one line (for the foot of the table).
+     *
+     * @return the criterion
+     */
     public String criterion() {
         return String.format(Locale.ROOT, "n: five-point stencil, h = %.0e%s; pass when "
                         + "|a − n| ≤ %s·(σ_n + ρ) + t + "
@@ -311,7 +454,7 @@ public final class GradCheckReport {
                 fmtZ(noiseFactor), rtol);
     }
 
-    /** The number of entries measured with a step smaller than h (a strongly curved loss). */
+    /** {@return the number of entries measured with a step smaller than h (a strongly curved loss)} */
     public int refined() {
         int n = 0;
         for (Entry e : entries) for (Comparison c : e.comparisons()) if (c.step() != h) n++;
@@ -350,6 +493,8 @@ public final class GradCheckReport {
     /**
      * The entries as a Tablesaw table: parameter, shape, checked, failed, i, j (the worst entry by score), analytic,
      * numeric, |a − n|, allowed, score, max rel. error, at (where that relative error is), result.
+     *
+     * @return the table
      */
     public Table table() {
         NumberColumnFormatter sci = new NumberColumnFormatter(
@@ -388,7 +533,11 @@ public final class GradCheckReport {
         return t;
     }
 
-    /** HTML for a notebook: the verdict in bold, the table, the verdict of each parameter, and the criterion. */
+    /**
+     * HTML for a notebook: the verdict in bold, the table, the verdict of each parameter, and the criterion.
+     *
+     * @return the HTML
+     */
     public String html() {
         String color = switch (status()) {
             case PASSED -> "#1a7f37";

@@ -106,6 +106,7 @@ import java.util.function.ToDoubleFunction;
  * checking thread for the duration of the check, and restores the run's setting afterwards.
  */
 public final class GradientChecker {
+    /** The step h of the differences by default. */
     public static final double DEFAULT_H = 1e-5;
     /** The relative part of the allowance (rtol). */
     public static final double DEFAULT_RTOL = 1e-7;
@@ -113,7 +114,9 @@ public final class GradientChecker {
     public static final double DEFAULT_THRESHOLD = DEFAULT_RTOL;
     /** z: how many standard deviations of the numeric estimate's round-off are allowed. */
     public static final double DEFAULT_NOISE_FACTOR = 10;
+    /** The entries checked per parameter by default: all of them up to this many. */
     public static final int DEFAULT_SAMPLES_PER_PARAM = 100;
+    /** The seed of the entry sample by default. */
     public static final long DEFAULT_SEED = 42;
 
     /** ε = 2⁻⁵², the spacing of doubles at 1. */
@@ -133,35 +136,75 @@ public final class GradientChecker {
 
     private GradientChecker() {}
 
-    /** The settings h, rtol, z, samplesPerParam and seed, with the check methods as terminal operations. */
+    /**
+     * The settings h, rtol, z, samplesPerParam and seed, with the check methods as terminal operations.
+     *
+     * @return a builder with the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     // ---- static conveniences with the default settings -------------------------------------------------
 
-    /** Checks every parameter of a model on one batch of its data (loss = model.loss(data)). */
+    /**
+     * Checks every parameter of a model on one batch of its data (loss = model.loss(data)).
+     *
+     * @param <D> the type of a batch
+     * @param model the model
+     * @param data the batch
+     * @return the report
+     */
     public static <D> GradCheckReport check(Objective<D> model, D data) {
         return builder().check(model, data);
     }
 
-    /** Checks every parameter of any model; see {@link Builder#check(Model, DoubleSupplier, Runnable)}. */
+    /**
+     * Checks every parameter of any model; see {@link Builder#check(Model, DoubleSupplier, Runnable)}.
+     *
+     * @param model the model: its parameters and their gradients
+     * @param loss computes the loss L(θ), forward only
+     * @param lossAndGrad computes the loss and adds ∂L/∂θ into every parameter's gradient
+     * @return the report
+     */
     public static GradCheckReport check(Model model, DoubleSupplier loss, Runnable lossAndGrad) {
         return builder().check(model, loss, lossAndGrad);
     }
 
-    /** Checks grad against f at x, a vector; see {@link Builder#check(ToDoubleFunction, Function, double[])}. */
+    /**
+     * Checks grad against f at x, a vector; see {@link Builder#check(ToDoubleFunction, Function, double[])}.
+     *
+     * @param f the function
+     * @param grad its gradient, as the learner wrote it
+     * @param x the point
+     * @return the report
+     */
     public static GradCheckReport check(ToDoubleFunction<double[]> f, Function<double[], double[]> grad, double[] x) {
         return builder().check(f, grad, x);
     }
 
-    /** Checks grad against f at x, a matrix; see {@link Builder#check(ToDoubleFunction, Function, double[][])}. */
+    /**
+     * Checks grad against f at x, a matrix; see {@link Builder#check(ToDoubleFunction, Function, double[][])}.
+     *
+     * @param f the function
+     * @param grad its gradient, as the learner wrote it
+     * @param x the point
+     * @return the report
+     */
     public static GradCheckReport check(ToDoubleFunction<double[][]> f, Function<double[][], double[][]> grad,
                                         double[][] x) {
         return builder().check(f, grad, x);
     }
 
-    /** Checks a layer's backward; see {@link Builder#checkBackward(Function, BiFunction, double[][], double[][])}. */
+    /**
+     * Checks a layer's backward; see {@link Builder#checkBackward(Function, BiFunction, double[][], double[][])}.
+     *
+     * @param forward the layer's forward pass, out = forward(x)
+     * @param backward the learner's backward pass, dx = backward(x, dout)
+     * @param x the input
+     * @param dout the upstream gradient ∂L/∂out (the shape of out)
+     * @return the report
+     */
     public static GradCheckReport checkBackward(Function<double[][], double[][]> forward,
                                                 BiFunction<double[][], double[][], double[][]> backward,
                                                 double[][] x, double[][] dout) {
@@ -180,12 +223,20 @@ public final class GradientChecker {
      * @param central relative error of the central difference at each h
      */
     public record StepErrors(double[] h, double[] forward, double[] central) {
-        /** The step with the smallest central-difference error. */
+        /**
+         * The step with the smallest central-difference error.
+         *
+         * @return the step
+         */
         public double bestCentralStep() {
             return h[argmin(central)];
         }
 
-        /** The step with the smallest forward-difference error. */
+        /**
+         * The step with the smallest forward-difference error.
+         *
+         * @return the step
+         */
         public double bestForwardStep() {
             return h[argmin(forward)];
         }
@@ -197,7 +248,15 @@ public final class GradientChecker {
         }
     }
 
-    /** {@link StepErrors} for f with exact derivative df at x, for each step in hs. */
+    /**
+     * {@link StepErrors} for f with exact derivative df at x, for each step in hs.
+     *
+     * @param f the function
+     * @param df its exact derivative
+     * @param x the point
+     * @param hs the steps
+     * @return the errors
+     */
     public static StepErrors errorVersusStep(DoubleUnaryOperator f, DoubleUnaryOperator df, double x, double[] hs) {
         double exact = df.applyAsDouble(x);
         double fx = f.applyAsDouble(x);
@@ -211,14 +270,27 @@ public final class GradientChecker {
         return new StepErrors(hs.clone(), fwd, cen);
     }
 
-    /** The same over h = 10⁻¹, 10^−1.5, …, 10⁻¹⁴ (27 steps, half a decade apart). */
+    /**
+     * The same over h = 10⁻¹, 10^−1.5, …, 10⁻¹⁴ (27 steps, half a decade apart).
+     *
+     * @param f the function
+     * @param df its exact derivative
+     * @param x the point
+     * @return the errors
+     */
     public static StepErrors errorVersusStep(DoubleUnaryOperator f, DoubleUnaryOperator df, double x) {
         double[] hs = new double[27];
         for (int k = 0; k < hs.length; k++) hs[k] = Math.pow(10, -1 - 0.5 * k);
         return errorVersusStep(f, df, x, hs);
     }
 
-    /** The plain relative error |a − n| / max(1e-8, |a| + |n|). */
+    /**
+     * The plain relative error |a − n| / max(1e-8, |a| + |n|).
+     *
+     * @param a the analytic gradient
+     * @param n the numeric gradient
+     * @return the relative error
+     */
     public static double relError(double a, double n) {
         return Math.abs(a - n) / Math.max(1e-8, Math.abs(a) + Math.abs(n));
     }
@@ -239,13 +311,19 @@ public final class GradientChecker {
          * Kept so that older code compiles: the numeric gradient is now always the five-point stencil
          * (8[f(x+h) − f(x−h)] − [f(x+2h) − f(x−2h)]) / 12h, i.e. Richardson's extrapolation of the central
          * differences at h and 2h (see the class documentation). Does nothing.
+         *
+         * @return this builder
          */
         public Builder fourthOrder() {
             return this;
         }
 
         /** The step h of the differences (default 1e-5); the stencil also uses 2h, and an entry of a strongly
-         * curved loss may be measured again with a smaller step (see the class documentation). */
+         * curved loss may be measured again with a smaller step (see the class documentation).
+         *
+         * @param h the step
+         * @return this builder
+         */
         public Builder h(double h) {
             if (!(h > 0) || !Double.isFinite(h)) throw new IllegalArgumentException("h must be > 0, got " + h);
             this.h = h;
@@ -255,6 +333,9 @@ public final class GradientChecker {
         /**
          * rtol, the relative part of the allowance: an entry passes when
          * |a − n| ≤ z·(σ_n + ρ) + t + rtol·(|a| + |n|) (default 1e-7).
+         *
+         * @param rtol the relative part (&gt; 0)
+         * @return this builder
          */
         public Builder rtol(double rtol) {
             if (!(rtol >= 0) || !Double.isFinite(rtol)) {
@@ -264,13 +345,23 @@ public final class GradientChecker {
             return this;
         }
 
-        /** The same as {@link #rtol(double)}, under its older name (must be > 0). */
+        /**
+         * The same as {@link #rtol(double)}, under its older name (must be > 0).
+         *
+         * @param threshold the relative part (&gt; 0)
+         * @return this builder
+         */
         public Builder threshold(double threshold) {
             if (!(threshold > 0)) throw new IllegalArgumentException("threshold must be > 0, got " + threshold);
             return rtol(threshold);
         }
 
-        /** z, the number of standard deviations of the numeric estimate's round-off that pass (default 10). */
+        /**
+         * z, the number of standard deviations of the numeric estimate's round-off that pass (default 10).
+         *
+         * @param z the number of standard deviations
+         * @return this builder
+         */
         public Builder noiseFactor(double z) {
             if (!(z > 0) || !Double.isFinite(z)) {
                 throw new IllegalArgumentException("noiseFactor must be > 0, got " + z);
@@ -279,20 +370,37 @@ public final class GradientChecker {
             return this;
         }
 
-        /** Entries checked per parameter: all of them when the parameter has at most this many (default 100). */
+        /**
+         * Entries checked per parameter: all of them when the parameter has at most this many (default 100).
+         *
+         * @param n the number of entries
+         * @return this builder
+         */
         public Builder samplesPerParam(int n) {
             if (n < 1) throw new IllegalArgumentException("samplesPerParam must be ≥ 1, got " + n);
             this.samplesPerParam = n;
             return this;
         }
 
-        /** The seed of the entry sample (default 42). */
+        /**
+         * The seed of the entry sample (default 42).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Checks every parameter of a model on one batch of its data (loss = model.loss(data)). */
+        /**
+         * Checks every parameter of a model on one batch of its data (loss = model.loss(data)).
+         *
+         * @param <D> the type of a batch
+         * @param model the model
+         * @param data the batch
+         * @return the report
+         */
         public <D> GradCheckReport check(Objective<D> model, D data) {
             return check(model, () -> model.loss(data), () -> model.lossAndGrad(data));
         }
@@ -304,6 +412,10 @@ public final class GradientChecker {
          * input in a Param whose grad the backward fills, and list it in the model:
          * {@code check(() -> List.of(layer.W, xParam), loss, lossAndGrad)}.
          *
+         * @param model the model: its parameters and their gradients
+         * @param loss computes the loss L(θ), forward only
+         * @param lossAndGrad computes the loss and adds ∂L/∂θ into every parameter's gradient
+         * @return the report
          * @throws IllegalArgumentException when the model has no parameters or none has an entry
          */
         public GradCheckReport check(Model model, DoubleSupplier loss, Runnable lossAndGrad) {
@@ -331,6 +443,11 @@ public final class GradientChecker {
         /**
          * Checks grad(x) = ∇f(x) for a function of a vector, as a learner writes them in a notebook. Neither f
          * nor grad sees the caller's array (they get copies).
+         *
+         * @param f the function
+         * @param grad its gradient, as the learner wrote it
+         * @param x the point
+         * @return the report
          */
         public GradCheckReport check(ToDoubleFunction<double[]> f, Function<double[], double[]> grad, double[] x) {
             double[][] X = {x.clone()};
@@ -340,7 +457,14 @@ public final class GradientChecker {
             }, X, "x");
         }
 
-        /** Checks grad(X) = ∂f/∂X for a function of a matrix (double[rows][cols]). */
+        /**
+         * Checks grad(X) = ∂f/∂X for a function of a matrix (double[rows][cols]).
+         *
+         * @param f the function
+         * @param grad its gradient, as the learner wrote it
+         * @param x the point
+         * @return the report
+         */
         public GradCheckReport check(ToDoubleFunction<double[][]> f, Function<double[][], double[][]> grad,
                                      double[][] x) {
             return check(f, grad, x, "x");
@@ -351,6 +475,12 @@ public final class GradientChecker {
          * compares backward(x, dout) with ∂L/∂x. For example, given {@code tanhForward(z)} and a learner's
          * {@code tanhBackward(dh, h)}:
          * {@code checkBackward(z -> tanhForward(z), (z, dh) -> tanhBackward(dh, tanhForward(z)), z, dh)}.
+         *
+         * @param forward the layer's forward pass, out = forward(x)
+         * @param backward the learner's backward pass, dx = backward(x, dout)
+         * @param x the input
+         * @param dout the upstream gradient ∂L/∂out (the shape of out)
+         * @return the report
          */
         public GradCheckReport checkBackward(Function<double[][], double[][]> forward,
                                              BiFunction<double[][], double[][], double[][]> backward,
@@ -401,6 +531,10 @@ public final class GradientChecker {
          * number of entries: all of them when size ≤ samplesPerParam, otherwise samplesPerParam distinct ones
          * drawn with a random source seeded from the seed and the name (so one parameter's sample does not
          * depend on the others).
+         *
+         * @param name the parameter's name
+         * @param size its number of entries
+         * @return the indices
          */
         public int[] indicesFor(String name, int size) {
             if (size <= samplesPerParam) {

@@ -63,7 +63,12 @@ public final class AdditiveAttention {
         /** Luong's: s_{t−1}·h_s (needs Q = H; no parameters). */
         DOT;
 
-        /** The score named s (case-insensitive: "additive", "dot"), or one line naming the choices. */
+        /**
+         * The score named s (case-insensitive: "additive", "dot"), or one line naming the choices.
+         *
+         * @param s the score's name
+         * @return the score
+         */
         public static Score of(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -79,11 +84,15 @@ public final class AdditiveAttention {
         }
     }
 
+    /** The score this layer computes, additive (Bahdanau) or dot (Luong). */
     public final Score score;
     /** Q, H, A: the sizes of a query, of a source state, of the scores' hidden layer (A = 0 for the dot score). */
     public final int Q, H, A;
+    /** W (Q × A), the queries' projection of the additive score; null for the dot score. */
     public final Param W;        // (Q × A), null for the dot score
+    /** U (H × A), the source states' projection (the keys k = h·U), no bias; null for the dot score. */
     public final Linear U;       // h·U: U (H × A), no bias; null for the dot score
+    /** v (1 × A), the vector that turns tanh(q + k_s) into the score e_s; null for the dot score. */
     public final Param v;        // (1 × A), null for the dot score
     private final List<Param> params;
 
@@ -124,6 +133,9 @@ public final class AdditiveAttention {
      * @param Q the size of a query (the decoder's hidden state)
      * @param H the size of a source state (the encoder's hidden state)
      * @param A the size of the additive score's hidden layer (Bahdanau's n′)
+     * @param name the prefix of the parameters' names
+     * @param score the score, additive or dot
+     * @param rng the random source of the initial W, U and v
      */
     public AdditiveAttention(String name, Score score, int Q, int H, int A, Random rng) {
         if (score == null) throw new IllegalArgumentException("AdditiveAttention " + name + ": no score");
@@ -158,14 +170,23 @@ public final class AdditiveAttention {
         this.dsBuf = new RowBuffer(Q);
     }
 
-    /** W, U, v (none for the dot score). */
+    /**
+     * W, U, v (none for the dot score).
+     *
+     * @return the parameters in the order W, U, v (empty for the dot score)
+     */
     public List<Param> params() {
         return params;
     }
 
     // ---- the memory -----------------------------------------------------------------------------------------
 
-    /** The memory of N / L source sequences of L positions each (batch-major: row b·L + s). */
+    /**
+     * The memory of N / L source sequences of L positions each (batch-major: row b·L + s).
+     *
+     * @param h the source states (N × H), batch-major
+     * @param L the length of every source sequence (N / L sequences)
+     */
     public void memory(Matrix h, int L) {
         if (L < 1 || h.rows % L != 0 || h.rows == 0) {
             throw new IllegalArgumentException("AdditiveAttention: " + h.rows + " rows are not sequences of L = " + L
@@ -180,6 +201,9 @@ public final class AdditiveAttention {
     /**
      * The memory h (N × H): sequence b is the lengths[b] rows after those of sequences 0 … b − 1. Copies h, computes
      * the keys k = h·U, and starts a new pass (the steps' caches and the memory's gradient are cleared).
+     *
+     * @param h the source states (N × H), the sequences laid end to end
+     * @param lengths the length L_b ≥ 1 of each source sequence (Σ lengths = N)
      */
     public void memory(Matrix h, int[] lengths) {
         if (h.cols != H) {
@@ -347,6 +371,12 @@ public final class AdditiveAttention {
     /**
      * Luong's dot score for one query over one source sequence: e_s = q·h_s, α = softmax(e), c = Σ_s α_s h_s;
      * q (H), h (≥ L × H); writes α[0 … L) and c (H).
+     *
+     * @param q the query s_{t−1} (H)
+     * @param h the source states (≥ L × H)
+     * @param L the number of source positions
+     * @param alpha written: the weights α_s (≥ L)
+     * @param c written: the context Σ_s α_s h_s (H)
      */
     public static void dotForward(double[] q, double[][] h, int L, double[] alpha, double[] c) {
         for (int s = 0; s < L; s++) alpha[s] = CausalSelfAttention.dot(q, h[s], q.length);   // e_s = q·h_s
@@ -360,6 +390,15 @@ public final class AdditiveAttention {
      * <pre>
      * dα_s = dc·h_s      dh_s += α_s dc      de = α ⊙ (dα − dα·α)      dq += Σ_s de_s h_s      dh_s += de_s q
      * </pre>
+     *
+     * @param dc ∂L/∂c (H)
+     * @param q the query of the forward (H)
+     * @param h the source states (≥ L × H)
+     * @param alpha the forward's weights α (≥ L)
+     * @param L the number of source positions
+     * @param de scratch (≥ L) for ∂L/∂e
+     * @param dq added to: ∂L/∂q (H)
+     * @param dh added to: ∂L/∂h_s (≥ L × H)
      */
     public static void dotBackward(double[] dc, double[] q, double[][] h, double[] alpha, int L, double[] de,
                                    double[] dq, double[][] dh) {
@@ -388,7 +427,13 @@ public final class AdditiveAttention {
 
     // ---- what the pass computed --------------------------------------------------------------------------------
 
-    /** The weights α of step t for sequence b (a new array of its L_b entries). */
+    /**
+     * The weights α of step t for sequence b (a new array of its L_b entries).
+     *
+     * @param t the decoder step, ≥ 1
+     * @param b the sequence
+     * @return the weights α_{t,s}, s &lt; L_b
+     */
     public double[] weights(int t, int b) {
         StepCache st = ranStep(t);
         checkSequence(b);
@@ -398,6 +443,10 @@ public final class AdditiveAttention {
     /**
      * The alignment of sequence b over steps 1 … T of this pass, a new (T × L_b) matrix: row t − 1 holds α_{t,·}, the
      * weights step t put on each source position (Bahdanau et al.'s Figure 3).
+     *
+     * @param b the sequence
+     * @param T the number of decoder steps
+     * @return the (T × L_b) alignment
      */
     public Matrix alignment(int b, int T) {
         checkSequence(b);
@@ -406,17 +455,31 @@ public final class AdditiveAttention {
         return a;
     }
 
-    /** The context c_t of step t (B × H), this layer's buffer. */
+    /**
+     * The context c_t of step t (B × H), this layer's buffer.
+     *
+     * @param t the decoder step, ≥ 1
+     * @return c_t (B × H)
+     */
     public Matrix context(int t) {
         return ranStep(t).c;
     }
 
-    /** The number of source sequences of the pass (B). */
+    /**
+     * The number of source sequences of the pass (B).
+     *
+     * @return B, the number of source sequences
+     */
     public int sequences() {
         return count;
     }
 
-    /** L_b, the length of source sequence b. */
+    /**
+     * L_b, the length of source sequence b.
+     *
+     * @param b the sequence
+     * @return L_b
+     */
     public int length(int b) {
         checkSequence(b);
         return lengths[b];

@@ -46,8 +46,11 @@ import java.util.Random;
  * j ≤ i; nothing of the future is ever computed. The cache is [Q | K | V] and the weights a of every head.
  */
 public final class CausalSelfAttention implements SequenceLayer {
+    /** The projection to queries, keys and values: W_qkv (C × 3C), b_qkv (1 × 3C) (no b without bias). */
     public final Linear qkv;           // W_qkv (C × 3C), b_qkv (1 × 3C) (no b without bias)
+    /** The output projection: W_o (C × C), b_o (1 × C) (no b without bias). */
     public final Linear out;           // W_o (C × C), b_o (1 × C) (no b without bias)
+    /** C, the width of x; the number of heads; d = C / heads, the width of one head; the longest sequence. */
     public final int C, heads, d, blockSize;
     private final double scale;        // 1/√d
     private boolean scaled = true;
@@ -66,12 +69,27 @@ public final class CausalSelfAttention implements SequenceLayer {
     /**
      * W_qkv, b_qkv, W_o, b_o ~ U(±1/√C), PyTorch's nn.Linear default (makemore's initialisation); parameters
      * "{name}.qkv.W", "{name}.qkv.b", "{name}.o.W", "{name}.o.b".
+     *
+     * @param name the prefix of the parameters' names
+     * @param C the width of the input and output (n_embd)
+     * @param heads the number of heads (dividing C)
+     * @param blockSize the longest sequence the layer takes
+     * @param rng the random source of the initial weights
      */
     public CausalSelfAttention(String name, int C, int heads, int blockSize, Random rng) {
         this(name, C, heads, blockSize, true, rng);
     }
 
-    /** As above; without bias ({@code bias = false}, nanoGPT's {@code bias=False}) there are no b_qkv and b_o. */
+    /**
+     * As above; without bias ({@code bias = false}, nanoGPT's {@code bias=False}) there are no b_qkv and b_o.
+     *
+     * @param name the prefix of the parameters' names
+     * @param C the width of the input and output (n_embd)
+     * @param heads the number of heads (dividing C)
+     * @param blockSize the longest sequence the layer takes
+     * @param bias whether the projections have biases b_qkv and b_o
+     * @param rng the random source of the initial weights
+     */
     public CausalSelfAttention(String name, int C, int heads, int blockSize, boolean bias, Random rng) {
         if (C < 1 || heads < 1 || C % heads != 0) {
             throw new IllegalArgumentException("CausalSelfAttention " + name + ": " + heads + " heads must divide the "
@@ -115,6 +133,9 @@ public final class CausalSelfAttention implements SequenceLayer {
 
     /**
      * Divides the scores by √d (true, the default) or not (false): the only switch of the experiment "why √d".
+     *
+     * @param on true to divide the scores by √d
+     * @return this layer, for chaining
      */
     public CausalSelfAttention scaled(boolean on) {
         this.scaled = on;
@@ -257,6 +278,14 @@ public final class CausalSelfAttention implements SequenceLayer {
      * </pre>
      * The same values as headForward up to rounding (the products sum in another order, and in float under
      * float32). Writes a[i][0 … L) and y[i].
+     *
+     * @param q the queries q_i of one head (≥ L × d)
+     * @param k the keys k_j (≥ L × d)
+     * @param v the values v_j (≥ L × d)
+     * @param L the number of positions
+     * @param scale the factor of the scores (1/√d, or 1 unscaled)
+     * @param a written: the weights (≥ L × ≥ L), zero above the diagonal
+     * @param y written: the head's output y_i (≥ L × d)
      */
     public static void headForwardByProducts(double[][] q, double[][] k, double[][] v, int L, double scale,
                                              double[][] a, double[][] y) {
@@ -280,6 +309,18 @@ public final class CausalSelfAttention implements SequenceLayer {
      * dq += ds·k              dk += dsᵀ·q
      * </pre>
      * ds is (≥ L × ≥ L) scratch.
+     *
+     * @param q the queries q_i of one head (≥ L × d)
+     * @param k the keys k_j (≥ L × d)
+     * @param v the values v_j (≥ L × d)
+     * @param a the forward's weights (≥ L × ≥ L)
+     * @param dy ∂L/∂y_i (≥ L × d)
+     * @param L the number of positions
+     * @param scale the forward's factor of the scores
+     * @param ds scratch (≥ L × ≥ L)
+     * @param dq added to: ∂L/∂q (≥ L × d)
+     * @param dk added to: ∂L/∂k (≥ L × d)
+     * @param dv added to: ∂L/∂v (≥ L × d)
      */
     public static void headBackwardByProducts(double[][] q, double[][] k, double[][] v, double[][] a,
                                               double[][] dy, int L, double scale, double[][] ds,
@@ -314,12 +355,16 @@ public final class CausalSelfAttention implements SequenceLayer {
             this.v = new double[B][heads][blockSize][d];
         }
 
-        /** The number of positions cached. */
+        /** {@return the number of positions cached} */
         public int length() {
             return n;
         }
 
-        /** The number of streams. */
+        /**
+         * The number of streams.
+         *
+         * @return B, the number of streams
+         */
         public int streams() {
             return B;
         }
@@ -330,7 +375,12 @@ public final class CausalSelfAttention implements SequenceLayer {
         }
     }
 
-    /** An empty cache for B streams of up to the block size positions. */
+    /**
+     * An empty cache for B streams of up to the block size positions.
+     *
+     * @param B the number of streams (≥ 1)
+     * @return the new cache
+     */
     public KvCache newCache(int B) {
         if (B < 1) throw new IllegalArgumentException("CausalSelfAttention: a cache needs ≥ 1 stream, got " + B);
         return new KvCache(B, heads, blockSize, d);
@@ -347,6 +397,9 @@ public final class CausalSelfAttention implements SequenceLayer {
      * reads nothing later), for O(n·C) work instead of O(n²·C). Overwrites this layer's products' caches (no
      * backward follows generation).
      *
+     * @param x the new position of each stream (B × C)
+     * @param cache the streams' keys and values so far, appended to
+     * @return the output of the new position (B × C), this layer's buffer
      * @throws IllegalStateException when the cache already holds the block size positions
      */
     public Matrix forwardCached(Matrix x, KvCache cache) {
@@ -429,6 +482,10 @@ public final class CausalSelfAttention implements SequenceLayer {
     /**
      * The attention weights of head h over sequence b of the last forward pass, as a new (L × L) matrix: row i is
      * a_i, zero above the diagonal (the masked future).
+     *
+     * @param b the sequence
+     * @param h the head
+     * @return the (L × L) weights
      */
     public Matrix weights(int b, int h) {
         if (QKV == null) throw new IllegalStateException("CausalSelfAttention: no forward pass yet");
@@ -444,7 +501,7 @@ public final class CausalSelfAttention implements SequenceLayer {
         return w;
     }
 
-    /** The number of sequences of the last forward pass. */
+    /** {@return the number of sequences of the last forward pass} */
     public int sequences() {
         return count;
     }

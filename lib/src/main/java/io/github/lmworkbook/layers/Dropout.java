@@ -29,6 +29,7 @@ import java.util.Random;
  * identity in every mode.
  */
 public final class Dropout implements Layer {
+    /** The probability p of dropping an entry (0 ≤ p &lt; 1). */
     public final double p;                 // the probability of dropping an entry
     private final double scale;            // 1/q = 1/(1 − p)
     private final Random rng;
@@ -48,24 +49,43 @@ public final class Dropout implements Layer {
         this.rng = new Random(seed);
     }
 
-    /** Training (a mask, the default) or evaluation (the identity). */
+    /**
+     * Training (a mask, the default) or evaluation (the identity).
+     *
+     * @param on true for training, false for evaluation
+     * @return this layer, for chaining
+     */
     public Dropout training(boolean on) {
         this.training = on;
         return this;
     }
 
+    /**
+     * Whether the layer is in training (a mask) or evaluation (the identity).
+     *
+     * @return true in training
+     */
     public boolean training() {
         return training;
     }
 
-    /** Keeps the last mask (true) instead of drawing a new one every forward (false, the default). */
+    /**
+     * Keeps the last mask (true) instead of drawing a new one every forward (false, the default).
+     *
+     * @param on true to keep the last mask
+     * @return this layer, for chaining
+     */
     public Dropout freeze(boolean on) {
         this.frozen = on;
         if (!on) drawn = false;
         return this;
     }
 
-    /** With a frozen mask: the next forward draws a new one. */
+    /**
+     * With a frozen mask: the next forward draws a new one.
+     *
+     * @return this layer, for chaining
+     */
     public Dropout resample() {
         drawn = false;
         return this;
@@ -112,7 +132,11 @@ public final class Dropout implements Layer {
         return dx;
     }
 
-    /** The mask m of the last forward in training (N × n): 0 or 1/(1 − p); null before one. */
+    /**
+     * The mask m of the last forward in training (N × n): 0 or 1/(1 − p); null before one.
+     *
+     * @return the mask m (N × n), or null
+     */
     public Matrix mask() {
         return mask;
     }

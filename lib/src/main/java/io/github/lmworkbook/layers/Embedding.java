@@ -20,14 +20,23 @@ import java.util.Random;
  * the cache. There is no input gradient (the input is integers).
  */
 public final class Embedding {
+    /** The table C (V × m): row v is token v's vector. */
     public final Param C; // (V × m)
+    /** V, the number of tokens; m, the width of a token's vector. */
     public final int V, m;
 
     private int[] ids = new int[0];  // cache: the ids of the last forward, row r slot k at r·n + k
     private int N, n;                // cache: rows and slots of the last forward
     private RowBuffer e;             // (N × n·m), reused
 
-    /** C ~ N(0, 1), like PyTorch's nn.Embedding. */
+    /**
+     * C ~ N(0, 1), like PyTorch's nn.Embedding.
+     *
+     * @param name the table's parameter name
+     * @param V the number of tokens
+     * @param m the width of a token's vector
+     * @param rng the random source of the table
+     */
     public Embedding(String name, int V, int m, Random rng) {
         if (V < 1 || m < 1) throw new IllegalArgumentException("Embedding " + name + ": sizes must be ≥ 1, got " + V + " × " + m);
         this.V = V;
@@ -35,6 +44,7 @@ public final class Embedding {
         this.C = new Param(name, Matrix.randn(V, m, 1.0, rng));
     }
 
+    /** {@return the table C, the one parameter} */
     public List<Param> params() {
         return List.of(C);
     }
@@ -79,7 +89,12 @@ public final class Embedding {
         }
     }
 
-    /** The vector of one token, C[id] (the row itself, not a copy). */
+    /**
+     * The vector of one token, C[id] (the row itself, not a copy).
+     *
+     * @param id the token
+     * @return the row C[id]
+     */
     public double[] vector(int id) {
         return C.value.data[check(id)];
     }

@@ -89,7 +89,12 @@ public final class Gelu implements Layer {
         return dx;
     }
 
-    /** ½x(1 + tanh(√(2/π)(x + 0.044715x³))) for one number, as makemore writes it (for tests and notebooks). */
+    /**
+     * ½x(1 + tanh(√(2/π)(x + 0.044715x³))) for one number, as makemore writes it (for tests and notebooks).
+     *
+     * @param x the input
+     * @return GELU(x), the tanh approximation
+     */
     public static double gelu(double x) {
         return 0.5 * x * (1 + Math.tanh(K * (x + A * x * x * x)));
     }

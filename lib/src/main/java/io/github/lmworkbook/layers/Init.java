@@ -42,7 +42,14 @@ public enum Init {
     /** The gain for ReLU, √2. */
     public static final double GAIN_RELU = Math.sqrt(2.0);
 
-    /** The standard deviation of W's entries under this scheme (DEFAULT ignores the gain: 1/√(3·in)). */
+    /**
+     * The standard deviation of W's entries under this scheme (DEFAULT ignores the gain: 1/√(3·in)).
+     *
+     * @param in the fan-in, the rows of W
+     * @param out the fan-out, the columns of W
+     * @param gain the factor of the scheme (e.g. 5/3 for tanh)
+     * @return the standard deviation of W's entries
+     */
     public double std(int in, int out, double gain) {
         return switch (this) {
             case DEFAULT -> 1.0 / Math.sqrt(3.0 * in);
@@ -54,6 +61,10 @@ public enum Init {
     /**
      * Draws W (and b) of the layer again under this scheme, from rng: DEFAULT draws W then b ~ U(±1/√in) (as the
      * constructor does), the others W as above and set b = 0.
+     *
+     * @param layer the layer whose W and b are drawn again
+     * @param gain the factor of the scheme
+     * @param rng the random source
      */
     public void apply(Linear layer, double gain, Random rng) {
         int in = layer.in, out = layer.out;
@@ -77,7 +88,12 @@ public enum Init {
         if (layer.b != null) layer.b.value.zero();
     }
 
-    /** The scheme named s (case-insensitive: "default", "xavier" or "glorot", "kaiming" or "he"). */
+    /**
+     * The scheme named s (case-insensitive: "default", "xavier" or "glorot", "kaiming" or "he").
+     *
+     * @param s the scheme's name
+     * @return the scheme
+     */
     public static Init of(String s) {
         return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "default", "pytorch" -> DEFAULT;
@@ -99,6 +115,11 @@ public enum Init {
      * diagonal entry so that Q is uniformly distributed (Haar) and not biased by the decomposition's convention.
      * Every singular value of Q is 1: the linear map preserves the norm of every vector, h·Q·Q·…·Q included, so
      * a product of T of them neither explodes nor vanishes. QᵀQ = I to round-off (~1e-15).
+     *
+     * @param W the square matrix filled in place (n × n)
+     * @param gain the factor g of every singular value
+     * @param rng the random source of the Gaussian matrix
+     * @return W
      */
     public static Matrix orthogonal(Matrix W, double gain, Random rng) {
         if (W.rows != W.cols) {
@@ -116,7 +137,13 @@ public enum Init {
         return W;
     }
 
-    /** Fills W (n × n) with scale·I. */
+    /**
+     * Fills W (n × n) with scale·I.
+     *
+     * @param W the square matrix filled in place (n × n)
+     * @param scale the diagonal value
+     * @return W
+     */
     public static Matrix identity(Matrix W, double scale) {
         if (W.rows != W.cols) throw new IllegalArgumentException("identity: W " + W.shape() + " must be square");
         W.zero();

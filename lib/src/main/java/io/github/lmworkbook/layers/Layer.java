@@ -22,13 +22,27 @@ import java.util.List;
  * ({@code io.github.lmworkbook.cells}) keeps one cache per time step instead of one.
  */
 public interface Layer {
-    /** y = f(x) (N × out); keeps the cache for {@link #backward}. */
+    /**
+     * y = f(x) (N × out); keeps the cache for {@link #backward}.
+     *
+     * @param x the input (N × in)
+     * @return y (N × out), the layer's buffer (valid until its next forward)
+     */
     Matrix forward(Matrix x);
 
-    /** dx = ∂L/∂x (N × in) from dy = ∂L/∂y (N × out); adds into the parameters' gradients. */
+    /**
+     * dx = ∂L/∂x (N × in) from dy = ∂L/∂y (N × out); adds into the parameters' gradients.
+     *
+     * @param dy ∂L/∂y (N × out) for the last forward
+     * @return ∂L/∂x (N × in), the layer's buffer
+     */
     Matrix backward(Matrix dy);
 
-    /** The learnable parameters (none for an activation). */
+    /**
+     * The learnable parameters (none for an activation).
+     *
+     * @return the parameters, in a fixed order
+     */
     default List<Param> params() {
         return List.of();
     }

@@ -28,8 +28,11 @@ public final class LayerNorm implements Layer {
     /** PyTorch's default ε. */
     public static final double EPS = 1e-5;
 
+    /** γ (1 × n), the gain, named "{name}.g". */
     public final Param gamma;            // γ (1 × n), "{name}.g"
+    /** β (1 × n), the shift, named "{name}.b"; null without bias. */
     public final Param beta;             // β (1 × n), "{name}.b"; null without bias
+    /** n, the width of a row normalised. */
     public final int n;
     private final double eps;
 
@@ -37,16 +40,35 @@ public final class LayerNorm implements Layer {
     private double[] r = new double[0];  // cache: 1/√(σ² + ε) of every row (N)
     private Matrix xh;                   // cache: x̂ of the last forward (N × n)
 
-    /** γ = 1, β = 0, ε = 1e-5 (PyTorch's defaults). */
+    /**
+     * γ = 1, β = 0, ε = 1e-5 (PyTorch's defaults).
+     *
+     * @param name the prefix of the parameters' names
+     * @param n the width of a row
+     */
     public LayerNorm(String name, int n) {
         this(name, n, EPS);
     }
 
+    /**
+     * γ = 1, β = 0, with the given ε.
+     *
+     * @param name the prefix of the parameters' names
+     * @param n the width of a row
+     * @param eps ε, added to the variance under the square root
+     */
     public LayerNorm(String name, int n, double eps) {
         this(name, n, eps, true);
     }
 
-    /** γ = 1, β = 0 (no β when bias is false). */
+    /**
+     * γ = 1, β = 0 (no β when bias is false).
+     *
+     * @param name the prefix of the parameters' names
+     * @param n the width of a row
+     * @param eps ε, added to the variance under the square root
+     * @param bias whether there is a shift β
+     */
     public LayerNorm(String name, int n, double eps, boolean bias) {
         if (n < 1) throw new IllegalArgumentException("LayerNorm " + name + ": size must be ≥ 1, got " + n);
         if (!(eps > 0)) throw new IllegalArgumentException("LayerNorm " + name + ": ε must be > 0, got " + eps);

@@ -20,8 +20,11 @@ import java.util.Random;
  * textbook's column-vector W in y = Wx + b.
  */
 public final class Linear implements Layer {
+    /** W (in × out), the weights. */
     public final Param W; // (in × out)
+    /** b (1 × out), the bias; null without bias. */
     public final Param b; // (1 × out), null without bias
+    /** The widths of the input x (N × in) and output y (N × out). */
     public final int in, out;
 
     private Matrix x;                 // cache: the last input, (N × in)
@@ -32,6 +35,10 @@ public final class Linear implements Layer {
      *
      * @param wName the name of W (as the derivation calls it: "H", "Wxh", …)
      * @param bName the name of b, or null for no bias
+     * @param in the width of the input
+     * @param out the width of the output
+     * @param bound the half-width of the uniform distribution of W and b
+     * @param rng the random source
      */
     public Linear(String wName, String bName, int in, int out, double bound, Random rng) {
         if (in < 1 || out < 1) {
@@ -45,7 +52,15 @@ public final class Linear implements Layer {
         this.dx = new RowBuffer(in);
     }
 
-    /** Parameters {name}.W and {name}.b ~ U(±1/√in), PyTorch's nn.Linear default; no b if bias is false. */
+    /**
+     * Parameters {name}.W and {name}.b ~ U(±1/√in), PyTorch's nn.Linear default; no b if bias is false.
+     *
+     * @param name the prefix of the parameters' names
+     * @param in the width of the input
+     * @param out the width of the output
+     * @param bias whether there is a bias b
+     * @param rng the random source
+     */
     public Linear(String name, int in, int out, boolean bias, Random rng) {
         this(name + ".W", bias ? name + ".b" : null, in, out, 1.0 / Math.sqrt(in), rng);
     }

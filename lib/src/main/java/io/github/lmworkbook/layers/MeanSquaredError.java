@@ -16,6 +16,13 @@ public final class MeanSquaredError {
     private double[] y;                // cache (N)
     private final RowBuffer dyHat = new RowBuffer(1);
 
+    /**
+     * The forward pass: L = (1/N) Σ_r (ŷ[r] − y[r])²; keeps ŷ and y for the backward pass.
+     *
+     * @param yHat the predictions ŷ (N × 1)
+     * @param y the targets (N)
+     * @return the mean squared error L
+     */
     public double forward(Matrix yHat, double[] y) {
         if (yHat.cols != 1 || yHat.rows != y.length) {
             throw new IllegalArgumentException("mean squared error: predictions " + yHat.shape() + " for " + y.length
@@ -27,6 +34,11 @@ public final class MeanSquaredError {
     /**
      * The forward pass without the mean: Σ_r (ŷ[r] − y[r])² added, row by row, to {@code start}. Chunks of a batch
      * evaluated one after the other, each from the sum of the ones before, give exactly one pass's sum.
+     *
+     * @param yHat the predictions ŷ (N × 1)
+     * @param y the targets (N)
+     * @param start the sum of the chunks before
+     * @return start + Σ_r (ŷ[r] − y[r])²
      */
     public double sumFrom(Matrix yHat, double[] y, double start) {
         if (yHat.cols != 1 || yHat.rows != y.length) {
@@ -43,6 +55,11 @@ public final class MeanSquaredError {
         return sum;
     }
 
+    /**
+     * The backward pass: dŷ = 2 (ŷ − y) / N, for the last forward.
+     *
+     * @return dŷ (N × 1), this loss's buffer
+     */
     public Matrix backward() {
         if (y == null) throw new IllegalStateException("mean squared error: backward before forward");
         Matrix d = dyHat.rows(y.length);

@@ -21,21 +21,50 @@ import java.util.List;
  * (the layer copies what it needs), so the caller may reuse it.
  */
 public interface SequenceLayer {
-    /** y (N × out) for the sequences of the given lengths (Σ lengths = N); keeps the cache for backward. */
+    /**
+     * y (N × out) for the sequences of the given lengths (Σ lengths = N); keeps the cache for backward.
+     *
+     * @param x the input (N × in), the sequences laid end to end
+     * @param lengths each sequence's length
+     * @return y (N × out), the layer's buffer
+     */
     Matrix forward(Matrix x, int[] lengths);
 
-    /** y (N × out) for N / T sequences of T positions each (batch-major). */
+    /**
+     * y (N × out) for N / T sequences of T positions each (batch-major).
+     *
+     * @param x the input (N × in)
+     * @param T the length of every sequence
+     * @return y (N × out), the layer's buffer
+     */
     Matrix forward(Matrix x, int T);
 
-    /** dx = ∂L/∂x (N × in) from dy = ∂L/∂y (N × out), for the last forward; adds into the parameters' gradients. */
+    /**
+     * dx = ∂L/∂x (N × in) from dy = ∂L/∂y (N × out), for the last forward; adds into the parameters' gradients.
+     *
+     * @param dy ∂L/∂y (N × out)
+     * @return ∂L/∂x (N × in), the layer's buffer
+     */
     Matrix backward(Matrix dy);
 
-    /** The learnable parameters. */
+    /**
+     * The learnable parameters.
+     *
+     * @return the parameters, in a fixed order
+     */
     default List<Param> params() {
         return List.of();
     }
 
-    /** Throws one clear line unless the lengths are ≥ 1, at most maxLength, and add up to rows. */
+    /**
+     * Throws one clear line unless the lengths are ≥ 1, at most maxLength, and add up to rows.
+     *
+     * @param who the layer's name, for the message
+     * @param rows N, the rows of the input
+     * @param lengths the lengths to check
+     * @param count the number of sequences (lengths[0 … count) are checked)
+     * @param maxLength the longest sequence allowed (the block size)
+     */
     static void checkLengths(String who, int rows, int[] lengths, int count, int maxLength) {
         long sum = 0;
         for (int b = 0; b < count; b++) {

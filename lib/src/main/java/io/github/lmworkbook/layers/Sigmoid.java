@@ -36,7 +36,13 @@ public final class Sigmoid implements Layer {
         return backward(s, ds, dzBuf.rows(ds.rows));
     }
 
-    /** s = σ(z), elementwise; s may be z itself. */
+    /**
+     * s = σ(z), elementwise; s may be z itself.
+     *
+     * @param z the pre-activation
+     * @param s the output (same shape)
+     * @return s
+     */
     public static Matrix forward(Matrix z, Matrix s) {
         Tanh.requireSame("sigmoid forward", z, s);
         for (int i = 0; i < z.rows; i++) {
@@ -46,7 +52,14 @@ public final class Sigmoid implements Layer {
         return s;
     }
 
-    /** dz = ds ⊙ s ⊙ (1 − s), elementwise; dz may be ds itself. */
+    /**
+     * dz = ds ⊙ s ⊙ (1 − s), elementwise; dz may be ds itself.
+     *
+     * @param s the forward's output σ(z)
+     * @param ds ∂L/∂s
+     * @param dz the output ∂L/∂z (same shape)
+     * @return dz
+     */
     public static Matrix backward(Matrix s, Matrix ds, Matrix dz) {
         Tanh.requireSame("sigmoid backward", s, ds);
         Tanh.requireSame("sigmoid backward", s, dz);
@@ -62,6 +75,10 @@ public final class Sigmoid implements Layer {
      * block at once ({@link Kernels#exp}, vectorised where the Vector API is present). Within 3 ulp of
      * {@link #sigmoid} (tested) down to σ(z) = 2^−1022 (z ≈ −708); below, e^(−z) overflows to ∞ and the result is 0
      * instead of a subnormal number. The recurrent cells call it on the gate block of each row.
+     *
+     * @param z the array changed in place
+     * @param from the first index changed
+     * @param to one past the last index changed
      */
     public static void forward(double[] z, int from, int to) {
         for (int i = from; i < to; i++) z[i] = -z[i];
@@ -69,12 +86,23 @@ public final class Sigmoid implements Layer {
         for (int i = from; i < to; i++) z[i] = 1.0 / (1.0 + z[i]);
     }
 
-    /** dz = ds·s·(1 − s) for one number, given s = σ(z). */
+    /**
+     * dz = ds·s·(1 − s) for one number, given s = σ(z).
+     *
+     * @param s σ(z)
+     * @param ds ∂L/∂s
+     * @return ∂L/∂z
+     */
     public static double backward(double s, double ds) {
         return ds * s * (1 - s);
     }
 
-    /** σ(z) for one number, without overflow for large |z|. */
+    /**
+     * σ(z) for one number, without overflow for large |z|.
+     *
+     * @param z the input
+     * @return σ(z) = 1 / (1 + e^(−z))
+     */
     public static double sigmoid(double z) {
         if (z >= 0) return 1.0 / (1.0 + Math.exp(-z));
         double e = Math.exp(z);

@@ -25,7 +25,13 @@ public final class SoftmaxCrossEntropy {
     private int count;                   // cache: M, the number of targets that count
     private RowBuffer pBuf, dzBuf;
 
-    /** The mean loss over the targets that are not {@link #IGNORE}; 0 when there are none. */
+    /**
+     * The mean loss over the targets that are not {@link #IGNORE}; 0 when there are none.
+     *
+     * @param z the logits (N × V)
+     * @param y the target of each row, or {@link #IGNORE}
+     * @return the mean of −log p[r][y[r]] over the M rows that count (nats)
+     */
     public double forward(Matrix z, int[] y) {
         double loss = sumFrom(z, y, 0.0);
         return count == 0 ? 0.0 : loss / count;
@@ -36,6 +42,11 @@ public final class SoftmaxCrossEntropy {
      * that count in {@link #count()}. The chunks of a batch evaluated one after the other, each starting from the
      * sum of the ones before, give exactly the sum of one pass over the whole batch (the same additions in the same
      * order), so a model can evaluate a large batch in chunks and return the one pass's mean to the last bit.
+     *
+     * @param z the logits (N × V)
+     * @param y the target of each row, or {@link #IGNORE}
+     * @param start the sum of the chunks before
+     * @return start + Σ_r −log p[r][y[r]] over the rows that count
      */
     public double sumFrom(Matrix z, int[] y, double start) {
         if (y.length != z.rows) {
@@ -65,7 +76,11 @@ public final class SoftmaxCrossEntropy {
         return loss;
     }
 
-    /** dz = (p − onehot(y)) / M, zero on ignored rows. */
+    /**
+     * dz = (p − onehot(y)) / M, zero on ignored rows.
+     *
+     * @return dz (N × V), this loss's buffer
+     */
     public Matrix backward() {
         if (y == null) throw new IllegalStateException("softmax cross-entropy: backward before forward");
         Matrix dz = dzBuf.rows(p.rows);
@@ -82,12 +97,20 @@ public final class SoftmaxCrossEntropy {
         return dz;
     }
 
-    /** The probabilities of the last forward call (N × V). */
+    /**
+     * The probabilities of the last forward call (N × V).
+     *
+     * @return the probabilities p (N × V)
+     */
     public Matrix probs() {
         return p;
     }
 
-    /** The number of targets that counted in the last forward call. */
+    /**
+     * The number of targets that counted in the last forward call.
+     *
+     * @return M, the number of targets that counted
+     */
     public int count() {
         return count;
     }

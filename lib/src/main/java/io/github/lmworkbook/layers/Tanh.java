@@ -37,7 +37,13 @@ public final class Tanh implements Layer {
         return backward(h, dh, dzBuf.rows(dh.rows));
     }
 
-    /** h = tanh(z), elementwise; h may be z itself. */
+    /**
+     * h = tanh(z), elementwise; h may be z itself.
+     *
+     * @param z the pre-activation
+     * @param h the output (same shape)
+     * @return h
+     */
     public static Matrix forward(Matrix z, Matrix h) {
         requireSame("tanh forward", z, h);
         for (int i = 0; i < z.rows; i++) {
@@ -47,7 +53,14 @@ public final class Tanh implements Layer {
         return h;
     }
 
-    /** dz = dh ⊙ (1 − h²), elementwise; dz may be dh itself. */
+    /**
+     * dz = dh ⊙ (1 − h²), elementwise; dz may be dh itself.
+     *
+     * @param h the forward's output tanh(z)
+     * @param dh ∂L/∂h
+     * @param dz the output ∂L/∂z (same shape)
+     * @return dz
+     */
     public static Matrix backward(Matrix h, Matrix dh, Matrix dz) {
         requireSame("tanh backward", h, dh);
         requireSame("tanh backward", h, dz);
@@ -64,6 +77,10 @@ public final class Tanh implements Layer {
      * z clamped to ±20 first (tanh(±20) = ±1 in double). e^(2z) − 1 keeps full relative precision for small |z| and
      * e + 2 cancels nothing for z &lt; 0, so the block has no branch. Within 3 ulp of Math.tanh (tested). The
      * recurrent cells call it on the candidate block and on the cell state of each row.
+     *
+     * @param z the array changed in place
+     * @param from the first index changed
+     * @param to one past the last index changed
      */
     public static void forward(double[] z, int from, int to) {
         for (int i = from; i < to; i++) z[i] = 2 * Math.max(-20.0, Math.min(20.0, z[i]));
@@ -71,7 +88,13 @@ public final class Tanh implements Layer {
         for (int i = from; i < to; i++) z[i] = z[i] / (z[i] + 2);
     }
 
-    /** dz = dh·(1 − h²) for one number, given h = tanh(z). */
+    /**
+     * dz = dh·(1 − h²) for one number, given h = tanh(z).
+     *
+     * @param h tanh(z)
+     * @param dh ∂L/∂h
+     * @return ∂L/∂z
+     */
     public static double backward(double h, double dh) {
         return dh * (1 - h * h);
     }
@@ -82,6 +105,9 @@ public final class Tanh implements Layer {
      * nothing and Math.exp (an intrinsic) is used; below, the numerator is written −expm1(−2|z|) so that small |z|
      * keeps full relative precision. Within 2 ulp of Math.tanh (tested). The exp branch halves the cost for the
      * |z| the gates of a trained LSTM or GRU mostly see.
+     *
+     * @param z the input
+     * @return tanh(z)
      */
     public static double tanh(double z) {
         double a = Math.abs(z);

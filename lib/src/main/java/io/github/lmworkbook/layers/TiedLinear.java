@@ -21,11 +21,17 @@ import java.util.List;
 public final class TiedLinear implements Layer {
     /** The shared weight E (out × in), e.g. the token embedding's table. */
     public final Param E;
+    /** The widths of the input x (N × in, E's columns) and output y (N × out, E's rows). */
     public final int in, out;
 
     private Matrix x;                 // cache: the last input (N × in)
     private final RowBuffer y, dx;    // (N × out), (N × in)
 
+    /**
+     * A layer reading the weight E it is given, which stays its owner's parameter.
+     *
+     * @param E the shared weight (out × in)
+     */
     public TiedLinear(Param E) {
         this.E = E;
         this.out = E.value.rows;

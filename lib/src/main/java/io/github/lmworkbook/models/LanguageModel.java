@@ -23,11 +23,15 @@ public interface LanguageModel extends Objective<Batch> {
         return n;
     }
 
+    /** {@return V, the number of tokens} */
     int vocabSize();
 
     /**
      * Writes into logits (B × V) the scores of the token that follows each row of context (B × t token ids,
      * t ≥ 1). Overwrites the caches of the last forward pass.
+     *
+     * @param context the token ids before each next token (B × t), t ≥ 1
+     * @param logits written: the next token's scores (B × V)
      */
     void nextLogits(int[][] context, Matrix logits);
 
@@ -40,11 +44,21 @@ public interface LanguageModel extends Objective<Batch> {
         /** Back to the start of every stream. */
         void reset();
 
-        /** Feeds tokens[b] to stream b and writes the next token's logits into logits (B × V). */
+        /**
+         * Feeds tokens[b] to stream b and writes the next token's logits into logits (B × V).
+         *
+         * @param tokens the next token of each stream (B)
+         * @param logits written: the scores of the token after it (B × V)
+         */
         void next(int[] tokens, Matrix logits);
     }
 
-    /** A generator of B streams (see {@link Generator}). */
+    /**
+     * A generator of B streams (see {@link Generator}).
+     *
+     * @param B the number of streams
+     * @return the generator
+     */
     default Generator generator(int B) {
         return new Generator() {
             private int[][] context = new int[B][0];

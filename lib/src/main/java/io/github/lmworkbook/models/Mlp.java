@@ -64,12 +64,32 @@ public final class Mlp implements LanguageModel {
      */
     public record Config(int vocabSize, int context, int embed, int hidden, boolean direct, long seed,
                          double dropout, Init init) {
-        /** No dropout, the default initialisation. */
+        /**
+         * No dropout, the default initialisation.
+         *
+         * @param vocabSize V, the number of tokens (C gets one more row, for {@code <BLANK>})
+         * @param context n, the number of previous tokens the model sees
+         * @param embed m, the size of a token's vector
+         * @param hidden h, the number of hidden units
+         * @param direct the paper's direct connections W from the embeddings to the output
+         * @param seed seed of the initialisation
+         */
         public Config(int vocabSize, int context, int embed, int hidden, boolean direct, long seed) {
             this(vocabSize, context, embed, hidden, direct, seed, 0.0, Init.DEFAULT);
         }
 
-        /** Checks the sizes (every one at least 1), the dropout probability and the initialisation. */
+        /**
+         * Checks the sizes (every one at least 1), the dropout probability and the initialisation.
+         *
+         * @param vocabSize V, the number of tokens (C gets one more row, for {@code <BLANK>})
+         * @param context n, the number of previous tokens the model sees
+         * @param embed m, the size of a token's vector
+         * @param hidden h, the number of hidden units
+         * @param direct the paper's direct connections W from the embeddings to the output
+         * @param seed seed of the initialisation
+         * @param dropout the drop probability on the hidden activations (0: no dropout), 0 ≤ p &lt; 1
+         * @param init how H, U and W are drawn ({@link Init#DEFAULT}: PyTorch's U(±1/√in))
+         */
         public Config {
             if (!(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException("Mlp: dropout " + dropout + " must be in [0, 1)");
@@ -81,20 +101,42 @@ public final class Mlp implements LanguageModel {
             }
         }
 
-        /** makemore's {@code --type mlp} on names: block_size 16, n_embd 64, n_embd2 64, no direct connections. */
+        /**
+         * makemore's {@code --type mlp} on names: block_size 16, n_embd 64, n_embd2 64, no direct connections.
+         *
+         * @param vocabSize V, the number of tokens
+         * @param seed seed of the initialisation
+         * @return makemore's configuration
+         */
         public static Config makemore(int vocabSize, long seed) {
             return new Config(vocabSize, 16, 64, 64, false, seed);
         }
 
+        /**
+         * This configuration with another dropout probability (0: no dropout).
+         *
+         * @param p the drop probability on the hidden activations, 0 ≤ p &lt; 1
+         * @return the new configuration
+         */
         public Config withDropout(double p) {
             return new Config(vocabSize, context, embed, hidden, direct, seed, p, init);
         }
 
+        /**
+         * This configuration with another initialisation of H, U and W.
+         *
+         * @param scheme the initialisation scheme
+         * @return the new configuration
+         */
         public Config withInit(Init scheme) {
             return new Config(vocabSize, context, embed, hidden, direct, seed, dropout, scheme);
         }
 
-        /** The number of parameters this configuration has. */
+        /**
+         * The number of parameters this configuration has.
+         *
+         * @return (V+1)·m + n·m·h + h + h·V + V, plus n·m·V with direct connections
+         */
         public long numParams() {
             long V = vocabSize, n = context, m = embed, h = hidden;
             return (V + 1) * m + n * m * h + h + h * V + V + (direct ? n * m * V : 0);
@@ -136,6 +178,8 @@ public final class Mlp implements LanguageModel {
     /**
      * Initialised like PyTorch's defaults (as makemore is): C ~ N(0, 1); H, d ~ U(±1/√(n·m)); U, b ~ U(±1/√h);
      * W ~ U(±1/√(n·m)).
+     *
+     * @param config the hyper-parameters and seed
      */
     public Mlp(Config config) {
         this.config = config;
@@ -179,7 +223,11 @@ public final class Mlp implements LanguageModel {
         return V;
     }
 
-    /** The context length n. */
+    /**
+     * The context length n.
+     *
+     * @return n, the number of previous tokens the model sees
+     */
     public int context() {
         return n;
     }
@@ -187,6 +235,9 @@ public final class Mlp implements LanguageModel {
     /**
      * When true, every position of a batch is computed, also those whose target is −1 (as makemore does); the loss
      * and gradients are the same either way. Default false.
+     *
+     * @param on true to compute every position
+     * @return this model
      */
     public Mlp setComputeIgnoredPositions(boolean on) {
         this.computeIgnored = on;
@@ -196,6 +247,9 @@ public final class Mlp implements LanguageModel {
     /**
      * Fixes the dropout mask (true) so that {@link #loss} and {@link #lossAndGrad} compute the same function (a
      * gradient check), or goes back to a fresh mask in training and none in {@link #loss} (false, the default).
+     *
+     * @param on true to fix the mask
+     * @return this model
      */
     public Mlp freezeDropout(boolean on) {
         frozen = on;
@@ -220,6 +274,9 @@ public final class Mlp implements LanguageModel {
     /**
      * The hidden activations a = tanh(x·H + d) (N × h, a copy) of the batch's first counted positions (at most
      * {@link #MAX_ROWS}): to look at saturation, e.g. the share of |a| &gt; 0.99 at initialisation.
+     *
+     * @param batch the batch whose positions are read
+     * @return a (N × h) copy of the activations
      */
     public Matrix activations(Batch batch) {
         int N = gather(batch, 0, MAX_ROWS);

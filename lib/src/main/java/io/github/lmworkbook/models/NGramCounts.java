@@ -23,7 +23,13 @@ public final class NGramCounts {
     private final Map<Long, Integer> totals = new HashMap<>();
     private long positions;
 
-    /** A count model of the next token given the context previous tokens, with add-α smoothing. */
+    /**
+     * A count model of the next token given the context previous tokens, with add-α smoothing.
+     *
+     * @param vocabSize V, the number of tokens
+     * @param context n, the number of previous tokens (0: unigram, 1: bigram, …)
+     * @param alpha α &gt; 0, the count added to every n-gram
+     */
     public NGramCounts(int vocabSize, int context, double alpha) {
         if (vocabSize < 1 || context < 0 || !(alpha > 0)) {
             throw new IllegalArgumentException("n-gram counts: need V ≥ 1, n ≥ 0, α > 0; got V=" + vocabSize + ", n="
@@ -38,7 +44,12 @@ public final class NGramCounts {
         this.alpha = alpha;
     }
 
-    /** Counts every position of the batches whose target is not −1. */
+    /**
+     * Counts every position of the batches whose target is not −1.
+     *
+     * @param batches the batches counted
+     * @return this model
+     */
     public NGramCounts fit(Iterable<Batch> batches) {
         for (Batch b : batches) {
             for (int i = 0; i < b.size(); i++) {
@@ -55,7 +66,12 @@ public final class NGramCounts {
         return this;
     }
 
-    /** The per-token cross-entropy on the batches' positions (targets −1 ignored). */
+    /**
+     * The per-token cross-entropy on the batches' positions (targets −1 ignored).
+     *
+     * @param batches the batches evaluated
+     * @return the mean −ln p(target | context) in nats
+     */
     public double loss(Iterable<Batch> batches) {
         double sum = 0;
         long count = 0;
@@ -75,7 +91,12 @@ public final class NGramCounts {
         return sum / count;
     }
 
-    /** The fraction of the batches' positions whose context never occurred in the fitted data. */
+    /**
+     * The fraction of the batches' positions whose context never occurred in the fitted data.
+     *
+     * @param batches the batches evaluated
+     * @return the fraction, in [0, 1]
+     */
     public double unseenFraction(Iterable<Batch> batches) {
         long unseen = 0, count = 0;
         for (Batch b : batches) {
@@ -93,6 +114,9 @@ public final class NGramCounts {
     /**
      * Copies of the batches in which only the positions whose context never occurred in the fitted data keep their
      * target (the others become −1, ignored): a model's loss on them is its loss where counting knows nothing.
+     *
+     * @param batches the batches copied
+     * @return the copies, in order
      */
     public java.util.List<Batch> unseenOnly(Iterable<Batch> batches) {
         java.util.List<Batch> out = new java.util.ArrayList<>();
@@ -110,22 +134,30 @@ public final class NGramCounts {
         return out;
     }
 
-    /** The numbers the table stores: V counts for each distinct context seen (its size, against a model's parameters). */
+    /**
+     * The numbers the table stores: V counts for each distinct context seen (its size, against a model's parameters).
+     *
+     * @return V × the number of distinct contexts
+     */
     public long storedCounts() {
         return (long) totals.size() * V;
     }
 
-    /** The number of distinct contexts seen in fitting. */
+    /** {@return the number of distinct contexts seen in fitting} */
     public int distinctContexts() {
         return totals.size();
     }
 
-    /** The number of positions counted. */
+    /** {@return the number of positions counted} */
     public long positions() {
         return positions;
     }
 
-    /** (V+1)ⁿ, the number of possible contexts (tokens and {@code <BLANK>}). */
+    /**
+     * (V+1)ⁿ, the number of possible contexts (tokens and {@code <BLANK>}).
+     *
+     * @return (V+1)ⁿ
+     */
     public double possibleContexts() {
         return Math.pow(V + 1, n);
     }

@@ -62,12 +62,32 @@ public final class RecurrentLM implements LanguageModel {
      */
     public record Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed,
                          double dropout, RecurrentInit recurrentInit) {
-        /** No dropout, the cell's own initialisation. */
+        /**
+         * No dropout, the cell's own initialisation.
+         *
+         * @param vocabSize V
+         * @param cell the recurrent cell
+         * @param embed m, the size of a token's vector (makemore's n_embd)
+         * @param hidden H, the hidden size (makemore's n_embd2)
+         * @param learnedStart a learned start state (makemore's {@code start}); otherwise s_0 = 0
+         * @param seed seed of the initialisation
+         */
         public Config(int vocabSize, CellType cell, int embed, int hidden, boolean learnedStart, long seed) {
             this(vocabSize, cell, embed, hidden, learnedStart, seed, 0.0, RecurrentInit.DEFAULT);
         }
 
-        /** Checks the sizes (every one at least 1), the dropout probability and the recurrent initialisation. */
+        /**
+         * Checks the sizes (every one at least 1), the dropout probability and the recurrent initialisation.
+         *
+         * @param vocabSize V
+         * @param cell the recurrent cell
+         * @param embed m, the size of a token's vector (makemore's n_embd)
+         * @param hidden H, the hidden size (makemore's n_embd2)
+         * @param learnedStart a learned start state (makemore's {@code start}); otherwise s_0 = 0
+         * @param seed seed of the initialisation
+         * @param dropout the drop probability on h_t before the head (0: no dropout), 0 ≤ p &lt; 1
+         * @param recurrentInit how the cell's recurrent matrices start
+         */
         public Config {
             if (!(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException("RecurrentLM: dropout " + dropout + " must be in [0, 1)");
@@ -79,23 +99,44 @@ public final class RecurrentLM implements LanguageModel {
             }
         }
 
-        /** The number of parameters: C, the cell, the start state, the head. */
+        /**
+         * The number of parameters: C, the cell, the start state, the head.
+         *
+         * @return the number of scalar parameters
+         */
         public long numParams() {
             long V = vocabSize, m = embed, H = hidden;
             return V * m + cell.numParams(m, H) + (learnedStart ? cell.stateSize(hidden) : 0) + H * V + V;
         }
 
-        /** This configuration with another dropout probability (0: no dropout). */
+        /**
+         * This configuration with another dropout probability (0: no dropout).
+         *
+         * @param p the drop probability on h_t, 0 ≤ p &lt; 1
+         * @return the new configuration
+         */
         public Config withDropout(double p) {
             return new Config(vocabSize, cell, embed, hidden, learnedStart, seed, p, recurrentInit);
         }
 
-        /** This configuration with another initialisation of the recurrent matrices. */
+        /**
+         * This configuration with another initialisation of the recurrent matrices.
+         *
+         * @param init the initialisation scheme of the recurrent matrices
+         * @return the new configuration
+         */
         public Config withRecurrentInit(RecurrentInit init) {
             return new Config(vocabSize, cell, embed, hidden, learnedStart, seed, dropout, init);
         }
 
-        /** makemore's configuration for a cell: n_embd 64, n_embd2 64, learned start state. */
+        /**
+         * makemore's configuration for a cell: n_embd 64, n_embd2 64, learned start state.
+         *
+         * @param cell the recurrent cell
+         * @param vocabSize V, the number of tokens
+         * @param seed seed of the initialisation
+         * @return makemore's configuration
+         */
         public static Config makemore(CellType cell, int vocabSize, long seed) {
             return new Config(vocabSize, cell, 64, 64, true, seed);
         }
@@ -128,6 +169,8 @@ public final class RecurrentLM implements LanguageModel {
     /**
      * Initialised as makemore (PyTorch's defaults): C ~ N(0, 1); the cell's weights as the cell says (makemore's
      * one Linear over [x; h]: U(±1/√(m+H))); W_hy, b_y ~ U(±1/√H); start = 0.
+     *
+     * @param config the hyper-parameters and seed
      */
     public RecurrentLM(Config config) {
         this.config = config;
@@ -159,7 +202,12 @@ public final class RecurrentLM implements LanguageModel {
         return V;
     }
 
-    /** Looks the input projection up in the table C·W_x + b (true, the default) or computes it from the layers. */
+    /**
+     * Looks the input projection up in the table C·W_x + b (true, the default) or computes it from the layers.
+     *
+     * @param on true for the table lookup
+     * @return this model
+     */
     public RecurrentLM fused(boolean on) {
         this.fused = on;
         return this;
@@ -200,6 +248,9 @@ public final class RecurrentLM implements LanguageModel {
     /**
      * Fixes the dropout mask (true) so that {@link #loss} and {@link #lossAndGrad} compute the same function (a
      * gradient check), or goes back to a fresh mask in training and none in {@link #loss} (false, the default).
+     *
+     * @param on true to fix the mask
+     * @return this model
      */
     public RecurrentLM freezeDropout(boolean on) {
         frozen = on;
@@ -253,7 +304,11 @@ public final class RecurrentLM implements LanguageModel {
         else embedding.backward(cell.input().backward(dXW));
     }
 
-    /** Turns truncated BPTT on or off (and forgets the carried state). */
+    /**
+     * Turns truncated BPTT on or off (and forgets the carried state).
+     *
+     * @param on true to carry the final state of a batch into the next
+     */
     public void carryState(boolean on) {
         this.carry = on;
         this.carried = null;
@@ -264,12 +319,21 @@ public final class RecurrentLM implements LanguageModel {
         this.carried = null;
     }
 
-    /** A copy of the carried state (B × S), or null. */
+    /**
+     * A copy of the carried state (B × S), or null.
+     *
+     * @return the carried state (B × S), or null when there is none
+     */
     public Matrix carriedState() {
         return carried == null ? null : carried.copy();
     }
 
-    /** The inputs x_t = C[token_t] of a token sequence (T × m): what the cell reads, for the analysis. */
+    /**
+     * The inputs x_t = C[token_t] of a token sequence (T × m): what the cell reads, for the analysis.
+     *
+     * @param tokens the token sequence (T)
+     * @return the (T × m) embeddings
+     */
     public Matrix embed(int[] tokens) {
         Matrix x = new Matrix(tokens.length, m);
         for (int t = 0; t < tokens.length; t++) System.arraycopy(embedding.vector(tokens[t]), 0, x.data[t], 0, m);

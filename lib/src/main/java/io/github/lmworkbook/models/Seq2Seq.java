@@ -60,7 +60,12 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
         /** Luong's dot score s_{t−1}·h_s. */
         DOT;
 
-        /** The attention named s (case-insensitive: "none", "additive", "dot"), or one line naming the choices. */
+        /**
+         * The attention named s (case-insensitive: "none", "additive", "dot"), or one line naming the choices.
+         *
+         * @param s the attention's name
+         * @return the attention
+         */
         public static Attention of(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -88,6 +93,19 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
      */
     public record Config(CellType cell, int sourceVocab, int targetVocab, int embed, int hidden, Attention attention,
                          int attentionSize, long seed) {
+        /**
+         * Checks the cell, the attention and the sizes.
+         *
+         * @param cell the cell of the encoder and of the decoder
+         * @param sourceVocab V_x, the source symbols
+         * @param targetVocab V_y, the target symbols (the decoder's outputs; its inputs are these and the start
+         *     token)
+         * @param embed m, the size of a symbol's vector (both embeddings)
+         * @param hidden H, the hidden size of the encoder and of the decoder
+         * @param attention none, additive or dot
+         * @param attentionSize A, the additive score's hidden size (0: A = H; ignored otherwise)
+         * @param seed seed of the initialisation
+         */
         public Config {
             if (cell == null || attention == null) throw new IllegalArgumentException("Seq2Seq: no cell or attention");
             if (sourceVocab < 1 || targetVocab < 1 || embed < 1 || hidden < 1 || attentionSize < 0) {
@@ -96,12 +114,22 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
             }
         }
 
-        /** The same vocabulary on both sides (the transduction tasks), A = H. */
+        /**
+         * The same vocabulary on both sides (the transduction tasks), A = H.
+         *
+         * @param cell the cell of the encoder and of the decoder
+         * @param vocab V_x = V_y, the symbols of both sides
+         * @param embed m, the size of a symbol's vector
+         * @param hidden H, the hidden size
+         * @param attention none, additive or dot
+         * @param seed seed of the initialisation
+         * @return the configuration
+         */
         public static Config of(CellType cell, int vocab, int embed, int hidden, Attention attention, long seed) {
             return new Config(cell, vocab, vocab, embed, hidden, attention, 0, seed);
         }
 
-        /** A, the additive score's hidden size (0 without an additive score). */
+        /** {@return A, the additive score's hidden size (0 without an additive score)} */
         public int scoreSize() {
             return attention == Attention.ADDITIVE ? (attentionSize == 0 ? hidden : attentionSize) : 0;
         }
@@ -109,6 +137,8 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
         /**
          * The number of parameters: both embeddings, both cells, the head; with attention the context's projection
          * W_c (H × G·H), and for the additive score W, U (H × A each) and v (A).
+         *
+         * @return the number of scalar parameters
          */
         public long numParams() {
             long m = embed, H = hidden, G = cell.gates, A = scoreSize();
@@ -118,12 +148,22 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
             return n;
         }
 
-        /** A copy with another hidden size (for matching parameter counts). */
+        /**
+         * A copy with another hidden size (for matching parameter counts).
+         *
+         * @param H the hidden size
+         * @return the new configuration
+         */
         public Config withHidden(int H) {
             return new Config(cell, sourceVocab, targetVocab, embed, H, attention, attentionSize, seed);
         }
 
-        /** A copy with another seed. */
+        /**
+         * A copy with another seed.
+         *
+         * @param s the seed
+         * @return the new configuration
+         */
         public Config withSeed(long s) {
             return new Config(cell, sourceVocab, targetVocab, embed, hidden, attention, attentionSize, s);
         }
@@ -135,22 +175,35 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
      */
     public record Accuracy(double tokenTeacherForced, double sequenceTeacherForced, double tokenFreeRunning,
                            double sequenceFreeRunning) {
-        /** The exposure bias: the per-symbol accuracy lost when the decoder reads its own outputs. */
+        /**
+         * The exposure bias: the per-symbol accuracy lost when the decoder reads its own outputs.
+         *
+         * @return teacher-forced minus free-running per-symbol accuracy
+         */
         public double exposureBias() {
             return tokenTeacherForced - tokenFreeRunning;
         }
     }
 
+    /** The hyper-parameters the model was built from. */
     public final Config config;
+    /** V_x, V_y, the source and target symbols; m, a symbol's vector size; H, the hidden size. */
     public final int Vx, Vy, m, H;
     /** The decoder's start token ⟨start⟩ (an input only): V_y. */
     public final int start;
+    /** E_x (V_x × m), the source symbols' vectors. */
     public final Embedding sourceEmbedding;      // E_x (V_x × m)
+    /** E_y (V_y + 1 × m), the target symbols' vectors and the start token's (the decoder's inputs). */
     public final Embedding targetEmbedding;      // E_y (V_y + 1 × m)
+    /** The encoder's and the decoder's cell. */
     public final RecurrentCell<?> encoderCell, decoderCell;
+    /** The encoder's and the decoder's recurrence over their cells. */
     public final Recurrence<?> encoder, decoder;
+    /** The decoder's attention over the encoder's states; null without attention. */
     public final AdditiveAttention attention;    // null without attention
+    /** W_c (H × G·H): the context's share c_t·W_c of the decoder's input projection; null without attention. */
     public final Param Wc;                       // c_t·W_c: (H × G·H), null without attention
+    /** The output head: W_hy (H × V_y), b_y (1 × V_y). */
     public final Linear head;                    // W_hy (H × V_y), b_y (1 × V_y)
     private final SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
     private final List<Param> params;
@@ -165,6 +218,8 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
     /**
      * E_x, E_y ~ N(0, 1); each cell as it initialises itself (U(±1/√(m+H))); W_c ~ U(±1/√(m + 2H)) (the decoder's
      * input is [u_t; c_t], m + H numbers); the attention's as {@link AdditiveAttention} says; W_hy, b_y ~ U(±1/√H).
+     *
+     * @param config the hyper-parameters and seed
      */
     public Seq2Seq(Config config) {
         this.config = config;
@@ -250,6 +305,9 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
     /**
      * The teacher-forced loss of the batch (the decoder reads the true previous symbols); follow with
      * {@link #backward()} for the gradients.
+     *
+     * @param batch the source and target sequences
+     * @return the mean cross-entropy per target symbol, in nats
      */
     public double forward(TransductionBatch batch) {
         flatten(batch);
@@ -288,6 +346,11 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
      * Greedy free-running decoding: the decoder starts from the encoder's final state and reads, at step t, its own
      * most likely symbol of step t − 1. Writes T symbols per source row into out (B × T) and returns it. With
      * attention, {@link #alignment} then gives the weights of this pass.
+     *
+     * @param source the source symbols (B × S)
+     * @param T the number of symbols to decode
+     * @param out written: the decoded symbols (B × T)
+     * @return out
      */
     public int[][] decode(int[][] source, int T, int[][] out) {
         if (T < 1) throw new IllegalArgumentException("Seq2Seq: decode " + T + " symbols, expected ≥ 1");
@@ -329,6 +392,9 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
     /**
      * Accuracy on held-out pairs, per symbol and per whole target, teacher-forced (the loss's forward pass, the most
      * likely symbol at each step) and free-running ({@link #decode}).
+     *
+     * @param batches the held-out pairs
+     * @return the four accuracies
      */
     public Accuracy evaluate(Iterable<TransductionBatch> batches) {
         long tokens = 0, sequences = 0, rightTf = 0, rightFr = 0, wholeTf = 0, wholeFr = 0;
@@ -367,6 +433,8 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
      * The alignment of pair b of the last pass (teacher-forced {@link #forward} or {@link #decode}), a new (T × S)
      * matrix: row t − 1 holds α_{t,s}, the weight step t put on source position s.
      *
+     * @param b the pair
+     * @return the (T × S) alignment
      * @throws IllegalStateException without attention
      */
     public Matrix alignment(int b) {
@@ -377,6 +445,8 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
     /**
      * After {@link #backward()}: ‖∂L/∂h_s‖ for every source position s = 1 … S of every pair, (B × S) — the whole
      * gradient that reached the encoder's state h_s (through the recurrence and, with attention, through α).
+     *
+     * @return the norms (B × S)
      */
     public Matrix sourceStateGradientNorms() {
         Matrix out = new Matrix(B, Ls);
@@ -390,6 +460,8 @@ public final class Seq2Seq implements Objective<TransductionBatch> {
     /**
      * After {@link #backward()}: ‖∂L/∂h_s‖ of the share that arrived at h_s directly through the attention
      * (B × S); zero without attention.
+     *
+     * @return the norms (B × S)
      */
     public Matrix attentionGradientNorms() {
         Matrix out = new Matrix(B, Ls);

@@ -33,17 +33,37 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
      * matrices start ({@link RecurrentInit}; DEFAULT: as the cell initialises itself).
      */
     public record Config(CellType cell, int inputs, int hidden, long seed, RecurrentInit recurrentInit) {
-        /** The cell's own initialisation. */
+        /**
+         * The cell's own initialisation.
+         *
+         * @param cell the recurrent cell
+         * @param inputs D, the length of one input x_t
+         * @param hidden H, the number of hidden units
+         * @param seed seed of the initialisation
+         */
         public Config(CellType cell, int inputs, int hidden, long seed) {
             this(cell, inputs, hidden, seed, RecurrentInit.DEFAULT);
         }
 
-        /** This configuration with another initialisation of the recurrent matrices. */
+        /**
+         * This configuration with another initialisation of the recurrent matrices.
+         *
+         * @param init the initialisation scheme of the recurrent matrices
+         * @return the new configuration
+         */
         public Config withRecurrentInit(RecurrentInit init) {
             return new Config(cell, inputs, hidden, seed, init);
         }
 
-        /** Checks the sizes (every one at least 1) and that the recurrent initialisation is given. */
+        /**
+         * Checks the sizes (every one at least 1) and that the recurrent initialisation is given.
+         *
+         * @param cell the recurrent cell
+         * @param inputs D, the length of one input x_t
+         * @param hidden H, the number of hidden units
+         * @param seed seed of the initialisation
+         * @param recurrentInit how the cell's recurrent matrices start (DEFAULT: as the cell initialises itself)
+         */
         public Config {
             if (recurrentInit == null) throw new IllegalArgumentException("SequenceRegressor: recurrentInit must be given");
             if (inputs < 1 || hidden < 1) {
@@ -67,7 +87,11 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
     private int T;
     private Matrix yHat;               // (B × 1) the predictions of the last pass
 
-    /** The cell as it initialises itself; w, c ~ U(±1/√H). */
+    /**
+     * The cell as it initialises itself; w, c ~ U(±1/√H).
+     *
+     * @param config the hyper-parameters and seed
+     */
     public SequenceRegressor(Config config) {
         this.config = config;
         Random rng = new Random(config.seed());
@@ -128,7 +152,11 @@ public final class SequenceRegressor implements Objective<SequenceBatch> {
         return loss;
     }
 
-    /** The predictions ŷ of the last pass (B × 1). */
+    /**
+     * The predictions ŷ of the last pass (B × 1).
+     *
+     * @return ŷ (B × 1), the model's buffer
+     */
     public Matrix predictions() {
         if (predictions == null) throw new IllegalStateException("SequenceRegressor: no forward pass yet");
         return predictions;

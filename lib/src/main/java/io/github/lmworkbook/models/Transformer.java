@@ -67,7 +67,14 @@ import java.util.Random;
 public final class Transformer implements LanguageModel {
 
     /** What tells the model where a token is. */
-    public enum Positions { LEARNED, SINUSOIDAL, NONE }
+    public enum Positions {
+        /** A learned table wpe (blockSize × C), added to the token's vector (makemore, GPT-2). */
+        LEARNED,
+        /** The fixed sines and cosines of {@link #sinusoids} (the original transformer), added; no parameters. */
+        SINUSOIDAL,
+        /** Nothing: attention alone cannot tell positions apart (an experiment). */
+        NONE
+    }
 
     /** How the parameters are initialised. */
     public enum Init {
@@ -111,6 +118,26 @@ public final class Transformer implements LanguageModel {
         /**
          * Checks the sizes (each ≥ 1, the layers ≥ 0), that the heads divide the width, the positions, the
          * initialisation and the dropout probability.
+         *
+         * @param vocabSize V
+         * @param blockSize the longest context (makemore: the longest name + 1)
+         * @param layers n_layer, the number of blocks
+         * @param heads n_head, attention heads per block (must divide embed)
+         * @param embed n_embd = C, the width of the residual stream
+         * @param positions how positions enter
+         * @param residual residual connections (true in every transformer; false for an experiment)
+         * @param layerNorm the LayerNorms (true in every transformer; false for an experiment)
+         * @param seed seed of the initialisation
+         * @param bias biases in every Linear of the blocks and β in every LayerNorm (makemore: true; nanoGPT's
+         *     recipe: false). The head never has one.
+         * @param tieWeights the head reads the token embedding's table, transposed (nanoGPT, GPT-2: true; makemore:
+         *     false, a head W_head (C × V) of its own)
+         * @param init how the parameters are initialised
+         * @param dropout the drop probability of the dropout layers (0: none), 0 ≤ p &lt; 1
+         * @param postLayerNorm the LayerNorms after the residual additions (the original transformer) instead of
+         *     before the sub-layers (GPT-2's pre-LN, the default)
+         * @param scaleResiduals GPT-2's 1/√(2·n_layer) on the initial residual projections W_o and W₂ of makemore's
+         *     initialisation ({@link Init#NANOGPT} has it already)
          */
         public Config {
             if (vocabSize < 1 || blockSize < 1 || layers < 0 || heads < 1 || embed < 1) {
@@ -131,21 +158,67 @@ public final class Transformer implements LanguageModel {
             }
         }
 
-        /** makemore's choices for the rest: biases, an untied head, makemore's initialisation; no options. */
+        /**
+         * makemore's choices for the rest: biases, an untied head, makemore's initialisation; no options.
+         *
+         * @param vocabSize V
+         * @param blockSize the longest context (makemore: the longest name + 1)
+         * @param layers n_layer, the number of blocks
+         * @param heads n_head, attention heads per block (must divide embed)
+         * @param embed n_embd = C, the width of the residual stream
+         * @param positions how positions enter
+         * @param residual residual connections (true in every transformer; false for an experiment)
+         * @param layerNorm the LayerNorms (true in every transformer; false for an experiment)
+         * @param seed seed of the initialisation
+         */
         public Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
                       boolean residual, boolean layerNorm, long seed) {
             this(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, true, false,
                     Init.MAKEMORE);
         }
 
-        /** Biases, head and initialisation as given; without dropout, pre-LN, residual projections unscaled. */
+        /**
+         * Biases, head and initialisation as given; without dropout, pre-LN, residual projections unscaled.
+         *
+         * @param vocabSize V
+         * @param blockSize the longest context (makemore: the longest name + 1)
+         * @param layers n_layer, the number of blocks
+         * @param heads n_head, attention heads per block (must divide embed)
+         * @param embed n_embd = C, the width of the residual stream
+         * @param positions how positions enter
+         * @param residual residual connections (true in every transformer; false for an experiment)
+         * @param layerNorm the LayerNorms (true in every transformer; false for an experiment)
+         * @param seed seed of the initialisation
+         * @param bias biases in every Linear of the blocks and β in every LayerNorm (makemore: true; nanoGPT's
+         *     recipe: false). The head never has one.
+         * @param tieWeights the head reads the token embedding's table, transposed (nanoGPT, GPT-2: true; makemore:
+         *     false, a head W_head (C × V) of its own)
+         * @param init how the parameters are initialised
+         */
         public Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
                       boolean residual, boolean layerNorm, long seed, boolean bias, boolean tieWeights, Init init) {
             this(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias, tieWeights,
                     init, 0.0, false, false);
         }
 
-        /** makemore's biases, head and initialisation, with the options of practice as given. */
+        /**
+         * makemore's biases, head and initialisation, with the options of practice as given.
+         *
+         * @param vocabSize V
+         * @param blockSize the longest context (makemore: the longest name + 1)
+         * @param layers n_layer, the number of blocks
+         * @param heads n_head, attention heads per block (must divide embed)
+         * @param embed n_embd = C, the width of the residual stream
+         * @param positions how positions enter
+         * @param residual residual connections (true in every transformer; false for an experiment)
+         * @param layerNorm the LayerNorms (true in every transformer; false for an experiment)
+         * @param seed seed of the initialisation
+         * @param dropout the drop probability of the dropout layers (0: none), 0 ≤ p &lt; 1
+         * @param postLayerNorm the LayerNorms after the residual additions (the original transformer) instead of
+         *     before the sub-layers (GPT-2's pre-LN, the default)
+         * @param scaleResiduals GPT-2's 1/√(2·n_layer) on the initial residual projections W_o and W₂ of makemore's
+         *     initialisation ({@link Init#NANOGPT} has it already)
+         */
         public Config(int vocabSize, int blockSize, int layers, int heads, int embed, Positions positions,
                       boolean residual, boolean layerNorm, long seed, double dropout, boolean postLayerNorm,
                       boolean scaleResiduals) {
@@ -153,7 +226,14 @@ public final class Transformer implements LanguageModel {
                     Init.MAKEMORE, dropout, postLayerNorm, scaleResiduals);
         }
 
-        /** makemore's transformer: 4 layers, 4 heads, n_embd 64, learned positions, residuals and LayerNorms. */
+        /**
+         * makemore's transformer: 4 layers, 4 heads, n_embd 64, learned positions, residuals and LayerNorms.
+         *
+         * @param vocabSize V, the number of tokens
+         * @param blockSize the longest context
+         * @param seed seed of the initialisation
+         * @return makemore's configuration
+         */
         public static Config makemore(int vocabSize, int blockSize, long seed) {
             return new Config(vocabSize, blockSize, 4, 4, 64, Positions.LEARNED, true, true, seed);
         }
@@ -161,73 +241,135 @@ public final class Transformer implements LanguageModel {
         /**
          * nanoGPT's GPT ({@code model.py} with {@code bias=False}, as its train.py defaults): learned positions,
          * pre-LN blocks without biases, the head tied to the token embedding, nanoGPT's initialisation.
+         *
+         * @param vocabSize V, the number of tokens
+         * @param blockSize the longest context
+         * @param layers n_layer
+         * @param heads n_head
+         * @param embed n_embd
+         * @param seed seed of the initialisation
+         * @return nanoGPT's configuration
          */
         public static Config nanoGpt(int vocabSize, int blockSize, int layers, int heads, int embed, long seed) {
             return new Config(vocabSize, blockSize, layers, heads, embed, Positions.LEARNED, true, true, seed, false,
                     true, Init.NANOGPT);
         }
 
-        /** This configuration with other positions. */
+        /**
+         * This configuration with other positions.
+         *
+         * @param p how positions enter
+         * @return the new configuration
+         */
         public Config withPositions(Positions p) {
             return new Config(vocabSize, blockSize, layers, heads, embed, p, residual, layerNorm, seed, bias,
                     tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
-        /** This configuration with or without the residual connections. */
+        /**
+         * This configuration with or without the residual connections.
+         *
+         * @param on true for the residual connections
+         * @return the new configuration
+         */
         public Config withResidual(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, on, layerNorm, seed, bias,
                     tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
-        /** This configuration with or without LayerNorm. */
+        /**
+         * This configuration with or without LayerNorm.
+         *
+         * @param on true for the LayerNorms
+         * @return the new configuration
+         */
         public Config withLayerNorm(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, on, seed, bias,
                     tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
-        /** This configuration with another seed. */
+        /**
+         * This configuration with another seed.
+         *
+         * @param s the seed
+         * @return the new configuration
+         */
         public Config withSeed(long s) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, s, bias,
                     tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
-        /** This configuration with or without the blocks' biases. */
+        /**
+         * This configuration with or without the blocks' biases.
+         *
+         * @param on true for biases
+         * @return the new configuration
+         */
         public Config withBias(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, on,
                     tieWeights, init, dropout, postLayerNorm, scaleResiduals);
         }
 
-        /** This configuration with the head tied to the token embedding, or with a head of its own. */
+        /**
+         * This configuration with the head tied to the token embedding, or with a head of its own.
+         *
+         * @param on true to tie the head to the token embedding
+         * @return the new configuration
+         */
         public Config withTiedWeights(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
                     on, init, dropout, postLayerNorm, scaleResiduals);
         }
 
-        /** This configuration with another initialisation. */
+        /**
+         * This configuration with another initialisation.
+         *
+         * @param i the initialisation
+         * @return the new configuration
+         */
         public Config withInit(Init i) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
                     tieWeights, i, dropout, postLayerNorm, scaleResiduals);
         }
 
-        /** This configuration with another dropout probability (0: no dropout layers). */
+        /**
+         * This configuration with another dropout probability (0: no dropout layers).
+         *
+         * @param p the drop probability, 0 ≤ p &lt; 1
+         * @return the new configuration
+         */
         public Config withDropout(double p) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
                     tieWeights, init, p, postLayerNorm, scaleResiduals);
         }
 
-        /** This configuration with the LayerNorms after the residual additions (true) or before the sub-layers. */
+        /**
+         * This configuration with the LayerNorms after the residual additions (true) or before the sub-layers.
+         *
+         * @param on true for post-LN
+         * @return the new configuration
+         */
         public Config withPostLayerNorm(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
                     tieWeights, init, dropout, on, scaleResiduals);
         }
 
-        /** This configuration with or without GPT-2's 1/√(2·n_layer) on the initial residual projections. */
+        /**
+         * This configuration with or without GPT-2's 1/√(2·n_layer) on the initial residual projections.
+         *
+         * @param on true to scale the residual projections
+         * @return the new configuration
+         */
         public Config withScaledResiduals(boolean on) {
             return new Config(vocabSize, blockSize, layers, heads, embed, positions, residual, layerNorm, seed, bias,
                     tieWeights, init, dropout, postLayerNorm, on);
         }
 
-        /** The number of parameters of this configuration (a tied head's table is counted once, as wte). */
+        /**
+         * The number of parameters of this configuration (a tied head's table is counted once, as wte).
+         *
+         * @return the number of scalar parameters
+         */
         public long numParams() {
             long V = vocabSize, C = embed, b = bias ? 1 : 0, ln = layerNorm ? (1 + b) * C : 0;
             long block = 2 * ln + (C * 3 * C + b * 3 * C) + (C * C + b * C) + (C * 4 * C + b * 4 * C)
@@ -277,7 +419,11 @@ public final class Transformer implements LanguageModel {
     private int[][] lengthViews = new int[1][];    // exact-length length arrays, one per sequence count
     private int N;                                 // rows of the last forward
 
-    /** A transformer initialised from the configuration's seed, as makemore initialises its GPT. */
+    /**
+     * A transformer initialised from the configuration's seed, as makemore initialises its GPT.
+     *
+     * @param config the hyper-parameters and seed
+     */
     public Transformer(Config config) {
         this.config = config;
         this.V = config.vocabSize();
@@ -343,7 +489,13 @@ public final class Transformer implements LanguageModel {
         }
     }
 
-    /** P[t][2i] = sin(t / 10000^(2i/C)), P[t][2i+1] = cos(t / 10000^(2i/C))  (T × C). */
+    /**
+     * P[t][2i] = sin(t / 10000^(2i/C)), P[t][2i+1] = cos(t / 10000^(2i/C))  (T × C).
+     *
+     * @param T the number of positions
+     * @param C the width of a position's vector
+     * @return the (T × C) matrix P
+     */
     public static Matrix sinusoids(int T, int C) {
         Matrix P = new Matrix(T, C);
         for (int t = 0; t < T; t++) {
@@ -368,6 +520,9 @@ public final class Transformer implements LanguageModel {
     /**
      * When true, every position of a batch is computed, also the padding after the last target of a sequence (as
      * makemore does); the loss and the gradients are the same either way. Default false.
+     *
+     * @param on true to compute every position
+     * @return this model
      */
     public Transformer computeIgnoredPositions(boolean on) {
         this.computeIgnored = on;
@@ -377,6 +532,9 @@ public final class Transformer implements LanguageModel {
     /**
      * Fixes every dropout mask (true) so that {@link #loss} and {@link #lossAndGrad} compute the same function (a
      * gradient check), or goes back to fresh masks in training and none in {@link #loss} (false, the default).
+     *
+     * @param on true to fix the masks
+     * @return this model
      */
     public Transformer freezeDropout(boolean on) {
         this.frozen = on;
@@ -416,7 +574,12 @@ public final class Transformer implements LanguageModel {
         return loss;
     }
 
-    /** The loss of the whole batch (one pass, no chunks); follow with {@link #backward()} for the gradients. */
+    /**
+     * The loss of the whole batch (one pass, no chunks); follow with {@link #backward()} for the gradients.
+     *
+     * @param batch the token sequences and their targets
+     * @return the mean cross-entropy per target, in nats
+     */
     public double forward(Batch batch) {
         requireNonEmpty(batch);
         training(true);
@@ -455,13 +618,20 @@ public final class Transformer implements LanguageModel {
     /**
      * ∂L/∂x of the last {@link #backward()} (N × C): the gradient at the input of the first block, x_t = wte[token_t]
      * + position, one row per computed position (sequences end to end, as {@link #rowsOf}). Valid until the next pass.
+     *
+     * @return ∂L/∂x (N × C), the model's buffer
      */
     public Matrix inputGradient() {
         if (dX == null) throw new IllegalStateException("Transformer: no backward pass yet");
         return dX;
     }
 
-    /** The number of rows of each sequence of the last forward pass, in order (sequences without a target are left out). */
+    /**
+     * The number of rows of each sequence of the last forward pass, in order (sequences without a target are left
+     * out).
+     *
+     * @return the row counts, one per sequence
+     */
     public int[] rowsOf() {
         return lengthViews[currentCount].clone();
     }
@@ -649,6 +819,9 @@ public final class Transformer implements LanguageModel {
      * nothing of position t depends on a later one; the same numbers up to the products' rounding, which may differ in
      * the last bits between a one-row and a many-row product). Once a stream holds blockSize tokens the window
      * slides, every position shifts by one, and the cache is rebuilt from the window (as costly as no cache).
+     *
+     * @param B the number of streams
+     * @return the generator
      */
     public Generator cachedGenerator(int B) {
         if (B < 1) throw new IllegalArgumentException("Transformer: a generator needs ≥ 1 stream, got " + B);

@@ -71,6 +71,7 @@ public final class TransformerBlock implements SequenceLayer {
      * @param blockSize the longest sequence
      * @param residual  the residual connections (true in every transformer)
      * @param layerNorm the two LayerNorms (true in every transformer)
+     * @param rng       the random source of the initial weights
      */
     public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
                             Random rng) {
@@ -80,13 +81,36 @@ public final class TransformerBlock implements SequenceLayer {
     /**
      * As above; {@code bias = false} leaves out every bias of the block (the Linears' b and the LayerNorms' β),
      * as nanoGPT's {@code bias=False}.
+     *
+     * @param name prefix of the parameter names ("h0" gives "h0.ln1.g", "h0.attn.qkv.W", "h0.mlp.fc.W", …)
+     * @param C the width of the residual stream (n_embd)
+     * @param heads attention heads (n_head)
+     * @param blockSize the longest sequence
+     * @param residual the residual connections (true in every transformer)
+     * @param layerNorm the two LayerNorms (true in every transformer)
+     * @param bias the Linears' b and the LayerNorms' β (false: nanoGPT's {@code bias=False})
+     * @param rng the random source of the initial weights
      */
     public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
                             boolean bias, Random rng) {
         this(name, C, heads, blockSize, residual, layerNorm, bias, false, 0.0, 0L, rng);
     }
 
-    /** With biases, the placement of the LayerNorms and dropout as in the constructor below. */
+    /**
+     * With biases, the placement of the LayerNorms and dropout as in the constructor below.
+     *
+     * @param name prefix of the parameter names ("h0" gives "h0.ln1.g", "h0.attn.qkv.W", "h0.mlp.fc.W", …)
+     * @param C the width of the residual stream (n_embd)
+     * @param heads attention heads (n_head)
+     * @param blockSize the longest sequence
+     * @param residual the residual connections (true in every transformer)
+     * @param layerNorm the two LayerNorms (true in every transformer)
+     * @param postLayerNorm each LayerNorm after its residual addition (the original transformer) instead of before
+     *     its sub-layer
+     * @param dropout the drop probability after attention and after the MLP (0: no dropout layers)
+     * @param dropoutSeed the seed of the dropout masks (the two layers get dropoutSeed and dropoutSeed + 1)
+     * @param rng the random source of the initial weights
+     */
     public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
                             boolean postLayerNorm, double dropout, long dropoutSeed, Random rng) {
         this(name, C, heads, blockSize, residual, layerNorm, true, postLayerNorm, dropout, dropoutSeed, rng);
@@ -95,11 +119,18 @@ public final class TransformerBlock implements SequenceLayer {
     /**
      * As above, with the biases, the placement of the LayerNorms and dropout.
      *
+     * @param name          prefix of the parameter names ("h0" gives "h0.ln1.g", "h0.attn.qkv.W", "h0.mlp.fc.W", …)
+     * @param C             the width of the residual stream (n_embd)
+     * @param heads         attention heads (n_head)
+     * @param blockSize     the longest sequence
+     * @param residual      the residual connections (true in every transformer)
+     * @param layerNorm     the two LayerNorms (true in every transformer)
      * @param bias          the Linears' b and the LayerNorms' β (false: nanoGPT's {@code bias=False})
      * @param postLayerNorm each LayerNorm after its residual addition (the original transformer) instead of before
      *                      its sub-layer
      * @param dropout       the drop probability after attention and after the MLP (0: no dropout layers)
      * @param dropoutSeed   the seed of the dropout masks (the two layers get dropoutSeed and dropoutSeed + 1)
+     * @param rng           the random source of the initial weights
      */
     public TransformerBlock(String name, int C, int heads, int blockSize, boolean residual, boolean layerNorm,
                             boolean bias, boolean postLayerNorm, double dropout, long dropoutSeed, Random rng) {
@@ -195,6 +226,10 @@ public final class TransformerBlock implements SequenceLayer {
      * in the cache); attention reads the cached keys and values of the earlier positions and appends this one's
      * ({@link CausalSelfAttention#forwardCached}). The rest of the block is row by row, so the result is the last
      * row of {@link #forward} over the whole prefix. No dropout (generation is evaluation).
+     *
+     * @param x one new position of each stream (B × C)
+     * @param cache the streams' keys and values so far, appended to
+     * @return the block's output for the new position (B × C), the block's buffer
      */
     public Matrix forwardCached(Matrix x, CausalSelfAttention.KvCache cache) {
         if (postLayerNorm) {
@@ -209,7 +244,11 @@ public final class TransformerBlock implements SequenceLayer {
         return add(x2Buf, residual ? x1 : null, m);
     }
 
-    /** Training (dropout masks drawn) or evaluation (dropout is the identity); nothing without dropout. */
+    /**
+     * Training (dropout masks drawn) or evaluation (dropout is the identity); nothing without dropout.
+     *
+     * @param on true for training
+     */
     public void training(boolean on) {
         if (drop1 != null) {
             drop1.training(on);
@@ -217,7 +256,11 @@ public final class TransformerBlock implements SequenceLayer {
         }
     }
 
-    /** Freezes (or thaws) the dropout masks, for a gradient check (see {@link Dropout#freeze}). */
+    /**
+     * Freezes (or thaws) the dropout masks, for a gradient check (see {@link Dropout#freeze}).
+     *
+     * @param on true to freeze the masks
+     */
     public void freezeDropout(boolean on) {
         if (drop1 != null) {
             drop1.freeze(on);

@@ -46,7 +46,13 @@ public final class Code {
             + "'Liberation Mono',monospace";
     private static final Map<String, CompilationUnit> PARSED = new ConcurrentHashMap<>();
 
-    /** The members of the class, highlighted as HTML (for {@code display(…, "text/html")}), each with its Javadoc. */
+    /**
+     * The members of the class, highlighted as HTML (for {@code display(…, "text/html")}), each with its Javadoc.
+     *
+     * @param type the class whose source is shown (the library's own; its source is in the jar)
+     * @param members the members' names, e.g. "forward", "backward"; a name shows every overload
+     * @return the HTML
+     */
     public static String show(Class<?> type, String... members) {
         requireArguments(type, members);
         StringBuilder html = new StringBuilder();
@@ -63,7 +69,13 @@ public final class Code {
         return html.append("</pre></div>").toString();
     }
 
-    /** The members of the class as plain text (dedented, with their Javadoc). */
+    /**
+     * The members of the class as plain text (dedented, with their Javadoc).
+     *
+     * @param type the class whose source is shown
+     * @param members the members' names; a name shows every overload
+     * @return the source text
+     */
     public static String source(Class<?> type, String... members) {
         requireArguments(type, members);
         StringBuilder out = new StringBuilder();

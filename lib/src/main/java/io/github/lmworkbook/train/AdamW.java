@@ -37,12 +37,23 @@ public class AdamW implements Optimizer {
      */
     public static final java.util.function.Predicate<Param> MATRICES = p -> p.value.rows > 1;
 
-    /** AdamW with makemore's defaults (β₁ = 0.9, β₂ = 0.99, ε = 1e-8, λ = 0.01). */
+    /**
+     * AdamW with makemore's defaults (β₁ = 0.9, β₂ = 0.99, ε = 1e-8, λ = 0.01).
+     *
+     * @param model the model whose every parameter {@link #step()} updates
+     * @param lr the learning rate η (finite, &gt; 0)
+     */
     public AdamW(Model model, double lr) {
         this(model, lr, 0.01);
     }
 
-    /** AdamW on every parameter of the model at learning rate lr and weight decay λ (β₁ 0.9, β₂ 0.99, ε 1e-8). */
+    /**
+     * AdamW on every parameter of the model at learning rate lr and weight decay λ (β₁ 0.9, β₂ 0.99, ε 1e-8).
+     *
+     * @param model the model whose every parameter {@link #step()} updates
+     * @param lr the learning rate η (finite, &gt; 0)
+     * @param weightDecay the decoupled weight decay λ (finite, ≥ 0)
+     */
     public AdamW(Model model, double lr, double weightDecay) {
         Optimizer.checkLr(lr, false);  // before the buffers are allocated
         this.params = List.copyOf(model.params());
@@ -58,7 +69,13 @@ public class AdamW implements Optimizer {
         this.weightDecay = checkWeightDecay(weightDecay);   // not the overridable setter: no `this` escape
     }
 
-    /** Sets β₁ and β₂ (each in [0, 1)). */
+    /**
+     * Sets β₁ and β₂ (each in [0, 1)).
+     *
+     * @param beta1 β₁, the decay of the first-moment average m
+     * @param beta2 β₂, the decay of the second-moment average v
+     * @return this optimizer, for chaining
+     */
     public AdamW betas(double beta1, double beta2) {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("betas (" + beta1 + ", " + beta2 + ") must be in [0, 1)");
@@ -68,14 +85,24 @@ public class AdamW implements Optimizer {
         return this;
     }
 
-    /** Sets ε (finite, &gt; 0). */
+    /**
+     * Sets ε (finite, &gt; 0).
+     *
+     * @param eps ε, added to √v̂ in the denominator of the update
+     * @return this optimizer, for chaining
+     */
     public AdamW eps(double eps) {
         if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("eps " + eps + " must be finite and > 0");
         this.eps = eps;
         return this;
     }
 
-    /** Sets the decoupled weight decay λ (finite, ≥ 0). */
+    /**
+     * Sets the decoupled weight decay λ (finite, ≥ 0).
+     *
+     * @param lambda λ, the fraction of θ removed per unit of learning rate (θ ← θ − η·λ·θ)
+     * @return this optimizer, for chaining
+     */
     public AdamW weightDecay(double lambda) {
         this.weightDecay = checkWeightDecay(lambda);
         return this;
@@ -91,13 +118,21 @@ public class AdamW implements Optimizer {
     /**
      * Applies the weight decay to the parameters {@code which} accepts and to no other (default: every parameter);
      * {@link #MATRICES} gives nanoGPT's groups.
+     *
+     * @param which the test a parameter must pass to be decayed (e.g. {@link #MATRICES})
+     * @return this optimizer, for chaining
      */
     public AdamW decayOnly(java.util.function.Predicate<Param> which) {
         for (int k = 0; k < params.size(); k++) decays[k] = which.test(params.get(k));
         return this;
     }
 
-    /** Whether the weight decay applies to this parameter of the model. */
+    /**
+     * Whether the weight decay applies to this parameter of the model.
+     *
+     * @param p a parameter of the model
+     * @return true when {@link #step()} applies the weight decay to p
+     */
     public boolean decays(Param p) {
         int k = params.indexOf(p);
         if (k < 0) throw new IllegalArgumentException("AdamW: '" + p.name + "' is not a parameter of this optimizer");
@@ -144,22 +179,22 @@ public class AdamW implements Optimizer {
         return t;
     }
 
-    /** β₁, the decay of the first moment. */
+    /** {@return β₁, the decay of the first moment} */
     public double beta1() {
         return beta1;
     }
 
-    /** β₂, the decay of the second moment. */
+    /** {@return β₂, the decay of the second moment} */
     public double beta2() {
         return beta2;
     }
 
-    /** ε, added to √v̂. */
+    /** {@return ε, added to √v̂} */
     public double eps() {
         return eps;
     }
 
-    /** λ, the decoupled weight decay. */
+    /** {@return λ, the decoupled weight decay} */
     public double weightDecay() {
         return weightDecay;
     }

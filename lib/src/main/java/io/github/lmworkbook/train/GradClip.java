@@ -17,7 +17,12 @@ import java.util.List;
 public final class GradClip {
     private GradClip() {}
 
-    /** ‖ĝ‖ = √(Σ_params Σ g²), the global gradient norm. */
+    /**
+     * ‖ĝ‖ = √(Σ_params Σ g²), the global gradient norm.
+     *
+     * @param model the model whose parameters' gradients {@code grad} are measured
+     * @return ‖ĝ‖, the Euclidean norm of all the gradients taken as one vector
+     */
     public static double globalNorm(Model model) {
         List<Param> params = model.params();
         double s = 0;
@@ -28,6 +33,8 @@ public final class GradClip {
     /**
      * Rescales the gradients so that their global norm is at most threshold.
      *
+     * @param model the model whose gradients are rescaled in place
+     * @param threshold the largest global norm allowed (&gt; 0); gradients with a smaller norm are left as they are
      * @return the norm before clipping (report this: it shows how often and how hard clipping acts)
      */
     public static double clipByGlobalNorm(Model model, double threshold) {

@@ -6,20 +6,45 @@ package io.github.lmworkbook.train;
  */
 @FunctionalInterface
 public interface LrSchedule {
+    /**
+     * The learning rate η(t) at a step.
+     *
+     * @param step t, the 0-based number of the step about to be taken
+     * @return η(t), finite and ≥ 0
+     */
     double lr(long step);
 
-    /** η(t) = η. */
+    /**
+     * η(t) = η.
+     *
+     * @param lr η, the rate at every step
+     * @return the constant schedule
+     */
     static LrSchedule constant(double lr) {
         return step -> lr;
     }
 
-    /** Step decay: η(t) = η₀ · factor^⌊t / every⌋ (e.g. ×0.1 every 100 000 steps, as in the makemore lectures). */
+    /**
+     * Step decay: η(t) = η₀ · factor^⌊t / every⌋ (e.g. ×0.1 every 100 000 steps, as in the makemore lectures).
+     *
+     * @param lr0 η₀, the rate of the first steps
+     * @param every the number of steps between two drops
+     * @param factor the factor applied at each drop (e.g. 0.1)
+     * @return the step-decay schedule
+     */
     static LrSchedule stepDecay(double lr0, long every, double factor) {
         if (every <= 0) throw new IllegalArgumentException("step decay interval " + every + " must be positive");
         return step -> lr0 * Math.pow(factor, step / every);
     }
 
-    /** η for t &lt; boundary, then η·factor: the makemore lectures' "0.1, then 0.01 after 100 000 steps". */
+    /**
+     * η for t &lt; boundary, then η·factor: the makemore lectures' "0.1, then 0.01 after 100 000 steps".
+     *
+     * @param lr η, the rate before the boundary
+     * @param boundary the first step at the lower rate
+     * @param factor the factor applied from the boundary on
+     * @return the two-rate schedule
+     */
     static LrSchedule dropAt(double lr, long boundary, double factor) {
         return step -> step < boundary ? lr : lr * factor;
     }
@@ -32,6 +57,12 @@ public interface LrSchedule {
      *   t &gt; D:           η(t) = η_min
      * </pre>
      * with W = warmupSteps, D = decaySteps (usually the total number of steps).
+     *
+     * @param maxLr η_max, the peak reached at the end of the warmup
+     * @param warmupSteps W, the number of warmup steps
+     * @param decaySteps D, the step where the cosine reaches η_min
+     * @param minLr η_min, the rate after D
+     * @return the warmup-cosine schedule
      */
     static LrSchedule warmupCosine(double maxLr, long warmupSteps, long decaySteps, double minLr) {
         if (warmupSteps < 0 || decaySteps <= warmupSteps) {

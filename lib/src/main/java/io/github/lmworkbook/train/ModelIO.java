@@ -104,6 +104,9 @@ public final class ModelIO {
      * Writes model's parameters to file, replacing it (or, if file is a symbolic link, the file it points to), with
      * the model's configuration when it has one ({@link #configOf}); no vocabulary.
      *
+     * @param model the model whose parameters are written
+     * @param file the file to write (replaced through a temporary file renamed into place)
+     * @throws IOException naming the file and the problem, as {@link #save(Model, Vocabulary, Map, Path)}
      * @see #save(Model, Vocabulary, Map, Path)
      */
     public static void save(Model model, Path file) throws IOException {
@@ -117,6 +120,8 @@ public final class ModelIO {
      * @param vocabulary the model's vocabulary, or null
      * @param notes      anything else worth recording (e.g. {@code data=names}); keys of letters, digits, '.', '-'
      *                   and '_'
+     * @param model the model to write
+     * @param file the file to write (replaced through a temporary file renamed into place)
      * @throws ModelFileException naming the file and the problem: a place that cannot hold the file (see
      *         {@link #checkSaveTarget}), or a parameter holding NaN or ±∞ (named, with its first bad entry; nothing
      *         is written and the old file stays as it was), or a failed write (the old file stays as it was)
@@ -197,6 +202,9 @@ public final class ModelIO {
      * The configuration record model was built from: the value of its public field {@code config} when that is a
      * record and the model's class has a public constructor taking it (the library's models follow this
      * convention), else null.
+     *
+     * @param model a model
+     * @return its configuration record, or null when it has none by the convention above
      */
     public static Record configOf(Model model) {
         try {
@@ -216,6 +224,10 @@ public final class ModelIO {
      * {@code config} and every {@code config.<component>} (when the model has a configuration), {@code vocabulary}
      * and {@code vocabulary.special} (when given), {@code note.<key>} for each note.
      *
+     * @param model the model to describe
+     * @param vocabulary the vocabulary to record, or null
+     * @param notes notes to record as {@code note.<key>} entries, or null
+     * @return the header entries, in the order {@link #save} writes them
      * @throws IllegalArgumentException if a configuration component has a type a file cannot record, or a note's
      *         key is not made of letters, digits, '.', '-' and '_'
      */
@@ -345,6 +357,7 @@ public final class ModelIO {
      * than {@value #NAME_MAX} bytes, a path under a regular file, a directory that cannot be written and a link
      * loop. Does not create or change anything.
      *
+     * @param file the file {@link #save} is asked to write
      * @return the path save will replace (file, or the final target of the link file)
      * @throws ModelFileException naming file and the problem
      */
@@ -469,6 +482,8 @@ public final class ModelIO {
      * ({@link #configOf}), they must agree in every component but the seed (which only chose the initial values the
      * file replaces).
      *
+     * @param model the model whose parameters are replaced by the file's
+     * @param file the model file written by {@link #save}
      * @throws ModelFileException naming the file and the problem (missing or unreadable, not a parameter file,
      *         unsupported version, truncated, checksum mismatch, a NaN or ±∞ value, extra bytes, a different model or
      *         configuration, a different parameter count, name or shape); the model is then unchanged
@@ -510,6 +525,8 @@ public final class ModelIO {
      * describes is built by {@link Saved#model()} (when the file records its configuration) or filled in by
      * {@link #load}.
      *
+     * @param file the model file to read
+     * @return everything the file holds, checked
      * @throws ModelFileException naming the file and the problem
      */
     public static Saved read(Path file) throws IOException {
@@ -711,42 +728,44 @@ public final class ModelIO {
             return v;
         }
 
-        /** The file this was read from. */
+        /** {@return the file this was read from} */
         public Path file() {
             return file;
         }
 
-        /** The format version: 1 (no header) or 2. */
+        /** {@return the format version: 1 (no header) or 2} */
         public int version() {
             return version;
         }
 
-        /** The model's class, or null when the file does not record it (format 1, or a model with no config). */
+        /**
+         * {@return the model's class, or null when the file does not record it (format 1, or a model with no config)}
+         */
         public Class<?> modelClass() {
             return modelClass;
         }
 
-        /** The model's configuration, or null when the file does not record it. */
+        /** {@return the model's configuration, or null when the file does not record it} */
         public Record config() {
             return config;
         }
 
-        /** The vocabulary, or null when the file does not record one. */
+        /** {@return the vocabulary, or null when the file does not record one} */
         public Vocabulary vocabulary() {
             return vocabulary;
         }
 
-        /** The notes saved with the model (without their "note." prefix). */
+        /** {@return the notes saved with the model (without their "note." prefix)} */
         public Map<String, String> notes() {
             return notes;
         }
 
-        /** Every header entry as written (empty for format 1). */
+        /** {@return every header entry as written (empty for format 1)} */
         public Map<String, String> header() {
             return Collections.unmodifiableMap(header);
         }
 
-        /** The number of scalar parameters in the file. */
+        /** {@return the number of scalar parameters in the file} */
         public long numParams() {
             long n = 0;
             for (double[][] v : values) for (double[] row : v) n += row.length;
@@ -756,6 +775,7 @@ public final class ModelIO {
         /**
          * Builds the model the file records (its class and configuration) and copies the parameters into it.
          *
+         * @return the model, with the file's parameters
          * @throws ModelFileException when the file records no configuration (format 1, or a model without one), or
          *         the configuration's parameter count (its {@code numParams()}, when it has one) is not the file's,
          *         checked before the model is built, or the parameters do not fit the model built

@@ -77,8 +77,33 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
 
     /** nanoGPT's sample.py: temperature 0.8, top-k 200 (more than the 65 characters: no effect here). */
     public static final double SAMPLE_TEMPERATURE = 0.8;
+    /** nanoGPT's sample.py: top-k 200 (more than the 65 characters of Tiny Shakespeare: no effect here). */
     public static final int SAMPLE_TOP_K = 200;
 
+    /**
+     * Checks the recipe.
+     *
+     * @param layers n_layer
+     * @param heads n_head
+     * @param embed n_embd
+     * @param blockSize block_size: the context, and the length of every training chunk
+     * @param batchSize batch_size
+     * @param maxIters max_iters: updates in all
+     * @param learningRate learning_rate, the peak
+     * @param minLr min_lr, where the cosine ends
+     * @param warmupIters warmup_iters
+     * @param lrDecayIters lr_decay_iters: the iteration where the cosine reaches min_lr
+     * @param beta1 AdamW's β₁
+     * @param beta2 AdamW's β₂
+     * @param weightDecay weight_decay, on the matrices only
+     * @param gradClip grad_clip: the global gradient norm is clipped to it (0: off)
+     * @param evalInterval eval_interval: iterations between estimates
+     * @param evalIters eval_iters: batches per estimate and split
+     * @param seed every random choice: initialisation (seed), training batches (seed + 1), the estimates' batches
+     *     (seed + 2 for train, seed + 3 for val)
+     * @throws IllegalArgumentException naming the first setting out of range (sizes &lt; 1, n_head not dividing
+     *     n_embd, learning rates, warmup, betas, weight decay, clipping or estimate settings)
+     */
     public NanoGptRecipe {
         if (layers < 1 || heads < 1 || embed < 1 || blockSize < 1 || batchSize < 1 || maxIters < 0) {
             throw new IllegalArgumentException("nanoGPT recipe: sizes must be ≥ 1 (max_iters ≥ 0), got n_layer " + layers
@@ -109,44 +134,85 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
         }
     }
 
-    /** nanoGPT README's CPU recipe (config/train_shakespeare_char.py with its README's overrides), seed 1337. */
+    /**
+     * nanoGPT README's CPU recipe (config/train_shakespeare_char.py with its README's overrides), seed 1337.
+     *
+     * @return the recipe nanoGPT's README gives for a CPU: 4 layers, 4 heads, n_embd 128, block 64, batch 12, 2,000
+     *     iterations
+     */
     public static NanoGptRecipe cpu() {
         return new NanoGptRecipe(4, 4, 128, 64, 12, 2000, 1e-3, 1e-4, 100, 2000, 0.9, 0.99, 0.1, 1.0, 250, 20, 1337);
     }
 
-    /** max_iters = lr_decay_iters = n (nanoGPT's advice: decay over the whole run), warmup cut to n/10 if longer. */
+    /**
+     * max_iters = lr_decay_iters = n (nanoGPT's advice: decay over the whole run), warmup cut to n/10 if longer.
+     *
+     * @param n the number of iterations
+     * @return this recipe with max_iters = lr_decay_iters = n
+     */
     public NanoGptRecipe withMaxIters(int n) {
         int warm = Math.min(warmupIters, Math.max(0, n / 10));
         return new NanoGptRecipe(layers, heads, embed, blockSize, batchSize, n, learningRate, minLr, warm,
                 Math.max(n, warm + 1), beta1, beta2, weightDecay, gradClip, evalInterval, evalIters, seed);
     }
 
+    /**
+     * This recipe with another estimate schedule.
+     *
+     * @param interval eval_interval: iterations between estimates (≥ 1)
+     * @param iters eval_iters: batches per estimate and split (≥ 1)
+     * @return the new recipe
+     */
     public NanoGptRecipe withEval(int interval, int iters) {
         return new NanoGptRecipe(layers, heads, embed, blockSize, batchSize, maxIters, learningRate, minLr, warmupIters,
                 lrDecayIters, beta1, beta2, weightDecay, gradClip, interval, iters, seed);
     }
 
+    /**
+     * This recipe with another seed (every random choice follows it).
+     *
+     * @param s the seed
+     * @return the new recipe
+     */
     public NanoGptRecipe withSeed(long s) {
         return new NanoGptRecipe(layers, heads, embed, blockSize, batchSize, maxIters, learningRate, minLr, warmupIters,
                 lrDecayIters, beta1, beta2, weightDecay, gradClip, evalInterval, evalIters, s);
     }
 
-    /** The model for a vocabulary of V characters: nanoGPT's GPT at this recipe's sizes. */
+    /**
+     * The model for a vocabulary of V characters: nanoGPT's GPT at this recipe's sizes.
+     *
+     * @param V the number of characters in the vocabulary
+     * @return the transformer configuration
+     */
     public Transformer.Config config(int V) {
         return Transformer.Config.nanoGpt(V, blockSize, layers, heads, embed, seed);
     }
 
-    /** AdamW with this recipe's betas and weight decay on the matrices only (ε = 1e-8, PyTorch's). */
+    /**
+     * AdamW with this recipe's betas and weight decay on the matrices only (ε = 1e-8, PyTorch's).
+     *
+     * @param model the model the optimizer updates
+     * @return the recipe's AdamW
+     */
     public AdamW optimizer(Transformer model) {
         return new AdamW(model, learningRate, weightDecay).betas(beta1, beta2).eps(1e-8).decayOnly(AdamW.MATRICES);
     }
 
-    /** nanoGPT's get_lr: linear warm-up, cosine decay to min_lr at lr_decay_iters, then min_lr. */
+    /**
+     * nanoGPT's get_lr: linear warm-up, cosine decay to min_lr at lr_decay_iters, then min_lr.
+     *
+     * @return the learning-rate schedule
+     */
     public LrSchedule schedule() {
         return LrSchedule.warmupCosine(learningRate, warmupIters, lrDecayIters, minLr);
     }
 
-    /** Every setting, one per line, named as nanoGPT names it (what the CLI prints before training). */
+    /**
+     * Every setting, one per line, named as nanoGPT names it (what the CLI prints before training).
+     *
+     * @return the settings, one {@code name = value} per line
+     */
     public String settings() {
         StringBuilder s = new StringBuilder();
         line(s, "model", "nanoGPT's GPT: n_layer " + layers + ", n_head " + heads + ", n_embd " + embed
@@ -182,6 +248,11 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
      * Trains from scratch on the text (Tiny Shakespeare for the recipe): an estimate of both splits every
      * evalInterval iterations and at the end, printed as nanoGPT prints it ({@code step N: train loss A, val loss
      * B}), and the Trainer's progress lines every {@code logEvery} iterations (0: none). log may be null.
+     *
+     * @param text the whole text; its first {@link #TRAIN_FRACTION} is the training split, the rest validation
+     * @param log where the estimates and progress lines go, or null
+     * @param logEvery iterations between the Trainer's progress lines (0: none)
+     * @return the trained model, its history, the estimates and the timings
      */
     public Run run(String text, PrintStream log, int logEvery) {
         Vocabulary vocab = Vocabulary.ofText(text);
@@ -244,17 +315,31 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
                       int[] evalIters, double[] trainLoss, double[] valLoss, double[] iterMs, double[] iterCpuMs,
                       double seconds, Kernels.Precision precision, String kernels) {
 
-        /** The last estimate on the validation split. */
+        /**
+         * The last estimate on the validation split.
+         *
+         * @return the validation loss (nats per character) of the last estimate
+         */
         public double finalValLoss() {
             return valLoss[valLoss.length - 1];
         }
 
-        /** The median milliseconds per iteration from iteration {@code from} on, leaving out those with an estimate. */
+        /**
+         * The median milliseconds per iteration from iteration {@code from} on, leaving out those with an estimate.
+         *
+         * @param from the first iteration counted (to skip warm-up of the JIT)
+         * @return the median wall-clock milliseconds of an iteration
+         */
         public double medianIterMs(int from) {
             return median(iterMs, from);
         }
 
-        /** The same in CPU time of the training thread. */
+        /**
+         * The same in CPU time of the training thread.
+         *
+         * @param from the first iteration counted
+         * @return the median CPU milliseconds of an iteration
+         */
         public double medianIterCpuMs(int from) {
             return median(iterCpuMs, from);
         }
@@ -274,6 +359,8 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
          * The run's log as a table, one row per iteration ({@code kind = iter}: its batch loss, learning rate, ms and
          * CPU ms) and one per estimate ({@code kind = eval}: train_loss, val_loss) — the columns of
          * bench/nanogpt_peer.py's CSV of nanoGPT's log, plus lr and cpu_ms.
+         *
+         * @return the table: kind, iter, loss, train_loss, val_loss, lr, ms, cpu_ms
          */
         public Table log() {
             int n = history.size(), m = evalIters.length;
@@ -313,7 +400,12 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
             return Math.round(x * f) / f;
         }
 
-        /** Writes {@link #log()} as CSV, through a temporary file renamed into place. */
+        /**
+         * Writes {@link #log()} as CSV, through a temporary file renamed into place.
+         *
+         * @param file the CSV file to write
+         * @throws IOException if the file cannot be written
+         */
         public void writeCsv(Path file) throws IOException {
             Path abs = file.toAbsolutePath();
             Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
@@ -325,7 +417,13 @@ public record NanoGptRecipe(int layers, int heads, int embed, int blockSize, int
             }
         }
 
-        /** n characters after a newline, as nanoGPT's sample.py draws them (temperature 0.8, top-k 200). */
+        /**
+         * n characters after a newline, as nanoGPT's sample.py draws them (temperature 0.8, top-k 200).
+         *
+         * @param n the number of characters to draw
+         * @param seed the seed of the draws
+         * @return the n characters
+         */
         public String sample(int n, long seed) {
             return new Sampler(model, vocab, seed).temperature(SAMPLE_TEMPERATURE).topK(SAMPLE_TOP_K).text("\n", n);
         }

@@ -9,23 +9,26 @@ public interface Optimizer {
     /** One update θ ← θ − (step) for every parameter, using the gradients currently in {@code param.grad}. */
     void step();
 
-    /** The learning rate the next step will use. */
+    /** {@return the learning rate the next step will use} */
     double lr();
 
     /**
      * Sets the learning rate (a schedule calls this before each step): finite and ≥ 0 (a schedule may end at 0;
      * the constructors take only rates &gt; 0).
      *
+     * @param lr the new learning rate η
      * @throws IllegalArgumentException for NaN, ±∞ or a negative rate, naming it
      */
     void setLr(double lr);
 
-    /** The number of steps taken so far. */
+    /** {@return the number of steps taken so far} */
     long steps();
 
     /**
      * Checks a learning rate η: finite and &gt; 0 (or ≥ 0 when zero is allowed, as for {@link #setLr}).
      *
+     * @param lr the learning rate η to check
+     * @param zeroAllowed whether η = 0 is accepted (a schedule's last step) or rejected (a constructor's rate)
      * @return lr
      * @throws IllegalArgumentException naming the rate and what it must be
      */

@@ -41,7 +41,13 @@ public final class Sampler {
     private final double[] sorted;       // (V) scratch for top-k
     private final int[] token = new int[1];
 
-    /** A sampler of the model's tokens, decoded with the vocabulary, its random choices seeded. */
+    /**
+     * A sampler of the model's tokens, decoded with the vocabulary, its random choices seeded.
+     *
+     * @param model the trained model whose next-token logits are sampled
+     * @param vocab the vocabulary that decodes its tokens
+     * @param seed the seed of every random draw
+     */
     public Sampler(LanguageModel model, Vocabulary vocab, long seed) {
         if (model.vocabSize() != vocab.size()) {
             throw new IllegalArgumentException("the model has " + model.vocabSize() + " tokens but the vocabulary "
@@ -56,14 +62,24 @@ public final class Sampler {
         this.sorted = new double[vocab.size()];
     }
 
-    /** τ ≥ 0 (default 1); 0 means greedy (always the most likely token). */
+    /**
+     * τ ≥ 0 (default 1); 0 means greedy (always the most likely token).
+     *
+     * @param tau τ ≥ 0, the temperature that divides the logits
+     * @return this sampler, for chaining
+     */
     public Sampler temperature(double tau) {
         if (!(tau >= 0) || Double.isInfinite(tau)) throw new IllegalArgumentException("temperature " + tau + " must be finite and ≥ 0");
         this.temperature = tau;
         return this;
     }
 
-    /** Samples only among the k most likely tokens; 0 (default) turns it off. */
+    /**
+     * Samples only among the k most likely tokens; 0 (default) turns it off.
+     *
+     * @param k the number of most likely tokens kept, ≥ 0
+     * @return this sampler, for chaining
+     */
     public Sampler topK(int k) {
         if (k < 0) throw new IllegalArgumentException("top-k " + k + " must be ≥ 0");
         this.topK = k;
@@ -73,6 +89,9 @@ public final class Sampler {
     /**
      * Nucleus sampling: samples only among the smallest set of most likely tokens whose probabilities (after τ and
      * top-k) add up to at least p, 0 &lt; p ≤ 1; 1 (default) turns it off.
+     *
+     * @param p the probability mass of the nucleus
+     * @return this sampler, for chaining
      */
     public Sampler topP(double p) {
         if (!(p > 0 && p <= 1)) throw new IllegalArgumentException("top-p " + p + " must be in (0, 1]");
@@ -80,24 +99,42 @@ public final class Sampler {
         return this;
     }
 
-    /** Greedy decoding: always the most likely token (τ = 0). */
+    /**
+     * Greedy decoding: always the most likely token (τ = 0).
+     *
+     * @return this sampler, for chaining
+     */
     public Sampler greedy() {
         return temperature(0);
     }
 
-    /** Sets the temperature, top-k and top-p of a {@link Decoding}. */
+    /**
+     * Sets the temperature, top-k and top-p of a {@link Decoding}.
+     *
+     * @param d the decoding to use
+     * @return this sampler, for chaining
+     */
     public Sampler decoding(Decoding d) {
         return temperature(d.temperature()).topK(d.topK()).topP(d.topP());
     }
 
-    /** The longest name {@link #name} produces (default 100 characters). */
+    /**
+     * The longest name {@link #name} produces (default 100 characters).
+     *
+     * @param n the largest number of characters in a name
+     * @return this sampler, for chaining
+     */
     public Sampler maxLength(int n) {
         if (n <= 0) throw new IllegalArgumentException("max length " + n + " must be positive");
         this.maxLength = n;
         return this;
     }
 
-    /** One name: tokens after the start token until the end token (0), without either. */
+    /**
+     * One name: tokens after the start token until the end token (0), without either.
+     *
+     * @return a sampled name
+     */
     public String name() {
         requireSpecial();
         int[] tokens = new int[maxLength];
@@ -111,7 +148,12 @@ public final class Sampler {
         return vocab.decode(tokens, 0, n);
     }
 
-    /** n names (n ≥ 0). */
+    /**
+     * n names (n ≥ 0).
+     *
+     * @param n the number of names
+     * @return n sampled names, in the order drawn
+     */
     public List<String> names(int n) {
         if (n < 0) throw new IllegalArgumentException("number of names " + n + " must be ≥ 0");
         List<String> out = new ArrayList<>(Math.min(n, 10_000));
@@ -122,6 +164,10 @@ public final class Sampler {
     /**
      * The prompt followed by n sampled characters. For a word vocabulary the context starts with the start token;
      * for a text vocabulary the prompt must hold at least one character.
+     *
+     * @param prompt the text the model continues
+     * @param n the number of characters to draw
+     * @return the prompt and the n characters drawn
      */
     public String text(String prompt, int n) {
         if ((long) prompt.length() + n > Integer.MAX_VALUE - 8) {
@@ -140,6 +186,10 @@ public final class Sampler {
      * Continues the prompt by up to n sampled characters, handing each to the sink as it is drawn (a recurrent
      * model carries its state from one to the next); stops early when the sink returns false (e.g. the output was
      * closed). The prompt itself is not handed to the sink.
+     *
+     * @param prompt the text the model continues (not handed to the sink)
+     * @param n the largest number of characters to draw
+     * @param sink takes each drawn character; returns false to stop
      */
     public void text(String prompt, int n, java.util.function.Predicate<String> sink) {
         if (n < 0) throw new IllegalArgumentException("number of characters " + n + " must be ≥ 0");
@@ -169,6 +219,8 @@ public final class Sampler {
     /**
      * Draws one token from logits z with this sampler's temperature, top-k and random source.
      *
+     * @param z the next-token logits (length V)
+     * @return the token drawn, in [0, V)
      * @throws IllegalArgumentException if z has the wrong length, holds NaN or +∞, or is −∞ everywhere (a diverged
      *         model: no distribution to draw from)
      */
@@ -192,6 +244,8 @@ public final class Sampler {
      * The distribution the next token is drawn from, given logits z (a new array of V probabilities adding up to 1):
      * softmax(z / τ) restricted to the top-k and the top-p nucleus and renormalised; greedy: 1 at argmax z.
      *
+     * @param z the next-token logits (length V)
+     * @return the V probabilities the next token is drawn from
      * @throws IllegalArgumentException as {@link #sample}
      */
     public double[] probabilities(double[] z) {

@@ -20,12 +20,23 @@ public final class Sgd implements Optimizer {
     private double lr;
     private long t;
 
-    /** Plain gradient descent on every parameter of the model, θ ← θ − η·g. */
+    /**
+     * Plain gradient descent on every parameter of the model, θ ← θ − η·g.
+     *
+     * @param model the model whose every parameter {@link #step()} updates
+     * @param lr the learning rate η (finite, &gt; 0)
+     */
     public Sgd(Model model, double lr) {
         this(model, lr, 0.0);
     }
 
-    /** Gradient descent with momentum μ on every parameter of the model. */
+    /**
+     * Gradient descent with momentum μ on every parameter of the model.
+     *
+     * @param model the model whose every parameter {@link #step()} updates
+     * @param lr the learning rate η (finite, &gt; 0)
+     * @param momentum μ in [0, 1): the velocity b ← μ·b + g replaces g in the update (0: plain descent)
+     */
     public Sgd(Model model, double lr, double momentum) {
         Optimizer.checkLr(lr, false);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum " + momentum + " must be in [0, 1)");
@@ -77,7 +88,7 @@ public final class Sgd implements Optimizer {
         return t;
     }
 
-    /** μ, the momentum (0: none). */
+    /** {@return μ, the momentum (0: none)} */
     public double momentum() {
         return mu;
     }

@@ -56,38 +56,71 @@ public final class Trainer<D> {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
     }
 
-    /** A trainer of the model by the optimizer; configure it, then {@link #run()}. */
+    /**
+     * A trainer of the model by the optimizer; configure it, then {@link #run()}.
+     *
+     * @param <D> the type of a batch
+     * @param model the model to train (its loss, gradients and parameters)
+     * @param optimizer the optimizer that updates the model's parameters
+     * @return the trainer
+     */
     public static <D> Trainer<D> of(Objective<D> model, Optimizer optimizer) {
         return new Trainer<>(model, optimizer);
     }
 
-    /** The source of training batches (e.g. {@code NamesDataset.randomBatches(B, seed)}). */
+    /**
+     * The source of training batches (e.g. {@code NamesDataset.randomBatches(B, seed)}).
+     *
+     * @param batches gives one training batch per step
+     * @return this trainer, for chaining
+     */
     public Trainer<D> data(Supplier<D> batches) {
         this.batches = Objects.requireNonNull(batches, "batches");
         return this;
     }
 
-    /** The number of steps each {@link #run()} takes (default 1000). */
+    /**
+     * The number of steps each {@link #run()} takes (default 1000).
+     *
+     * @param steps the number of steps per run (≥ 0)
+     * @return this trainer, for chaining
+     */
     public Trainer<D> steps(long steps) {
         if (steps < 0) throw new IllegalArgumentException("steps " + steps + " must be ≥ 0");
         this.steps = steps;
         return this;
     }
 
-    /** Sets the learning rate from schedule.lr(step) before every step. */
+    /**
+     * Sets the learning rate from schedule.lr(step) before every step.
+     *
+     * @param schedule the learning rate by step
+     * @return this trainer, for chaining
+     */
     public Trainer<D> schedule(LrSchedule schedule) {
         this.schedule = schedule;
         return this;
     }
 
-    /** Clips the gradients to this global norm every step ({@link GradClip#clipByGlobalNorm}). */
+    /**
+     * Clips the gradients to this global norm every step ({@link GradClip#clipByGlobalNorm}).
+     *
+     * @param threshold the largest global gradient norm (&gt; 0)
+     * @return this trainer, for chaining
+     */
     public Trainer<D> clipGradNorm(double threshold) {
         if (!(threshold > 0)) throw new IllegalArgumentException("clipping threshold " + threshold + " must be > 0");
         this.clip = threshold;
         return this;
     }
 
-    /** Evaluates the mean loss over all of dev (forward only) every k steps and at the last step. */
+    /**
+     * Evaluates the mean loss over all of dev (forward only) every k steps and at the last step.
+     *
+     * @param dev the held-out batches
+     * @param every k, the steps between two evaluations
+     * @return this trainer, for chaining
+     */
     public Trainer<D> eval(Iterable<D> dev, long every) {
         if (every <= 0) throw new IllegalArgumentException("eval interval " + every + " must be positive");
         this.dev = Objects.requireNonNull(dev, "dev");
@@ -95,14 +128,24 @@ public final class Trainer<D> {
         return this;
     }
 
-    /** Prints a progress line every n steps (and at the first and last); 0 prints nothing. */
+    /**
+     * Prints a progress line every n steps (and at the first and last); 0 prints nothing.
+     *
+     * @param n the steps between two progress lines
+     * @return this trainer, for chaining
+     */
     public Trainer<D> logEvery(long n) {
         if (n < 0) throw new IllegalArgumentException("log interval " + n + " must be ≥ 0");
         this.logEvery = n;
         return this;
     }
 
-    /** Where progress lines go (default System.out); null prints nothing. */
+    /**
+     * Where progress lines go (default System.out); null prints nothing.
+     *
+     * @param out the stream for progress lines, or null
+     * @return this trainer, for chaining
+     */
     public Trainer<D> log(PrintStream out) {
         this.out = out;
         return this;
@@ -111,23 +154,40 @@ public final class Trainer<D> {
     /**
      * Prints every loss of the progress lines also in bits per character and as a perplexity ({@link CrossEntropy};
      * default off): for a language model, whose loss is a per-token cross-entropy in nats.
+     *
+     * @param on whether to add bits and perplexity to the progress lines
+     * @return this trainer, for chaining
      */
     public Trainer<D> lossUnits(boolean on) {
         this.lossUnits = on;
         return this;
     }
 
-    /** No progress lines. */
+    /**
+     * No progress lines.
+     *
+     * @return this trainer, for chaining
+     */
     public Trainer<D> quiet() {
         return log(null);
     }
 
-    /** Stops a run after this many seconds of wall-clock time (checked before each step). */
+    /**
+     * Stops a run after this many seconds of wall-clock time (checked before each step).
+     *
+     * @param budget the wall-clock time a run may take
+     * @return this trainer, for chaining
+     */
     public Trainer<D> timeBudget(Duration budget) {
         return timeBudgetSeconds(budget.toNanos() / 1e9);
     }
 
-    /** The time budget in seconds, as {@link #timeBudget(Duration)}. */
+    /**
+     * The time budget in seconds, as {@link #timeBudget(Duration)}.
+     *
+     * @param seconds the wall-clock seconds a run may take
+     * @return this trainer, for chaining
+     */
     public Trainer<D> timeBudgetSeconds(double seconds) {
         if (!(seconds > 0)) throw new IllegalArgumentException("time budget " + seconds + " s must be > 0");
         this.timeBudgetSeconds = seconds;
@@ -137,6 +197,10 @@ public final class Trainer<D> {
     /**
      * Calls hook.accept(step) every k steps after the backward pass and clipping, before the update: the moment to
      * look at the gradients (e.g. per-layer gradient norms).
+     *
+     * @param every k, the steps between two calls
+     * @param hook called with the 0-based step number
+     * @return this trainer, for chaining
      */
     public Trainer<D> onGradients(long every, LongConsumer hook) {
         if (every <= 0) throw new IllegalArgumentException("hook interval " + every + " must be positive");
@@ -145,17 +209,21 @@ public final class Trainer<D> {
         return this;
     }
 
-    /** The history of every run so far. */
+    /** {@return the history of every run so far} */
     public TrainingHistory history() {
         return history;
     }
 
-    /** The number of steps (updates) done so far. */
+    /** {@return the number of steps (updates) done so far} */
     public long step() {
         return step;
     }
 
-    /** Runs {@link #steps(long)} more steps (fewer if the time budget runs out) and returns the history. */
+    /**
+     * Runs {@link #steps(long)} more steps (fewer if the time budget runs out) and returns the history.
+     *
+     * @return the history of every run so far
+     */
     public TrainingHistory run() {
         if (batches == null) throw new IllegalStateException("no training data: call data(batches) before run()");
         long first = step, last = step + steps - 1;
@@ -248,6 +316,11 @@ public final class Trainer<D> {
      * The mean loss over the batches (forward only): Σ_b L_b·n_b / Σ_b n_b with n_b = model.weight(b) — for a
      * language model the number of targets ≥ 0 in batch b, so the result is the per-token mean over the whole
      * split whatever the batch sizes.
+     *
+     * @param <D> the type of a batch
+     * @param model the model evaluated
+     * @param batches the batches to evaluate, each once
+     * @return the weighted mean loss over all the batches
      */
     public static <D> double evaluate(Objective<D> model, Iterable<D> batches) {
         double sum = 0;

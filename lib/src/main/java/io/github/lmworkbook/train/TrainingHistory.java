@@ -77,42 +77,47 @@ public final class TrainingHistory {
         return h;
     }
 
-    /** The number of recorded training steps. */
+    /** {@return the number of recorded training steps} */
     public int size() {
         return n;
     }
 
-    /** The steps whose training loss was recorded. */
+    /** {@return the steps whose training loss was recorded} */
     public int[] steps() {
         return Arrays.copyOf(step, n);
     }
 
-    /** The training loss of each recorded step. */
+    /** {@return the training loss of each recorded step} */
     public double[] trainLoss() {
         return Arrays.copyOf(trainLoss, n);
     }
 
-    /** The global gradient norm of each step, before clipping. */
+    /** {@return the global gradient norm of each step, before clipping} */
     public double[] gradNorms() {
         return Arrays.copyOf(gradNorm, n);
     }
 
-    /** The learning rate of each recorded step. */
+    /** {@return the learning rate of each recorded step} */
     public double[] lrs() {
         return Arrays.copyOf(lr, n);
     }
 
-    /** The steps at which the dev split was evaluated. */
+    /** {@return the steps at which the dev split was evaluated} */
     public int[] evalSteps() {
         return Arrays.copyOf(evalStep, ne);
     }
 
-    /** The mean dev loss at each of {@link #evalSteps()}. */
+    /** {@return the mean dev loss at each of {@link #evalSteps()}} */
     public double[] devLosses() {
         return Arrays.copyOf(devLoss, ne);
     }
 
-    /** The training loss averaged over windows of w consecutive steps (the curve to plot; one value per window). */
+    /**
+     * The training loss averaged over windows of w consecutive steps (the curve to plot; one value per window).
+     *
+     * @param w the window, in steps (≥ 1)
+     * @return the mean loss of each window
+     */
     public double[] trainLossSmoothed(int w) {
         if (w <= 0) throw new IllegalArgumentException("window " + w + " must be positive");
         double[] out = new double[n / w];
@@ -124,7 +129,12 @@ public final class TrainingHistory {
         return out;
     }
 
-    /** The mean training loss of the last k recorded steps (all of them if fewer). */
+    /**
+     * The mean training loss of the last k recorded steps (all of them if fewer).
+     *
+     * @param k the number of last steps averaged
+     * @return their mean training loss (NaN when nothing was recorded)
+     */
     public double lastTrainLoss(int k) {
         int from = Math.max(0, n - k);
         double s = 0;
@@ -132,22 +142,26 @@ public final class TrainingHistory {
         return n == from ? Double.NaN : s / (n - from);
     }
 
-    /** The last dev loss, NaN when nothing was evaluated. */
+    /** {@return the last dev loss, NaN when nothing was evaluated} */
     public double lastDevLoss() {
         return ne == 0 ? Double.NaN : devLoss[ne - 1];
     }
 
-    /** Wall-clock seconds spent in training steps and evaluations. */
+    /** {@return wall-clock seconds spent in training steps and evaluations} */
     public double seconds() {
         return seconds;
     }
 
-    /** Why the last run stopped early (time budget), or "" when it ran all its steps. */
+    /** {@return why the last run stopped early (time budget), or "" when it ran all its steps} */
     public String stopReason() {
         return stopReason;
     }
 
-    /** One row per step: step, train_loss, dev_loss (missing except at evaluations), grad_norm, lr. */
+    /**
+     * One row per step: step, train_loss, dev_loss (missing except at evaluations), grad_norm, lr.
+     *
+     * @return the table of steps
+     */
     public Table table() {
         double[] dev = new double[n];
         Arrays.fill(dev, Double.NaN);
@@ -163,7 +177,11 @@ public final class TrainingHistory {
                 DoubleColumn.create("lr", lrs()));
     }
 
-    /** One row per evaluation: step, train_loss (mean over the steps since the previous evaluation), dev_loss. */
+    /**
+     * One row per evaluation: step, train_loss (mean over the steps since the previous evaluation), dev_loss.
+     *
+     * @return the table of evaluations
+     */
     public Table evalTable() {
         double[] tr = new double[ne];
         int i = 0;
