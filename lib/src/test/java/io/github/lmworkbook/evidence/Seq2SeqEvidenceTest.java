@@ -30,8 +30,8 @@ class Seq2SeqEvidenceTest {
                 .toList());
         for (Experiment e : es) {
             assertTrue(e.seeds().length >= 5, e.id());
-            assertArrayEquals(e.id().equals(Seq2SeqEvidence.BOTTLENECK) ? new int[] {1, 4, 16, 64}
-                    : Experiment.BUDGETS, e.scales(), e.id() + ": the bottleneck is followed to 64× the budget");
+            assertArrayEquals(e.id().equals(Seq2SeqEvidence.BOTTLENECK) ? new int[] {1, 4, 16}
+                    : Experiment.BUDGETS, e.scales(), e.id() + ": the bottleneck is followed to 16× the budget");
             assertEquals("04b", e.notebook());
             assertEquals(es.get(0).conditions(), e.conditions(), "the fix is the same experiment with attention");
             for (int H : Seq2SeqEvidence.SIZES) {
