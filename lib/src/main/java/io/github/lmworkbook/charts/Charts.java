@@ -416,6 +416,8 @@ public final class Charts {
 
     /** The smallest title font size, in points, before a title that is still too wide is cut by the image's edges. */
     static final int MIN_TITLE_POINTS = 12;
+    /** The width of the image a title may not use (the y axis's shift of the title's centre, and a margin). */
+    static final int TITLE_INSET = 150;
 
     /**
      * The title's font: {@link #TITLE_FONT}, or a smaller size of it when the title would be wider than the image (a
@@ -424,7 +426,9 @@ public final class Charts {
      */
     static Font titleFont(String title, int width) {
         java.awt.font.FontRenderContext frc = new java.awt.font.FontRenderContext(null, true, true);
-        double room = width - 24;                                  // a margin of 12 px each side
+        // XChart centres the title over the plot, which starts right of the y axis (~70 px of labels and title):
+        // the title fits when it fits twice the room between that centre and the image's right edge
+        double room = width - TITLE_INSET;
         Font f = TITLE_FONT;
         double w = f.getStringBounds(title, frc).getWidth();
         if (w <= room) return f;

@@ -79,7 +79,7 @@ class ImagesTest {
         Font f = Charts.titleFont(longTitle, Charts.WIDTH);
         assertTrue(f.getSize2D() < Charts.TITLE_FONT.getSize2D());
         assertTrue(f.getSize2D() >= Charts.MIN_TITLE_POINTS);
-        assertTrue(f.getStringBounds(longTitle, frc).getWidth() <= Charts.WIDTH - 24, f.toString());
+        assertTrue(f.getStringBounds(longTitle, frc).getWidth() <= Charts.WIDTH - Charts.TITLE_INSET, f.toString());
         assertEquals(Charts.TITLE_FONT.getStyle(), f.getStyle());
         // a title no size fits stops at the smallest size instead of becoming unreadable
         assertEquals(Charts.MIN_TITLE_POINTS, Charts.titleFont("x".repeat(400), Charts.WIDTH).getSize2D());
