@@ -35,7 +35,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>every image has alternative text: JupyterLab draws an {@code image/png} output as an {@code <img>} without
  *       one, so a chart is shown as HTML, {@code display(chart.html(), "text/html")} or {@code
  *       display(Images.html(image, alt), "text/html")} (the notebooks of {@link #IMAGES_WITHOUT_ALT} excepted until
- *       their owners re-execute them).</li>
+ *       their owners re-execute them);</li>
+ *   <li>an exercise cell declares the learner's method ({@code myX}) and the next cell grades it: in one cell, a
+ *       syntax error in the method stops the cell before the grader can give its one-line verdict.</li>
  * </ul>
  */
 class NotebookRulesTest {
@@ -104,8 +106,31 @@ class NotebookRulesTest {
             p.addAll(outputProblems(json));
             String name = nb.getFileName().toString();
             if (IMAGES_WITHOUT_ALT.stream().anyMatch(name::startsWith)) p.removeIf(x -> x.contains(NO_ALT));
+            if (!GRADED_WITH_THE_EXERCISE.stream().anyMatch(name::startsWith)) p.addAll(exerciseProblems(cells(json)));
             if (!p.isEmpty()) fail(nb.getFileName() + ":\n  " + String.join("\n  ", p));
         }));
+    }
+
+    /** Notebooks other helpers own whose exercise cells still grade the learner's method in the same cell. */
+    static final List<String> GRADED_WITH_THE_EXERCISE = List.of("04b_");
+    private static final Pattern LEARNER_METHOD =
+            Pattern.compile("^(?!\\s*return\\b)\\s*[\\w.]+(?:<[^>]*>)?(?:\\[\\])*\\s+my[A-Z]\\w*\\s*\\(", Pattern.MULTILINE);
+    private static final Pattern GRADE_CALL = Pattern.compile("\\.grade\\w*\\(");
+
+    /** Cells that declare the learner's method and grade it too (one line each). */
+    static List<String> exerciseProblems(List<Cell> cells) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            Cell c = cells.get(i);
+            if (!c.type().equals("code")) continue;
+            var m = LEARNER_METHOD.matcher(c.source());
+            if (m.find() && GRADE_CALL.matcher(c.source()).find()) {
+                out.add("cell " + (i + 1) + ": declares the learner's method (" + m.group().strip() + "…) and grades it"
+                        + " in the same cell: a syntax error in it would stop the cell before the verdict; grade in"
+                        + " the next cell through a wrapper (void yourX(…) { myX(…); })");
+            }
+        }
+        return out;
     }
 
     /** Notebooks other helpers own whose charts are still plain image/png outputs (issue 25: convert, then drop). */
@@ -285,6 +310,18 @@ class NotebookRulesTest {
         assertEquals(2, p.size(), p.toString());
         assertTrue(p.get(0).startsWith("cell 1: " + NO_ALT + " (an image/png output"), p.get(0));
         assertTrue(p.get(1).startsWith("cell 2: " + NO_ALT + " (an <img> in HTML"), p.get(1));
+    }
+
+    @Test
+    void anExerciseGradedInItsOwnCellIsCaught() {
+        List<String> p = exerciseProblems(List.of(
+                new Cell("code", "double[] myBackward(double[] x) {\n    return x;\n}\n"
+                        + "var used = Ex.gradeBackward(x -> myBackward(x));", ""),
+                new Cell("code", "double[] myForward(double[] x) {\n    return x;\n}", ""),
+                new Cell("code", "double[] yourForward(double[] x) {\n    return myForward(x);\n}\n"
+                        + "var f = Ex.gradeForward(x -> yourForward(x));", "")));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("cell 1: declares the learner's method (double[] myBackward("), p.get(0));
     }
 
     private static void append(StringBuilder sb, JsonNode textOrLines) {
