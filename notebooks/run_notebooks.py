@@ -14,9 +14,10 @@ cores, plus a quarter for a slower machine than the one the notebooks were sized
 on the clock and the kernel's CPU time exceed the budget, so that a notebook using two threads — more CPU than
 clock — does not fail it; a heavily loaded machine inflates both, and may), or when it
 produced no image/png output at all (every workbook notebook draws at least one chart; --no-image-check turns
-this off). On failure the runner prints the notebook, the cell number (1-based, counting ALL cells, markdown
-included, as shown in JupyterLab; the code-cell number is given too), the error name, value and traceback and
-the cell's stderr, and exits with status 1.
+this off; a chart shown as an HTML <img> with alternative text, charts.Images.html, counts). On failure the
+runner prints the notebook, the cell number (1-based, counting ALL cells, markdown included, as shown in
+JupyterLab; the code-cell number is given too), the error name, value and traceback and the cell's stderr, and
+exits with status 1.
 
 Memory: the kernel runs with the workbook's JVM options, KERNEL_JVM_OPTS below (./setup.sh writes the same into
 the java kernelspec), whatever the installed kernelspec says: in particular its heap, KERNEL_HEAP (-Xmx), sized so
@@ -28,6 +29,7 @@ With --inplace a notebook is written back only when it passed; execution timing 
 re-running an unchanged notebook gives a stable diff.
 """
 import argparse
+import html
 import json
 import os
 import re
@@ -86,9 +88,19 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
+# A chart shown with its alternative text (charts.Images.html, LineChart.html) is an HTML output: <img src="data:…">.
+HTML_IMAGE = re.compile(r'^\s*<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="([^"]*)">\s*$')
+
+
 def count_images(nb):
+    """The image/png outputs and the HTML outputs that are one PNG <img>."""
     return sum(1 for cell in nb.cells if cell.cell_type == "code"
-               for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
+               for out in cell.get("outputs", []) if "image/png" in out.get("data", {})
+               or HTML_IMAGE.match(text_of(out.get("data", {}).get("text/html", ""))))
+
+
+def text_of(value):
+    return "".join(value) if isinstance(value, list) else value
 
 
 def normalize(nb):
@@ -105,6 +117,10 @@ def normalize(nb):
             if "image/png" in data and isinstance(data.get("text/plain"), str):
                 # the plain-text fallback of an image is its toString(), with an identity hash that changes per run
                 data["text/plain"] = IDENTITY_HASH.sub(r"\1", data["text/plain"])
+            image = HTML_IMAGE.match(text_of(data.get("text/html", "")))
+            if image and "text/plain" in data:
+                # JJava repeats an HTML string as its plain text: keep the image once, the alt text as the fallback
+                data["text/plain"] = "[image: %s]" % html.unescape(image.group(1))
             if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
                     and merged[-1].get("name") == out.get("name")):
                 merged[-1]["text"] += out.get("text", "")

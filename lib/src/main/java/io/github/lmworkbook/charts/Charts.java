@@ -480,7 +480,7 @@ public final class Charts {
         st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
         st.setLegendBorderColor(new Color(200, 200, 200));
         st.setAntiAlias(true);
-        st.setChartTitleFont(TITLE_FONT);
+        st.setChartTitleFont(titleFont(title == null ? "" : title, width));
         st.setLegendFont(LEGEND_FONT);
         st.setAnnotationTextFont(LABEL_FONT);
         st.setSeriesColors(PALETTE);
@@ -489,6 +489,30 @@ public final class Charts {
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         chart.getStyler().setMarkerSize(8);
         return chart;
+    }
+
+    /** The smallest title font size, in points, before a title that is still too wide is cut by the image's edges. */
+    static final int MIN_TITLE_POINTS = 12;
+    /** The width of the image a title may not use (the y axis's shift of the title's centre, and a margin). */
+    static final int TITLE_INSET = 150;
+
+    /**
+     * The title's font: {@link #TITLE_FONT}, or a smaller size of it when the title would be wider than the image (a
+     * centred title that does not fit loses its first and last words to the edges), down to
+     * {@value #MIN_TITLE_POINTS} points.
+     */
+    static Font titleFont(String title, int width) {
+        java.awt.font.FontRenderContext frc = new java.awt.font.FontRenderContext(null, true, true);
+        // XChart centres the title over the plot, which starts right of the y axis (~70 px of labels and title):
+        // the title fits when it fits twice the room between that centre and the image's right edge
+        double room = width - TITLE_INSET;
+        Font f = TITLE_FONT;
+        double w = f.getStringBounds(title, frc).getWidth();
+        if (w <= room) return f;
+        float size = (float) Math.max(MIN_TITLE_POINTS, Math.floor(f.getSize2D() * room / w));
+        f = f.deriveFont(size);
+        while (size > MIN_TITLE_POINTS && f.getStringBounds(title, frc).getWidth() > room) f = f.deriveFont(--size);
+        return f;
     }
 
     static double[][] checkSeries(String name, double[][] xy) {

@@ -379,6 +379,11 @@ public final class LineChart {
         chart.getStyler().setLegendVisible(shown > 1);
         if (!logX) Charts.roundXTicks(chart);
         Charts.uniformLogTicks(chart);
+        if (!logY && lo < hi && Math.max(Math.abs(lo), Math.abs(hi)) < 1) {
+            // XChart writes ".075" for 0.075 on a linear axis whose values are all below 1: keep the leading zero
+            int decimals = (int) Math.max(1, Math.min(8, Math.ceil(-Math.log10((hi - lo) / 10)) + 1));
+            chart.getStyler().setYAxisDecimalPattern("0." + "#".repeat(decimals));
+        }
         if (!decadeLabels && !Double.isNaN(yMin)) chart.getStyler().setYAxisMin(yMin).setYAxisMax(yMax);
         if (shown > 1) {
             double[] yAxis = decadeLabels
@@ -578,5 +583,54 @@ public final class LineChart {
         long n = Math.round(v);
         if (Math.abs(v - n) < 1e-9) return "1E" + n;
         return String.format(Locale.ROOT, "%.2g", Math.pow(10, v));
+    }
+
+    /**
+     * What the chart shows, as the alternative text of its image: the title, each axis (and whether it is
+     * logarithmic), the lines in the legend (dashed ones said so, and which have a band: the spread of that line)
+     * and how many lines are left out of the legend. For example: "Line chart: gradient flow. x: distance T − t; y:
+     * norm, log scale. Lines: ‖∂L/∂s_t‖ (with a band); bound 0.9^(T−t) (dashed). A band around a line is its
+     * spread."
+     *
+     * @return one or two sentences for screen readers and pages that cannot show the image
+     */
+    public String describe() {
+        StringBuilder b = new StringBuilder("Line chart");
+        if (!title.isBlank()) b.append(": ").append(title.strip());
+        b.append(". x: ").append(xLabel.isBlank() ? "unlabelled" : xLabel.strip()).append(logX ? ", log scale" : "")
+                .append("; y: ").append(yLabel.isBlank() ? "unlabelled" : yLabel.strip())
+                .append(logY ? ", log scale" : "").append('.');
+        List<Series> shown = new ArrayList<>();
+        int hidden = 0, bands = 0;
+        for (Series s : series) {
+            if (!s.inLegend) {
+                hidden++;
+                continue;
+            }
+            shown.add(s);
+            if (s.lo != null) bands++;
+        }
+        boolean everyBand = bands > 1 && bands == shown.size();      // then said once, after the names
+        List<String> names = new ArrayList<>();
+        for (Series s : shown) {
+            names.add(s.name + (s.dashed ? " (dashed)" : "") + (s.lo != null && !everyBand ? " (with a band)" : ""));
+        }
+        if (!names.isEmpty()) b.append(names.size() == 1 ? " Line: " : " Lines: ").append(String.join("; ", names));
+        if (hidden > 0) b.append(names.isEmpty() ? " " : "; and ").append(hidden).append(" more line")
+                .append(hidden == 1 ? "" : "s").append(" not in the legend");
+        if (!names.isEmpty() || hidden > 0) b.append('.');
+        if (everyBand) b.append(" Each line has a band around it: its spread.");
+        else if (bands > 0) b.append(" A band around a line is its spread.");
+        return b.toString();
+    }
+
+    /**
+     * The chart as an HTML {@code <img>} whose alternative text is {@link #describe()}: {@code display(chart.html(),
+     * "text/html")} shows the same picture as {@code display(chart.image())}, with a text for screen readers.
+     *
+     * @return one line of HTML (see {@link Images#html})
+     */
+    public String html() {
+        return Images.html(image(), describe());
     }
 }
