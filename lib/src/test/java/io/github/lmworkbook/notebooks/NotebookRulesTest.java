@@ -112,7 +112,7 @@ class NotebookRulesTest {
     }
 
     /** Notebooks other helpers own whose exercise cells still grade the learner's method in the same cell. */
-    static final List<String> GRADED_WITH_THE_EXERCISE = List.of("04b_");
+    static final List<String> GRADED_WITH_THE_EXERCISE = List.of();
     private static final Pattern LEARNER_METHOD =
             Pattern.compile("^(?!\\s*return\\b)\\s*[\\w.]+(?:<[^>]*>)?(?:\\[\\])*\\s+my[A-Z]\\w*\\s*\\(", Pattern.MULTILINE);
     private static final Pattern GRADE_CALL = Pattern.compile("\\.grade\\w*\\(");
@@ -134,7 +134,7 @@ class NotebookRulesTest {
     }
 
     /** Notebooks other helpers own whose charts are still plain image/png outputs (issue 25: convert, then drop). */
-    static final List<String> IMAGES_WITHOUT_ALT = List.of("04_", "04b_", "07_");
+    static final List<String> IMAGES_WITHOUT_ALT = List.of("07_");
     static final String NO_ALT = "an image without alternative text";
     private static final Pattern IMG_TAG = Pattern.compile("<img\\b[^>]*>", Pattern.CASE_INSENSITIVE);
     private static final Pattern ALT = Pattern.compile("\\balt=\"\\s*[^\"\\s][^\"]*\"");
