@@ -24,8 +24,8 @@ public final class Allocated {
             body.execute();
             return -1;
         }
-        long id = Thread.currentThread().getId(), before = hs.getThreadAllocatedBytes(id);
+        long before = hs.getCurrentThreadAllocatedBytes();     // not Thread.getId(): deprecated since JDK 19
         body.execute();
-        return hs.getThreadAllocatedBytes(id) - before;
+        return hs.getCurrentThreadAllocatedBytes() - before;
     }
 }
