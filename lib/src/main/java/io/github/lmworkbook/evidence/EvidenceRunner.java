@@ -80,7 +80,7 @@ public final class EvidenceRunner {
             }
             runs.putAll(old.runs());
             JsonNode at = prov.get("commit of each run");
-            if (at != null) at.fields().forEachRemaining(f -> commits.put(f.getKey(), f.getValue().asText()));
+            if (at != null) at.properties().forEach(f -> commits.put(f.getKey(), f.getValue().asText()));
             cpu.putAll(store.cpuSeconds(e.id()));
             for (Condition c : old.conditions()) {
                 if (!e.conditions().contains(c)) extra.put(c.key(), c);

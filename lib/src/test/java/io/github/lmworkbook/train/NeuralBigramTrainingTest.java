@@ -12,8 +12,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The pieces together on a library model: split, batches, AdamW + schedule + clipping, eval, sample, save/load. */
-/** The MLP with a context of one token (a neural bigram): train, sample, save, load. */
+/**
+ * The MLP with a context of one token (a neural bigram): train, sample, save, load — the pieces together on a
+ * library model: split, batches, AdamW + schedule + clipping, eval, sample, save/load.
+ */
 class NeuralBigramTrainingTest {
     @Test
     void trainSampleSaveLoad(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {

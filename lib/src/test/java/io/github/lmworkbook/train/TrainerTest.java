@@ -44,7 +44,7 @@ class TrainerTest {
         NamesDataset dev = new NamesDataset(s.dev(), vocab, maxLen);
         Bigram model = new Bigram(vocab.size(), 7);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Trainer trainer = Trainer.of(model, new AdamW(model, 0.05))
+        Trainer<Batch> trainer = Trainer.of(model, new AdamW(model, 0.05))
                 .data(train.randomBatches(16, 3))
                 .steps(300)
                 .eval(dev.inOrder(25), 100)
@@ -97,7 +97,7 @@ class TrainerTest {
         NamesDataset ds = new NamesDataset(words, vocab);
         Bigram model = new Bigram(vocab.size(), 7);
         model.nanAtCall = 7;
-        Trainer trainer = Trainer.of(model, new Sgd(model, 0.1)).data(ds.randomBatches(8, 1)).steps(20).quiet();
+        Trainer<Batch> trainer = Trainer.of(model, new Sgd(model, 0.1)).data(ds.randomBatches(8, 1)).steps(20).quiet();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, trainer::run);
         assertEquals(7, e.step());
         assertEquals("b", e.culprit());
