@@ -1,0 +1,164 @@
+package io.github.lmworkbook.evidence;
+
+import io.github.lmworkbook.cells.CellType;
+import io.github.lmworkbook.cells.RecurrentInit;
+import io.github.lmworkbook.evidence.Checks.Op;
+import io.github.lmworkbook.experiments.NormPlacement;
+import io.github.lmworkbook.experiments.Outcome;
+import io.github.lmworkbook.experiments.Overfitting;
+import io.github.lmworkbook.experiments.RecurrentInitExperiment;
+import io.github.lmworkbook.experiments.SamplingTradeoff;
+import io.github.lmworkbook.train.Decoding;
+import io.github.lmworkbook.train.TrainingDivergedException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Notebook 07's evidence (practice: regularisation, initialisation, the transformer in practice, decoding). Each
+ * experiment wraps an experiment function of the {@code experiments} package — the arithmetic lives there, tested
+ * in {@code PracticeExperimentsTest}; here are only the grids, the budgets and the claims.
+ * <ul>
+ *   <li>{@code practice-overfitting}: a small character transformer on 5,000 characters of Tiny Shakespeare,
+ *       dropout {0, 0.2} × weight decay {0, 0.1}; the loss on the training text and on held-out text against the
+ *       step ({@link Overfitting}); the step-0 evaluation is the untrained control.</li>
+ *   <li>{@code practice-init}: the vanilla RNN's W_hh started as the cell draws it, orthogonal or at the identity,
+ *       each at three learning rates: the adding problem at T = 50, and the gradient's decay with the distance in a
+ *       language model on Tiny Shakespeare at initialisation (the control) and after training
+ *       ({@link RecurrentInitExperiment}).</li>
+ *   <li>{@code practice-norm}: pre-LN against post-LN, with and without warm-up, at a high learning rate (3e-2) on
+ *       names; the gradient norm of every block at initialisation; a divergence is recorded, not thrown
+ *       ({@link NormPlacement}).</li>
+ *   <li>{@code practice-sampling}: makemore's MLP trained on names, then 1,000 names drawn with each of eight
+ *       decodings; the share that are training names against the share that are distinct
+ *       ({@link SamplingTradeoff}); the same decodings of the untrained model are the control.</li>
+ * </ul>
+ */
+final class PracticeEvidence implements Catalog.Topic {
+
+    static final String DIVERGED = "diverged";
+
+    // ------------------------------------------------------------------------------------------ overfitting
+
+    /** 2 layers, 4 heads, n_embd 48, T = 32, 16 chunks per step, 5,000 training characters, 2,048 evaluated. */
+    static final Overfitting.Config OVERFIT = new Overfitting.Config(2, 4, 48, 32, 16, 5_000, 2_048, 3e-3, 10);
+    static final int OVERFIT_STEPS = 150;
+    static final List<String> DROPOUTS = List.of("0", "0.2"), DECAYS = List.of("0", "0.1");
+
+    static Outcome overfitting(Condition c, long seed, int scale) {
+        Overfitting.Condition oc = new Overfitting.Condition(c.number("dropout"), c.number("weight decay"));
+        try {
+            return Overfitting.run(oc, seed, OVERFIT_STEPS * scale, OVERFIT).metric(DIVERGED, 0);
+        } catch (TrainingDivergedException e) {
+            return new Outcome().metric(Overfitting.DEV, Double.NaN).metric(Overfitting.GAP, Double.NaN)
+                    .metric(DIVERGED, 1);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ initialisation
+
+    static final int ADD_H = 32, ADD_T = 50, ADD_STEPS = 1000, LM_H = 64, PASSAGE = 64, LM_STEPS = 50;
+    static final List<String> INITS = List.of("default", "orthogonal", "identity"),
+            INIT_LRS = List.of("3e-3", "1e-2", "3e-2");
+    /** The language model's metrics, prefixed so that they are not read as the adding problem's. */
+    static final String LM = "LM ";
+
+    static Outcome init(Condition c, long seed, int scale) {
+        RecurrentInit init = RecurrentInit.of(c.get("init"));
+        double lr = c.number("lr");
+        Outcome o;
+        try {
+            o = RecurrentInitExperiment.adding(new RecurrentInitExperiment.Condition(init, CellType.RNN, ADD_H, ADD_T,
+                    lr), seed, ADD_STEPS * scale).metric(DIVERGED, 0);
+        } catch (TrainingDivergedException e) {
+            o = new Outcome().metric(RecurrentInitExperiment.MSE, Double.NaN)
+                    .metric(RecurrentInitExperiment.RATIO, Double.NaN).metric(DIVERGED, 1);
+        }
+        try {
+            Outcome d = RecurrentInitExperiment.decay(new RecurrentInitExperiment.Condition(init, CellType.RNN, LM_H,
+                    PASSAGE, lr), seed, LM_STEPS * scale);
+            for (Map.Entry<String, Double> m : d.metrics().entrySet()) o.metric(LM + m.getKey(), m.getValue());
+            for (Map.Entry<String, double[][]> k : d.curves().entrySet()) {
+                o.curve(LM + k.getKey(), k.getValue()[0], k.getValue()[1]);
+            }
+            o.metric(LM + DIVERGED, 0);
+        } catch (TrainingDivergedException e) {
+            o.metric(LM + RecurrentInitExperiment.FACTOR_TRAINED, Double.NaN).metric(LM + DIVERGED, 1);
+        }
+        return o;
+    }
+
+    // ------------------------------------------------------------------------------------------ norm placement
+
+    /** 4 layers, 4 heads, n_embd 32, 32 names per step, AdamW at a peak of 3e-2 (high for this model). */
+    static final NormPlacement.Config NORM = new NormPlacement.Config(4, 4, 32, 32, 3e-2, 10);
+    static final int NORM_STEPS = 100;
+
+    static Outcome norm(Condition c, long seed, int scale) {
+        NormPlacement.Condition nc = new NormPlacement.Condition(c.get("norm").equals("post-LN"),
+                c.get("warm-up").equals("yes"));
+        return NormPlacement.run(nc, seed, NORM_STEPS * scale, NORM);     // records a divergence itself
+    }
+
+    // ------------------------------------------------------------------------------------------ decoding
+
+    static final int SAMPLING_STEPS = 500;
+
+    static Outcome sampling(Condition c, long seed, int scale) {
+        int steps = c.get("model").equals("trained") ? SAMPLING_STEPS * scale : 0;
+        return SamplingTradeoff.run(SamplingTradeoff.standard(), seed, steps);
+    }
+
+    /** A metric of one decoding of {@code practice-sampling}, e.g. "τ = 0.5: in training set". */
+    static String sampled(Decoding d, String what) {
+        return SamplingTradeoff.metric(d, what);
+    }
+
+    // ------------------------------------------------------------------------------------------ the topic
+
+    @Override
+    public List<Experiment> experiments() {
+        return List.of(
+                new Experiment("practice-overfitting", "overfitting a small text: dropout × weight decay", "07",
+                        Experiment.grid("dropout", DROPOUTS, "weight decay", DECAYS), Experiment.FIVE,
+                        Experiment.BUDGETS, OVERFIT_STEPS + " steps of 16 chunks of 32 characters",
+                        "Overfitting.run with Config(layers 2, heads 4, n_embd 48, block 32, batch 16, trainChars 5000,"
+                                + " evalChars 2048, lr 3e-3 constant, points 10): tinyshakespeare, the first 5000"
+                                + " characters of the 90 % split to train, 2048 of the held-out 10 % as dev; AdamW(lr,"
+                                + " weight decay) clip 1.0; losses in evaluation mode (no dropout) every steps/10",
+                        PracticeEvidence::overfitting),
+                new Experiment("practice-init", "the RNN's W_hh: default, orthogonal, identity; adding problem and"
+                        + " gradient decay", "07",
+                        Experiment.grid("init", INITS, "lr", INIT_LRS), Experiment.FIVE, Experiment.BUDGETS,
+                        ADD_STEPS + " steps of 32 adding sequences; " + LM_STEPS + " LM steps of 32 chunks",
+                        "RecurrentInitExperiment.adding(RNN, H 32, T 50, lr): AdamW wd 0, warm-up 5 % + cosine to"
+                                + " lr/10, clip 1, 32 fresh sequences per step, MSE on 256 held-out sequences;"
+                                + " RecurrentInitExperiment.decay(RNN, H 64, passage 64, lr): m 16, AdamW wd 0"
+                                + " constant, clip 1, 32 chunks of 64 per step, factor of ‖∂L/∂h_t‖ over the"
+                                + " first 64 held-out characters at init and trained, dev 8192 characters",
+                        PracticeEvidence::init),
+                new Experiment("practice-norm", "pre-LN vs post-LN, with and without warm-up, at a high learning"
+                        + " rate", "07",
+                        Experiment.grid("norm", List.of("pre-LN", "post-LN"), "warm-up", List.of("yes", "no")),
+                        Experiment.FIVE, Experiment.BUDGETS, NORM_STEPS + " steps of 32 names",
+                        "NormPlacement.run with Config(layers 4, heads 4, n_embd 32, batch 32, lr 3e-2, points 10):"
+                                + " names split 80/10/10 seed 42, dev = first 4 batches of 500 dev names; AdamW(lr,"
+                                + " wd 0.01), warm-up 10 % or none, cosine to lr/10, clip 1; gradient norms per block"
+                                + " at init over the first 8 training batches",
+                        PracticeEvidence::norm),
+                new Experiment("practice-sampling", "decoding: the share of training names against diversity", "07",
+                        Experiment.grid("model", List.of("untrained", "trained")), Experiment.FIVE,
+                        Experiment.BUDGETS, SAMPLING_STEPS + " steps of 32 names",
+                        "SamplingTradeoff.run(standard(): greedy, τ 0.5 0.8 1 1.2, top-k 3, top-p 0.5 0.9, 1000"
+                                + " names each): makemore's MLP, AdamW 5e-3 cosine to 5e-4, batch 32, clip 1, names"
+                                + " split seed 42; untrained = 0 steps at every budget",
+                        PracticeEvidence::sampling));
+    }
+
+    @Override
+    public List<Claim> claims() {
+        List<Claim> out = new ArrayList<>();
+        return out;
+    }
+}
