@@ -156,9 +156,159 @@ final class PracticeEvidence implements Catalog.Topic {
                         PracticeEvidence::sampling));
     }
 
+    // ------------------------------------------------------------------------------------------ the claims
+
+    /** |metric(a) − metric(b)| &lt; bound, seed by seed, at every budget. */
+    static Verdict within(Evidence ev, Condition a, Condition b, String metric, double bound) {
+        List<Verdict> parts = new ArrayList<>();
+        for (int s : ev.scales()) {
+            long[] seeds = ev.seeds(a, s);
+            double[] d = new double[seeds.length];
+            int ok = 0;
+            for (int j = 0; j < seeds.length; j++) {
+                d[j] = ev.run(a, s, seeds[j]).metric(metric) - ev.run(b, s, seeds[j]).metric(metric);
+                if (Math.abs(d[j]) < bound) ok++;
+            }
+            parts.add(Verdict.of(ok == seeds.length && seeds.length > 0, String.format(java.util.Locale.ROOT,
+                    "%d×: %s: (%s) − (%s) = [%s], |·| < %s at %d of %d seeds", s, metric, a.label(), b.label(),
+                    Checks.list(d), Checks.fmt(bound), ok, seeds.length)));
+        }
+        return Verdict.all(parts);
+    }
+
+    /**
+     * At initialisation (1×: the same at every budget), the smallest over the blocks of ‖∂L/∂θ_l‖(a) / ‖∂L/∂θ_l‖(b)
+     * above the factor, seed by seed.
+     */
+    static Verdict gradientsLarger(Evidence ev, Condition a, Condition b, double factor) {
+        long[] seeds = ev.seeds(a, 1);
+        double[] least = new double[seeds.length];
+        int ok = 0;
+        for (int j = 0; j < seeds.length; j++) {
+            double[] ga = ev.run(a, 1, seeds[j]).curve(NormPlacement.GRAD_NORMS)[1];
+            double[] gb = ev.run(b, 1, seeds[j]).curve(NormPlacement.GRAD_NORMS)[1];
+            least[j] = Double.POSITIVE_INFINITY;
+            for (int l = 0; l < ga.length; l++) least[j] = Math.min(least[j], ga[l] / gb[l]);
+            if (least[j] > factor) ok++;
+        }
+        return Verdict.of(ok == seeds.length && seeds.length > 0, String.format(java.util.Locale.ROOT,
+                "at init: smallest over the blocks of ‖∂L/∂θ_l‖ (%s) / (%s) = [%s] > %s at %d of %d seeds",
+                a.label(), b.label(), Checks.list(least), Checks.fmt(factor), ok, seeds.length));
+    }
+
+    static final String OVERFITTING = "practice-overfitting", INIT = "practice-init", NORM = "practice-norm",
+            SAMPLING = "practice-sampling";
+
     @Override
     public List<Claim> claims() {
         List<Claim> out = new ArrayList<>();
+        Condition none = Condition.of("dropout", "0", "weight decay", "0"),
+                dropout = Condition.of("dropout", "0.2", "weight decay", "0"),
+                decay = Condition.of("dropout", "0", "weight decay", "0.1"),
+                both = Condition.of("dropout", "0.2", "weight decay", "0.1");
+        out.add(new Claim("07.overfitting.gap", "Without dropout or weight decay the transformer overfits its 5,000"
+                + " characters: at the end its held-out loss is above its training loss by more than " + GAP_BOUND
+                + " nats at every seed and both budgets, and the gap at 4× is larger than at 1×, seed by seed.",
+                List.of(OVERFITTING), ev -> {
+                    Evidence e = ev.get(OVERFITTING);
+                    return Verdict.all(Checks.every(e, none, Overfitting.GAP, Op.GT, GAP_BOUND),
+                            Checks.acrossBudgets(e, s -> none, Overfitting.GAP, Op.GT));
+                }));
+        out.add(new Claim("07.overfitting.dev-rises", "The held-out loss turns up: without regularisation its last"
+                + " value is above its best one (reached earlier) at every seed and both budgets.",
+                List.of(OVERFITTING), ev -> Checks.metrics(ev.get(OVERFITTING), s -> none, Overfitting.DEV, Op.GT,
+                        Overfitting.BEST_DEV)));
+        out.add(new Claim("07.overfitting.dropout", "Dropout 0.2 narrows the gap between the held-out and the"
+                + " training loss, with or without weight decay 0.1: seed by seed at both budgets, the gap with"
+                + " dropout is smaller than without.", List.of(OVERFITTING), ev -> {
+                    Evidence e = ev.get(OVERFITTING);
+                    return Verdict.all(Checks.pairs(e, dropout, none, Overfitting.GAP, Op.LT),
+                            Checks.pairs(e, both, decay, Overfitting.GAP, Op.LT));
+                }));
+
+        String factor0 = LM + RecurrentInitExperiment.FACTOR_INIT;
+        out.add(new Claim("07.init.decay-at-init", "At initialisation (the untrained control of every run) the"
+                + " default W_hh makes ‖∂L/∂h_t‖ of the RNN language model shrink by a factor below "
+                + DEFAULT_FACTOR + " per step back; orthogonal and identity starts by a factor above " + KEEP_FACTOR
+                + ", at every seed.", List.of(INIT), ev -> {
+                    Evidence e = ev.get(INIT);
+                    return Verdict.all(
+                            Checks.everyAt(e, 1, e.the("init", "default", "lr", "1e-2"), factor0, Op.LT,
+                                    DEFAULT_FACTOR),
+                            Checks.everyAt(e, 1, e.the("init", "orthogonal", "lr", "1e-2"), factor0, Op.GT,
+                                    KEEP_FACTOR),
+                            Checks.everyAt(e, 1, e.the("init", "identity", "lr", "1e-2"), factor0, Op.GT,
+                                    KEEP_FACTOR));
+                }));
+        String share0 = RecurrentInitExperiment.LOG_SHARE_INIT;
+        out.add(new Claim("07.init.marked-share", "On the adding problem at T = 50, at initialisation, the share"
+                + " of the gradient that reaches the first marked step is below 10^" + (int) DEFAULT_SHARE
+                + " with the default W_hh and above 10^" + (int) KEEP_SHARE + " with the orthogonal or the identity"
+                + " start, at every seed.", List.of(INIT), ev -> {
+                    Evidence e = ev.get(INIT);
+                    return Verdict.all(
+                            Checks.everyAt(e, 1, e.the("init", "default", "lr", "1e-2"), share0, Op.LT,
+                                    DEFAULT_SHARE),
+                            Checks.everyAt(e, 1, e.the("init", "orthogonal", "lr", "1e-2"), share0, Op.GT,
+                                    KEEP_SHARE),
+                            Checks.everyAt(e, 1, e.the("init", "identity", "lr", "1e-2"), share0, Op.GT,
+                                    KEEP_SHARE));
+                }));
+        out.add(new Claim("07.init.adding", "TO BE STATED", List.of(INIT), ev -> {
+            Evidence e = ev.get(INIT);
+            return Verdict.all(Checks.chosen(e, RecurrentInitExperiment.MSE, "init", "default"),
+                    Checks.chosen(e, RecurrentInitExperiment.MSE, "init", "orthogonal"),
+                    Checks.chosen(e, RecurrentInitExperiment.MSE, "init", "identity"));
+        }));
+
+        Condition preW = Condition.of("norm", "pre-LN", "warm-up", "yes"),
+                preN = Condition.of("norm", "pre-LN", "warm-up", "no"),
+                postW = Condition.of("norm", "post-LN", "warm-up", "yes"),
+                postN = Condition.of("norm", "post-LN", "warm-up", "no");
+        out.add(new Claim("07.norm.pre-ln-better", "At a peak learning rate of 3e-2 pre-LN ends with a lower held-out"
+                + " loss than post-LN, with warm-up and without, seed by seed at both budgets.", List.of(NORM),
+                ev -> {
+                    Evidence e = ev.get(NORM);
+                    return Verdict.all(Checks.pairs(e, preW, postW, NormPlacement.DEV, Op.LT),
+                            Checks.pairs(e, preN, postN, NormPlacement.DEV, Op.LT));
+                }));
+        out.add(new Claim("07.norm.post-ln-needs-warmup", "Post-LN needs the warm-up and pre-LN does not: without"
+                + " it post-LN ends with a higher held-out loss than with it, seed by seed at both budgets, while"
+                + " pre-LN's loss without warm-up is within " + PRE_LN_WITHIN + " nats of its loss with it.",
+                List.of(NORM), ev -> {
+                    Evidence e = ev.get(NORM);
+                    return Verdict.all(Checks.pairs(e, postN, postW, NormPlacement.DEV, Op.GT),
+                            within(e, preN, preW, NormPlacement.DEV, PRE_LN_WITHIN));
+                }));
+        out.add(new Claim("07.norm.grad-larger", "At initialisation post-LN's blocks get larger gradients than"
+                + " pre-LN's: ‖∂L/∂θ_l‖ of every block is more than " + POST_LN_FACTOR + " times pre-LN's (the"
+                + " same weights, the same batches), at every seed.", List.of(NORM),
+                ev -> gradientsLarger(ev.get(NORM), postW, preW, POST_LN_FACTOR)));
+        Condition trained = Condition.of("model", "trained"), untrained = Condition.of("model", "untrained");
+        Decoding sharp = Decoding.temperature(0.5), flat = Decoding.temperature(1.2), one = Decoding.temperature(1);
+        out.add(new Claim("07.sampling.sharper-repeats", "Decoding trades plausibility for diversity: from the"
+                + " trained MLP, τ = 0.5 draws a larger share of training-set names than τ = 1.2 and a smaller share"
+                + " of distinct names, seed by seed at both budgets.", List.of(SAMPLING), ev -> {
+                    Evidence e = ev.get(SAMPLING);
+                    return Verdict.all(
+                            Checks.metrics(e, s -> trained, sampled(sharp, SamplingTradeoff.IN_TRAINING), Op.GT,
+                                    sampled(flat, SamplingTradeoff.IN_TRAINING)),
+                            Checks.metrics(e, s -> trained, sampled(sharp, SamplingTradeoff.DISTINCT), Op.LT,
+                                    sampled(flat, SamplingTradeoff.DISTINCT)));
+                }));
+        out.add(new Claim("07.sampling.trained", "Real names in the samples are learned: at τ = 1 the trained MLP's"
+                + " share of training-set names is above " + TRAINED_SHARE + " and the untrained model's below "
+                + UNTRAINED_SHARE + ", at every seed and both budgets.", List.of(SAMPLING), ev -> {
+                    Evidence e = ev.get(SAMPLING);
+                    String m = sampled(one, SamplingTradeoff.IN_TRAINING);
+                    return Verdict.all(Checks.every(e, trained, m, Op.GT, TRAINED_SHARE),
+                            Checks.every(e, untrained, m, Op.LT, UNTRAINED_SHARE));
+                }));
         return out;
     }
+
+    /** The bounds of the claims (each with a margin over the five seeds; see the claims' numbers). */
+    static final double GAP_BOUND = 0.3, DEFAULT_FACTOR = 0.6, KEEP_FACTOR = 0.75, DEFAULT_SHARE = -6,
+            KEEP_SHARE = -3, PRE_LN_WITHIN = 0.05, POST_LN_FACTOR = 1.2, TRAINED_SHARE = 0.03,
+            UNTRAINED_SHARE = 0.01;
 }
