@@ -196,8 +196,8 @@ final class PracticeEvidence implements Catalog.Topic {
                 a.label(), b.label(), Checks.list(least), Checks.fmt(factor), ok, seeds.length));
     }
 
-    static final String OVERFITTING = "practice-overfitting", INIT = "practice-init", NORM = "practice-norm",
-            SAMPLING = "practice-sampling";
+    static final String OVERFITTING_ID = "practice-overfitting", INIT_ID = "practice-init",
+            NORM_ID = "practice-norm", SAMPLING_ID = "practice-sampling";
 
     @Override
     public List<Claim> claims() {
@@ -209,19 +209,19 @@ final class PracticeEvidence implements Catalog.Topic {
         out.add(new Claim("07.overfitting.gap", "Without dropout or weight decay the transformer overfits its 5,000"
                 + " characters: at the end its held-out loss is above its training loss by more than " + GAP_BOUND
                 + " nats at every seed and both budgets, and the gap at 4× is larger than at 1×, seed by seed.",
-                List.of(OVERFITTING), ev -> {
-                    Evidence e = ev.get(OVERFITTING);
+                List.of(OVERFITTING_ID), ev -> {
+                    Evidence e = ev.get(OVERFITTING_ID);
                     return Verdict.all(Checks.every(e, none, Overfitting.GAP, Op.GT, GAP_BOUND),
                             Checks.acrossBudgets(e, s -> none, Overfitting.GAP, Op.GT));
                 }));
         out.add(new Claim("07.overfitting.dev-rises", "The held-out loss turns up: without regularisation its last"
                 + " value is above its best one (reached earlier) at every seed and both budgets.",
-                List.of(OVERFITTING), ev -> Checks.metrics(ev.get(OVERFITTING), s -> none, Overfitting.DEV, Op.GT,
-                        Overfitting.BEST_DEV)));
+                List.of(OVERFITTING_ID), ev -> Checks.metrics(ev.get(OVERFITTING_ID), s -> none, Overfitting.DEV,
+                        Op.GT, Overfitting.BEST_DEV)));
         out.add(new Claim("07.overfitting.dropout", "Dropout 0.2 narrows the gap between the held-out and the"
                 + " training loss, with or without weight decay 0.1: seed by seed at both budgets, the gap with"
-                + " dropout is smaller than without.", List.of(OVERFITTING), ev -> {
-                    Evidence e = ev.get(OVERFITTING);
+                + " dropout is smaller than without.", List.of(OVERFITTING_ID), ev -> {
+                    Evidence e = ev.get(OVERFITTING_ID);
                     return Verdict.all(Checks.pairs(e, dropout, none, Overfitting.GAP, Op.LT),
                             Checks.pairs(e, both, decay, Overfitting.GAP, Op.LT));
                 }));
@@ -230,8 +230,8 @@ final class PracticeEvidence implements Catalog.Topic {
         out.add(new Claim("07.init.decay-at-init", "At initialisation (the untrained control of every run) the"
                 + " default W_hh makes ‖∂L/∂h_t‖ of the RNN language model shrink by a factor below "
                 + DEFAULT_FACTOR + " per step back; orthogonal and identity starts by a factor above " + KEEP_FACTOR
-                + ", at every seed.", List.of(INIT), ev -> {
-                    Evidence e = ev.get(INIT);
+                + ", at every seed.", List.of(INIT_ID), ev -> {
+                    Evidence e = ev.get(INIT_ID);
                     return Verdict.all(
                             Checks.everyAt(e, 1, e.the("init", "default", "lr", "1e-2"), factor0, Op.LT,
                                     DEFAULT_FACTOR),
@@ -244,8 +244,8 @@ final class PracticeEvidence implements Catalog.Topic {
         out.add(new Claim("07.init.marked-share", "On the adding problem at T = 50, at initialisation, the share"
                 + " of the gradient that reaches the first marked step is below 10^" + (int) DEFAULT_SHARE
                 + " with the default W_hh and above 10^" + (int) KEEP_SHARE + " with the orthogonal or the identity"
-                + " start, at every seed.", List.of(INIT), ev -> {
-                    Evidence e = ev.get(INIT);
+                + " start, at every seed.", List.of(INIT_ID), ev -> {
+                    Evidence e = ev.get(INIT_ID);
                     return Verdict.all(
                             Checks.everyAt(e, 1, e.the("init", "default", "lr", "1e-2"), share0, Op.LT,
                                     DEFAULT_SHARE),
@@ -254,8 +254,8 @@ final class PracticeEvidence implements Catalog.Topic {
                             Checks.everyAt(e, 1, e.the("init", "identity", "lr", "1e-2"), share0, Op.GT,
                                     KEEP_SHARE));
                 }));
-        out.add(new Claim("07.init.adding", "TO BE STATED", List.of(INIT), ev -> {
-            Evidence e = ev.get(INIT);
+        out.add(new Claim("07.init.adding", "TO BE STATED", List.of(INIT_ID), ev -> {
+            Evidence e = ev.get(INIT_ID);
             return Verdict.all(Checks.chosen(e, RecurrentInitExperiment.MSE, "init", "default"),
                     Checks.chosen(e, RecurrentInitExperiment.MSE, "init", "orthogonal"),
                     Checks.chosen(e, RecurrentInitExperiment.MSE, "init", "identity"));
@@ -266,30 +266,30 @@ final class PracticeEvidence implements Catalog.Topic {
                 postW = Condition.of("norm", "post-LN", "warm-up", "yes"),
                 postN = Condition.of("norm", "post-LN", "warm-up", "no");
         out.add(new Claim("07.norm.pre-ln-better", "At a peak learning rate of 3e-2 pre-LN ends with a lower held-out"
-                + " loss than post-LN, with warm-up and without, seed by seed at both budgets.", List.of(NORM),
+                + " loss than post-LN, with warm-up and without, seed by seed at both budgets.", List.of(NORM_ID),
                 ev -> {
-                    Evidence e = ev.get(NORM);
+                    Evidence e = ev.get(NORM_ID);
                     return Verdict.all(Checks.pairs(e, preW, postW, NormPlacement.DEV, Op.LT),
                             Checks.pairs(e, preN, postN, NormPlacement.DEV, Op.LT));
                 }));
         out.add(new Claim("07.norm.post-ln-needs-warmup", "Post-LN needs the warm-up and pre-LN does not: without"
                 + " it post-LN ends with a higher held-out loss than with it, seed by seed at both budgets, while"
                 + " pre-LN's loss without warm-up is within " + PRE_LN_WITHIN + " nats of its loss with it.",
-                List.of(NORM), ev -> {
-                    Evidence e = ev.get(NORM);
+                List.of(NORM_ID), ev -> {
+                    Evidence e = ev.get(NORM_ID);
                     return Verdict.all(Checks.pairs(e, postN, postW, NormPlacement.DEV, Op.GT),
                             within(e, preN, preW, NormPlacement.DEV, PRE_LN_WITHIN));
                 }));
         out.add(new Claim("07.norm.grad-larger", "At initialisation post-LN's blocks get larger gradients than"
                 + " pre-LN's: ‖∂L/∂θ_l‖ of every block is more than " + POST_LN_FACTOR + " times pre-LN's (the"
-                + " same weights, the same batches), at every seed.", List.of(NORM),
-                ev -> gradientsLarger(ev.get(NORM), postW, preW, POST_LN_FACTOR)));
+                + " same weights, the same batches), at every seed.", List.of(NORM_ID),
+                ev -> gradientsLarger(ev.get(NORM_ID), postW, preW, POST_LN_FACTOR)));
         Condition trained = Condition.of("model", "trained"), untrained = Condition.of("model", "untrained");
         Decoding sharp = Decoding.temperature(0.5), flat = Decoding.temperature(1.2), one = Decoding.temperature(1);
         out.add(new Claim("07.sampling.sharper-repeats", "Decoding trades plausibility for diversity: from the"
                 + " trained MLP, τ = 0.5 draws a larger share of training-set names than τ = 1.2 and a smaller share"
-                + " of distinct names, seed by seed at both budgets.", List.of(SAMPLING), ev -> {
-                    Evidence e = ev.get(SAMPLING);
+                + " of distinct names, seed by seed at both budgets.", List.of(SAMPLING_ID), ev -> {
+                    Evidence e = ev.get(SAMPLING_ID);
                     return Verdict.all(
                             Checks.metrics(e, s -> trained, sampled(sharp, SamplingTradeoff.IN_TRAINING), Op.GT,
                                     sampled(flat, SamplingTradeoff.IN_TRAINING)),
@@ -298,8 +298,8 @@ final class PracticeEvidence implements Catalog.Topic {
                 }));
         out.add(new Claim("07.sampling.trained", "Real names in the samples are learned: at τ = 1 the trained MLP's"
                 + " share of training-set names is above " + TRAINED_SHARE + " and the untrained model's below "
-                + UNTRAINED_SHARE + ", at every seed and both budgets.", List.of(SAMPLING), ev -> {
-                    Evidence e = ev.get(SAMPLING);
+                + UNTRAINED_SHARE + ", at every seed and both budgets.", List.of(SAMPLING_ID), ev -> {
+                    Evidence e = ev.get(SAMPLING_ID);
                     String m = sampled(one, SamplingTradeoff.IN_TRAINING);
                     return Verdict.all(Checks.every(e, trained, m, Op.GT, TRAINED_SHARE),
                             Checks.every(e, untrained, m, Op.LT, UNTRAINED_SHARE));
