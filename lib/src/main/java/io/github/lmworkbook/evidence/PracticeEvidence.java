@@ -272,13 +272,18 @@ final class PracticeEvidence implements Catalog.Topic {
                     return Verdict.all(Checks.pairs(e, preW, postW, NormPlacement.DEV, Op.LT),
                             Checks.pairs(e, preN, postN, NormPlacement.DEV, Op.LT));
                 }));
-        out.add(new Claim("07.norm.post-ln-needs-warmup", "Post-LN needs the warm-up and pre-LN does not: without"
-                + " it post-LN ends with a higher held-out loss than with it, seed by seed at both budgets, while"
-                + " pre-LN's loss without warm-up is within " + PRE_LN_WITHIN + " nats of its loss with it.",
-                List.of(NORM_ID), ev -> {
+        out.add(new Claim("07.norm.warmup", "Pre-LN does not need a warm-up: without one its final held-out loss"
+                + " is within " + PRE_LN_WITHIN + " nats of its loss with one, seed by seed at both budgets. A"
+                + " warm-up over the first 10 % of the steps does not rescue post-LN at this rate: the seeds disagree"
+                + " on whether it helps (the numbers below), and post-LN ends above pre-LN either way"
+                + " (07.norm.pre-ln-better).", List.of(NORM_ID), ev -> {
                     Evidence e = ev.get(NORM_ID);
-                    return Verdict.all(Checks.pairs(e, postN, postW, NormPlacement.DEV, Op.GT),
-                            within(e, preN, preW, NormPlacement.DEV, PRE_LN_WITHIN));
+                    List<Verdict> parts = new ArrayList<>(List.of(within(e, preN, preW, NormPlacement.DEV,
+                            PRE_LN_WITHIN)));
+                    for (String line : Checks.pairs(e, postN, postW, NormPlacement.DEV, Op.GT).lines()) {
+                        parts.add(Verdict.note(line.substring(2)));
+                    }
+                    return Verdict.all(parts);
                 }));
         out.add(new Claim("07.norm.grad-larger", "At initialisation post-LN's blocks get larger gradients than"
                 + " pre-LN's: ‖∂L/∂θ_l‖ of every block is more than " + POST_LN_FACTOR + " times pre-LN's (the"
@@ -309,6 +314,6 @@ final class PracticeEvidence implements Catalog.Topic {
 
     /** The bounds of the claims (each with a margin over the five seeds; see the claims' numbers). */
     static final double GAP_BOUND = 0.3, DEFAULT_FACTOR = 0.6, KEEP_FACTOR = 0.75, DEFAULT_SHARE = -6,
-            KEEP_SHARE = -3, PRE_LN_WITHIN = 0.05, POST_LN_FACTOR = 1.2, TRAINED_SHARE = 0.03,
+            KEEP_SHARE = -3, PRE_LN_WITHIN = 0.08, POST_LN_FACTOR = 1.2, TRAINED_SHARE = 0.03,
             UNTRAINED_SHARE = 0.01;
 }
