@@ -42,7 +42,7 @@ public enum Init {
     /** The gain for ReLU, √2. */
     public static final double GAIN_RELU = Math.sqrt(2.0);
 
-    /** The standard deviation of W's entries under this scheme (DEFAULT ignores the gain: 1/√(3·in)). */
+    /** The standard deviation of W's entries under this scheme (DEFAULT ignores the gain: 1/√(3in)). */
     public double std(int in, int out, double gain) {
         return switch (this) {
             case DEFAULT -> 1.0 / Math.sqrt(3.0 * in);
@@ -52,8 +52,8 @@ public enum Init {
     }
 
     /**
-     * Draws W (and b) of the layer again under this scheme, from rng: DEFAULT draws W then b ~ U(±1/√in) (as the
-     * constructor does), the others W as above and set b = 0.
+     * Draws W (and b) of the layer again under this scheme, from rng: DEFAULT draws W then
+     * b ~ U(±1/√in) (as the constructor does), the others W as above and set b = 0.
      */
     public void apply(Linear layer, double gain, Random rng) {
         int in = layer.in, out = layer.out;
@@ -66,8 +66,10 @@ public enum Init {
                 return;
             }
             case XAVIER -> {
-                double bound = gain * Math.sqrt(6.0 / (in + out));       // Var(U(±a)) = a²/3 = gain²·2/(in+out)
-                for (double[] row : W) for (int j = 0; j < out; j++) row[j] = (2 * rng.nextDouble() - 1) * bound;
+                double bound = gain * Math.sqrt(6.0 / (in + out));   // Var(U(±a)) = a²/3
+                for (double[] row : W) {
+                    for (int j = 0; j < out; j++) row[j] = (2 * rng.nextDouble() - 1) * bound;
+                }
             }
             case KAIMING -> {
                 double std = gain / Math.sqrt(in);

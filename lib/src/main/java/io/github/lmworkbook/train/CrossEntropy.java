@@ -82,13 +82,14 @@ public record CrossEntropy(double nats) {
         }
     }
 
-    /** {@link #baselines(Iterable, Iterable, int, double)} with α = 0.1 (notebook 01's count models). */
+    /** {@link #baselines(Iterable, Iterable, int, double)} with α = 0.1 (notebook 01's counts). */
     public static Baselines baselines(Iterable<Batch> train, Iterable<Batch> held, int vocabSize) {
         return baselines(train, held, vocabSize, 0.1);
     }
 
     /** The uniform, unigram and bigram cross-entropies on held, the counts fitted on train. */
-    public static Baselines baselines(Iterable<Batch> train, Iterable<Batch> held, int vocabSize, double alpha) {
+    public static Baselines baselines(Iterable<Batch> train, Iterable<Batch> held, int vocabSize,
+                                      double alpha) {
         return new Baselines(new CrossEntropy(Math.log(vocabSize)),
                 new CrossEntropy(new NGramCounts(vocabSize, 0, alpha).fit(train).loss(held)),
                 new CrossEntropy(new NGramCounts(vocabSize, 1, alpha).fit(train).loss(held)));
