@@ -48,13 +48,15 @@ public enum RecurrentInit {
         Matrix block = new Matrix(H, H);
         for (Param W : recurrentMatrices(cell)) {
             if (W.value.rows != H || W.value.cols % H != 0) {
-                throw new IllegalArgumentException("RecurrentInit: " + W.name + " " + W.shape() + " is not H × k·H, H = "
-                        + H);
+                throw new IllegalArgumentException("RecurrentInit: " + W.name + " " + W.shape()
+                        + " is not H × k·H, H = " + H);
             }
             for (int k = 0; k < W.value.cols / H; k++) {
                 if (this == ORTHOGONAL) Init.orthogonal(block, 1.0, rng);
                 else Init.identity(block, 1.0);
-                for (int i = 0; i < H; i++) System.arraycopy(block.data[i], 0, W.value.data[i], k * H, H);
+                for (int i = 0; i < H; i++) {
+                    System.arraycopy(block.data[i], 0, W.value.data[i], k * H, H);
+                }
             }
         }
         if (this == IDENTITY && cell.input().b != null) cell.input().b.value.zero();

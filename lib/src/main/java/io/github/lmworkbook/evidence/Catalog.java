@@ -22,7 +22,7 @@ public final class Catalog {
     /** The topics, in the order of the notebooks. */
     static List<Topic> topics() {
         return List.of(new GruEvidence(), new LstmEvidence(), new Seq2SeqEvidence(), new AttentionEvidence(),
-                new CompareEvidence());
+                new CompareEvidence(), new PracticeEvidence());
     }
 
     /** Every experiment, in the order of the notebooks. */

@@ -106,7 +106,9 @@ public final class Dropout implements Layer {
         if (!(frozen && drawn && mask == m)) {
             for (int i = 0; i < m.rows; i++) {
                 double[] mi = m.data[i];
-                for (int j = 0; j < m.cols; j++) mi[j] = rng.nextDouble() < p ? 0.0 : scale;  // keep w.p. q, ×1/q
+                for (int j = 0; j < m.cols; j++) {
+                    mi[j] = rng.nextDouble() < p ? 0.0 : scale;                // keep w.p. q, ×1/q
+                }
             }
             drawn = true;
         }

@@ -43,7 +43,8 @@ public enum Init {
     public static final double GAIN_RELU = Math.sqrt(2.0);
 
     /**
-     * The standard deviation of W's entries under this scheme (DEFAULT ignores the gain: 1/√(3·in)).
+     * The standard deviation of W's entries under this scheme (DEFAULT ignores the gain:
+     * 1/√(3·in)).
      *
      * @param in the fan-in, the rows of W
      * @param out the fan-out, the columns of W
@@ -59,7 +60,8 @@ public enum Init {
     }
 
     /**
-     * Draws W (and b) of the layer again under this scheme, from rng: DEFAULT draws W then b ~ U(±1/√in) (as the
+     * Draws W (and b) of the layer again under this scheme, from rng: DEFAULT draws W then b ~
+     * U(±1/√in) (as the
      * constructor does), the others W as above and set b = 0.
      *
      * @param layer the layer whose W and b are drawn again
@@ -77,8 +79,10 @@ public enum Init {
                 return;
             }
             case XAVIER -> {
-                double bound = gain * Math.sqrt(6.0 / (in + out));       // Var(U(±a)) = a²/3 = gain²·2/(in+out)
-                for (double[] row : W) for (int j = 0; j < out; j++) row[j] = (2 * rng.nextDouble() - 1) * bound;
+                double bound = gain * Math.sqrt(6.0 / (in + out));   // Var(U(±a)) = a²/3
+                for (double[] row : W) {
+                    for (int j = 0; j < out; j++) row[j] = (2 * rng.nextDouble() - 1) * bound;
+                }
             }
             case KAIMING -> {
                 double std = gain / Math.sqrt(in);

@@ -222,9 +222,12 @@ public final class TransformerBlock implements SequenceLayer {
     }
 
     /**
-     * Generation with a key–value cache: x (B × C) is one new position of each of B streams (the next after those
-     * in the cache); attention reads the cached keys and values of the earlier positions and appends this one's
-     * ({@link CausalSelfAttention#forwardCached}). The rest of the block is row by row, so the result is the last
+     * Generation with a key–value cache: x (B × C) is one new position of each of B streams (the
+     * next after those
+     * in the cache); attention reads the cached keys and values of the earlier positions and
+     * appends this one's
+     * ({@link CausalSelfAttention#forwardCached}). The rest of the block is row by row, so the
+     * result is the last
      * row of {@link #forward} over the whole prefix. No dropout (generation is evaluation).
      *
      * @param x one new position of each stream (B × C)
@@ -238,7 +241,7 @@ public final class TransformerBlock implements SequenceLayer {
             Matrix x2 = add(x2Buf, residual ? x1 : null, proj.forward(gelu.forward(fc.forward(x1))));
             return ln2 == null ? x2 : ln2.forward(x2);
         }
-        Matrix a = attn.forwardCached(ln1 == null ? x : ln1.forward(x), cache);   // attn(ln₁(x)), cached
+        Matrix a = attn.forwardCached(ln1 == null ? x : ln1.forward(x), cache);   // attn(ln₁(x))
         Matrix x1 = add(x1Buf, residual ? x : null, a);
         Matrix m = proj.forward(gelu.forward(fc.forward(ln2 == null ? x1 : ln2.forward(x1))));
         return add(x2Buf, residual ? x1 : null, m);

@@ -117,7 +117,8 @@ public record CrossEntropy(double nats) {
     }
 
     /**
-     * {@link #baselines(Iterable, Iterable, int, double)} with α = 0.1 (notebook 01's count models).
+     * {@link #baselines(Iterable, Iterable, int, double)} with α = 0.1 (notebook 01's count
+     * models).
      *
      * @param train the batches the counts are fitted on
      * @param held the held-out batches the cross-entropies are measured on
@@ -137,7 +138,8 @@ public record CrossEntropy(double nats) {
      * @param alpha α &gt; 0, the count added to every n-gram (add-α smoothing)
      * @return the uniform, unigram and bigram cross-entropies on held
      */
-    public static Baselines baselines(Iterable<Batch> train, Iterable<Batch> held, int vocabSize, double alpha) {
+    public static Baselines baselines(Iterable<Batch> train, Iterable<Batch> held, int vocabSize,
+                                      double alpha) {
         return new Baselines(new CrossEntropy(Math.log(vocabSize)),
                 new CrossEntropy(new NGramCounts(vocabSize, 0, alpha).fit(train).loss(held)),
                 new CrossEntropy(new NGramCounts(vocabSize, 1, alpha).fit(train).loss(held)));

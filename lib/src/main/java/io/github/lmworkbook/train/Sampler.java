@@ -221,7 +221,8 @@ public final class Sampler {
      *
      * @param z the next-token logits (length V)
      * @return the token drawn, in [0, V)
-     * @throws IllegalArgumentException if z has the wrong length, holds NaN or +∞, or is −∞ everywhere (a diverged
+     * @throws IllegalArgumentException if z has the wrong length, holds NaN or +∞, or is −∞
+     *         everywhere (a diverged
      *         model: no distribution to draw from)
      */
     public int sample(double[] z) {
@@ -265,17 +266,18 @@ public final class Sampler {
         return best;
     }
 
-    /** p = softmax(z / τ) over the top-k tokens, then restricted to the top-p nucleus (p adds up to 1). */
+    /** p = softmax(z / τ) over the top-k tokens, then restricted to the top-p nucleus (p sums to 1). */
     private void distribution(double[] z) {
         int V = z.length;
-        double cut = Double.NEGATIVE_INFINITY;         // keep z[j] > cut, and of z[j] = cut as many as top-k allows
+        // keep z[j] > cut, and of z[j] = cut as many as top-k allows
+        double cut = Double.NEGATIVE_INFINITY;
         int ties = V;
         if (topK > 0 && topK < V) {
             System.arraycopy(z, 0, sorted, 0, V);
             Arrays.sort(sorted);
             cut = sorted[V - topK];
             ties = topK;
-            for (int j = 0; j < V; j++) if (z[j] > cut) ties--;   // exactly k: the first of equal logits
+            for (int j = 0; j < V; j++) if (z[j] > cut) ties--;   // exactly k: the first of equals
         }
         for (int j = 0; j < V; j++) {
             boolean keep = z[j] > cut || (z[j] == cut && ties-- > 0);
@@ -288,7 +290,8 @@ public final class Sampler {
                 big = Math.max(big, Math.abs(p[j]));
             }
         }
-        // z/τ overflows for a tiny τ (1e-320): then shift first, softmax((z − max z)/τ), the limit τ → 0 (argmax)
+        // z/τ overflows for a tiny τ (1e-320): then shift first, softmax((z − max z)/τ),
+        // the limit τ → 0 (argmax)
         double shift = big / temperature < 1e300 ? 0 : top;
         for (int j = 0; j < V; j++) p[j] = (p[j] - shift) / temperature;   // −∞ stays −∞
         Softmax.row(p, p, V);                          // p = softmax(z / τ) over the kept tokens
