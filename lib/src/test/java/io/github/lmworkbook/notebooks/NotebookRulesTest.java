@@ -134,7 +134,7 @@ class NotebookRulesTest {
     }
 
     /** Notebooks other helpers own whose charts are still plain image/png outputs (issue 25: convert, then drop). */
-    static final List<String> IMAGES_WITHOUT_ALT = List.of("07_");
+    static final List<String> IMAGES_WITHOUT_ALT = List.of();
     static final String NO_ALT = "an image without alternative text";
     private static final Pattern IMG_TAG = Pattern.compile("<img\\b[^>]*>", Pattern.CASE_INSENSITIVE);
     private static final Pattern ALT = Pattern.compile("\\balt=\"\\s*[^\"\\s][^\"]*\"");
