@@ -84,7 +84,9 @@ for ((r = 1; r <= rounds; r++)); do
     csv=()
     [[ -n "${CSV_DIR:-}" ]] && csv=(--csv "$CSV_DIR/nanogpt-$b-r$r.csv")
     extra=()
-    [[ "$iters" != 2000 ]] && extra=(-- "--max_iters=$iters" "--lr_decay_iters=$iters" "--warmup_iters=$((iters < 1000 ? iters / 10 : 100))")
+    # below 250 iterations nanoGPT would estimate only at 0: estimate at the end too, as the library does
+    [[ "$iters" != 2000 ]] && extra=(-- "--max_iters=$iters" "--lr_decay_iters=$iters" "--warmup_iters=$((iters < 1000 ? iters / 10 : 100))"
+      "--eval_interval=$((iters < 250 ? iters : 250))")
     load0="$(cut -d' ' -f1 /proc/loadavg)"
     if line="$("$py" "$root/bench/nanogpt_peer.py" --nanogpt "$NANOGPT" --text "$text" --threads "$threads" \
         "${csv[@]}" "${extra[@]}")"; then

@@ -90,7 +90,9 @@ def table(summary):
             any_ratio = True
             wall = j["ms"] / t["ms"] if j["ms"] and t["ms"] else None
             cpu = j["cpu_ms"] / t["cpu_ms"] if j["cpu_ms"] and t["cpu_ms"] else None
-            dv = j["val"] - t["val"] if j["val"] is not None and t["val"] is not None else None
+            # val losses of different iterations are not compared (e.g. nanoGPT estimating only at 0)
+            dv = j["val"] - t["val"] if j["val"] is not None and t["val"] is not None \
+                and j["eval_iter"] == t["eval_iter"] else None
             ratios.append(f"| {j['variant']} | {t['variant']} | {j['threads']} | {j['iters']} | **{fmt(wall, 2)}** | "
                           f"{fmt(cpu, 2)} | {fmt(dv, 4) if dv is None else f'{dv:+.4f}'} |")
     return "\n".join(lines + (ratios if any_ratio else []))

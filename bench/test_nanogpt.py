@@ -107,6 +107,11 @@ class TableTest(unittest.TestCase):
         self.assertIn("| float32 | pypi | 1 | 2000 | **0.80** | 0.80 | +0.0000 |", out)
         self.assertIn("MKL", out)
 
+    def test_val_losses_of_different_iterations_are_not_compared(self):
+        rows = [dict(r, last_iter=200, eval_iter=200 if r["side"] == "lmworkbook-java" else 0) for r in self.ROWS]
+        out = nanogpt_table.table(nanogpt_table.summarize(rows))
+        self.assertIn("| float32 | pypi | 1 | 200 | **0.80** | 0.80 | — |", out)
+
     def test_reads_files_and_refuses_bad_lines(self):
         with tempfile.TemporaryDirectory() as d:
             p = os.path.join(d, "r.jsonl")
