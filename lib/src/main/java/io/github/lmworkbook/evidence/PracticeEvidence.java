@@ -196,6 +196,18 @@ final class PracticeEvidence implements Catalog.Topic {
                 a.label(), b.label(), Checks.list(least), Checks.fmt(factor), ok, seeds.length));
     }
 
+    /**
+     * A quantity of the untrained control (measured before training, so the same at every learning rate: read at
+     * 1e-2 and 1×): below {@code defaultBelow} for the default W_hh, above {@code keepAbove} for the orthogonal and
+     * the identity starts, at every seed.
+     */
+    static Verdict atInit(Evidence e, String metric, double defaultBelow, double keepAbove) {
+        return Verdict.all(
+                Checks.everyAt(e, 1, e.the("init", "default", "lr", "1e-2"), metric, Op.LT, defaultBelow),
+                Checks.everyAt(e, 1, e.the("init", "orthogonal", "lr", "1e-2"), metric, Op.GT, keepAbove),
+                Checks.everyAt(e, 1, e.the("init", "identity", "lr", "1e-2"), metric, Op.GT, keepAbove));
+    }
+
     static final String OVERFITTING_ID = "practice-overfitting", INIT_ID = "practice-init",
             NORM_ID = "practice-norm", SAMPLING_ID = "practice-sampling";
 
@@ -254,28 +266,14 @@ final class PracticeEvidence implements Catalog.Topic {
                 + " default W_hh makes ‖∂L/∂h_t‖ of the RNN language model shrink by a factor below "
                 + DEFAULT_FACTOR + " per step back; orthogonal and identity starts by a factor above " + KEEP_FACTOR
                 + ", at every seed.", List.of(INIT_ID), ev -> {
-                    Evidence e = ev.get(INIT_ID);
-                    return Verdict.all(
-                            Checks.everyAt(e, 1, e.the("init", "default", "lr", "1e-2"), factor0, Op.LT,
-                                    DEFAULT_FACTOR),
-                            Checks.everyAt(e, 1, e.the("init", "orthogonal", "lr", "1e-2"), factor0, Op.GT,
-                                    KEEP_FACTOR),
-                            Checks.everyAt(e, 1, e.the("init", "identity", "lr", "1e-2"), factor0, Op.GT,
-                                    KEEP_FACTOR));
+                    return atInit(ev.get(INIT_ID), factor0, DEFAULT_FACTOR, KEEP_FACTOR);
                 }));
         String share0 = RecurrentInitExperiment.LOG_SHARE_INIT;
         out.add(new Claim("07.init.marked-share", "On the adding problem at T = 50, at initialisation, the share"
                 + " of the gradient that reaches the first marked step is below 10^" + (int) DEFAULT_SHARE
                 + " with the default W_hh and above 10^" + (int) KEEP_SHARE + " with the orthogonal or the identity"
                 + " start, at every seed.", List.of(INIT_ID), ev -> {
-                    Evidence e = ev.get(INIT_ID);
-                    return Verdict.all(
-                            Checks.everyAt(e, 1, e.the("init", "default", "lr", "1e-2"), share0, Op.LT,
-                                    DEFAULT_SHARE),
-                            Checks.everyAt(e, 1, e.the("init", "orthogonal", "lr", "1e-2"), share0, Op.GT,
-                                    KEEP_SHARE),
-                            Checks.everyAt(e, 1, e.the("init", "identity", "lr", "1e-2"), share0, Op.GT,
-                                    KEEP_SHARE));
+                    return atInit(ev.get(INIT_ID), share0, DEFAULT_SHARE, KEEP_SHARE);
                 }));
         out.add(new Claim("07.init.adding", "At T = 50 no start solves the adding problem in 1,000 steps: the"
                 + " MSE stays above " + UNSOLVED + " of the baseline's for every start, learning rate and seed. The"
